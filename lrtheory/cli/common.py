@@ -1,0 +1,24 @@
+"""Helpers shared by the subcommands: output of JSON and plain tables."""
+from __future__ import annotations
+
+import json
+import sys
+
+
+def print_json(obj) -> None:
+    json.dump(obj, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def print_table(columns, rows, file=None) -> None:
+    """Plain aligned text table."""
+    file = file or sys.stdout
+    rows = [[str(c) for c in r] for r in rows]
+    widths = [max([len(str(c))] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]
+    print("  ".join(str(c).ljust(w) for c, w in zip(columns, widths)).rstrip(), file=file)
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip(), file=file)
+
+
+def progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)

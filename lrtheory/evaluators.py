@@ -1,0 +1,88 @@
+"""Compiled evaluators of sympy expressions in four arithmetics.
+
+One printer (sympy's ``MpmathPrinter``) turns an expression into Python source that calls
+``mpmath.<fn>`` and writes rationals as ``mpmath.mpf(p)/mpmath.mpf(q)``; we then bind the
+name ``mpmath`` to a namespace of the chosen arithmetic:
+
+* ``mpmath``  — mpmath at the working precision of the caller (``mp.workdps``);
+* ``arb``     — python-flint balls: every operation is a rigorous enclosure, constants
+  such as 1/3 and pi are enclosed, not rounded (use for anything called *proved*);
+* ``fmpq``    — exact rationals (polynomial/rational expressions only).
+
+The float64 path uses ``lambdify(..., "numpy")`` and broadcasts over a batch of points.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import mpmath
+import numpy as np
+import sympy as sp
+from flint import arb, fmpq
+from sympy.printing.pycode import MpmathPrinter
+
+from .errors import InputError
+
+
+class _ArbNamespace:
+    """Stands in for the ``mpmath`` module inside generated code, in ball arithmetic."""
+
+    mpf = staticmethod(lambda v: arb(v))
+
+    @property
+    def pi(self):
+        return arb.pi()
+
+    @property
+    def e(self):
+        return arb.const_e()
+
+    def __getattr__(self, name):
+        method = getattr(arb, name, None)
+        if method is None:
+            raise InputError(f"function {name!r} has no ball-arithmetic implementation")
+        return lambda v: method(v if isinstance(v, arb) else arb(v))
+
+
+class _ExactNamespace:
+    """Stands in for ``mpmath`` in exact rational arithmetic (fmpq)."""
+
+    mpf = staticmethod(lambda v: fmpq(v))
+
+    def __getattr__(self, name):
+        raise InputError(f"{name} is not a rational function: no exact rational evaluation")
+
+
+def _abs(v):
+    return v if not hasattr(v, "__abs__") else abs(v)
+
+
+_NAMESPACES = {"mpmath": mpmath, "arb": _ArbNamespace(), "fmpq": _ExactNamespace()}
+
+
+def compile_exprs(exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol],
+                  backend: str) -> Callable:
+    """Return ``fn(*coords) -> list`` evaluating ``exprs`` in ``backend``.
+
+    ``backend`` is one of ``"numpy"``, ``"mpmath"``, ``"arb"``, ``"fmpq"``.
+    """
+    exprs = list(exprs)
+    if backend == "numpy":
+        raw = sp.lambdify(list(variables), exprs, modules="numpy")
+
+        def numpy_fn(*coords):
+            shape = np.broadcast(*coords).shape if coords else ()
+            with np.errstate(all="ignore"):
+                vals = raw(*coords)
+            return [np.broadcast_to(np.asarray(v, dtype=float), shape) for v in vals]
+        return numpy_fn
+    if backend not in _NAMESPACES:
+        raise InputError(f"unknown backend {backend!r}")
+    printer = MpmathPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
+    raw = sp.lambdify(list(variables), exprs, modules=[{"mpmath": _NAMESPACES[backend],
+                                                        "abs": _abs}], printer=printer)
+    convert = {"mpmath": mpmath.mpf, "arb": arb, "fmpq": fmpq}[backend]
+
+    def fn(*coords):
+        return list(raw(*[c if not isinstance(c, (int, float)) else convert(c) for c in coords]))
+    return fn

@@ -1,0 +1,268 @@
+"""The objective model: one sympy expression, its exact derivatives, and the GD map.
+
+An :class:`Objective` holds ``f`` as a sympy expression in named real variables, its exact
+gradient ``g = ∇f`` and Hessian ``H = ∇²f``.  From the same expressions it compiles
+evaluators in float64 (numpy, vectorized over a batch), mpmath (any precision), python-flint
+balls (rigorous) and exact rationals, and in each of them the gradient-descent map
+
+    G_h(x) = x − h ∇f(x),      DG_h(x) = I − h ∇²f(x).
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Sequence
+
+import mpmath
+import numpy as np
+import sympy as sp
+from flint import arb, arb_mat, fmpq, fmpq_mat
+
+from .errors import InputError
+from .evaluators import compile_exprs
+from .parsing import check_differentiable, check_lr, check_real, parse_expression, parse_variables
+
+
+class Objective:
+    """An objective ``f: R^n -> R`` given exactly.
+
+    Parameters
+    ----------
+    expr : sympy expression or str (parsed with the restricted parser)
+    variables : symbols, or names such as ``"x,y"``
+    name : a label used in reports
+    """
+
+    def __init__(self, expr, variables, name: str = ""):
+        self.vars: tuple[sp.Symbol, ...] = (
+            parse_variables(variables) if isinstance(variables, str) else tuple(variables))
+        if not self.vars:
+            raise InputError("an objective needs at least one variable")
+        if isinstance(expr, str):
+            expr = parse_expression(expr, self.vars)
+        self.expr: sp.Expr = check_real(sp.sympify(expr))
+        extra = self.expr.free_symbols - set(self.vars)
+        if extra:
+            raise InputError(f"objective has undeclared symbols {sorted(map(str, extra))}")
+        self.name = name or str(self.expr)
+
+    # ---- exact calculus -------------------------------------------------------------
+    @property
+    def dim(self) -> int:
+        return len(self.vars)
+
+    @cached_property
+    def gradient(self) -> tuple[sp.Expr, ...]:
+        """Exact gradient ∇f as a tuple of sympy expressions."""
+        g = tuple(sp.diff(self.expr, v) for v in self.vars)
+        check_differentiable(g, self.name)
+        return g
+
+    @cached_property
+    def hessian(self) -> sp.Matrix:
+        """Exact Hessian ∇²f as a sympy Matrix."""
+        H = sp.Matrix(self.dim, self.dim, lambda i, j: sp.diff(self.gradient[i], self.vars[j]))
+        check_differentiable(list(H), self.name)
+        return H
+
+    def gd_map_exprs(self, h) -> tuple[sp.Expr, ...]:
+        """G_h(x) = x − h∇f(x) as sympy expressions (``h`` may be a symbol)."""
+        return tuple(v - h * g for v, g in zip(self.vars, self.gradient))
+
+    def subs_point(self, point) -> dict:
+        """Map a point (sequence or dict of names/symbols) to a substitution dict."""
+        if isinstance(point, dict):
+            by_name = {str(k): sp.nsimplify(v) if isinstance(v, str) else sp.sympify(v)
+                       for k, v in point.items()}
+            unknown = set(by_name) - {s.name for s in self.vars}
+            if unknown:
+                raise InputError(f"unknown variables {sorted(unknown)}; "
+                                 f"declared: {[s.name for s in self.vars]}")
+            missing = [s.name for s in self.vars if s.name not in by_name]
+            if missing:
+                raise InputError(f"point is missing values for {missing}")
+            return {s: by_name[s.name] for s in self.vars}
+        pt = list(point)
+        if len(pt) != self.dim:
+            raise InputError(f"point has {len(pt)} coordinates, objective has {self.dim}")
+        return {s: sp.sympify(v) for s, v in zip(self.vars, pt)}
+
+    # ---- compiled backends ----------------------------------------------------------
+    @cached_property
+    def numpy(self) -> "NumpyModel":
+        return NumpyModel(self)
+
+    @cached_property
+    def mpmath(self) -> "MpmathModel":
+        return MpmathModel(self)
+
+    @cached_property
+    def arb(self) -> "ArbModel":
+        return ArbModel(self)
+
+    @cached_property
+    def exact(self) -> "ExactModel":
+        return ExactModel(self)
+
+    def __repr__(self):
+        return f"Objective({self.expr}, vars={[str(v) for v in self.vars]})"
+
+
+class _Model:
+    """Compiled f, ∇f, ∇²f of an objective in one arithmetic (shared logic)."""
+
+    backend = ""
+
+    def __init__(self, obj: Objective):
+        self.obj = obj
+        self._f = compile_exprs([obj.expr], obj.vars, self.backend)
+        self._g = compile_exprs(obj.gradient, obj.vars, self.backend)
+        self._H = compile_exprs(list(obj.hessian), obj.vars, self.backend)
+
+    def value(self, x):
+        return self._f(*x)[0]
+
+    def grad(self, x) -> list:
+        return self._g(*x)
+
+    def _hess_entries(self, x) -> list:
+        return self._H(*x)
+
+    def gd_step(self, x, h) -> list:
+        """One GD step x − h∇f(x)."""
+        return [xi - h * gi for xi, gi in zip(x, self.grad(x))]
+
+
+class MpmathModel(_Model):
+    """mpmath evaluators at the caller's working precision (``with mpmath.workdps(d)``)."""
+
+    backend = "mpmath"
+
+    def grad(self, x) -> list:
+        return [mpmath.mpf(v) for v in self._g(*[mpmath.mpf(c) for c in x])]
+
+    def value(self, x):
+        return mpmath.mpf(self._f(*[mpmath.mpf(c) for c in x])[0])
+
+    def hess(self, x) -> mpmath.matrix:
+        n = self.obj.dim
+        e = self._hess_entries([mpmath.mpf(c) for c in x])
+        return mpmath.matrix([[e[i * n + j] for j in range(n)] for i in range(n)])
+
+    def gd_jacobian(self, x, h) -> mpmath.matrix:
+        """DG_h(x) = I − h∇²f(x)."""
+        return mpmath.eye(self.obj.dim) - mpmath.mpf(h) * self.hess(x)
+
+
+class ArbModel(_Model):
+    """Rigorous ball evaluators (python-flint ``arb``) at ``flint.ctx.prec`` bits."""
+
+    backend = "arb"
+
+    def grad(self, x) -> list:
+        return [arb(v) for v in self._g(*[arb(c) for c in x])]
+
+    def value(self, x):
+        return arb(self._f(*[arb(c) for c in x])[0])
+
+    def hess(self, x) -> arb_mat:
+        n = self.obj.dim
+        e = self._hess_entries([arb(c) for c in x])
+        return arb_mat([[arb(e[i * n + j]) for j in range(n)] for i in range(n)])
+
+    def gd_jacobian(self, x, h) -> arb_mat:
+        n = self.obj.dim
+        return arb_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)]) \
+            - arb(h) * self.hess(x)
+
+
+class ExactModel(_Model):
+    """Exact rational evaluators (python-flint ``fmpq``), rational objectives only."""
+
+    backend = "fmpq"
+
+    def grad(self, x) -> list:
+        return [fmpq(v) for v in self._g(*[_to_fmpq(c) for c in x])]
+
+    def value(self, x):
+        return fmpq(self._f(*[_to_fmpq(c) for c in x])[0])
+
+    def hess(self, x) -> fmpq_mat:
+        n = self.obj.dim
+        e = self._hess_entries([_to_fmpq(c) for c in x])
+        return fmpq_mat(n, n, [fmpq(v) for v in e])
+
+    def gd_step(self, x, h) -> list:
+        h = _to_fmpq(h)
+        return [_to_fmpq(xi) - h * gi for xi, gi in zip(x, self.grad(x))]
+
+
+class NumpyModel(_Model):
+    """float64 evaluators vectorized over a batch: points have shape (..., n)."""
+
+    backend = "numpy"
+
+    def value(self, X):
+        X = np.asarray(X, dtype=float)
+        return self._f(*np.moveaxis(X, -1, 0))[0]
+
+    def grad(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        return np.stack(self._g(*np.moveaxis(X, -1, 0)), axis=-1)
+
+    def hess(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        n = self.obj.dim
+        e = np.stack(self._H(*np.moveaxis(X, -1, 0)), axis=-1)
+        return e.reshape(e.shape[:-1] + (n, n))
+
+    def gd_step(self, X, h) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        with np.errstate(all="ignore"):
+            return X - h * self.grad(X)
+
+    def gd_jacobian(self, X, h) -> np.ndarray:
+        H = self.hess(X)
+        return np.eye(self.obj.dim) - h * H
+
+    def run(self, x0, h, steps: int) -> np.ndarray:
+        """GD trajectory from ``x0`` (shape (..., n)); returns shape (steps + 1, ..., n).
+        Overflow to inf/nan is kept as a result, not raised."""
+        check_lr(h)
+        X = np.asarray(x0, dtype=float)
+        out = np.empty((steps + 1,) + X.shape)
+        out[0] = X
+        for k in range(steps):
+            X = self.gd_step(X, h)
+            out[k + 1] = X
+        return out
+
+
+def _to_fmpq(v):
+    if isinstance(v, fmpq):
+        return v
+    if isinstance(v, sp.Rational):
+        return fmpq(int(v.p), int(v.q))
+    if isinstance(v, (int, np.integer)):
+        return fmpq(int(v))
+    if isinstance(v, str):
+        r = sp.Rational(v)
+        return fmpq(int(r.p), int(r.q))
+    from fractions import Fraction
+    if isinstance(v, (Fraction, float)):
+        fr = Fraction(v)
+        return fmpq(fr.numerator, fr.denominator)
+    raise InputError(f"cannot convert {v!r} to an exact rational")
+
+
+def to_fmpq(v) -> fmpq:
+    """Convert ints, strings, Fractions, floats (exactly) and sympy rationals to fmpq."""
+    return _to_fmpq(v)
+
+
+def gd_orbit_exact(obj: Objective, x0: Sequence, h, steps: int) -> list[list]:
+    """Exact rational GD orbit x_0, …, x_steps (rational objective and data)."""
+    check_lr(h)
+    xs = [[_to_fmpq(c) for c in x0]]
+    for _ in range(steps):
+        xs.append(obj.exact.gd_step(xs[-1], h))
+    return xs

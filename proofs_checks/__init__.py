@@ -1,0 +1,1 @@
+"""Claim checks of the lrtheory registry, one module (or subpackage) per source."""

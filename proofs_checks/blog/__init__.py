@@ -1,0 +1,1 @@
+"""Claim checks for the blog (BLOG-*), one module per theme."""
