@@ -1,0 +1,1 @@
+"""Checks of the edge-of-stability background results (EOS-*)."""
