@@ -30,7 +30,7 @@ def classify_tail(traj: np.ndarray, tol: float = 1e-9, max_period: int = 16,
     with np.errstate(all="ignore"):
         finite = np.all(np.isfinite(T), axis=(0, 2))
         big = np.nanmax(np.abs(np.where(np.isfinite(T), T, np.inf)), axis=(0, 2)) > blowup
-        scale = 1.0 + np.nanmax(np.abs(T), axis=(0, 2))
+        scale = 1.0 + np.max(np.abs(np.where(np.isfinite(T), T, 0.0)), axis=(0, 2))
         periods = np.full(T.shape[1], -1)
         for p in range(1, max_period + 1):
             if p >= tail:
