@@ -30,9 +30,11 @@ class Objective:
     expr : sympy expression or str (parsed with the restricted parser)
     variables : symbols, or names such as ``"x,y"``
     name : a label used in reports
+    params : symbolic parameters allowed in ``expr`` besides the variables (e.g. ``L`` in
+        ``L*x**2/2``); exact calculus works with them, numeric backends need them substituted
     """
 
-    def __init__(self, expr, variables, name: str = ""):
+    def __init__(self, expr, variables, name: str = "", params=()):
         self.vars: tuple[sp.Symbol, ...] = (
             parse_variables(variables) if isinstance(variables, str) else tuple(variables))
         if not self.vars:
@@ -40,7 +42,8 @@ class Objective:
         if isinstance(expr, str):
             expr = parse_expression(expr, self.vars)
         self.expr: sp.Expr = check_real(sp.sympify(expr))
-        extra = self.expr.free_symbols - set(self.vars)
+        self.params = tuple(params)
+        extra = self.expr.free_symbols - set(self.vars) - set(self.params)
         if extra:
             raise InputError(f"objective has undeclared symbols {sorted(map(str, extra))}")
         self.name = name or str(self.expr)
@@ -113,6 +116,9 @@ class _Model:
     backend = ""
 
     def __init__(self, obj: Objective):
+        if obj.params:
+            raise InputError(f"objective has symbolic parameters {list(obj.params)}: "
+                             "substitute numbers before numeric evaluation")
         self.obj = obj
         self._f = compile_exprs([obj.expr], obj.vars, self.backend)
         self._g = compile_exprs(obj.gradient, obj.vars, self.backend)

@@ -71,9 +71,11 @@ def _check_syntax(text: str, allowed_names: set[str]) -> None:
                 or isinstance(node, ast.Constant) and isinstance(node.value, bool):
             raise InputError(f"expression {text!r} contains a non-numeric literal {node.value!r}")
         if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-                name = getattr(node.func, "id", type(node.func).__name__)
-                raise InputError(f"unknown function {name!r} in {text!r}; allowed: "
+            if not isinstance(node.func, ast.Name):
+                raise InputError(f"expression {text!r} uses {type(node.func).__name__}, which "
+                                 "is not allowed (only calls of math functions by name)")
+            if node.func.id not in FUNCTIONS:
+                raise InputError(f"unknown function {node.func.id!r} in {text!r}; allowed: "
                                  + ", ".join(sorted(FUNCTIONS)))
             if node.keywords or len(node.args) != 1:
                 raise InputError(f"function {node.func.id!r} takes exactly one argument")

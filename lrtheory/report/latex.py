@@ -1,0 +1,250 @@
+"""LaTeX text safety for the report: escaping, unicode, long tokens and vetting of the
+LaTeX that results carry (claim statements and derived formulas).
+
+Every string of the results document that is not LaTeX by contract goes through
+:func:`escape`.  Claim statements and ``formulas[].latex`` are LaTeX by contract; they go
+through :func:`vet` first, which rejects what cannot be typeset safely inside the report
+(unbalanced groups, comments, file or catcode commands, ...).  A rejected block is shown
+escaped, as source text, with the reason.
+
+Unicode: the document uses pdflatex with the default OT1 Computer Modern fonts (Type 1,
+always installed).  :data:`UNICODE_MAP` gives a LaTeX rendering for the symbols our texts
+use; the preamble declares them with ``\\DeclareUnicodeCharacter`` so that they work in
+text and in math, escaped or raw.  Latin letters with accents that OT1 can build are left
+to ``inputenc``; any other character becomes a visible ``<U+XXXX>`` marker instead of a
+compile error.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+
+class Latex(str):
+    """A string that is already LaTeX: the template prints it as is."""
+
+
+def _sup(s: str) -> str:
+    return r"\ensuremath{^{" + s + "}}"
+
+
+def _sub(s: str) -> str:
+    return r"\ensuremath{_{" + s + "}}"
+
+
+def _math(s: str) -> str:
+    return r"\ensuremath{" + s + "}"
+
+
+_GREEK = {
+    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon",
+    "ϵ": r"\epsilon", "ζ": r"\zeta", "η": r"\eta", "θ": r"\theta", "ϑ": r"\vartheta",
+    "ι": r"\iota", "κ": r"\kappa", "λ": r"\lambda", "μ": r"\mu", "µ": r"\mu", "ν": r"\nu",
+    "ξ": r"\xi", "π": r"\pi", "ρ": r"\rho", "σ": r"\sigma", "τ": r"\tau", "υ": r"\upsilon",
+    "φ": r"\varphi", "ϕ": r"\phi", "χ": r"\chi", "ψ": r"\psi", "ω": r"\omega",
+    "Γ": r"\Gamma", "Δ": r"\Delta", "∆": r"\Delta", "Θ": r"\Theta", "Λ": r"\Lambda",
+    "Ξ": r"\Xi", "Π": r"\Pi", "Σ": r"\Sigma", "Υ": r"\Upsilon", "Φ": r"\Phi", "Ψ": r"\Psi",
+    "Ω": r"\Omega",
+}
+_SYMBOLS = {
+    "‖": r"\|", "∥": r"\parallel", "≤": r"\le", "≥": r"\ge", "⩽": r"\le", "⩾": r"\ge",
+    "≲": r"\lesssim", "≳": r"\gtrsim", "≪": r"\ll", "≫": r"\gg", "≠": r"\neq",
+    "≈": r"\approx", "≃": r"\simeq", "≅": r"\cong", "≡": r"\equiv", "∼": r"\sim",
+    "∝": r"\propto", "→": r"\to", "←": r"\leftarrow", "↔": r"\leftrightarrow",
+    "↦": r"\mapsto", "⇒": r"\Rightarrow", "⇐": r"\Leftarrow", "⇔": r"\Leftrightarrow",
+    "⟹": r"\Longrightarrow", "∇": r"\nabla", "∂": r"\partial", "∞": r"\infty",
+    "×": r"\times", "÷": r"\div", "·": r"\cdot", "⋅": r"\cdot", "∗": r"\ast",
+    "∘": r"\circ", "±": r"\pm", "∓": r"\mp", "−": "-", "∈": r"\in", "∉": r"\notin",
+    "∋": r"\ni", "⊂": r"\subset", "⊆": r"\subseteq", "⊃": r"\supset", "⊇": r"\supseteq",
+    "∪": r"\cup", "∩": r"\cap", "∖": r"\setminus", "∅": r"\emptyset", "∀": r"\forall",
+    "∃": r"\exists", "¬": r"\neg", "∧": r"\wedge", "∨": r"\vee", "⊥": r"\perp",
+    "⊤": r"\top", "⊗": r"\otimes", "⊕": r"\oplus", "∑": r"\sum", "∏": r"\prod",
+    "∫": r"\int", "√": r"\surd", "⟨": r"\langle", "⟩": r"\rangle", "⌈": r"\lceil",
+    "⌉": r"\rceil", "⌊": r"\lfloor", "⌋": r"\rfloor", "∣": r"\mid", "ℓ": r"\ell",
+    "ℏ": r"\hbar", "ℝ": r"\mathbb{R}", "ℕ": r"\mathbb{N}", "ℤ": r"\mathbb{Z}",
+    "ℚ": r"\mathbb{Q}", "ℂ": r"\mathbb{C}", "…": r"\ldots", "⋯": r"\cdots",
+    "•": r"\bullet", "°": r"^{\circ}", "′": r"^{\prime}", "″": r"^{\prime\prime}",
+    "½": r"\tfrac{1}{2}", "¼": r"\tfrac{1}{4}", "¾": r"\tfrac{3}{4}",
+    "ẋ": r"\dot{x}", "ẏ": r"\dot{y}", "ż": r"\dot{z}",
+}
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀ",
+                         list("0123456789+-=()ni") + [r"\mathsf{T}"]))
+_SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ",
+                       "0123456789+-=()aeoxhklmnpstij"))
+_TEXT = {
+    "\u00a0": "~", "\u2009": r"\,", "\u202f": r"\,", "\u2002": r"\enspace",
+    "\u2003": r"\quad", "\u2010": "-", "\u2011": "-", "–": r"\textendash{}",
+    "—": r"\textemdash{}", "‘": "`", "’": "'", "“": "``", "”": "''", "†": r"\dag{}",
+    "‡": r"\ddag{}", "§": r"\S{}", "¶": r"\P{}", "©": r"\copyright{}",
+    "ß": r"\ss{}", "æ": r"\ae{}", "Æ": r"\AE{}", "ø": r"\o{}", "Ø": r"\O{}",
+    "œ": r"\oe{}", "Œ": r"\OE{}", "ı": r"\i{}",
+}
+
+#: LaTeX for the non-ASCII characters our texts use (declared in the preamble).
+UNICODE_MAP: dict[str, str] = {
+    **{c: _math(v) for c, v in {**_GREEK, **_SYMBOLS}.items()},
+    **{c: _sup(v) for c, v in _SUPERSCRIPTS.items()},
+    **{c: _sub(v) for c, v in _SUBSCRIPTS.items()},
+    **_TEXT,
+}
+
+#: Combining accents OT1 fonts can build (inputenc turns é into \'e, ...).
+_ACCENTS = {"\u0300", "\u0301", "\u0302", "\u0303", "\u0304", "\u0306", "\u0307",
+            "\u0308", "\u030a", "\u030b", "\u030c", "\u0327"}
+
+_ESCAPES = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+    "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
+    "|": r"\textbar{}", "-": "-{}", "`": "{`}",
+}
+
+#: Characters after which a long token may break.
+_BREAK_AFTER = set("/.,;:=_-+*)]}|\\")
+LONG_TOKEN = 18
+_CHUNK = 10
+
+
+def unicode_declarations() -> str:
+    """Preamble lines declaring :data:`UNICODE_MAP` for pdflatex's inputenc."""
+    return "\n".join(rf"\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{v}}}"
+                     for c, v in sorted(UNICODE_MAP.items()))
+
+
+def inputenc_can_typeset(ch: str) -> bool:
+    """True for a Latin letter with one accent that OT1 builds (é, ü, ñ, ç, ...)."""
+    parts = unicodedata.normalize("NFD", ch)
+    return (len(parts) == 2 and parts[0].isascii() and parts[0].isalpha()
+            and parts[1] in _ACCENTS)
+
+
+def unknown_char(ch: str) -> str:
+    """A visible marker for a character LaTeX cannot typeset here."""
+    return rf"\lrU{{{ord(ch):04X}}}"
+
+
+def _char_safe(ch: str) -> bool:
+    return ch in UNICODE_MAP or inputenc_can_typeset(ch)
+
+
+def _escape_char(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if ch.isascii():
+        return ch if ch.isprintable() else " "
+    return ch if _char_safe(ch) else unknown_char(ch)
+
+
+def _escape_token(token: str) -> str:
+    """Escape one whitespace-free token; long tokens get break points."""
+    if len(token) <= LONG_TOKEN:
+        return "".join(_escape_char(c) for c in token)
+    out, run = [], 0
+    for c in token:
+        out.append(_escape_char(c))
+        run += 1
+        if c in _BREAK_AFTER or run >= _CHUNK:
+            out.append(r"\allowbreak{}")
+            run = 0
+    return "".join(out)
+
+
+def escape(text) -> Latex:
+    """Escape any value as LaTeX text: specials, unicode, control characters, and break
+    points inside long tokens (paths, hashes, huge numbers) so that lines can wrap.
+    Newlines become spaces; use :func:`escape_lines` to keep them."""
+    if text is None:
+        return Latex("")
+    if isinstance(text, Latex):
+        return text
+    parts = re.split(r"(\s+)", str(text))
+    return Latex("".join(" " if p.isspace() else _escape_token(p) for p in parts if p))
+
+
+def escape_lines(text, keep_indent: bool = True) -> Latex:
+    """Escape multi-line text (tracebacks, logs), keeping its lines and indentation."""
+    lines = []
+    for line in str(text).expandtabs(4).splitlines():
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        pad = rf"\hspace*{{{indent * 0.5:g}em}}" if keep_indent and indent else ""
+        lines.append(pad + escape(body))
+    return Latex("\\newline\n".join(l or "~" for l in lines))
+
+
+def pdf_string(text) -> str:
+    """A plain ASCII rendering for PDF bookmarks (letters, digits, simple punctuation)."""
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9 .,:;()+=*/'-]", " ", s).strip()
+
+
+# -- vetting LaTeX carried by the results -------------------------------------------------
+
+_FORBIDDEN = re.compile(
+    r"\\(input|include|includeonly|write|immediate|openout|openin|read|closeout|def|gdef|"
+    r"edef|xdef|let|futurelet|catcode|lccode|uccode|csname|endcsname|expandafter|"
+    r"newcommand|renewcommand|providecommand|DeclareRobustCommand|newenvironment|"
+    r"renewenvironment|makeatletter|makeatother|usepackage|RequirePackage|documentclass|"
+    r"special|pdfprimitive|directlua|verb|end\s*\{document\}|begin\s*\{document\}|"
+    r"endinput|output|everypar|shipout|newpage|clearpage|pagebreak|tableofcontents|"
+    r"section|subsection|chapter|part|batchmode|nonstopmode|scrollmode|errorstopmode|"
+    r"jobname|loop|repeat|iftrue|iffalse|else|fi|aftergroup|afterassignment)(?![A-Za-z])")
+
+
+def _strip_escaped(s: str) -> str:
+    """Remove escaped characters (\\{, \\%, \\\\ ...) so that counts see only live ones."""
+    return re.sub(r"\\[^A-Za-z]", "", s)
+
+
+def _environments_balanced(s: str) -> bool:
+    stack = []
+    for kind, name in re.findall(r"\\(begin|end)\s*\{([^{}]*)\}", s):
+        if kind == "begin":
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return False
+    return not stack
+
+
+def _braces_balanced(s: str) -> bool:
+    depth = 0
+    for c in _strip_escaped(s):
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _problems(s: str, math: bool) -> str | None:
+    live = _strip_escaped(s)
+    m = _FORBIDDEN.search(s)
+    checks = [
+        (not s.strip(), "it is empty"),
+        (m is not None, f"it uses \\{m.group(1) if m else ''}, which a report must not run"),
+        ("%" in live, "it contains an unescaped % (a comment)"),
+        ("#" in live, "it contains an unescaped #"),
+        (not _braces_balanced(s), "its braces are unbalanced"),
+        (not _environments_balanced(s), "its \\begin/\\end are unbalanced"),
+        (s.count(r"\(") != s.count(r"\)"), "its \\( \\) are unbalanced"),
+        (s.count(r"\[") != s.count(r"\]"), "its \\[ \\] are unbalanced"),
+        (not math and live.count("$") % 2 == 1, "its $ signs are unbalanced"),
+        (math and ("$" in live or r"\(" in s or r"\[" in s),
+         "a formula must be math content, without $ or \\( \\[ delimiters"),
+    ]
+    for bad, reason in checks:
+        if bad:
+            return reason
+    return None
+
+
+def vet(latex, math: bool = False) -> tuple[Latex | None, str | None]:
+    """Check LaTeX carried by the results (``math``: a formula body, else a statement in
+    text mode).  Returns ``(safe_latex, None)`` or ``(None, reason)``.  Characters that
+    cannot be typeset become ``<U+XXXX>`` markers; control characters are dropped."""
+    s = "".join(c if (c.isascii() and (c.isprintable() or c in "\n\t")) or
+                (not c.isascii() and _char_safe(c))
+                else ("" if c.isascii() else unknown_char(c))
+                for c in str(latex))
+    reason = _problems(s, math)
+    return (None, reason) if reason else (Latex(s), None)
