@@ -24,9 +24,11 @@ from typing import Callable, Sequence
 from sympy import QQ
 
 
-def lie_series_fields(F0: Sequence, order: int, d: Callable[[object, int], object]) -> list[list]:
+def lie_series_fields(F0: Sequence, order: int, d: Callable[[object, int], object],
+                      zero=0) -> list[list]:
     """``[F_0, F_1, …, F_order]`` (each a list of ring elements) of the modified equation
-    of explicit Euler for the field ``F0``, by the Lie-series recursion above."""
+    of explicit Euler for the field ``F0``, by the Lie-series recursion above; ``zero`` is
+    the ring's zero."""
     n = len(F0)
     fields = [list(F0)]
     P: dict[tuple[int, int], list] = {(1, 0): list(F0)}
@@ -38,14 +40,14 @@ def lie_series_fields(F0: Sequence, order: int, d: Callable[[object, int], objec
         return jac[key]
 
     for m in range(1, order + 1):
-        total = [0] * n
+        total = [zero] * n
         for k in range(2, m + 2):
             j = m + 1 - k
-            acc = [0] * n
+            acc = [zero] * n
             for i in range(j + 1):
                 J, F = jacobian((k - 1, j - i)), fields[i]
                 for c in range(n):
-                    acc[c] = acc[c] + sum(F[q] * J[c][q] for q in range(n))
+                    acc[c] = acc[c] + sum((F[q] * J[c][q] for q in range(n)), zero)
             P[(k, j)] = acc
             w = QQ(1, factorial(k))
             total = [t + a * w for t, a in zip(total, acc)]
