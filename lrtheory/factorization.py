@@ -123,7 +123,7 @@ def kronecker_sum_gram(X, Y) -> np.ndarray:
 def zero_residual_spectrum(alphas, betas, dim: int, zero_sums: int) -> list:
     """Hessian spectrum at a zero-residual point from α = spec XXᵀ, β = spec YYᵀ (any
     order): the pairwise sums α_i + β_j without the ``zero_sums`` smallest (those pairing
-    two zero eigenvalues: (n − d)(m − d) of them for factors of full rank d), completed
+    two zero eigenvalues: (n − min(n, d))(m − min(m, d)) for factors of full rank), completed
     with zeros to ``dim`` = (n + m)d values, descending."""
     sums = sorted((a + b for a in alphas for b in betas), reverse=True)
     kept = sums[:len(sums) - zero_sums]
@@ -309,6 +309,61 @@ def mp_zero_residual_check(X, Y) -> dict:
     ev = mp_sym_eigenvalues(hessian(A, X, Y))
     alphas, betas = mp_sym_eigenvalues(X @ X.T), mp_sym_eigenvalues(Y @ Y.T)
     (n, d), m = X.shape, Y.shape[0]
-    predicted = zero_residual_spectrum(alphas, betas, (n + m) * d, (n - d) * (m - d))
+    zero_pairs = (n - min(n, d)) * (m - min(m, d))
+    predicted = zero_residual_spectrum(alphas, betas, (n + m) * d, zero_pairs)
     err = max(abs(a - b) for a, b in zip(ev, predicted))
     return {"max_abs_error": err, "sharpness": ev[0], "norm_formula": alphas[0] + betas[0]}
+
+
+# ---- Hessian eigenvalues of any objective at a point (the `sharpness` command) --------
+
+
+def hessian_spectrum_at(obj, point: dict, dps: int = 50) -> dict:
+    """Hessian eigenvalues of an :class:`~lrtheory.objectives.Objective` at ``point``
+    (names → exact numbers), descending with multiplicity.
+
+    Exact (sympy roots of the characteristic polynomial) when the Hessian at the point is
+    a rational matrix and its characteristic polynomial splits in radicals; otherwise
+    mpmath ``eigsy`` at ``dps`` digits, recomputed at ``dps + 30`` and required to agree
+    to ``dps − 10`` digits (``"exact": False``).  Returns ``{"point", "eigenvalues",
+    "sharpness", "exact", "numeric"}`` with numbers as strings."""
+    import mpmath
+
+    from .errors import ComputationError, InputError
+    subs = obj.subs_point(point)
+    H = obj.hessian.subs(subs)
+    if any(not e.is_finite for e in H):
+        raise InputError(f"the Hessian is not finite at {point}")
+    pt = {str(k): str(v) for k, v in subs.items()}
+    exact = _exact_eigenvalues(H) if all(e.is_Rational for e in H) else None
+    if exact is not None:
+        num = [sp.N(e, 30, chop=True) for e in exact]
+        order = sorted(range(len(exact)), key=lambda i: sp.re(num[i]), reverse=True)
+        eig = [str(exact[i]) for i in order]
+        return {"point": pt, "eigenvalues": eig, "sharpness": eig[0], "exact": True,
+                "numeric": [mpmath.nstr(mpmath.mpf(str(sp.re(num[i]))), 20) for i in order]}
+    vals = []
+    for d in (dps, dps + 30):
+        with mpmath.workdps(d):
+            M = np.array([[mpmath.mpf(str(sp.N(e, d + 10))) for e in row]
+                          for row in H.tolist()], dtype=object)
+            vals.append(mp_sym_eigenvalues(M))
+    with mpmath.workdps(dps + 30):
+        change = max((abs(a - b) for a, b in zip(*vals)), default=0)
+        if change > mpmath.mpf(10) ** (10 - dps) * (1 + max(abs(v) for v in vals[1])):
+            raise ComputationError(f"Hessian eigenvalues not stable under a precision "
+                                   f"increase (change {mpmath.nstr(change, 3)})")
+        eig = [mpmath.nstr(v, dps - 10) for v in vals[0]]
+    return {"point": pt, "eigenvalues": eig, "sharpness": eig[0], "exact": False,
+            "numeric": eig}
+
+
+def _exact_eigenvalues(H: sp.Matrix) -> list | None:
+    """All eigenvalues of a rational symmetric matrix in radicals (with multiplicity), or
+    None when sympy cannot express every root."""
+    lam = sp.Symbol("lambda")
+    roots = sp.roots(sp.Poly(H.charpoly(lam).as_expr(), lam))
+    if sum(roots.values()) != H.shape[0] or any(r.has(sp.CRootOf) for r in roots):
+        return None
+    return [sp.nsimplify(r) if r.is_Rational else sp.radsimp(r)
+            for r, k in roots.items() for _ in range(k)]

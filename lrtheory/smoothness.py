@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
 
 import sympy as sp
 from flint import arb, ctx, fmpq, fmpq_mat
 
 from .errors import InputError
+from .falsify import Outcome
 from .objectives import Objective, to_fmpq
 
 #: Working precision (bits) of ball computations in this module.
@@ -233,11 +236,18 @@ class SmoothObjective:
 
 def is_rational_polynomial(obj: Objective) -> bool:
     """True when ``obj.expr`` is a polynomial in its variables with rational coefficients."""
+    return rational_degree(obj.expr, obj.vars) is not None
+
+
+@lru_cache(maxsize=1024)
+def rational_degree(expr: sp.Expr, variables: tuple) -> int | None:
+    """Total degree of ``expr`` as a polynomial in ``variables`` with rational
+    coefficients, or None when it is not one."""
     try:
-        poly = sp.Poly(obj.expr, *obj.vars)
+        poly = sp.Poly(expr, *variables)
     except sp.PolynomialError:
-        return False
-    return all(c.is_Rational for c in poly.coeffs())
+        return None
+    return poly.total_degree() if all(c.is_Rational for c in poly.coeffs()) else None
 
 
 @dataclass(frozen=True)
@@ -276,8 +286,9 @@ def descent_factor(h, L, scale=1) -> fmpq:
 class DescentTrace:
     """The per-step data of a GD orbit for the descent lemma.
 
-    ``values[k] = f(x_k)`` and ``grad_sq[k] = ‖∇f(x_k)‖²`` for the ``steps`` checked steps
-    (``values`` has one more entry); all entries are fmpq (exact) or arb (balls).
+    ``values[k] = f(x_k)``, ``points[k] = x_k`` and ``grad_sq[k] = ‖∇f(x_k)‖²`` for the
+    ``steps`` checked steps (``values`` and ``points`` have one more entry); all entries are
+    fmpq (exact) or arb (balls).
     ``stopped`` says why the orbit ended early (left the certified box), if it did."""
 
     instance: GDInstance
@@ -294,35 +305,9 @@ class DescentTrace:
     def exact(self) -> bool:
         return all(isinstance(v, fmpq) for v in self.values)
 
-    def step_slacks(self, scale=1) -> list:
-        """s_k = f(x_k) − c‖∇f(x_k)‖² − f(x_{k+1}) ≥ 0 is the descent lemma, c =
-        :func:`descent_factor` (h, L, scale)."""
-        c = descent_factor(self.instance.h, self.instance.problem.L, scale)
-        return [self.values[k] - c * self.grad_sq[k] - self.values[k + 1]
-                for k in range(self.steps)]
 
-    def summed_slack(self, scale=1, first: int = 0):
-        """(f(x_0) − f*)/c − Σ_{first ≤ k < first + N} ‖∇f(x_k)‖² with N = steps − first
-        (``first = 1`` is the index range printed in the source's intermediate display)."""
-        inst = self.instance
-        c = descent_factor(inst.h, inst.problem.L, scale)
-        if c <= 0:
-            raise InputError(f"summed bound needs h(1 − Lh/2) > 0, got {c}")
-        return (self.values[0] - inst.problem.f_lower) / c - sum(self.grad_sq[first:], fmpq(0))
-
-    def decrease_ratios(self) -> list:
-        """ρ_k = (f(x_k) − f(x_{k+1})) / (c‖∇f(x_k)‖²): the descent lemma says ρ_k ≥ 1;
-        min ρ_k close to 1 means the factor 1 − Lh/2 is tight (steps with ∇f = 0 skipped)."""
-        c = descent_factor(self.instance.h, self.instance.problem.L)
-        out = []
-        for k in range(self.steps):
-            denom = c * self.grad_sq[k]
-            if certified_sign(denom) == 1 or (isinstance(denom, fmpq) and denom != 0):
-                out.append((self.values[k] - self.values[k + 1]) / denom)
-        return out
-
-
-def descent_trace(inst: GDInstance, steps: int, exact: bool | None = None) -> DescentTrace:
+def descent_trace(inst: GDInstance, steps: int, exact: bool | None = None,
+                  prec: int = BALL_PREC) -> DescentTrace:
     """Run ``steps`` GD steps in exact rationals or in balls at :data:`BALL_PREC` bits,
     recording f(x_k) and ‖∇f(x_k)‖².  ``exact=None`` chooses rationals for rational
     polynomials of degree ≤ 2 (whose orbits grow by a fixed number of bits per step) and
@@ -330,13 +315,14 @@ def descent_trace(inst: GDInstance, steps: int, exact: bool | None = None) -> De
     if steps < 1:
         raise InputError("steps must be a positive integer")
     prob = inst.problem
+    degree = rational_degree(prob.objective.expr, prob.objective.vars)
     if exact is None:
-        exact = prob.rational and sp.Poly(prob.objective.expr, *prob.objective.vars).total_degree() <= 2
-    elif exact and not prob.rational:
+        exact = degree is not None and degree <= 2
+    elif exact and degree is None:
         raise InputError("exact arithmetic needs a polynomial with rational coefficients")
     model = prob.objective.exact if exact else prob.objective.arb
     tr = DescentTrace(inst)
-    with _prec(BALL_PREC):
+    with _prec(prec):
         x = list(inst.x0) if exact else [arb(c) for c in inst.x0]
         if not prob.contains(x):
             raise InputError(f"x0 = {[str(c) for c in inst.x0]} is not in the certified box")
@@ -357,13 +343,106 @@ def descent_trace(inst: GDInstance, steps: int, exact: bool | None = None) -> De
     return tr
 
 
-def worst(values) -> object | None:
-    """The smallest of exact rationals / balls by their certified lower end (None if
-    empty): the worst slack along an orbit."""
-    values = list(values)
-    if not values:
-        return None
-    return min(values, key=lambda v: v if isinstance(v, fmpq) else ball_lower(v))
+# ---- statements for the falsifier ------------------------------------------------------
+def _is_zero(v) -> bool:
+    return certified_sign(v) == 0
+
+
+def relative_slack(a, b):
+    """(a − b)/(|a| + |b|) for the inequality a ≥ b (not both exactly 0): ≥ 0 iff it holds,
+    0 when attained, in [−1, 1]; exact or a ball."""
+    return (a - b) / (abs(a) + abs(b))
+
+
+def judge(pairs, detail: dict | None = None, prec: int = BALL_PREC) -> Outcome:
+    """Outcome of "a ≥ b for every (a, b) in pairs": violated when some a − b < 0 is
+    certain, undecided when some sign is not decided, else holds; the score is minus the
+    smallest relative slack (> 0 iff violated).  Pairs with a = b = 0 exactly (a
+    stationary point: the inequality reads 0 ≥ 0) are vacuous and carry score −1."""
+    detail = dict(detail or {})
+    with _prec(prec):
+        pairs = list(pairs)
+        if not pairs:
+            return Outcome(None, -1.0, {**detail, "reason": "orbit left the certified box"})
+        pairs = [(a, b) for a, b in pairs if not (_is_zero(a) and _is_zero(b))]
+        if not pairs:
+            return Outcome(True, -1.0, {**detail, "reason": "vacuous: stationary, 0 >= 0"})
+        signs = [certified_sign(a - b) for a, b in pairs]
+        rel = [relative_slack(a, b) for a, b in pairs]
+    k = min(range(len(rel)), key=lambda i: to_float(rel[i]))
+    holds = False if -1 in signs else None if None in signs else True
+    detail.update(worst_index=k, worst_relative_slack=to_float(rel[k]))
+    return Outcome(holds, -to_float(rel[k]), detail)
+
+
+def _trace_detail(tr: DescentTrace) -> dict:
+    return {"steps": tr.steps, "exact": tr.exact, "hL": str(tr.instance.hL),
+            **({"stopped": tr.stopped} if tr.stopped else {})}
+
+
+#: Ball precisions tried in turn while a statement's sign is undecided.
+ESCALATION = (BALL_PREC, 4 * BALL_PREC)
+
+
+def _escalating(pairs_of: Callable, steps: int, exact: bool | None) -> Callable:
+    """A statement judging ``pairs_of(trace)`` on a trace of ``steps`` steps, redone
+    at higher ball precision while undecided (exact traces are decided at once);
+    ``pairs_of`` returns None when the statement is undefined on the instance."""
+    def statement(inst: GDInstance) -> Outcome:
+        for prec in ESCALATION:
+            tr = descent_trace(inst, steps, exact, prec)
+            with _prec(prec):
+                pairs = pairs_of(tr)
+            if pairs is None:
+                return Outcome(None, -1.0, {**_trace_detail(tr),
+                                            "reason": "h(1 - Lh/2) = 0: no finite bound"})
+            out = judge(pairs, {**_trace_detail(tr), "prec": prec}, prec)
+            if out.holds is not None or tr.exact or "reason" in out.detail:
+                return out
+        return out
+    return statement
+
+
+def per_step_descent(steps: int = 8, scale=1, exact: bool | None = None) -> Callable:
+    """Statement (BLOG-1): f(x_k) − f(x_{k+1}) ≥ h(1 − (scale·L)h/2)‖∇f(x_k)‖² for k < steps
+    (the steps inside the certified box).  ``scale`` = 1 is the lemma; ``scale`` < 1 moves
+    its constant in the unsafe direction."""
+    def pairs(tr):
+        c = descent_factor(tr.instance.h, tr.instance.problem.L, scale)
+        return [(tr.values[k] - tr.values[k + 1], c * tr.grad_sq[k]) for k in range(tr.steps)]
+    st = _escalating(pairs, steps, exact)
+    st.__name__ = f"per-step descent, factor 1 - {scale}*Lh/2, {steps} steps"
+    return st
+
+
+def summed_descent(steps: int = 8, scale=1, first: int = 0, exact: bool | None = None) -> Callable:
+    """Statement (BLOG-1) with N = ``steps``:
+
+    * ``first`` = 0: Σ_{k<N} ‖∇f(x_k)‖² ≤ (f(x_0) − f*)/c, c = h(1 − (scale·L)h/2);
+    * ``first`` = 1: Σ_{k=1}^{N} ‖∇f(x_k)‖² ≤ (f(x_0) − f(x_N))/c — the intermediate
+      display exactly as printed in the source.
+    Orbits that leave the certified box before step N + first are not applicable."""
+    def pairs(tr):
+        if tr.steps < steps + first:
+            return []
+        c = descent_factor(tr.instance.h, tr.instance.problem.L, scale)
+        if c == 0:
+            return None
+        low = tr.instance.problem.f_lower if first == 0 else tr.values[steps]
+        total = sum(tr.grad_sq[first:first + steps], fmpq(0) if tr.exact else arb(0))
+        return [((tr.values[0] - low) / c, total)]
+    st = _escalating(pairs, steps + first, exact)
+    st.__name__ = (f"summed bound, factor 1 - {scale}*Lh/2, sum over k = {first}.."
+                   f"{steps - 1 + first}, N = {steps}")
+    return st
+
+
+def monotone_decrease(steps: int = 8, exact: bool | None = None) -> Callable:
+    """Statement: f(x_{k+1}) ≤ f(x_k) for k < steps (a consequence of BLOG-1 for h < 2/L)."""
+    st = _escalating(lambda tr: [(tr.values[k], tr.values[k + 1])
+                                       for k in range(tr.steps)], steps, exact)
+    st.__name__ = f"f(x_k+1) <= f(x_k), {steps} steps"
+    return st
 
 
 def to_float(v) -> float:
@@ -373,5 +452,7 @@ def to_float(v) -> float:
 
 __all__ = ["BALL_PREC", "BoxBounds", "DescentTrace", "GDInstance", "SmoothObjective",
            "ball_lower", "ball_upper", "box_bounds", "certified_sign", "check_box",
-           "descent_factor", "descent_trace", "is_rational_polynomial", "round_up",
-           "spectral_bound_of_enclosure", "spectral_norm_bound", "to_float", "worst"]
+           "descent_factor", "descent_trace", "is_rational_polynomial", "judge",
+           "monotone_decrease", "per_step_descent", "rational_degree", "relative_slack",
+           "round_up", "spectral_bound_of_enclosure", "spectral_norm_bound",
+           "summed_descent", "to_float"]

@@ -31,7 +31,7 @@ def bounded_noise_variance(h, sigma2, curvature=1):
     """Stationary variance of x_{k+1} = (1 − ηc)x_k + ηζ_k, ζ iid with variance σ²:
     η²σ²/(1 − (1 − ηc)²) = ησ²/(c(2 − ηc)); requires 0 < ηc < 2."""
     rho = 1 - h * curvature
-    if not abs(rho) < 1:
+    if not getattr(rho, "free_symbols", None) and not abs(rho) < 1:
         raise InputError(f"bounded-noise model unstable for eta*c = {h * curvature} (need < 2)")
     return h**2 * sigma2 / (1 - rho**2)
 

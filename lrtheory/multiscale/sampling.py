@@ -18,6 +18,7 @@ excluded and it is counted as unstable (divergence is a result, not an error).
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +48,7 @@ class ChainRun:
     edges: np.ndarray       # (bins + 1,)
     tail: np.ndarray        # (T, C, n) last iterates
     diverged: np.ndarray    # (C,) bool
+    sum_obs: np.ndarray | None = None  # (C, m) sums of the optional observable
 
     # ---- derived quantities ---------------------------------------------------------
     @property
@@ -107,39 +109,51 @@ class ChainRun:
         return a / max(a.sum(), 1), b / max(b.sum(), 1)
 
 
-def compile_gd(obj: Objective, h: float):
-    """float64 GD map φ(x) and its derivative data for a batch of shape (C, n).
+_ETA = sp.Symbol("eta", positive=True)
+_COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
-    Returns ``(step, log_derivative)``: in 1-D ``log_derivative(x)`` = log|φ′(x)| =
-    log|1 − η f″(x)|; for d > 1 ``log_derivative`` is None and the tangent map Dφ(x) =
-    I − η∇²f(x) is returned instead as a function giving (C, n, n)."""
+
+def _compiled(obj: Objective):
+    """φ(x; η) and φ′ / Dφ compiled once per objective with η as an argument."""
+    if obj not in _COMPILED:
+        n = obj.dim
+        step_fn = compile_exprs(obj.gd_map_exprs(_ETA), obj.vars + (_ETA,), "numpy")
+        d_fn = compile_exprs([(1 if i == j else 0) - _ETA * obj.hessian[i, j]
+                              for i in range(n) for j in range(n)], obj.vars + (_ETA,),
+                             "numpy")
+        _COMPILED[obj] = (step_fn, d_fn)
+    return _COMPILED[obj]
+
+
+def compile_gd(obj: Objective, h):
+    """float64 GD map φ(x) = x − η∇f(x) and its derivative data for a batch (C, n).
+
+    ``h`` is a number or an array of shape (C,) (one learning rate per chain).  Returns
+    ``(step, deriv)``: in 1-D ``deriv(x)`` = log|φ′(x)| = log|1 − η f″(x)|; for d > 1
+    ``deriv(x)`` is the tangent map Dφ(x) = I − η∇²f(x) of shape (C, n, n)."""
     n = obj.dim
-    hh = sp.nsimplify(h)
-    step_fn = compile_exprs(obj.gd_map_exprs(hh), obj.vars, "numpy")
+    step_fn, d_fn = _compiled(obj)
+    h = np.asarray(h, dtype=float)
     if n == 1:
-        d_fn = compile_exprs([1 - hh * obj.hessian[0, 0]], obj.vars, "numpy")
-
         def step(X):
-            return step_fn(X[:, 0])[0][:, None]
+            return step_fn(X[:, 0], h)[0][:, None]
 
         def log_derivative(X):
             with np.errstate(all="ignore"):
-                return np.log(np.abs(d_fn(X[:, 0])[0]))
+                return np.log(np.abs(d_fn(X[:, 0], h)[0]))
         return step, log_derivative
-    jac_fn = compile_exprs([(1 if i == j else 0) - hh * obj.hessian[i, j]
-                            for i in range(n) for j in range(n)], obj.vars, "numpy")
 
     def step_nd(X):
-        return np.stack(step_fn(*X.T), axis=-1)
+        return np.stack(step_fn(*X.T, h), axis=-1)
 
     def jacobian(X):
-        return np.stack(jac_fn(*X.T), axis=-1).reshape(X.shape[0], n, n)
+        return np.stack(d_fn(*X.T, h), axis=-1).reshape(X.shape[0], n, n)
     return step_nd, jacobian
 
 
 def run_chains(obj: Objective, h: float, x0, steps: int, **options) -> ChainRun:
     """Run GD with step ``h`` from each row of ``x0`` (shape (C, n)); see :func:`run_map`
-    for ``steps`` and the options (burn, thin, bins, hist_range, tail, blowup)."""
+    for ``steps`` and the options (burn, thin, bins, hist_range, tail, blowup, observe)."""
     check_lr(h)
     X = np.array(x0, dtype=float, ndmin=2)
     if X.shape[1] != obj.dim:
@@ -151,13 +165,14 @@ def run_chains(obj: Objective, h: float, x0, steps: int, **options) -> ChainRun:
 
 def run_map(step, deriv, h: float, x0: np.ndarray, steps: int, burn: int = 0, thin: int = 1,
             bins: int = 400, hist_range=None, tail: int = 64,
-            blowup: float = 1e8) -> ChainRun:
+            blowup: float = 1e8, observe=None) -> ChainRun:
     """Iterate ``step`` on the batch ``x0`` (C, n) for ``burn`` + ``steps`` iterations and
     collect :class:`ChainRun` statistics over the last ``steps`` (every ``thin``-th
     iterate).  ``deriv`` is log|φ′| (1-D), the Jacobian Dφ (d > 1) or None (no Lyapunov
     exponent).  ``hist_range`` (lo, hi) fixes the histogram of the first coordinate; by
     default it spans the chains' positions after the burn-in, widened by a half-width on
-    each side."""
+    each side.  ``observe(X) -> (C, m)`` is an optional observable summed per chain (e.g.
+    the indicator of a well)."""
     X = np.array(x0, dtype=float, ndmin=2)
     if steps < 1 or burn < 0 or thin < 1 or tail < 0 or bins < 1:
         raise InputError("need steps >= 1, burn >= 0, thin >= 1, tail >= 0, bins >= 1")
@@ -173,15 +188,7 @@ def run_map(step, deriv, h: float, x0: np.ndarray, steps: int, burn: int = 0, th
             a, b = (float(fin.min()), float(fin.max())) if fin.size else (-1.0, 1.0)
             w = max(b - a, 1e-12)
             hist_range = (a - w / 2, b + w / 2)
-        lo_edge, hi_edge = map(float, hist_range)
-        if not hi_edge > lo_edge:
-            raise InputError("histogram range must have lo < hi")
-        inv_w = bins / (hi_edge - lo_edge)
-        offset = (np.arange(C) % 2) * (bins + 2)
-        counts = np.zeros(2 * (bins + 2), dtype=np.int64)
-        sum_x, sum_xx = np.zeros((C, n)), np.zeros((C, n, n))
-        lo, hi = np.full((C, n), np.inf), np.full((C, n), -np.inf)
-        samples = 0
+        acc = _Accumulator(C, n, hist_range, bins, observe)
         for k in range(steps):
             if deriv is not None and one_d and k % thin == 0:
                 sum_log += deriv(X)
@@ -192,26 +199,54 @@ def run_map(step, deriv, h: float, x0: np.ndarray, steps: int, burn: int = 0, th
                 V /= norm[:, None]
             X = step(X)
             if k % thin == 0:
-                samples += 1
-                sum_x += X
-                sum_xx += X[:, :, None] * X[:, None, :]
-                np.minimum(lo, X, out=lo)
-                np.maximum(hi, X, out=hi)
-                idx = np.floor((X[:, 0] - lo_edge) * inv_w)
-                idx = np.clip(np.nan_to_num(idx, nan=-1.0), -1, bins).astype(np.int64) + 1
-                counts += np.bincount(idx + offset, minlength=2 * (bins + 2))
+                acc.add(X)
         T = np.empty((tail,) + X.shape)
         for k in range(tail):
             X = step(X)
             T[k] = X
     if not one_d:
-        sum_log *= samples / steps  # tangent growth is accumulated every step
-    diverged = ~np.isfinite(sum_xx.reshape(C, -1)).all(axis=1) | ~np.isfinite(sum_log)
+        sum_log *= acc.samples / steps  # tangent growth is accumulated every step
+    diverged = ~np.isfinite(acc.sum_xx.reshape(C, -1)).all(axis=1) | ~np.isfinite(sum_log)
     if tail:
         diverged |= ~(np.max(np.abs(T), axis=(0, 2)) <= blowup)  # nan compares False
-    return ChainRun(float(h), steps, burn, thin, samples, sum_x, sum_xx, sum_log, lo, hi,
-                    counts.reshape(2, bins + 2), np.linspace(lo_edge, hi_edge, bins + 1), T,
-                    diverged)
+    return ChainRun(float(h), steps, burn, thin, acc.samples, acc.sum_x, acc.sum_xx, sum_log,
+                    acc.lo, acc.hi, acc.counts.reshape(2, bins + 2), acc.edges, T, diverged,
+                    acc.sum_obs)
+
+
+class _Accumulator:
+    """Per-chain sums, running extremes and the two-half histogram of sampled iterates."""
+
+    def __init__(self, C: int, n: int, hist_range, bins: int, observe):
+        self.lo_edge, self.hi_edge = map(float, hist_range)
+        if not self.hi_edge > self.lo_edge:
+            raise InputError("histogram range must have lo < hi")
+        self.bins, self.observe = bins, observe
+        self.inv_w = bins / (self.hi_edge - self.lo_edge)
+        self.edges = np.linspace(self.lo_edge, self.hi_edge, bins + 1)
+        self.offset = (np.arange(C) % 2) * (bins + 2) + 1
+        self.counts = np.zeros(2 * (bins + 2), dtype=np.int64)
+        self.sum_x, self.sum_xx = np.zeros((C, n)), np.zeros((C, n, n))
+        self.lo, self.hi = np.full((C, n), np.inf), np.full((C, n), -np.inf)
+        self.samples, self.sum_obs = 0, None
+
+    def add(self, X: np.ndarray) -> None:
+        self.samples += 1
+        self.sum_x += X
+        if X.shape[1] == 1:
+            self.sum_xx[:, 0, 0] += X[:, 0] * X[:, 0]
+        else:
+            self.sum_xx += X[:, :, None] * X[:, None, :]
+        np.minimum(self.lo, X, out=self.lo)
+        np.maximum(self.hi, X, out=self.hi)
+        idx = np.floor((X[:, 0] - self.lo_edge) * self.inv_w)
+        np.fmax(idx, -1.0, out=idx)           # fmax also maps nan (diverged) to underflow
+        np.minimum(idx, self.bins, out=idx)
+        self.counts += np.bincount(idx.astype(np.intp) + self.offset,
+                                   minlength=2 * (self.bins + 2))
+        if self.observe is not None:
+            o = self.observe(X)
+            self.sum_obs = o if self.sum_obs is None else self.sum_obs + o
 
 
 def uniform_starts(center, width: float, chains: int, dim: int, seed: int = 0) -> np.ndarray:

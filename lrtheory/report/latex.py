@@ -52,7 +52,8 @@ _SYMBOLS = {
     "≲": r"\lesssim", "≳": r"\gtrsim", "≪": r"\ll", "≫": r"\gg", "≠": r"\neq",
     "≈": r"\approx", "≃": r"\simeq", "≅": r"\cong", "≡": r"\equiv", "∼": r"\sim",
     "∝": r"\propto", "→": r"\to", "←": r"\leftarrow", "↔": r"\leftrightarrow",
-    "↦": r"\mapsto", "⇒": r"\Rightarrow", "⇐": r"\Leftarrow", "⇔": r"\Leftrightarrow",
+    "↦": r"\mapsto", "↑": r"\uparrow", "↓": r"\downarrow", "↛": r"\not\to",
+    "↗": r"\nearrow", "↘": r"\searrow", "⇑": r"\Uparrow", "⇓": r"\Downarrow", "⇒": r"\Rightarrow", "⇐": r"\Leftarrow", "⇔": r"\Leftrightarrow",
     "⟹": r"\Longrightarrow", "∇": r"\nabla", "∂": r"\partial", "∞": r"\infty",
     "×": r"\times", "÷": r"\div", "·": r"\cdot", "⋅": r"\cdot", "∗": r"\ast",
     "∘": r"\circ", "±": r"\pm", "∓": r"\mp", "−": "-", "∈": r"\in", "∉": r"\notin",
@@ -97,7 +98,7 @@ _ESCAPES = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
     "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
     "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
-    "|": r"\textbar{}", "-": "-{}", "`": "{`}",
+    "|": r"\textbar{}", "-": "-{}", "`": "{`}", "[": "{[}", "]": "{]}", "*": "{*}",
 }
 
 #: Characters after which a long token may break.
@@ -248,3 +249,21 @@ def vet(latex, math: bool = False) -> tuple[Latex | None, str | None]:
                 for c in str(latex))
     reason = _problems(s, math)
     return (None, reason) if reason else (Latex(s), None)
+
+
+_MATH_SEGMENT = re.compile(r"(?<!\\)\$([^$]+?)(?<!\\)\$")
+
+
+def escape_with_math(text) -> Latex:
+    """Escape prose, keeping ``$...$`` segments as inline math when they pass :func:`vet`
+    (as math, without line breaks); any other ``$`` is printed as a dollar sign."""
+    text = "" if text is None else str(text)
+    out, pos = [], 0
+    for m in _MATH_SEGMENT.finditer(text):
+        safe, _ = vet(m.group(1), math=True)
+        if safe is None or "\\\\" in safe or "&" in _strip_escaped(safe):
+            continue
+        out += [escape(text[pos:m.start()]), f"${safe}$"]
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return Latex("".join(out))

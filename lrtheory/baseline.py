@@ -1,0 +1,252 @@
+"""Regression baselines: the verdicts and key numbers a run is held to.
+
+``reports/baseline.json`` keeps one section per mode (``quick`` and ``full`` runs compute
+different numbers)::
+
+    {"lrtheory_baseline": 1,
+     "modes": {"quick": {"updated": DATE, "lrtheory": VERSION,
+                         "claims": {"BLOG-2": {"verdict": "proved",
+                                               "numbers": {NAME: NUMBER, ...}}}}}}
+
+Each number keeps the kind and tolerance it was recorded with, and :func:`compare` uses
+them: ``exact`` values must be equal, ``ball`` enclosures must overlap (midpoints closer
+than the sum of the radii), ``float`` values must agree within the recorded ``rel_tol`` /
+``abs_tol`` (as :func:`math.isclose`).  A changed verdict, a missing number, a changed
+kind, or a baselined claim missing from a run that selected it is a drift.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation, localcontext
+from pathlib import Path
+
+from .errors import InputError
+from .io import atomic_write_json
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One difference between a run and its baseline."""
+
+    claim: str
+    what: str            # "verdict", "number", "kind", "missing claim", "missing number"
+    name: str = ""       # the number's name
+    expected: str = ""
+    actual: str = ""
+    by: str = ""         # how far apart, in words
+
+    def __str__(self) -> str:
+        subject = f"{self.claim} {self.what}" + (f" {self.name!r}" if self.name else "")
+        change = f": expected {self.expected}, got {self.actual}" if self.expected or self.actual else ""
+        return subject + change + (f" ({self.by})" if self.by else "")
+
+
+def mode_of(results: dict) -> str:
+    return "quick" if results.get("quick") else "full"
+
+
+def _number_entry(entry: dict) -> dict:
+    """The part of a number the baseline keeps: kind, value and tolerance."""
+    kind = entry.get("kind", "exact")
+    kept = {"kind": kind, "value": entry.get("value")}
+    if kind == "ball":
+        kept["radius"] = entry.get("radius", "0")
+    elif kind == "float":
+        kept["rel_tol"] = entry.get("rel_tol", 0.0)
+        kept["abs_tol"] = entry.get("abs_tol", 0.0)
+    return kept
+
+
+def claim_entry(record: dict) -> dict:
+    """The baseline entry of one claim record: verdict and key numbers."""
+    ev = record.get("evidence") if isinstance(record.get("evidence"), dict) else {}
+    numbers = ev.get("numbers") if isinstance(ev.get("numbers"), dict) else {}
+    return {"verdict": record.get("verdict"),
+            "numbers": {str(k): _number_entry(v) for k, v in numbers.items()
+                        if isinstance(v, dict)}}
+
+
+def _id_order(cid: str):
+    prefix, _, rest = cid.partition("-")
+    return (prefix, int(rest) if rest.isdigit() else -1, cid)
+
+
+def make_baseline(results: dict, previous: dict | None = None) -> dict:
+    """A baseline holding the run's claims in the run's mode section, on top of
+    ``previous`` (its other mode and the claims not run are kept).  Claims whose check
+    errored keep their previous entry: an error is never recorded as the expected state."""
+    base = json.loads(json.dumps(previous, default=str)) if previous else {}
+    base["lrtheory_baseline"] = FORMAT
+    modes = base.setdefault("modes", {})
+    mode = mode_of(results)
+    claims = dict((modes.get(mode) or {}).get("claims") or {})
+    for record in results.get("claims", []):
+        if record.get("verdict") != "error":
+            claims[str(record.get("id"))] = claim_entry(record)
+    modes[mode] = {"updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                   "lrtheory": results.get("lrtheory"),
+                   "claims": {k: claims[k] for k in sorted(claims, key=_id_order)}}
+    return base
+
+
+def load(path) -> dict:
+    """Read a baseline; :class:`InputError` when it is missing or malformed."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no baseline at {path}: create it with "
+                         f"`lrtheory verify --quick --update-baseline --baseline {path}`")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"baseline {path} is not readable JSON: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("modes"), dict):
+        raise InputError(f"baseline {path} has no 'modes' section: not an lrtheory baseline")
+    return data
+
+
+def save(baseline: dict, path) -> Path:
+    """Write a baseline atomically."""
+    return atomic_write_json(path, baseline)
+
+
+# -- comparing ------------------------------------------------------------------------------
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _compare_ball(old: dict, new: dict) -> str | None:
+    """Why two enclosures are inconsistent (they do not overlap), or None."""
+    with localcontext() as ctx:
+        ctx.prec = 120
+        m0, m1 = _decimal(old.get("value")), _decimal(new.get("value"))
+        r0, r1 = _decimal(old.get("radius", 0)), _decimal(new.get("radius", 0))
+        if None in (m0, m1, r0, r1):
+            return None if str(old.get("value")) == str(new.get("value")) else "not comparable"
+        if m0.is_nan() or m1.is_nan():
+            return None if m0.is_nan() and m1.is_nan() else "one midpoint is NaN"
+        if m0.is_infinite() or m1.is_infinite():
+            return None if m0 == m1 else "one midpoint is infinite"
+        gap = abs(m1 - m0)
+        if gap <= r0 + r1:
+            return None
+        return f"|difference| {gap:.3e} > radii sum {r0 + r1:.3e}: the enclosures do not overlap"
+
+
+def _compare_float(old: dict, new: dict) -> str | None:
+    """Why two floats differ beyond the baseline's tolerance, or None."""
+    a, b = _float(old.get("value")), _float(new.get("value"))
+    if a is None or b is None:
+        return None if str(old.get("value")) == str(new.get("value")) else "not comparable"
+    if math.isnan(a) or math.isnan(b):
+        return None if math.isnan(a) and math.isnan(b) else "one value is NaN"
+    rel, abs_ = float(old.get("rel_tol") or 0.0), float(old.get("abs_tol") or 0.0)
+    if math.isclose(a, b, rel_tol=rel, abs_tol=abs_):
+        return None
+    if math.isinf(a) or math.isinf(b):
+        return "one value is infinite"
+    diff = abs(b - a)
+    scale = max(abs(a), abs(b))
+    relative = f", relative {diff / scale:.3e}" if scale else ""
+    return f"|difference| {diff:.3e}{relative} exceeds rel_tol {rel:g}, abs_tol {abs_:g}"
+
+
+def _compare_exact(old: dict, new: dict) -> str | None:
+    a, b = old.get("value"), new.get("value")
+    same = a == b and type(a) is type(b)
+    return None if same else "exact values differ"
+
+
+_COMPARE = {"exact": _compare_exact, "ball": _compare_ball, "float": _compare_float}
+
+
+def _short(value, limit: int = 60) -> str:
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= limit else f"{text[:limit - 20]}...{text[-12:]} ({len(text)} chars)"
+
+
+def compare_claim(cid: str, old: dict, record: dict) -> list[Drift]:
+    """Drifts of one claim record against its baseline entry."""
+    drifts = []
+    new = claim_entry(record)
+    if new["verdict"] != old.get("verdict"):
+        by = ""
+        if record.get("verdict") == "error":
+            by = str((record.get("evidence") or {}).get("error", ""))[:200]
+        drifts.append(Drift(cid, "verdict", expected=str(old.get("verdict")),
+                            actual=str(new["verdict"]), by=by))
+    for name, want in (old.get("numbers") or {}).items():
+        got = new["numbers"].get(name)
+        if got is None:
+            if record.get("verdict") != "error":
+                drifts.append(Drift(cid, "missing number", name, _short(want.get("value")),
+                                    "nothing"))
+            continue
+        kind = want.get("kind", "exact")
+        if got["kind"] != kind:
+            drifts.append(Drift(cid, "kind", name, kind, got["kind"]))
+            continue
+        why = _COMPARE.get(kind, _compare_exact)(want, got)
+        if why:
+            drifts.append(Drift(cid, "number", name, _short(want.get("value")),
+                                _short(got.get("value")), why))
+    return drifts
+
+
+def _selected(cid: str, patterns) -> bool:
+    """Whether claim ``cid`` matches the ID patterns of a run (as ``lrtheory verify``
+    selects: exact IDs or prefixes; none means all)."""
+    if not patterns:
+        return True
+    for p in patterns:
+        key = str(p).upper()
+        if cid == key or cid.startswith(key.rstrip("-") + "-") or cid.split("-")[0] == key:
+            return True
+    return False
+
+
+def compare(results: dict, baseline: dict, selected=None) -> list[Drift]:
+    """Drifts of ``results`` against the section of ``baseline`` for the run's mode.
+
+    ``selected``: the ID patterns the run was asked for (None or empty: all claims); a
+    baselined claim they select that is absent from the results is a drift.  Claims not
+    in the baseline are not drifts (see :func:`uncovered`).  Raises :class:`InputError`
+    when the baseline has no section for the run's mode."""
+    mode = mode_of(results)
+    section = (baseline.get("modes") or {}).get(mode)
+    if not isinstance(section, dict):
+        raise InputError(f"the baseline has no '{mode}' section: record one with "
+                         f"`lrtheory verify{' --quick' if mode == 'quick' else ''} "
+                         f"--update-baseline`")
+    expected = section.get("claims") or {}
+    records = {str(r.get("id")): r for r in results.get("claims", [])}
+    drifts = []
+    for cid, old in expected.items():
+        if cid in records:
+            drifts += compare_claim(cid, old, records[cid])
+        elif _selected(cid, selected):
+            drifts.append(Drift(cid, "missing claim", expected=str(old.get("verdict")),
+                                actual="not in the run"))
+    return drifts
+
+
+def uncovered(results: dict, baseline: dict) -> list[str]:
+    """IDs of the run's claims that the baseline's section for its mode does not hold."""
+    section = (baseline.get("modes") or {}).get(mode_of(results)) or {}
+    held = section.get("claims") or {}
+    return [str(r.get("id")) for r in results.get("claims", []) if str(r.get("id")) not in held]

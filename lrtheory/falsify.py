@@ -1,0 +1,153 @@
+"""Search for counterexamples to a statement, the way a referee would (BLOG-1 and others).
+
+A *statement* is a function of one generated instance returning an :class:`Outcome`
+(or a plain bool): ``holds`` is True, False (violated) or None (undecided — e.g. a ball
+comparison that the enclosure cannot decide; never counted as a pass or a failure), and
+``score`` measures how close the instance comes to violating it (larger is worse; > 0
+means violated).  :func:`falsify` runs hypothesis over a strategy with
+
+* ``target(score)`` pushing the search toward violation,
+* shrinking, so the counterexample returned is a minimal one,
+* ``derandomize=True`` and no example database: the same search every run.
+
+Tightness is read off the same search: the worst score seen over instances that satisfy
+the statement is the slack of the bound (0 means attained).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings, target
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+
+from .errors import InputError
+
+
+@dataclass
+class Outcome:
+    """The verdict of a statement on one instance: ``holds`` in {True, False, None},
+    ``score`` (larger = closer to violation, finite) and free-form ``detail``."""
+
+    holds: bool | None
+    score: float = 0.0
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class FalsifyReport:
+    """What a search found.
+
+    ``counterexample`` is the shrunk violating instance (None if none was found) and
+    ``outcome`` its :class:`Outcome`; ``examples`` counts the instances evaluated (shrink
+    steps included), ``held``/``undecided`` how many satisfied / could not be decided;
+    ``worst_held`` is the highest score among instances that satisfied the statement
+    (the slack found) and ``worst_instance`` that instance."""
+
+    statement: str
+    counterexample: Any = None
+    outcome: Outcome | None = None
+    examples: int = 0
+    held: int = 0
+    undecided: int = 0
+    violated: int = 0
+    worst_held: float = -math.inf
+    worst_instance: Any = None
+    max_examples: int = 0
+
+    @property
+    def refuted(self) -> bool:
+        return self.counterexample is not None
+
+    def summary(self) -> str:
+        if self.refuted:
+            return (f"{self.statement}: counterexample {self.counterexample!r} "
+                    f"({self.outcome.detail}) after {self.examples} instances")
+        return (f"{self.statement}: no counterexample in {self.examples} instances "
+                f"({self.undecided} undecided); worst score {self.worst_held:.6g}")
+
+
+class _Violation(Exception):
+    """Raised inside the hypothesis test when the statement is violated."""
+
+
+def _as_outcome(result) -> Outcome:
+    if isinstance(result, Outcome):
+        out = result
+    elif result is None or isinstance(result, bool):
+        out = Outcome(result, 1.0 if result is False else 0.0)
+    else:
+        raise InputError(f"a statement must return an Outcome or a bool/None, got {result!r}")
+    if not math.isfinite(out.score):
+        out.score = 1e300 if out.score > 0 else -1e300
+    return out
+
+
+def conjunction(*statements: Callable) -> Callable:
+    """The statement "all of ``statements`` hold": violated if one is violated, undecided if
+    none is violated and one is undecided; the score is the largest score."""
+    if not statements:
+        raise InputError("conjunction needs at least one statement")
+
+    def statement(instance) -> Outcome:
+        outs = [_as_outcome(s(instance)) for s in statements]
+        verdicts = [o.holds for o in outs]
+        holds = False if False in verdicts else None if None in verdicts else True
+        worst = max(range(len(outs)), key=lambda i: outs[i].score)
+        return Outcome(holds, outs[worst].score,
+                       {"part": getattr(statements[worst], "__name__", str(worst)),
+                        **outs[worst].detail})
+    statement.__name__ = " and ".join(getattr(s, "__name__", "statement") for s in statements)
+    return statement
+
+
+def falsify(strategy: st.SearchStrategy, statement: Callable[[Any], Outcome | bool | None],
+            max_examples: int = 200, name: str = "") -> FalsifyReport:
+    """Search ``strategy`` for an instance violating ``statement``; see the module doc.
+
+    Returns a :class:`FalsifyReport`; ``report.counterexample`` is the minimal violating
+    instance hypothesis shrank to, or None when ``max_examples`` instances found none."""
+    if not isinstance(strategy, st.SearchStrategy):
+        raise InputError(f"falsify needs a hypothesis strategy, got {type(strategy).__name__}")
+    if not callable(statement):
+        raise InputError("falsify needs a callable statement(instance) -> Outcome | bool")
+    if max_examples < 1:
+        raise InputError("max_examples must be a positive integer")
+    rep = FalsifyReport(statement=name or getattr(statement, "__name__", "statement"),
+                        max_examples=max_examples)
+    last_violation: list = []
+
+    @settings(max_examples=max_examples, derandomize=True, database=None, deadline=None,
+              phases=(Phase.explicit, Phase.generate, Phase.target, Phase.shrink),
+              suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
+              verbosity=Verbosity.quiet, print_blob=False)
+    @given(strategy)
+    def search(instance):
+        out = _as_outcome(statement(instance))
+        rep.examples += 1
+        # undecided instances carry no information about violation: do not steer to them
+        target(float(out.score) if out.holds is not None else -1.0, label="violation score")
+        if out.holds is False:
+            rep.violated += 1
+            last_violation[:] = [instance, out]
+            raise _Violation()
+        if out.holds is None:
+            rep.undecided += 1
+        else:
+            rep.held += 1
+            if out.score > rep.worst_held:
+                rep.worst_held, rep.worst_instance = out.score, instance
+
+    try:
+        search()
+    except _Violation:
+        # hypothesis replays the shrunk example last, so the last violation is minimal
+        rep.counterexample, rep.outcome = last_violation
+    except Unsatisfiable:
+        raise InputError(f"strategy produced no valid instance for {rep.statement}") from None
+    return rep
+
+
+__all__ = ["FalsifyReport", "Outcome", "conjunction", "falsify"]

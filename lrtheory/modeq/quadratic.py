@@ -1,0 +1,70 @@
+"""The modified equation of GD on a quadratic ``f = ½xᵀAx`` in closed form (BLOG-6).
+
+GD is the linear map ``x ↦ (I − hA)x``.  Its modified field sums to
+
+    F̃(x) = h⁻¹ log(I − hA) x = −Σ_{n≥0} h^n A^{n+1} x/(n+1),   i.e.  F_n = −A^{n+1}x/(n+1),
+
+which converges iff ``h·ρ(A) < 1`` (per eigenvalue the series ``Σ (hλ)^n/(n+1)`` has radius
+of convergence 1 and diverges at ``hλ = 1``).  For ``1/λ < h < 2/λ`` the GD multiplier
+``1 − hλ`` lies in ``(−1, 0)``: no real number ``c`` has ``e^{hc} = 1 − hλ``, so no real
+linear flow in that eigen-direction reproduces GD, and a real matrix logarithm of
+``I − hA`` exists only when every negative eigenvalue has even multiplicity (Culver 1966).
+"""
+from __future__ import annotations
+
+import sympy as sp
+from sympy import QQ
+from sympy.polys.rings import PolyRing
+
+from ..errors import InputError
+from .lie_series import lie_series_fields
+
+
+def series_term(A: sp.Matrix, n: int) -> sp.Matrix:
+    """The matrix ``−A^{n+1}/(n+1)`` with ``F_n(x) = −A^{n+1}x/(n+1)``."""
+    return -A ** (n + 1) / (n + 1)
+
+
+def lie_series_quadratic(A: sp.Matrix, order: int) -> list[sp.Matrix]:
+    """``F_0 … F_order`` of ``f = ½xᵀAx`` from the Lie-series recursion, as the matrices
+    ``M_n`` with ``F_n(x) = M_n x``; the entries of ``A`` may be symbols (they are treated
+    as constants of the polynomial ring)."""
+    A = sp.Matrix(A)
+    n = A.shape[0]
+    xs = sp.symbols(f"x1:{n + 1}")
+    params = sorted(A.free_symbols, key=str)
+    R = PolyRing(tuple(xs) + tuple(params), QQ)
+    gens = R.gens[:n]
+    Ax = [sum((R.from_expr(A[i, j]) * gens[j] for j in range(n)), R.zero) for i in range(n)]
+    fields = lie_series_fields([-c for c in Ax], order, lambda p, i: p.diff(gens[i]), R.zero)
+    return [sp.Matrix(n, n, lambda i, j: F[i].coeff_wrt(gens[j], 1).as_expr()
+                      if F[i] else 0) for F in fields]
+
+
+def scalar_series_radius() -> sp.Expr:
+    """Radius of convergence of ``Σ z^n/(n+1)`` (the series of ``−log(1−z)/z``), exactly:
+    ``lim |c_n/c_{n+1}|``."""
+    n = sp.Symbol("n", positive=True, integer=True)
+    return sp.limit((1 / (n + 1)) / (1 / (n + 2)), n, sp.oo)
+
+
+def gd_multipliers(A: sp.Matrix, h) -> dict:
+    """Exact eigenvalues ``1 − hλ`` of the GD map with their multiplicities."""
+    A = sp.Matrix(A)
+    if A != A.T:
+        raise InputError("the quadratic closed form needs a symmetric matrix A")
+    return {sp.nsimplify(1 - h * lam): m for lam, m in A.eigenvals().items()}
+
+
+def real_linear_flow_exists(A: sp.Matrix, h) -> bool:
+    """Whether ``I − hA`` (A symmetric) is ``exp(hB)`` for a real matrix B: no zero
+    eigenvalue, and every negative eigenvalue of even multiplicity (Culver)."""
+    mult = gd_multipliers(A, h)
+    return all(mu != 0 and (mu > 0 or m % 2 == 0) for mu, m in mult.items())
+
+
+def rotation_logarithm(c, h) -> sp.Matrix:
+    """For ``c > 0``: the real 2×2 ``B = h⁻¹(log c · I + πJ)`` with ``exp(hB) = −c I``, a real
+    (non-gradient) linear flow whose time-``h`` map is ``x ↦ −c x``."""
+    J = sp.Matrix([[0, -1], [1, 0]])
+    return (sp.log(c) * sp.eye(2) + sp.pi * J) / h

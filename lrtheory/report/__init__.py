@@ -1,0 +1,101 @@
+"""The LaTeX/PDF verification report and the Markdown summary of a results document.
+
+:func:`write_report` writes ``lrtheory-report.tex`` (from the Jinja2 templates in
+``templates/``), the figures as PDF and PNG under ``figures/``, ``SUMMARY.md``, and —
+when latexmk is installed — compiles ``lrtheory-report.pdf``.
+
+Claim statements and derived formulas are LaTeX by contract.  Each is vetted before it is
+typeset (:func:`lrtheory.report.latex.vet`); if one still breaks the compile, the LaTeX
+log names its line, that block is shown as escaped source text with the error, and the
+report is compiled again (at most :data:`MAX_FALLBACKS` times).  So one bad statement
+never costs the whole PDF, and the report says which statement was not typeset.
+
+Prose (titles, findings, notes, captions, table titles and headers) is escaped text in
+which ``$...$`` segments that pass vetting are typeset as inline math, as the checks
+write them.  If the compile fails at a line that is not a vetted block, the report is
+rebuilt once with all prose escaped.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..io import atomic_write_text
+from . import document
+from . import build as latex_build
+from .figures import place_figures
+from .render import render
+from .summary import write_summary
+
+__all__ = ["write_report", "TEX_NAME", "PDF_NAME"]
+
+TEX_NAME = "lrtheory-report.tex"
+PDF_NAME = "lrtheory-report.pdf"
+#: How many statements or formulas a build may fall back to source text for.
+MAX_FALLBACKS = 10
+
+_RAW_START = re.compile(r"^%% lrtheory:raw (\S+)$")
+
+
+def raw_block_at(tex: str, line: int | None, slack: int = 2) -> str | None:
+    """The key of the vetted LaTeX block at (or just before) 1-based ``line`` of ``tex``."""
+    if not line:
+        return None
+    key, end = None, None
+    for n, text in enumerate(tex.splitlines()[:line], 1):
+        m = _RAW_START.match(text)
+        if m:
+            key, end = m.group(1), None
+        elif text == "%% lrtheory:endraw" and key:
+            end = n
+    if key is None or (end is not None and line > end + slack):
+        return None
+    return key
+
+
+def write_report(results: dict, out_dir, compile_pdf: bool = True, *,
+                 base_dirs=()) -> dict:
+    """Write the report of ``results`` into ``out_dir``.
+
+    ``base_dirs``: folders against which relative figure paths of the results are resolved
+    (besides the current folder and ``out_dir``).  Returns the paths written, whether the
+    PDF was built, why not, the statements shown as source, and the LaTeX log summary."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    figures = place_figures(results, out, base_dirs)
+    summary_md = write_summary(results, out / "SUMMARY.md")
+    tex_path, forced, fallbacks = out / TEX_NAME, {}, []
+    info = {"tex": str(tex_path), "pdf": None, "summary_md": str(summary_md),
+            "figures": sorted({f.path for f in figures.values() if f.path}),
+            "compiled": False, "pdf_built": False, "reason": "", "fallbacks": fallbacks,
+            "log": None}
+    inline_math = True
+    while True:
+        tex = render(document.build(results, forced, figures, inline_math))
+        atomic_write_text(tex_path, tex)
+        if not compile_pdf:
+            info["reason"] = "PDF not requested"
+            return info
+        if not latex_build.latexmk_available():
+            info["reason"] = "latexmk is not installed: the .tex was written, no PDF"
+            return info
+        info["compiled"] = True
+        built = latex_build.compile_pdf(tex_path)
+        info.update(log=str(built.log) if built.log else None, log_summary=built.summary.to_json())
+        if built.ok or len(fallbacks) >= MAX_FALLBACKS:
+            break
+        reason = f"LaTeX error: {built.summary.errors[0] if built.summary.errors else built.message}"
+        key = raw_block_at(tex, built.summary.error_line)
+        if key is not None and key not in forced:
+            forced[key] = reason
+        elif inline_math:
+            inline_math, key = False, "inline math"
+        else:
+            break
+        fallbacks.append({"block": key, "reason": reason})
+    info.update(pdf=str(built.pdf) if built.ok else None, pdf_built=built.ok,
+                reason="" if built.ok else built.message)
+    if not built.ok:
+        (out / PDF_NAME).unlink(missing_ok=True)  # a PDF of an older .tex would mislead
+    return info
+

@@ -1,0 +1,115 @@
+"""Figures of the report: find each figure file named in the results, copy it under a
+LaTeX-safe name into ``<out>/figures/`` (vector PDF for the report, PNG beside it for
+quick viewing), and say plainly when a figure is missing."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..io import atomic_write_bytes
+
+_MAGIC = {".pdf": b"%PDF-", ".png": b"\x89PNG"}
+
+
+@dataclass
+class FigureView:
+    name: str
+    caption: str
+    path: str | None      # relative to the report folder, for \includegraphics
+    png: str | None
+    problem: str = ""
+
+
+def _valid(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(8).startswith(_MAGIC[path.suffix.lower()])
+    except (OSError, KeyError):
+        return False
+
+
+def resolve(name, suffix: str, base_dirs) -> Path | None:
+    """The existing, well-formed file a results entry names: as given, relative to each of
+    ``base_dirs``, or by its file name in a ``figures`` folder there."""
+    if not isinstance(name, str) or not name:
+        return None
+    given = Path(name)
+    candidates = [given] if given.is_absolute() else [Path(b) / given for b in base_dirs]
+    candidates += [Path(b) / "figures" / given.name for b in base_dirs]
+    for c in candidates:
+        if c.suffix.lower() == suffix and c.is_file() and _valid(c):
+            return c
+    return None
+
+
+def safe_stem(text: str) -> str:
+    """A file stem LaTeX's \\includegraphics accepts everywhere."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:80] or "figure"
+
+
+def _copy(src: Path, dest: Path) -> None:
+    if dest.exists() and dest.resolve() == src.resolve():
+        return
+    atomic_write_bytes(dest, src.read_bytes())
+
+
+def png_from_pdf(pdf: Path, png: Path) -> bool:
+    """Render the first page of ``pdf`` to ``png`` with pdftoppm (False when unavailable)."""
+    if not shutil.which("pdftoppm"):
+        return False
+    with tempfile.TemporaryDirectory() as tmp:
+        stem = Path(tmp) / "page"
+        done = subprocess.run(["pdftoppm", "-png", "-r", "110", "-singlefile", str(pdf),
+                               str(stem)], capture_output=True, timeout=120)
+        out = stem.with_suffix(".png")
+        if done.returncode != 0 or not out.is_file():
+            return False
+        atomic_write_bytes(png, out.read_bytes())
+    return True
+
+
+def place_figure(entry: dict, stem: str, out_dir: Path, base_dirs) -> FigureView:
+    """Copy one figure into ``out_dir/figures`` as ``stem``.pdf / .png."""
+    name, caption = str(entry.get("name", "")), str(entry.get("caption", ""))
+    pdf = resolve(entry.get("pdf"), ".pdf", base_dirs)
+    png = resolve(entry.get("png"), ".png", base_dirs)
+    if pdf is None and png is None:
+        wanted = entry.get("pdf") or entry.get("png") or "(no file named)"
+        return FigureView(name, caption, None, None, f"figure file not found: {wanted}")
+    fig_dir = out_dir / "figures"
+    rel_pdf = rel_png = None
+    if pdf is not None:
+        _copy(pdf, fig_dir / f"{stem}.pdf")
+        rel_pdf = f"figures/{stem}.pdf"
+    if png is not None:
+        _copy(png, fig_dir / f"{stem}.png")
+        rel_png = f"figures/{stem}.png"
+    elif png_from_pdf(fig_dir / f"{stem}.pdf", fig_dir / f"{stem}.png"):
+        rel_png = f"figures/{stem}.png"
+    return FigureView(name, caption, rel_pdf or rel_png, rel_png)
+
+
+def place_figures(results: dict, out_dir, base_dirs=()) -> dict:
+    """Place every figure of ``results``; returns {(claim number, figure number): view}
+    with claims numbered from 1 as in :func:`lrtheory.report.document.build`."""
+    out_dir = Path(out_dir)
+    bases = [Path(b) for b in base_dirs] + [Path.cwd(), out_dir]
+    placed, used = {}, set()
+    claims = results.get("claims") if isinstance(results, dict) else None
+    for i, record in enumerate(claims if isinstance(claims, list) else [], 1):
+        ev = record.get("evidence") if isinstance(record, dict) else None
+        figs = ev.get("figures") if isinstance(ev, dict) else None
+        for j, entry in enumerate(figs if isinstance(figs, list) else []):
+            if not isinstance(entry, dict):
+                continue
+            own = Path(str(entry.get("pdf") or entry.get("png") or entry.get("name") or "")).stem
+            stem = safe_stem(own or f"{record.get('id', i)}-{j}")
+            while stem in used:
+                stem = f"{stem}-{j + 1}"
+            used.add(stem)
+            placed[i, j] = place_figure(entry, stem, out_dir, bases)
+    return placed

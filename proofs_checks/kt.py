@@ -1,0 +1,581 @@
+"""Kong & Tao, "Stochasticity of deterministic gradient descent" (NeurIPS 2020): KT-1..KT-5.
+
+All checks use the model problem of the slides, f(x) = f₀(x) + ε sin(x/ε) (σ² = 1/2), with
+f₀ = x²/2 (KT-1, 2, 3, 5) or a tilted double well (KT-4), and the library in
+:mod:`lrtheory.multiscale`.
+"""
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from lrtheory.claims import Evidence, claim
+from lrtheory.multiscale.gibbs import (GibbsLaw, bounded_noise_chains, bounded_noise_variance,
+                                       distances, gibbs_variance_quadratic)
+from lrtheory.multiscale.model import Multiscale
+from lrtheory.multiscale.noise import noise_law
+from lrtheory.multiscale.regimes import (FEIGENBAUM_DELTA, bifurcation_diagram,
+                                         classify_chains, feigenbaum_ratios, majority,
+                                         period_doubling_points)
+from lrtheory.multiscale.roundoff import (compare_statistics, float64_chain_statistics,
+                                          mp_chain_statistics)
+from lrtheory.multiscale.sampling import run_chains, uniform_starts
+from lrtheory.numerics import fit_loglog_slope
+from lrtheory.plotting import new_figure
+
+F0 = "x**2/2"
+F1 = "sin(x)"
+SIGMA2 = 0.5          # exact: (1/2π)∫cos² = 1/2 (re-derived symbolically in KT-3)
+
+
+def _model(eps, f0=F0) -> Multiscale:
+    return Multiscale.periodic(f0, F1, eps)
+
+
+def _regime_run(ms: Multiscale, h: float, chains: int, steps: int, seed: int = 0):
+    """Chains started uniformly within ±0.1 of the macroscopic minimum; half the steps burn."""
+    x0 = uniform_starts(0.0, 0.2, chains, 1, seed)
+    run = run_chains(ms.objective, h, x0, steps, burn=steps, bins=50)
+    return run, classify_chains(run, ms.cell)
+
+
+# ---- KT-1 -------------------------------------------------------------------------------
+@claim("KT-1", title="Four regimes of GD on a multiscale objective",
+       statement=r"For $f(x)=\tfrac12x^2+\epsilon\sin(x/\epsilon)$, GD $x_{k+1}=x_k-\eta f'(x_k)$ "
+                 r"converges to a microscopic local minimum for $\eta\ll\epsilon$, is chaotic "
+                 r"within a microscopic cell (local chaos) for $\eta\sim\epsilon$, chaotic over "
+                 r"macroscopic distances (global chaos) for $\epsilon\ll\eta\ll1$, and diverges "
+                 r"for $\eta>2/L_0=2$. Checked: the regime of each of many chains, decided from "
+                 r"its Lyapunov exponent, orbit range in period cells $2\pi\epsilon$, and "
+                 r"divergence, on a grid of $(\eta,\epsilon)$.")
+def check_kt1(ctx) -> Evidence:
+    ev = Evidence(summary="Regime map of GD over (eta, eps) for x^2/2 + eps sin(x/eps).",
+                  precision="float64", tolerance="regime = label of the majority of chains; "
+                  "chaos means Lyapunov exponent > 0.01, local means range <= 2 cells")
+    chains, steps = (60, 1500) if ctx.quick else (200, 5000)
+    epss = [1e-2, 1e-3] if ctx.quick else [1e-2, 1e-3, 1e-4]
+    expected = [(0.2, "local-min"), (1.5, "local-min"), (4.2, "local-chaos"),
+                (100.0, "global-chaos")]
+    rows, ok = [], True
+    for eps in epss:
+        ms = _model(eps)
+        for ratio, want in expected:
+            run, labels = _regime_run(ms, ratio * eps, chains, steps)
+            got, frac = majority(labels)
+            ok &= got == want
+            rows.append([eps, ratio, want, got, f"{frac[got]:.2f}",
+                         f"{np.nanmedian(run.chain_lyapunov):.3f}",
+                         f"{np.median(run.chain_spread) / ms.cell:.3g}"])
+        ctx.progress(f"KT-1 eps={eps} done")
+    ms = _model(1e-4)
+    for h in (1.9, 2.1):
+        run, labels = _regime_run(ms, h, chains, steps)
+        got, frac = majority(labels)
+        want = "global-chaos" if h < 2 else "unstable"
+        ok &= got == want
+        rows.append([1e-4, h / 1e-4, want, got, f"{frac[got]:.2f}",
+                     f"{np.nanmedian(run.chain_lyapunov):.3f}" if got != "unstable" else "-",
+                     "-"])
+    ev.table("Regime at clear-cut learning rates (majority over chains)",
+             ["eps", "eta/eps", "claimed", "measured", "fraction", "median lyapunov",
+              "median range / cell"], rows)
+    ev.finding("The measured regime equals the claimed one at eta/eps = 0.2, 1.5 "
+               "(local min), 4.2 (local chaos), 100 (global chaos) and at eta = 1.9 "
+               "(global chaos) / 2.1 (unstable, beyond 2/L0 = 2)",
+               "confirmed" if ok else "refuted", "float64",
+               detail=f"{chains} chains x {steps} steps after {steps} burn-in per point")
+    _regime_map(ctx, ev, epss, chains, steps)
+    _bifurcation_figure(ctx, ev, quick=ctx.quick)
+    ev.note("Between eta/eps = 2 and about 3.52 the orbits are periodic (period doublings, "
+            "KT-2) and are counted as 'local-min': GD stays trapped around one microscopic "
+            "minimum. Inside the local-chaos range periodic windows occur, so a minority of "
+            "chains can be non-chaotic there.")
+    return ev
+
+
+def _regime_map(ctx, ev: Evidence, epss, chains: int, steps: int) -> None:
+    ratios = [0.3, 1, 2.5, 3.3, 3.8, 4.3, 6, 20, 100, 1000]
+    codes = {"local-min": 0, "local-chaos": 1, "global-chaos": 2, "unstable": 3}
+    grid = np.full((len(epss), len(ratios)), np.nan)
+    rows = []
+    for i, eps in enumerate(epss):
+        ms = _model(eps)
+        row = [eps]
+        for j, r in enumerate(ratios):
+            h = r * eps
+            if h > 3:
+                row.append("-")
+                continue
+            got, _ = majority(_regime_run(ms, h, chains // 2, steps // 2, seed=1)[1])
+            grid[i, j] = codes[got]
+            row.append(got)
+        rows.append(row)
+    ev.table("Regime map: majority regime over (eps, eta/eps)", ["eps"] + [str(r) for r in
+                                                                         ratios], rows)
+    fig, ax = new_figure(6.4, 2.6)
+    im = ax.imshow(grid, aspect="auto", cmap="viridis", vmin=0, vmax=3)
+    ax.set_xticks(range(len(ratios)), [str(r) for r in ratios])
+    ax.set_yticks(range(len(epss)), [f"{e:g}" for e in epss])
+    ax.set_xlabel(r"$\eta/\epsilon$")
+    ax.set_ylabel(r"$\epsilon$")
+    cb = fig.colorbar(im, ax=ax, ticks=[0, 1, 2, 3])
+    cb.ax.set_yticklabels(list(codes))
+    ev.figure(ctx.save_figure(fig, "regime-map", "Majority regime of GD chains on "
+                              "x^2/2 + eps sin(x/eps) over (eta/eps, eps)."))
+
+
+def _bifurcation_figure(ctx, ev: Evidence, quick: bool) -> None:
+    eps = 1e-3
+    ratios = np.linspace(0.05, 6, 120 if quick else 400)
+    x0 = np.array([0.0, 2e-4, -3e-4])
+    rows = bifurcation_diagram(_model(eps), ratios, x0, burn=1000, keep=60 if quick else 150)
+    fig, ax = new_figure(6.4, 3.4)
+    for r, pts in rows:
+        ax.plot(np.full(pts.size, r), pts, ",k", alpha=0.5)
+    ax.set_xlabel(r"$\eta/\epsilon$")
+    ax.set_ylabel(r"$x$-orbit")
+    ax.set_ylim(-0.01, 0.01)
+    ax.set_title(r"GD on $x^2/2+\epsilon\sin(x/\epsilon)$, $\epsilon=10^{-3}$")
+    ev.figure(ctx.save_figure(fig, "bifurcation", "Bifurcation diagram: x-orbit of GD "
+                              "against eta/eps (three starts near 0), as in the slides."))
+
+
+# ---- KT-2 -------------------------------------------------------------------------------
+@claim("KT-2", title="Route to chaos through period doublings",
+       statement=r"For $f(x)=\tfrac12x^2+\epsilon\sin(x/\epsilon)$, as $\eta/\epsilon$ grows "
+                 r"the GD orbit from the microscopic minimum near $0$ becomes chaotic through a "
+                 r"cascade of period doublings. Checked: the first doubling points "
+                 r"$\eta_k$ (multiplier $-1$ of the period-$2^{k-1}$ orbit) located by "
+                 r"continuation and root finding in mpmath at 30 and 60 digits; their ratios "
+                 r"$(\eta_k-\eta_{k-1})/(\eta_{k+1}-\eta_k)$ against Feigenbaum's "
+                 r"$\delta\approx4.6692$; the period observed in float64 inside each window; a "
+                 r"positive Lyapunov exponent past the accumulation point.")
+def check_kt2(ctx) -> Evidence:
+    ev = Evidence(summary="Period-doubling cascade of GD on x^2/2 + eps sin(x/eps).",
+                  precision="mpmath 30 and 60 digits; float64 for periods and Lyapunov",
+                  tolerance="doubling points stable to 1e-20 relative under precision "
+                            "increase; last Feigenbaum ratio within 0.05 of delta")
+    eps = sp.Rational(1, 1000)
+    ms = _model(eps)
+    count = 5 if ctx.quick else 7
+    results, points = {}, None
+    for dps in (30, 60):
+        with mpmath.workdps(dps):
+            points = period_doubling_points(ms, 0.0, count)
+            results[dps] = [p["eta"] / eps for p in points]
+    lo, hi = results[30], results[60]
+    change = max(abs(a - b) / b for a, b in zip(lo, hi))
+    with mpmath.workdps(60):
+        ratios = feigenbaum_ratios(hi)
+    rows = [[k + 1, 2 ** k, mpmath.nstr(r, 15), mpmath.nstr(ratios[k - 1], 8)
+             if 0 < k <= len(ratios) else "-"] for k, r in enumerate(hi)]
+    ev.table("Period-doubling points (eps = 1/1000)",
+             ["k", "period after", "eta_k/eps (60 digits)", "Feigenbaum ratio"], rows)
+    for k, r in enumerate(hi[:4]):
+        ev.approx(f"eta_{k + 1}_over_eps", float(r), rel_tol=1e-9)
+    ev.approx("feigenbaum_ratio_last", float(ratios[-1]), rel_tol=1e-6)
+    ev.finding(f"{count} period doublings located; precision 30 -> 60 digits changes them by "
+               f"{float(change):.1e} (relative)", "confirmed" if change < 1e-20 else
+               "inconclusive", "mpmath")
+    ev.finding(*_certify_doublings(ms, points, ev), "interval")
+    last = abs(ratios[-1] - FEIGENBAUM_DELTA)
+    ev.finding(f"successive gap ratios approach Feigenbaum's delta: last = "
+               f"{mpmath.nstr(ratios[-1], 6)} (|diff| = {mpmath.nstr(last, 2)})",
+               "confirmed" if last < 0.05 else "refuted", "mpmath")
+    # periods inside the windows (float64), chaos past the accumulation point
+    obs, per_ok = [], True
+    from lrtheory.dynamics.classify import classify_tail
+    from lrtheory.multiscale.sampling import compile_gd
+    for k in range(len(hi) - 1):
+        mid = float(hi[k] + hi[k + 1]) / 2
+        step_fn, _ = compile_gd(ms.objective, mid * float(eps))
+        X = np.array([[float(points[k]["x"]) + 1e-7]])
+        for _ in range(20000):
+            X = step_fn(X)
+        T = np.empty((256, 1, 1))
+        for j in range(256):
+            X = step_fn(X)
+            T[j] = X
+        period = classify_tail(T, tol=1e-9, max_period=64)[0]["period"]
+        per_ok &= period == 2 ** (k + 1)
+        obs.append([f"{mid:.6f}", 2 ** (k + 1), period])
+    ev.table("Period observed in float64 at the middle of each window (start: the orbit "
+             "point at the previous doubling + 1e-7)",
+             ["eta/eps", "expected period", "observed period"], obs)
+    ev.finding("float64 orbits have period 2^k between the k-th and (k+1)-th doubling",
+               "confirmed" if per_ok else "refuted", "float64")
+    with mpmath.workdps(30):
+        acc = hi[-1] + (hi[-1] - hi[-2]) / (FEIGENBAUM_DELTA - 1)
+    chaos_rows, chaos_ok = [], True
+    for r in (3.6, 4.0, 4.4):
+        run, labels = _regime_run(ms, r * float(eps), 100, 4000)
+        lam = float(np.nanmedian(run.chain_lyapunov))
+        chaos_ok &= lam > 0
+        chaos_rows.append([r, f"{lam:.4f}", majority(labels)[0]])
+    ev.table(f"Past the accumulation point eta_inf/eps ~ {mpmath.nstr(acc, 8)}",
+             ["eta/eps", "median Lyapunov", "regime"], chaos_rows)
+    ev.approx("accumulation_eta_over_eps", float(acc), rel_tol=1e-6)
+    ev.finding("past the accumulation point the Lyapunov exponent is positive (chaos)",
+               "confirmed" if chaos_ok else "refuted", "float64")
+    ev.note("The period-doubling points are computed with lrtheory.multiscale.regimes "
+            "(continuation of the periodic orbit in eta and root finding for multiplier "
+            "-1) and cross-checked with lrtheory.dynamics.bifurcations. The cascade "
+            "follower of lrtheory.dynamics (period_doubling_cascade) jumps to another "
+            "period-2 branch on this objective (it reports 'regular': False), so the "
+            "continuation is used to follow the cascade. Other attractors coexist: e.g. from x0 = 0 GD reaches a different "
+            "period-4 orbit at eta/eps = 3.508, so the cascade is followed from its own "
+            "orbit points. The first gap ratio (about 20.8) is far from delta because the period-2 "
+            "orbit's multiplier is not monotone in eta; later ratios converge to delta.")
+    return ev
+
+
+def _certify_doublings(ms: Multiscale, points, ev: Evidence):
+    """Second algorithm and rigorous enclosure: Newton on the dynamics package's extended
+    system E(x, η) = (φ^p(x) − x, (φ^p)′(x) + 1) from each located point, then a Krawczyk
+    test in ball arithmetic (python-flint) for p ≤ CERTIFY_MAX_PERIOD."""
+    from lrtheory.dynamics.bifurcations import (CERTIFY_MAX_PERIOD, certify_bifurcation,
+                                                solve_extended)
+    rows, certified, agree = [], 0, True
+    for pt in points:
+        p = pt["period_before"]
+        sol = solve_extended(ms.objective, [pt["x"]], pt["eta"], p, "period-doubling", dps=50)
+        if sol is None:
+            agree = False
+            rows.append([pt["k"], p, "Newton failed", "-"])
+            continue
+        with mpmath.workdps(50):
+            diff = abs(sol[1] - pt["eta"]) / pt["eta"]
+        agree &= diff < 1e-40
+        cert = p <= CERTIFY_MAX_PERIOD and certify_bifurcation(
+            ms.objective, sol[0], sol[1], p, "period-doubling", dps=50)
+        certified += bool(cert)
+        rows.append([pt["k"], p, mpmath.nstr(diff, 3), "yes (radius 1e-25)" if cert else
+                     ("no" if p <= CERTIFY_MAX_PERIOD else "not attempted")])
+    ev.table("Cross-check with the extended-system Newton of lrtheory.dynamics and Krawczyk "
+             "certification", ["k", "period before", "relative difference in eta",
+                              "certified"], rows)
+    n_cert = sum(1 for pt in points if pt["period_before"] <= CERTIFY_MAX_PERIOD)
+    ok = agree and certified == n_cert
+    return (f"the doubling points agree with a second algorithm to 1e-40 and the first "
+            f"{certified} are enclosed rigorously (unique zero of the extended system in a "
+            f"ball, Krawczyk test)", "proved" if ok else "inconclusive")
+
+
+# ---- KT-3 -------------------------------------------------------------------------------
+@claim("KT-3", title="Gibbs limit of the long-run distribution and its error order",
+       statement=r"For $f(x)=\tfrac12x^2+\epsilon\sin(x/\epsilon)$ with $\epsilon\ll\eta$ the "
+                 r"long-run distribution of GD iterates is $Z^{-1}\exp(-2f_0/(\eta\sigma^2))"
+                 r"\,dx+\mathcal O(\eta^2)$, $\sigma^2=\operatorname{Var}\zeta=1/2$. Checked: "
+                 r"$\sigma^2$ symbolically; the iterates' variance against the Gibbs value "
+                 r"$\eta\sigma^2/2$ and the bounded-noise value $\eta\sigma^2/(2-\eta)$; total "
+                 r"variation and Kolmogorov--Smirnov distances to the Gibbs law; fitted "
+                 r"orders of the error in $\eta$ (at $\eta/\epsilon=1000$) and in $\epsilon$ "
+                 r"(at $\eta=0.1$); stability of the statistics under mpmath recomputation.")
+def check_kt3(ctx) -> Evidence:
+    ev = Evidence(summary="Long-run law of deterministic GD against Gibbs and the "
+                          "bounded-noise model.",
+                  precision="float64 (statistics), symbolic (sigma^2), mpmath 30 digits "
+                            "(round-off control)",
+                  tolerance="3 standard errors (over independent chains)")
+    law = noise_law(_model(sp.Rational(1, 1000)))
+    ev.exact("sigma2", law.sigma2)
+    ev.formula("sigma^2 of zeta = -cos(U)", sp.latex(sp.Eq(sp.Symbol(r"\sigma^2"), law.sigma2)))
+    ev.finding("sigma^2 = (1/2pi) int_0^{2pi} cos^2 = 1/2, mean 0", "proved" if
+               law.exact and law.sigma2 == sp.Rational(1, 2) and law.mean[0] == 0 else
+               "refuted", "symbolic")
+    etas = [0.4, 0.2, 0.1] if ctx.quick else [0.4, 0.2, 0.1, 0.05]
+    chains, steps = (4000, 1500) if ctx.quick else (10000, 3000)
+    rows, tv, var_err, bn_ok = [], [], [], True
+    for h in etas:
+        m = _measure_law(ms=_model(h / 1000), h=h, chains=chains, steps=steps)
+        rows.append([h, f"{m['var']:.6g}", f"{m['se']:.1g}", f"{m['gibbs']:.6g}",
+                     f"{m['bn']:.6g}", f"{m['tv']:.4f}", f"{m['tv_noise']:.4f}",
+                     f"{m['ks']:.4f}"])
+        tv.append(m["tv"])
+        var_err.append(abs(m["var"] / m["gibbs"] - 1))
+        bn_ok &= abs(m["var"] - m["bn"]) <= 3 * m["se"]
+        ctx.progress(f"KT-3 eta={h}: TV {m['tv']:.4f}")
+    ev.table("Long-run law at eta/eps = 1000 (x0 uniform in [-0.5, 0.5])",
+             ["eta", "variance", "s.e.", "Gibbs eta s^2/2", "bounded noise eta s^2/(2-eta)",
+              "TV to Gibbs", "TV noise", "KS to Gibbs"], rows,
+             note=f"{chains} chains x {steps} sampled steps after 20/eta burn-in")
+    fit_tv, fit_var = fit_loglog_slope(etas, tv), fit_loglog_slope(etas, var_err)
+    ev.approx("tv_order_eta", fit_tv["slope"], rel_tol=0.1)
+    ev.approx("variance_error_order_eta", fit_var["slope"], rel_tol=0.1)
+    ev.approx("tv_distance_eta_0.1", tv[etas.index(0.1)], rel_tol=0.1)
+    ev.finding("GD's variance equals the bounded-noise value eta sigma^2/(2 - eta) within 3 "
+               "standard errors at every eta", "confirmed" if bn_ok else "refuted", "float64")
+    ev.finding(f"the law approaches Gibbs as eta -> 0 (TV {tv[0]:.3f} -> {tv[-1]:.4f})",
+               "confirmed" if all(a > b for a, b in zip(tv, tv[1:])) else "refuted",
+               "float64")
+    second_order = fit_tv["slope"] > 1.5 and fit_var["slope"] > 1.5
+    ev.finding(f"error O(eta^2): fitted orders in eta are {fit_tv['slope']:.2f} (TV) and "
+               f"{fit_var['slope']:.2f} (relative variance error), i.e. O(eta): the relative "
+               f"variance error is eta/(2 - eta)", "confirmed" if second_order else "refuted",
+               "float64", detail=f"local slopes TV {np.round(fit_tv['local_slopes'], 2)}")
+    _eps_order(ctx, ev)
+    _roundoff(ctx, ev)
+    _histogram_figure(ctx, ev)
+    _order_figure(ctx, ev, etas, tv, var_err)
+    return ev
+
+
+def _measure_law(ms: Multiscale, h: float, chains: int, steps: int, seed: int = 0) -> dict:
+    """Variance, Gibbs/bounded-noise references and TV/KS for GD on x²/2 + ε f₁(x/ε)."""
+    sd = np.sqrt(gibbs_variance_quadratic(h, SIGMA2))
+    x0 = uniform_starts(0.0, 1.0, chains, 1, seed)
+    run = run_chains(ms.objective, h, x0, steps, burn=int(20 / h), bins=240,
+                     hist_range=(-8 * sd, 8 * sd), tail=0)
+    d = distances(run, GibbsLaw(ms.f0, ms.vars[0], h, SIGMA2))
+    return {"var": run.variance, "se": run.variance_se, "run": run,
+            "gibbs": gibbs_variance_quadratic(h, SIGMA2),
+            "bn": bounded_noise_variance(h, SIGMA2), **d}
+
+
+def _eps_order(ctx, ev: Evidence) -> None:
+    h = 0.1
+    fracs = [0.1, 0.07, 0.05, 0.035, 0.025, 0.018, 0.0125] if not ctx.quick else \
+        [0.1, 0.05, 0.025, 0.0125]
+    chains, steps = (2000, 1500) if ctx.quick else (6000, 3000)
+    rows, xs, ys = [], [], []
+    for fr in fracs:
+        m = _measure_law(_model(h * fr), h, chains, steps)
+        err = abs(m["var"] / m["bn"] - 1)
+        rows.append([h * fr, f"{err:.3g}", f"{m['se'] / m['bn']:.1g}", f"{m['tv']:.4f}"])
+        if err > 3 * m["se"] / m["bn"]:
+            xs.append(h * fr)
+            ys.append(err)
+    ev.table("Error in eps at eta = 0.1: relative deviation of the variance from the "
+             "bounded-noise value", ["eps", "|var/var_bn - 1|", "s.e.", "TV to Gibbs"], rows)
+    if len(xs) >= 3:
+        fit = fit_loglog_slope(xs, ys)
+        ev.approx("variance_error_order_eps", fit["slope"], rel_tol=0.25)
+        ev.note(f"Observed order in eps (points above 3 s.e.): {fit['slope']:.2f}, local "
+                f"slopes {np.round(fit['local_slopes'], 2)} (steepening: faster than a fixed "
+                f"power over this range); below eps ~ {min(xs):g} the deviation is under "
+                "the statistical floor.")
+    ev.finding("the eps-error vanishes as eps/eta -> 0 (deviation from the bounded-noise "
+               "variance falls below 3 s.e.)",
+               "confirmed" if rows and float(rows[-1][1]) <= 3 * float(rows[-1][2]) + 1e-12
+               else "inconclusive", "float64")
+
+
+def _roundoff(ctx, ev: Evidence) -> None:
+    h, ms = 0.1, _model(1e-4)
+    n, steps = (8, 800) if ctx.quick else (16, 2000)
+    x0 = np.random.default_rng(3).uniform(-0.5, 0.5, n)
+    mp = mp_chain_statistics(ms, h, x0, steps, burn=50, dps=30)
+    f64 = float64_chain_statistics(ms, h, x0, steps, burn=50)
+    pert = float64_chain_statistics(ms, h, x0 * (1 + 1e-12), steps, burn=50)
+    rows, ok = [], True
+    for label, other in (("mpmath 30 digits", mp), ("float64, starts x(1+1e-12)", pert)):
+        for key, c in compare_statistics(other, f64).items():
+            ok &= c["z"] < 4
+            rows.append([label, key, f"{c['a']:.5g}", f"{c['b']:.5g}", f"{c['z']:.2f}"])
+    ev.table(f"Round-off control at eta = 0.1, eps = 1e-4 ({n} chains x {steps} steps)",
+             ["recomputed in", "statistic", "recomputed", "float64", "|diff|/s.e."], rows)
+    ev.finding("time averages (mean, second moment, Lyapunov exponent) agree with the "
+               "float64 ones within 4 standard errors in 30-digit arithmetic and from "
+               "perturbed starts", "confirmed" if ok else "refuted", "mpmath, float64")
+
+
+def _histogram_figure(ctx, ev: Evidence) -> None:
+    h = 0.2
+    ms = _model(h / 1000)
+    run = _measure_law(ms, h, 2000, 1500)["run"]
+    centers = (run.edges[1:] + run.edges[:-1]) / 2
+    width = run.edges[1] - run.edges[0]
+    g = GibbsLaw(ms.f0, ms.vars[0], h, SIGMA2)
+    fig, ax = new_figure()
+    ax.bar(centers, run.probabilities[1:-1] / width, width=width, alpha=0.5, label="GD")
+    xs = np.linspace(run.edges[0], run.edges[-1], 400)
+    ax.plot(xs, np.interp(xs, g.x, g.density_grid), "k", label=r"Gibbs $\eta\sigma^2/2$")
+    s2 = bounded_noise_variance(h, SIGMA2)
+    ax.plot(xs, np.exp(-xs**2 / (2 * s2)) / np.sqrt(2 * np.pi * s2), "r--",
+            label=r"Gaussian, var $\eta\sigma^2/(2-\eta)$")
+    ax.set_xlabel("x")
+    ax.legend()
+    ax.set_title(r"$\eta=0.2$, $\epsilon=2\cdot10^{-4}$")
+    ev.figure(ctx.save_figure(fig, "histogram", "Histogram of GD iterates against the Gibbs "
+                              "density and the bounded-noise Gaussian."))
+
+
+def _order_figure(ctx, ev: Evidence, etas, tv, var_err) -> None:
+    fig, ax = new_figure()
+    ax.loglog(etas, tv, "o-", label="TV to Gibbs")
+    ax.loglog(etas, var_err, "s-", label="|var/var_Gibbs - 1|")
+    e = np.array(etas)
+    ax.loglog(e, e / (2 - e), "k:", label=r"$\eta/(2-\eta)$")
+    ax.loglog(e, e**2, "k--", label=r"$\eta^2$")
+    ax.set_xlabel(r"$\eta$")
+    ax.legend()
+    ev.figure(ctx.save_figure(fig, "error-order", "Distance of the long-run law to Gibbs "
+                              "against eta (eta/eps = 1000): first order, not second."))
+
+
+# ---- KT-4 -------------------------------------------------------------------------------
+DOUBLE_WELL = "(x**2 - 1)**2/4 + x/20"
+
+
+@claim("KT-4", title="Escape from microscopic minima and well occupation",
+       statement=r"For the tilted double well $f_0(x)=(x^2-1)^2/4+x/20$ plus "
+                 r"$\epsilon\sin(x/\epsilon)$, GD with $\epsilon\ll\eta$ escapes the "
+                 r"microscopic minima and visits both macroscopic wells with frequencies "
+                 r"close to the Gibbs prediction $\int_{x>x_s}Z^{-1}e^{-2f_0/(\eta\sigma^2)}$ "
+                 r"($x_s$ the saddle), while GD with $\eta\ll\epsilon$ stays in the "
+                 r"microscopic minimum nearest to its start. Checked: occupation of the "
+                 r"right well by chains started in it, against Gibbs and against the "
+                 r"bounded-noise model with iid noise; small-$\eta$ limits.")
+def check_kt4(ctx) -> Evidence:
+    ev = Evidence(summary="Well occupation of deterministic GD on a tilted double well with "
+                          "microscopic wiggles.", precision="float64",
+                  tolerance="occupation standard errors over independent chains")
+    x = sp.Symbol("x", real=True)
+    etas = [0.3, 0.25] if ctx.quick else [0.3, 0.25, 0.2]
+    chains, steps = (1500, 6000) if ctx.quick else (3000, 20000)
+    rows, visit_ok, gaps = [], True, []
+    for h in etas:
+        ms = Multiscale.periodic(DOUBLE_WELL, F1, h / 1000)
+        m = _occupation(ms, h, chains, steps)
+        visit_ok &= m["crossed"] > 0.5
+        gaps.append(m["gd"] - m["gibbs"])
+        rows.append([h, f"{m['crossed']:.3f}", f"{m['gd']:.4f}", f"{m['gd_se']:.1g}",
+                     f"{m['bn']:.4f}", f"{m['bn_se']:.1g}", f"{m['gibbs']:.4f}"])
+        ctx.progress(f"KT-4 eta={h}: occupation {m['gd']:.3f} vs Gibbs {m['gibbs']:.3f}")
+    ev.table("Right-well occupation (chains start in the right, shallower well)",
+             ["eta", "fraction of chains that crossed", "GD occupation", "s.e.",
+              "bounded noise (iid)", "s.e.", "Gibbs"], rows,
+             note=f"{chains} chains x {steps} steps after {steps // 10} burn-in, eps = eta/1000")
+    ev.approx("occupation_gd_eta_0.3", float(rows[0][2]), rel_tol=0.05)
+    ev.finding("large-eta GD escapes: most chains cross the saddle and both wells are "
+               "occupied", "confirmed" if visit_ok else "refuted", "float64")
+    rel = [abs(g) / float(r[6]) for g, r in zip(gaps, rows)]
+    ev.finding("occupation close to Gibbs: absolute differences "
+               + ", ".join(f"{g:+.3f}" for g in gaps) + " (relative "
+               + ", ".join(f"{r:.0%}" for r in rel) + "); GD agrees with the iid "
+               "bounded-noise model, so the gap is the finite-eta error of the Gibbs "
+               "approximation", "inconclusive", "float64",
+               detail="The claim fixes no tolerance. The relative gap does not shrink over "
+                      "the eta range that mixes in the run time; a smaller-eta test needs "
+                      "exponentially longer runs.")
+    ev.finding(*_small_eta_stays(ctx, ev), "float64")
+    return ev
+
+
+def _occupation(ms: Multiscale, h: float, chains: int, steps: int) -> dict:
+    """Occupation of x > x_s (x_s the saddle of f₀) by GD and by the iid bounded-noise
+    model, chains started in the right well; Gibbs mass of x > x_s."""
+    x = ms.vars[0]
+    xs = float(sp.nsolve(sp.diff(ms.f0, x), x, 0))
+    x0 = uniform_starts(1.0, 0.2, chains, 1, seed=2)
+    right = lambda X: (X[:, :1] > xs).astype(float)  # noqa: E731
+    opts = dict(burn=steps // 10, bins=60, hist_range=(xs - 3, xs + 3), tail=0, thin=2,
+                observe=right)
+    gd = run_chains(ms.objective, h, x0, steps, **opts)
+    bn = bounded_noise_chains(ms, h, x0, steps, seed=5, **opts)
+    occ = lambda r: r.sum_obs[:, 0] / r.samples  # noqa: E731
+    g = GibbsLaw(ms.f0, x, h, SIGMA2, around=(-3, 3))
+    return {"gd": float(occ(gd).mean()), "gd_se": float(occ(gd).std(ddof=1) / np.sqrt(chains)),
+            "bn": float(occ(bn).mean()), "bn_se": float(occ(bn).std(ddof=1) / np.sqrt(chains)),
+            "gibbs": g.mass_above(xs),
+            "crossed": float(np.mean((gd.lo[:, 0] < xs) & (gd.hi[:, 0] > xs)))}
+
+
+def _small_eta_stays(ctx, ev: Evidence):
+    eps = 1e-3
+    ms = Multiscale.periodic(DOUBLE_WELL, F1, eps)
+    h = eps / 10
+    x0 = uniform_starts(1.0, 0.4, 200, 1, seed=4)
+    run = run_chains(ms.objective, h, x0, 4000, burn=4000, tail=32)
+    limit = run.tail[-1, :, 0]
+    moved = np.abs(limit - x0[:, 0]) / ms.cell
+    grad = np.abs(ms.objective.numpy.grad(limit[:, None])[:, 0])
+    curv = ms.objective.numpy.hess(limit[:, None])[:, 0, 0]
+    ok = bool(np.all(moved < 1) and np.all(grad < 1e-10) and np.all(curv > 0))
+    ev.table("Small learning rate eta = eps/10 (eps = 1e-3), 200 chains",
+             ["max distance moved / cell", "max |f'(limit)|", "min f''(limit)"],
+             [[f"{moved.max():.3f}", f"{grad.max():.1e}", f"{curv.min():.1f}"]])
+    return ("small-eta GD converges to a microscopic minimum within one period cell of its "
+            "start", "confirmed" if ok else "refuted")
+
+
+# ---- KT-5 -------------------------------------------------------------------------------
+@claim("KT-5", title="Sign of the Lyapunov exponent across regimes",
+       statement=r"For $f(x)=\tfrac12x^2+\epsilon\sin(x/\epsilon)$ the Lyapunov exponent "
+                 r"$\lambda=\lim_n\frac1n\sum_{k<n}\log|1-\eta f''(x_k)|$ of GD is "
+                 r"negative when GD converges ($\eta/\epsilon<2$) and positive in the local- "
+                 r"and global-chaos regimes. Checked per chain over many chains; in the "
+                 r"convergent regime against $\log|1-\eta f''(x^*)|$ at the limit $x^*$, in "
+                 r"global chaos against $\log(\eta/\epsilon)+\mathbb E\log|\sin U|"
+                 r"=\log(\eta/(2\epsilon))$; recomputed in 30-digit arithmetic.")
+def check_kt5(ctx) -> Evidence:
+    ev = Evidence(summary="Lyapunov exponents of GD chains against eta/eps.",
+                  precision="float64; mpmath 30 digits for the round-off control",
+                  tolerance="sign per chain; 4 standard errors for the asymptotic value")
+    eps = 1e-3
+    ms = _model(eps)
+    scan = list(np.round(np.geomspace(5, 1000, 12 if ctx.quick else 25), 1))
+    ratios = [0.5, 1.5, 1.9, 3.8, 4.2, 4.4] + scan
+    chains, steps = (60, 2000) if ctx.quick else (200, 6000)
+    rows, conv_ok, asym, lam_med, windows = [], True, [], [], []
+    for r in ratios:
+        run, labels = _regime_run(ms, r * eps, chains, steps)
+        lam = run.chain_lyapunov
+        lam_med.append(float(np.nanmedian(lam)))
+        pos = float(np.mean(lam > 0))
+        if r < 2:
+            limit = run.tail[-1]
+            exact = np.log(np.abs(1 - r * eps * ms.objective.numpy.hess(limit)[:, 0, 0]))
+            conv_ok &= bool(np.all(lam < 0) and np.max(np.abs(lam - exact)) < 1e-6)
+        elif pos < 0.5:
+            windows.append(r)
+        if r >= 100:
+            se = float(np.std(lam, ddof=1) / np.sqrt(lam.size))
+            asym.append((r, float(np.mean(lam)), se, float(np.log(r / 2))))
+        rows.append([r, majority(labels)[0], f"{np.nanmedian(lam):.4f}", f"{pos:.2f}"])
+    ev.table("Lyapunov exponent per eta/eps (eps = 1e-3)",
+             ["eta/eps", "regime", "median lambda", "fraction lambda > 0"], rows,
+             note=f"{chains} chains x {steps} steps after {steps} burn-in")
+    ev.finding("convergent regime: every chain has lambda < 0, equal to log|1 - eta f''(x*)| "
+               "at its limit to 1e-6", "confirmed" if conv_ok else "refuted", "float64")
+    chaotic = [r for r in ratios if r > 4 and r not in windows]
+    ev.finding(f"chaotic regimes: the majority of chains has lambda > 0 at {len(chaotic)} of "
+               f"{len([r for r in ratios if r > 4])} scanned eta/eps in [4.2, 1000]; "
+               f"exceptions (periodic windows, lambda < 0): {windows or 'none'}",
+               "confirmed" if len(windows) <= 2 and all(w < 20 for w in windows)
+               else "refuted", "float64",
+               detail="A periodic window is an attracting periodic orbit inside the eta/eps "
+                      "range of chaos (near eta/eps = 10 a period-4 orbit attracts most "
+                      "chains); there the dynamics is not chaotic and lambda < 0.")
+    asym_rows, asym_ok = [], True
+    for r, mean, se, pred in asym:
+        asym_ok &= abs(mean - pred) < 4 * se + 0.01
+        asym_rows.append([r, f"{mean:.5f}", f"{se:.1g}", f"{pred:.5f}"])
+    ev.table("Global chaos: lambda against log(eta/(2 eps))",
+             ["eta/eps", "mean lambda", "s.e.", "log(eta/(2 eps))"], asym_rows)
+    ev.finding("in global chaos lambda = log(eta/eps) + E log|sin U| + o(1) (within 4 s.e. "
+               "+ 0.01)", "confirmed" if asym_ok else "refuted", "float64")
+    for r, mean, _, _ in asym:
+        ev.approx(f"lyapunov_eta_over_eps_{r:g}", mean, rel_tol=0.01)
+    x0 = np.random.default_rng(7).uniform(-0.1, 0.1, 6 if ctx.quick else 12)
+    h = 4.4 * eps
+    cmp = compare_statistics(mp_chain_statistics(ms, h, x0, 1500, burn=500, dps=30),
+                             float64_chain_statistics(ms, h, x0, 1500, burn=500))["lyapunov"]
+    ev.table("Round-off control: local chaos eta/eps = 4.4",
+             ["mpmath 30 digits", "float64", "|diff|/s.e."],
+             [[f"{cmp['a']:.4f}", f"{cmp['b']:.4f}", f"{cmp['z']:.2f}"]])
+    ev.finding("the Lyapunov exponent of the local-chaos regime is the same in 30-digit "
+               "arithmetic (within 4 s.e.)", "confirmed" if cmp["z"] < 4 else "refuted",
+               "mpmath")
+    fig, ax = new_figure()
+    ax.semilogx(ratios, lam_med, "o-")
+    ax.plot(ratios, [np.log(r / 2) if r > 4 else np.nan for r in ratios], "k:",
+            label=r"$\log(\eta/2\epsilon)$")
+    ax.legend()
+    ax.axhline(0, color="k", lw=0.8)
+    ax.set_xlabel(r"$\eta/\epsilon$")
+    ax.set_ylabel(r"median Lyapunov exponent")
+    ev.figure(ctx.save_figure(fig, "lyapunov", "Median Lyapunov exponent of GD chains on "
+                              "x^2/2 + eps sin(x/eps), eps = 1e-3."))
+    return ev

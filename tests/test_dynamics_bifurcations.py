@@ -1,0 +1,111 @@
+"""Bifurcation points of GD maps against closed forms derived by hand.
+
+Double well f = (x² − 1)²/4, g(x) = x − h(x³ − x):
+* the fixed point 1 has multiplier 1 − 2h: period doubling at h = 1;
+* the 2-cycle born there has multiplier 9 − 2(1 + h)² (see test_dynamics_orbits): period
+  doubling where (1 + h)² = 5, h = √5 − 1.
+A fold of period-3 orbits is checked against an independent count: FLINT's exact real root
+isolation of g³(t) − t just below and just above it.
+"""
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from lrtheory.catalogue import double_well
+from lrtheory.dynamics.bifurcations import (FEIGENBAUM_DELTA, certify_bifurcation,
+                                            find_bifurcations, period_doubling_cascade,
+                                            recognize_closed_form, solve_extended)
+from lrtheory.dynamics.orbits import _float_newton_seeds, real_periodic_points
+from lrtheory.errors import InputError
+from lrtheory.objectives import Objective
+
+OBJ = double_well(1)
+
+
+def test_period_doubling_of_the_fixed_point_is_h_equal_1():
+    x, h = solve_extended(OBJ, [0.9], 0.93, 1, "period-doubling", dps=50)
+    assert abs(h - 1) < mpmath.mpf(10) ** -48 and abs(x[0] - 1) < mpmath.mpf(10) ** -48
+    assert certify_bifurcation(OBJ, x, h, 1, "period-doubling", dps=50)
+
+
+def test_period_doubling_of_the_two_cycle_is_sqrt5_minus_1():
+    x, h = solve_extended(OBJ, [0.75], 1.2, 2, "period-doubling", dps=50)
+    with mpmath.workdps(50):
+        assert abs(h - (mpmath.sqrt(5) - 1)) < mpmath.mpf(10) ** -45
+    assert certify_bifurcation(OBJ, x, h, 2, "period-doubling", dps=50)
+    assert recognize_closed_form(h, 50) in ("-1 + sqrt(5)", "sqrt(5) - 1")
+
+
+def test_certification_rejects_a_wrong_point():
+    with mpmath.workdps(50):
+        h = mpmath.sqrt(5) - 1 + mpmath.mpf("1e-4")
+        x = [mpmath.mpf("0.7071")]
+    assert not certify_bifurcation(OBJ, x, h, 2, "period-doubling", dps=50, radius=1e-8)
+
+
+def test_closed_form_recognition_needs_full_precision():
+    with mpmath.workdps(50):
+        assert recognize_closed_form(mpmath.pi / 3, 50) is None
+        assert recognize_closed_form(mpmath.sqrt(2) + 1, 50) in ("1 + sqrt(2)", "sqrt(2) + 1")
+        almost = mpmath.sqrt(2) + 1 + mpmath.mpf(10) ** -30
+        assert recognize_closed_form(almost, 50) is None
+
+
+def test_fold_of_period_three_against_exact_root_counts():
+    seeds = _float_newton_seeds(OBJ, 1.46, 3, np.linspace(-1.5, 1.5, 301)[:, None])
+    sol = None
+    for s in seeds:
+        sol = solve_extended(OBJ, s, 1.46, 3, "fold", dps=40)
+        if sol is not None and 1.44 < sol[1] < 1.46:
+            break
+    assert sol is not None
+    hstar = sol[1]
+    t = sp.Symbol("t")
+    below = sp.Rational(mpmath.nstr(hstar - mpmath.mpf("1e-6"), 20))
+    above = sp.Rational(mpmath.nstr(hstar + mpmath.mpf("1e-6"), 20))
+    n_below = len(real_periodic_points(t * (1 + below - below * t**2), t, 3, (-2, 2)))
+    n_above = len(real_periodic_points(t * (1 + above - above * t**2), t, 3, (-2, 2)))
+    assert n_below == 0 and n_above == 12   # two folds (x -> -x symmetry), 2 orbits each
+    assert certify_bifurcation(OBJ, sol[0], hstar, 3, "fold", dps=40)
+
+
+def test_find_bifurcations_sorted_with_closed_forms():
+    found = find_bifurcations(OBJ, ("0.8", "1.25"), 2, dps=40, samples=12, starts=40)
+    lrs = [b.lr for b in found]
+    assert lrs == sorted(lrs)
+    kinds = {(b.type, b.period, b.closed_form) for b in found}
+    assert ("period-doubling", 1, "1") in kinds
+    assert any(k[1] == 2 and k[2] in ("-1 + sqrt(5)", "sqrt(5) - 1") for k in kinds)
+    assert all(b.certified for b in found)
+    with pytest.raises(InputError):
+        find_bifurcations(OBJ, ("1", "0.5"), 2)
+
+
+def test_cascade_ratios_approach_feigenbaum():
+    r = period_doubling_cascade(OBJ, 1.0, 1.0, 7, dps=40)
+    hs = [b.lr for b in r["bifurcations"]]
+    assert [b.period for b in r["bifurcations"]] == [1, 2, 4, 8, 16, 32, 64]
+    assert all(a < b for a, b in zip(hs, hs[1:]))
+    with mpmath.workdps(40):
+        assert abs(hs[1] - (mpmath.sqrt(5) - 1)) < mpmath.mpf(10) ** -35
+    delta = mpmath.mpf(FEIGENBAUM_DELTA)
+    errs = [abs(d - delta) for d in r["ratios"]]
+    assert all(a > b for a, b in zip(errs, errs[1:]))      # ratios converge monotonically
+    assert r["deviation"] < 1e-3
+
+
+def test_cascade_on_a_multiscale_non_polynomial_map():
+    """f = x²/2 + sin(10x)/10 (KT-style multiscale objective): the fixed point at a
+    microscopic minimum (x + cos(10x) = 0, x ≈ 0.427) doubles at h = 2/f''(x*), and the
+    cascade's ratios still approach δ."""
+    obj = Objective("x**2/2 + sin(10*x)/10", "x")
+    with mpmath.workdps(40):
+        xs = mpmath.findroot(lambda x: x + mpmath.cos(10 * x), 0.43)
+        h1 = 2 / (1 - 10 * mpmath.sin(10 * xs))
+    r = period_doubling_cascade(obj, float(xs), float(h1) + 1e-3, 7, dps=30)
+    with mpmath.workdps(40):
+        assert abs(r["bifurcations"][0].lr - h1) < 1e-25
+    assert [b.period for b in r["bifurcations"]][-1] == 64
+    assert abs(r["ratios"][-1] - mpmath.mpf(FEIGENBAUM_DELTA)) < 0.01
+    assert r["regular"]

@@ -1,0 +1,148 @@
+"""Periodic orbits and their certification, against closed forms derived by hand.
+
+For the double-well GD map g(x) = x − h(x³ − x) (f = (x² − 1)²/4):
+* fixed points 0, ±1 with multipliers 1 + h and 1 − 2h;
+* the non-symmetric 2-cycle {a, b}: subtracting and adding g(a) = b, g(b) = a gives
+  s = a + b, q = ab with s² = (3 + h)/h, q = 1/h, and multiplier
+  g'(a)g'(b) = 9 − 2(1 + h)² (attracting for 1 < h < √5 − 1).
+"""
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+from flint import arb, fmpq
+
+from lrtheory.catalogue import double_well, factorization_vector
+from lrtheory.dynamics import krawczyk
+from lrtheory.dynamics.orbits import (basin_fractions, canonical_rotation, exact_lr,
+                                      find_periodic_orbits, minimal_period,
+                                      real_periodic_points)
+from lrtheory.errors import InputError
+
+H = sp.Rational(6, 5)
+
+
+def two_cycle_closed_form(h):
+    s = mpmath.sqrt((3 + h) / h)
+    q = 1 / h
+    d = mpmath.sqrt(s * s - 4 * q)
+    return sorted([(s - d) / 2, (s + d) / 2]), 9 - 2 * (1 + h) ** 2
+
+
+def test_fixed_points_of_the_double_well_map():
+    orbits = find_periodic_orbits(double_well(1), sp.Rational(1, 2), 1, (-3, 3), starts=60,
+                                  dps=40, certify=True)
+    pts = sorted(float(o.points[0][0]) for o in orbits)
+    assert pts == pytest.approx([-1, 0, 1], abs=1e-30)
+    for o in orbits:
+        x = o.points[0][0]
+        expected = 1 - mpmath.mpf(1) / 2 * (3 * x * x - 1)
+        assert abs(o.multipliers[0] - expected) < 1e-35
+        assert o.certified
+        assert o.stable is (abs(expected) < 1)
+
+
+def test_two_cycle_matches_the_closed_form_and_is_certified_attracting():
+    orbits = find_periodic_orbits(double_well(1), H, 2, (-3, 3), starts=100, dps=50,
+                                  certify=True)
+    two = [o for o in orbits if o.period == 2 and o.points[0][0] > 0 and o.points[1][0] > 0]
+    assert len(two) == 1
+    o = two[0]
+    with mpmath.workdps(50):
+        (a, b), mult = two_cycle_closed_form(mpmath.mpf(6) / 5)
+        got = sorted(c[0] for c in o.points)
+        assert abs(got[0] - a) < mpmath.mpf(10) ** -45
+        assert abs(got[1] - b) < mpmath.mpf(10) ** -45
+        assert abs(o.multipliers[0] - mult) < mpmath.mpf(10) ** -40
+    assert o.certified and o.stable is True
+    enclosure = o.certificate.multipliers[0].real
+    with krawczyk.arb_precision(50):   # 9 - 2(1 + 6/5)^2 = -17/25
+        assert enclosure.contains(arb(fmpq(-17, 25)))
+        assert enclosure.rad() < 1e-15
+
+
+def test_krawczyk_rejects_a_wrong_box():
+    obj = double_well(1)
+    with mpmath.workdps(50):
+        (a, b), _ = two_cycle_closed_form(mpmath.mpf(6) / 5)
+        good = krawczyk.krawczyk_box(obj, [[a], [b]], H, 1e-20, 50)
+        assert good.proved and good.minimal
+        shifted = krawczyk.krawczyk_box(obj, [[a + mpmath.mpf("1e-3")], [b]], H, 1e-6, 50)
+        assert not shifted.proved
+        # a box around a point that is not periodic at all
+        nowhere = krawczyk.krawczyk_box(obj, [[mpmath.mpf("0.3")], [mpmath.mpf("0.9")]], H,
+                                        1e-3, 50)
+        assert not nowhere.proved
+    # a huge box holding three fixed points cannot prove uniqueness
+    assert not krawczyk.krawczyk_box(obj, [[0]], H, 2.0, 30).proved
+
+
+def test_minimizer_curve_is_reported_as_non_isolated():
+    from lrtheory.dynamics.orbits import search_periodic_orbits
+    res = search_periodic_orbits(factorization_vector(1, 1), sp.Rational(1, 2), 1, (0.5, 2),
+                                 starts=50, dps=30)
+    assert res.orbits == []          # every fixed point there lies on xy = 1
+    pts = res.non_isolated[1]
+    assert pts and all(abs(x * y - 1) < 1e-25 for x, y in pts)
+
+
+def test_blog8_diagonal_orbits_agree_with_exact_root_counts():
+    """On x = y the GD map of (1-xy)^2/2 is t -> t(1+h-ht^2); the number of period-2
+    points found equals FLINT's exact count."""
+    h = sp.Rational(19, 10)
+    orbits = find_periodic_orbits(factorization_vector(1, 1), h, 2, (-2.5, 2.5), starts=200,
+                                  dps=40, certify=True)
+    on_diag = [o for o in orbits if o.period == 2
+               and all(abs(p[0] - p[1]) < 1e-30 for p in o.points)]
+    t = sp.Symbol("t")
+    exact = real_periodic_points(t * (1 + h - h * t**2), t, 2, (-2.5, 2.5))
+    assert 2 * len(on_diag) == len(exact) == 6
+    assert all(o.certified and o.stable is False for o in orbits)
+
+
+def test_real_periodic_points_against_sympy():
+    t = sp.Symbol("t")
+    g = t * (1 + H - H * t**2)
+    expr = sp.expand(g.subs(t, g) - t)
+    sym = [r for r in sp.Poly(expr, t).real_roots()]
+    fixed = [r for r in sp.Poly(sp.expand(g - t), t).real_roots()]
+    certified = real_periodic_points(g, t, 2, (-3, 3))
+    assert len(certified) == len(sym) - len(fixed)
+    for r in certified:
+        assert any(r.contains(arb(str(sp.N(s, 30)))) or abs(float(r.mid()) - float(s)) < 1e-12
+                   for s in sym)
+
+
+def test_helpers():
+    pts = [[mpmath.mpf(2)], [mpmath.mpf(1)], [mpmath.mpf(3)]]
+    assert [p[0] for p in canonical_rotation(pts)] == [1, 3, 2]
+    assert minimal_period([[1], [2], [1], [2]], 1e-9) == 2
+    assert exact_lr("1.9") == sp.Rational(19, 10)
+    assert exact_lr(0.1) == sp.Rational(1, 10)
+    for bad in ("0", "-1", "abc"):
+        with pytest.raises(InputError):
+            exact_lr(bad)
+    with pytest.raises(InputError):
+        find_periodic_orbits(double_well(1), 1, 0, (-1, 1))
+    with pytest.raises(InputError):
+        find_periodic_orbits(double_well(1), 1, 2, (1, -1))
+
+
+def test_basins_of_the_attracting_two_cycle():
+    obj = double_well(1)
+    orbits = find_periodic_orbits(obj, H, 2, (-3, 3), starts=60, dps=30)
+    attracting = [o for o in orbits if o.stable]
+    b = basin_fractions(obj, float(H), attracting, (-1.5, 1.5), grid=41, steps=1500)
+    # by the odd symmetry the two attracting 2-cycles (around +1 and -1) share the starts
+    f = b["orbit_fractions"]
+    assert len(f) == 2 and abs(f[0] - f[1]) < 0.05 and sum(f) > 0.5
+    assert sum(b["fractions"].values()) + sum(f) == pytest.approx(1.0)
+
+
+def test_ball_model_handles_balls_containing_zero():
+    obj = factorization_vector(1, 1)
+    bm = krawczyk.ball_model(obj)
+    with krawczyk.arb_precision(30):
+        J = bm.gd_jacobian([arb(0, 1e-10), arb(0, 1e-10)], arb(1))
+    assert all(J[i, j].is_finite() for i in range(2) for j in range(2))
+    assert J[0, 1].contains(1) and J[0, 0].contains(1)

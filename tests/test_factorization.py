@@ -1,0 +1,169 @@
+"""Closed forms of the factorization landscape (lrtheory.factorization) against
+independent computations: the catalogue objective's sympy derivatives and GD step, SVDs,
+exact rational arithmetic."""
+import io
+import json
+from contextlib import redirect_stdout
+
+import numpy as np
+import pytest
+import sympy as sp
+from flint import fmpq
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lrtheory import factorization as fz
+from lrtheory.catalogue import factorization_vector, matrix_factorization
+from lrtheory.cli import main
+from lrtheory.objectives import Objective
+
+small_q = st.fractions(min_value=-3, max_value=3, max_denominator=7)
+
+
+def _fmpq_array(vals, shape):
+    return np.array([fmpq(v.numerator, v.denominator) for v in vals], dtype=object).reshape(shape)
+
+
+@pytest.mark.parametrize("n,m,d", [(2, 3, 2), (3, 2, 1), (1, 1, 3)])
+def test_closed_form_hessian_matches_catalogue(n, m, d):
+    rng = np.random.default_rng(n * 10 + m + d)
+    A = rng.integers(-3, 4, size=(n, m))
+    obj = matrix_factorization(A, d)
+    X, Y = rng.standard_normal((n, d)), rng.standard_normal((m, d))
+    H_cat = obj.numpy.hess(np.concatenate([X.ravel(), Y.ravel()]))
+    np.testing.assert_allclose(fz.hessian(A.astype(float), X, Y), H_cat, atol=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 1), (2, 2, 1), (2, 2, 2), (3, 2, 1)])
+def test_symbolic_proofs_small_shapes(shape):
+    assert fz.prove_hessian_closed_form(*shape)
+    assert fz.prove_zero_residual_structure(*shape)
+    assert fz.prove_imbalance_law(*shape)
+    assert fz.prove_gradient_flow_conservation(*shape)
+
+
+def test_is_zero_detects_nonzero():
+    x = sp.Symbol("x")
+    assert not fz.is_zero(np.array([0, x * (x + 1) - x**2], dtype=object))
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_vector_case_proofs(d):
+    assert fz.prove_vector_hessian_rank_one(d)
+    assert fz.prove_vector_imbalance_law(d)
+    assert fz.prove_critical_points_vector(d)
+    if d <= 2:
+        assert fz.prove_vector_minimizer_spectrum(d)
+
+
+def test_homogeneity_and_flattest_scalar():
+    assert fz.prove_homogeneity(2, 2, 2)
+    ok, minimum = fz.prove_flattest_scalar_minimizer()
+    assert ok and minimum == 2 * sp.Symbol("mu", positive=True)
+
+
+@settings(max_examples=40)
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 3), st.integers(0, 10**6))
+def test_zero_residual_sharpness_is_sum_of_squared_spectral_norms(n, m, d, seed):
+    rng = np.random.default_rng(seed)
+    X, Y = rng.standard_normal((n, d)), rng.standard_normal((m, d))
+    expected = np.linalg.svd(X, compute_uv=False)[0] ** 2 + \
+        np.linalg.svd(Y, compute_uv=False)[0] ** 2
+    assert fz.sharpness_numeric(X @ Y.T, X, Y) == pytest.approx(expected, rel=1e-9)
+
+
+@settings(max_examples=40)
+@given(st.lists(small_q, min_size=10, max_size=10), small_q.filter(lambda q: q > 0))
+def test_matrix_imbalance_law_exact(vals, h):
+    """D' = D + h²(YᵀRᵀRY − XᵀRRᵀX) exactly for A ∈ Q^{2×2}, X, Y ∈ Q^{2×1}; the step is
+    the catalogue objective's exact GD step (independent of the closed form)."""
+    A = _fmpq_array(vals[:4], (2, 2))
+    X, Y = _fmpq_array(vals[4:6], (2, 1)), _fmpq_array(vals[6:8], (2, 1))
+    obj = matrix_factorization(sp.Matrix(2, 2, [sp.Rational(v.numerator, v.denominator)
+                                                for v in vals[:4]]), 1)
+    z1 = obj.exact.gd_step(list(X.ravel()) + list(Y.ravel()), fmpq(h.numerator, h.denominator))
+    X1, Y1 = np.array(z1[:2], dtype=object).reshape(2, 1), np.array(z1[2:], dtype=object).reshape(2, 1)
+    hq = fmpq(h.numerator, h.denominator)
+    assert (fz.imbalance(X1, Y1) == fz.imbalance_step_predicted(A, X, Y, hq)).all()
+
+
+@settings(max_examples=60)
+@given(small_q, small_q, small_q, small_q.filter(lambda q: q > 0))
+def test_scalar_imbalance_multiplied_exactly(x, y, mu, h):
+    """x'² − y'² = (1 − h²r²)(x² − y²), the step from the catalogue objective (exact)."""
+    obj = factorization_vector(sp.Rational(mu.numerator, mu.denominator), 1)
+    x1, y1 = obj.exact.gd_step([fmpq(x.numerator, x.denominator), fmpq(y.numerator, y.denominator)],
+                               fmpq(h.numerator, h.denominator))
+    r = x * y - mu
+    expected = (1 - h * h * r * r) * (x * x - y * y)
+    assert x1 * x1 - y1 * y1 == fmpq(expected.numerator, expected.denominator)
+
+
+def test_balanced_factors_are_flattest():
+    A = np.random.default_rng(3).standard_normal((4, 4))
+    X, Y = fz.balanced_factors(A, 4)
+    s1 = np.linalg.svd(A, compute_uv=False)[0]
+    assert np.allclose(X @ Y.T, A) and np.allclose(X.T @ X, Y.T @ Y)
+    assert fz.sharpness_numeric(A, X, Y) == pytest.approx(2 * s1, rel=1e-10)
+    G = np.array([[2, 1, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1.0]])
+    assert fz.sharpness_numeric(A, X @ G, Y @ np.linalg.inv(G).T) > 2 * s1
+
+
+def test_mp_zero_residual_check_high_precision():
+    import mpmath
+    rng = np.random.default_rng(1)
+    X, Y = rng.standard_normal((3, 2)), rng.standard_normal((4, 2))
+    with mpmath.workdps(40):
+        res = fz.mp_zero_residual_check(X, Y)
+        assert res["max_abs_error"] < mpmath.mpf(10) ** -30
+    s = np.linalg.svd(X, compute_uv=False)[0] ** 2 + np.linalg.svd(Y, compute_uv=False)[0] ** 2
+    assert float(res["sharpness"]) == pytest.approx(s, rel=1e-12)
+
+
+def test_hessian_spectrum_exact_closed_forms():
+    res = fz.hessian_spectrum_at(Objective("(1 - x*y)**2/2", "x,y"), {"x": "2", "y": "1/2"})
+    assert res["exact"] and res["eigenvalues"] == ["17/4", "0"]
+    # [[2, 1], [1, 6]]: eigenvalues 4 ± sqrt(5)
+    res = fz.hessian_spectrum_at(Objective("x**2 + x*y + 3*y**2", "x,y"), {"x": 0, "y": 0})
+    assert [sp.simplify(sp.sympify(e)) for e in res["eigenvalues"]] == \
+        [4 + sp.sqrt(5), 4 - sp.sqrt(5)]
+
+
+def test_hessian_spectrum_numeric_fallback():
+    import mpmath
+    res = fz.hessian_spectrum_at(Objective("sin(x)*y", "x,y"), {"x": 1, "y": 2})
+    assert res["exact"] is False
+    with mpmath.workdps(60):
+        a, b = -2 * mpmath.sin(1), mpmath.cos(1)  # [[a, b], [b, 0]]
+        top = (a + mpmath.sqrt(a * a + 4 * b * b)) / 2
+        assert abs(mpmath.mpf(res["sharpness"]) - top) < mpmath.mpf(10) ** -35
+
+
+def _cli(argv):
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        code = main(argv)
+    return code, buf.getvalue()
+
+
+def test_cli_sharpness_json():
+    code, out = _cli(["sharpness", "(1 - x*y)**2/2", "--vars", "x,y", "--at", "x=2,y=1/2",
+                      "--json"])
+    data = json.loads(out)
+    assert code == 0
+    assert data["point"] == {"x": "2", "y": "1/2"}
+    assert data["eigenvalues"] == ["17/4", "0"] and data["sharpness"] == "17/4"
+    assert data["exact"] is True
+
+
+@pytest.mark.parametrize("argv", [
+    ["sharpness", "x*y", "--vars", "x,y", "--at", "x=1"],
+    ["sharpness", "x*y", "--vars", "x,y", "--at", "x=1,z=2"],
+    ["sharpness", "x*y +", "--vars", "x,y", "--at", "x=1,y=2"],
+    ["sharpness", "log(x)", "--vars", "x", "--at", "x=0"],
+    ["sharpness", "x*y", "--vars", "x,y", "--at", "x1,y=2"],
+])
+def test_cli_sharpness_bad_input_exit_2(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0]

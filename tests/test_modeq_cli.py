@@ -1,0 +1,63 @@
+"""`lrtheory modeq`: the JSON contract, potentials, errors (exit codes)."""
+from __future__ import annotations
+
+import json
+
+import sympy as sp
+from sympy.parsing.sympy_parser import parse_expr
+
+from lrtheory.cli import main
+from lrtheory.modeq import modified_equation
+from lrtheory.objectives import Objective
+
+
+def run(capsys, *argv):
+    code = main(["modeq", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract_and_round_trip(capsys):
+    code, out, err = run(capsys, "(1 - x*y)**2/2", "--vars", "x,y", "--order", "3",
+                         "--format", "json", "--potential")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["vars"] == ["x", "y"] and doc["order"] == 3
+    assert doc["gradient"] == [True, True, False, False]
+    assert doc["potentials"][2] is None and doc["potentials"][3] is None
+    assert "not a gradient" in err and "F_2" in err
+    x, y = sp.symbols("x y")
+    me = modified_equation(Objective("(1 - x*y)**2/2", "x,y"), 3)
+    for n, comps in enumerate(doc["fields"]):
+        back = [parse_expr(c) for c in comps]
+        want = [e.subs({v: sp.Symbol(v.name) for v in me.vars}) for e in me.fields[n]]
+        assert all(sp.expand(a - b) == 0 for a, b in zip(back, want))
+    f1 = parse_expr(doc["potentials"][1])
+    quarter = ((x * y - 1) ** 2 * (x**2 + y**2)) / 4
+    assert sp.expand(f1 - quarter).free_symbols == set()
+
+
+def test_tensor_form_json(capsys):
+    code, out, _ = run(capsys, "x**3*y + y**2", "--vars", "x,y", "--order", "2",
+                       "--form", "tensor", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0
+    assert parse_expr(doc["fields"][2][0]) == parse_expr("-H(H(g))/3 - T(g, g)/12")
+    code, out, _ = run(capsys, "sin(x)", "--vars", "x", "--order", "1", "--form", "tensor",
+                       "--format", "json")
+    assert json.loads(out)["fields"][1] == ["-f_x*f_xx/2"]
+
+
+def test_text_and_latex(capsys):
+    code, out, _ = run(capsys, "log(cosh(x))", "--vars", "x", "--order", "2", "--potential")
+    assert code == 0 and out.count("F_") == 3 and "f_1 =" in out
+    code, out, _ = run(capsys, "x**2/2 + y**2", "--vars", "x,y", "--order", "1",
+                       "--form", "tensor", "--format", "latex")
+    assert code == 0 and r"-\frac{1}{2} H g" in out
+
+
+def test_bad_input_exit_two(capsys):
+    for argv in (["x+", "--vars", "x"], ["x**2", "--vars", "x", "--order", "-1"],
+                 ["z**2", "--vars", "x"], ["x**2", "--vars", "x", "--order", "99"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
