@@ -14,7 +14,8 @@ _F1D = sp.Function("f")(_X)
 
 
 def naive_modified_fields(f, variables, order):
-    """F_0..F_order by matching Σ_k h^k/k! L^k id with plain expanded expressions."""
+    """F_0..F_order by matching Σ_k h^k/k! L^k id with plain expanded expressions (powers of
+    h beyond the one being matched are dropped after every Lie derivative)."""
     h = sp.Symbol("h")
     fields = [[-sp.diff(f, v) for v in variables]]
     for m in range(1, order + 1):
@@ -23,6 +24,7 @@ def naive_modified_fields(f, variables, order):
         for k in range(1, m + 2):
             term = [sp.expand(sum(Ft[j] * sp.diff(t, v) for j, v in enumerate(variables)))
                     for t in term]
+            term = [sum(t.coeff(h, j) * h**j for j in range(m + 2 - k)) for t in term]
             total = [a + h**k / factorial(k) * t for a, t in zip(total, term)]
         fields.append([-sp.expand(t).coeff(h, m + 1) for t in total])
     return fields

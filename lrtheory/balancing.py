@@ -68,7 +68,7 @@ class BalanceRun:
     y0: float
     h: float
     label: str                 # converged / periodic / aperiodic / diverged / undecided
-    steps: int
+    steps: int                 # steps run (float64 runs stop at a multiple of the chunk)
     limit: tuple | None = None
     residual: float | None = None       # x∞y∞ − µ
     sharpness: float | None = None      # λ_max at the limit
@@ -207,6 +207,7 @@ class MatrixRun:
     init_gram_imbalance: float = 0.0
     bound: float = 0.0                     # 2/h − 2σ₁(A)
     bound_holds: bool | None = None
+    limit: tuple | None = None             # (X∞, Y∞) as nested lists
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -223,7 +224,6 @@ def run_matrix(A, X0, Y0, h, max_steps: int = 100_000, tol: float = 1e-12,
     """Float64 GD X ← X − hRY, Y ← Y − hRᵀX from (X0, Y0), classified by its tail."""
     check_lr(h)
     A, X, Y = (np.array(M, dtype=float) for M in (A, X0, Y0))
-    n, d = X.shape
     buf = np.empty((tail, X.size + Y.size))
     steps = 0
     with np.errstate(all="ignore"):
@@ -248,6 +248,7 @@ def run_matrix(A, X0, Y0, h, max_steps: int = 100_000, tol: float = 1e-12,
         run.imbalance = (np.sqrt(nx) - np.sqrt(ny)) ** 2
         run.gram_imbalance = float(np.linalg.norm(fz.imbalance(X, Y)))
         run.bound_holds = bool(run.imbalance <= run.bound * (1 + 1e-9) + 1e-12)
+        run.limit = (X.tolist(), Y.tolist())
     return run
 
 
@@ -303,14 +304,16 @@ def convergence_threshold(mu, x0, y0, hL_max: float = 8.0, grid: int = 200,
     rate below it ``refine`` times by a 40-point batch scan.  Returns ``{"L",
     "threshold_hL" (None when all converge), "resolution", "failure_label",
     "converged_above" (some scanned rate above the threshold converges again),
-    "window_converged" (fraction of scanned rates in (2, 4) that converge)}``."""
+    "window_converged" (fraction of scanned rates in (2, 4) that converge), "converged"
+    and "bound_violations" (converged scanned runs violating 2/h − 2µ)}``."""
     L = sharpness_at(mu, x0, y0)
     hL = np.linspace(hL_max / grid, hL_max, grid)
     runs = _sweep_with_recheck(mu, x0, y0, hL / L, max_steps)
     ok = np.array([r.label == "converged" for r in runs])
     window = (hL > 2) & (hL < 4)
     out = {"L": L, "threshold_hL": None, "resolution": None, "failure_label": None,
-           "converged_above": False,
+           "converged_above": False, "converged": int(ok.sum()),
+           "bound_violations": sum(1 for r in runs if r.bound_holds is False),
            "window_converged": float(np.mean(ok[window])) if window.any() else None}
     bad = np.flatnonzero(~ok)
     if bad.size == 0:
@@ -331,10 +334,12 @@ def convergence_threshold(mu, x0, y0, hL_max: float = 8.0, grid: int = 200,
 
 
 def _sweep_with_recheck(mu, x0, y0, hs, max_steps: int) -> list[BalanceRun]:
-    """:func:`imbalance_sweep`, then the bounded non-converged runs again with ten times
-    the steps (slow convergence near h·λ = 2 is not a failure to converge)."""
+    """:func:`imbalance_sweep`, then the aperiodic runs with h < 1/|µ| again with ten times
+    the steps (slow convergence near h·λ = 2 looks aperiodic within a short budget; for
+    h > 1/|µ| no minimizer is stable (WCZT-2), so those runs are not repeated)."""
     runs = imbalance_sweep(mu, x0, y0, hs, max_steps=max_steps)
-    redo = [i for i, r in enumerate(runs) if r.label in ("periodic", "aperiodic")]
+    redo = [i for i, r in enumerate(runs)
+            if r.label == "aperiodic" and r.h * abs(float(mu)) < 1]
     if redo:
         again = imbalance_sweep(mu, x0, y0, np.asarray(hs)[redo], max_steps=10 * max_steps)
         for i, r in zip(redo, again):

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
+from .claims import matches
 from .errors import InputError
 from .io import atomic_write_json
 
@@ -42,7 +43,8 @@ class Drift:
 
     def __str__(self) -> str:
         subject = f"{self.claim} {self.what}" + (f" {self.name!r}" if self.name else "")
-        change = f": expected {self.expected}, got {self.actual}" if self.expected or self.actual else ""
+        change = (f": expected {self.expected}, got {self.actual}"
+                  if self.expected or self.actual else "")
         return subject + change + (f" ({self.by})" if self.by else "")
 
 
@@ -209,15 +211,18 @@ def compare_claim(cid: str, old: dict, record: dict) -> list[Drift]:
 
 
 def _selected(cid: str, patterns) -> bool:
-    """Whether claim ``cid`` matches the ID patterns of a run (as ``lrtheory verify``
-    selects: exact IDs or prefixes; none means all)."""
-    if not patterns:
-        return True
-    for p in patterns:
-        key = str(p).upper()
-        if cid == key or cid.startswith(key.rstrip("-") + "-") or cid.split("-")[0] == key:
-            return True
-    return False
+    """Whether claim ``cid`` is selected by the ID patterns of a run (none means all)."""
+    return not patterns or any(matches(cid, p) for p in patterns)
+
+
+def section(baseline: dict, mode: str) -> dict:
+    """The baseline's section for ``mode``; :class:`InputError` when it has none."""
+    found = (baseline.get("modes") or {}).get(mode)
+    if not isinstance(found, dict):
+        raise InputError(f"the baseline has no '{mode}' section: record one with "
+                         f"`lrtheory verify{' --quick' if mode == 'quick' else ''} "
+                         f"--update-baseline`")
+    return found
 
 
 def compare(results: dict, baseline: dict, selected=None) -> list[Drift]:
@@ -227,13 +232,7 @@ def compare(results: dict, baseline: dict, selected=None) -> list[Drift]:
     baselined claim they select that is absent from the results is a drift.  Claims not
     in the baseline are not drifts (see :func:`uncovered`).  Raises :class:`InputError`
     when the baseline has no section for the run's mode."""
-    mode = mode_of(results)
-    section = (baseline.get("modes") or {}).get(mode)
-    if not isinstance(section, dict):
-        raise InputError(f"the baseline has no '{mode}' section: record one with "
-                         f"`lrtheory verify{' --quick' if mode == 'quick' else ''} "
-                         f"--update-baseline`")
-    expected = section.get("claims") or {}
+    expected = section(baseline, mode_of(results)).get("claims") or {}
     records = {str(r.get("id")): r for r in results.get("claims", [])}
     drifts = []
     for cid, old in expected.items():

@@ -226,6 +226,14 @@ def all_claims() -> list[Claim]:
     return sorted(REGISTRY.values(), key=_sort_key)
 
 
+def matches(claim_id: str, pattern: str) -> bool:
+    """Whether ``claim_id`` is selected by ``pattern``: the exact ID (case-insensitive) or a
+    prefix of whole parts (``BLOG`` selects BLOG-1, BLOG-10, …; ``BLOG-1`` only BLOG-1)."""
+    key = str(pattern).upper()
+    return claim_id == key or claim_id.startswith(key.rstrip("-") + "-") \
+        or claim_id.split("-")[0] == key
+
+
 def select(ids=None) -> list[Claim]:
     """Claims named by ``ids`` (exact IDs or prefixes such as ``BLOG``); all when empty.
     Raises :class:`InputError` for a name that matches nothing."""
@@ -234,9 +242,7 @@ def select(ids=None) -> list[Claim]:
         return claims
     chosen, unknown = [], []
     for name in ids:
-        key = name.upper()
-        hits = [c for c in claims if c.id == key] or \
-               [c for c in claims if c.id.startswith(key.rstrip("-") + "-") or c.prefix == key]
+        hits = [c for c in claims if matches(c.id, name)]
         if not hits:
             unknown.append(name)
         chosen += [c for c in hits if c not in chosen]

@@ -26,8 +26,11 @@ proof, exact rational checks, high precision and the float64 fast path.
 """
 from __future__ import annotations
 
+import mpmath
 import numpy as np
 import sympy as sp
+
+from .errors import ComputationError, InputError
 
 # ---- symbols ------------------------------------------------------------------------
 
@@ -294,7 +297,6 @@ def balanced_factors(A, d: int):
 def mp_sym_eigenvalues(M) -> list:
     """Eigenvalues (descending) of a symmetric object array of mpmath numbers at the
     caller's working precision."""
-    import mpmath
     E = mpmath.eigsy(mpmath.matrix(np.asarray(M).tolist()), eigvals_only=True)
     return sorted((E[i] for i in range(len(E))), reverse=True)
 
@@ -302,7 +304,6 @@ def mp_sym_eigenvalues(M) -> list:
 def mp_zero_residual_check(X, Y) -> dict:
     """Hessian spectrum at (X, Y) with A := XYᵀ against the Kronecker-sum prediction, at the
     caller's mpmath precision: ``{"max_abs_error", "sharpness", "norm_formula"}``."""
-    import mpmath
     X = np.array([[mpmath.mpf(v) for v in row] for row in np.asarray(X)], dtype=object)
     Y = np.array([[mpmath.mpf(v) for v in row] for row in np.asarray(Y)], dtype=object)
     A = X @ Y.T
@@ -327,9 +328,6 @@ def hessian_spectrum_at(obj, point: dict, dps: int = 50) -> dict:
     mpmath ``eigsy`` at ``dps`` digits, recomputed at ``dps + 30`` and required to agree
     to ``dps − 10`` digits (``"exact": False``).  Returns ``{"point", "eigenvalues",
     "sharpness", "exact", "numeric"}`` with numbers as strings."""
-    import mpmath
-
-    from .errors import ComputationError, InputError
     subs = obj.subs_point(point)
     H = obj.hessian.subs(subs)
     if any(not e.is_finite for e in H):
@@ -362,8 +360,49 @@ def _exact_eigenvalues(H: sp.Matrix) -> list | None:
     """All eigenvalues of a rational symmetric matrix in radicals (with multiplicity), or
     None when sympy cannot express every root."""
     lam = sp.Symbol("lambda")
-    roots = sp.roots(sp.Poly(H.charpoly(lam).as_expr(), lam))
+    roots = sp.roots(sp.Poly(H.charpoly(lam).as_expr(), lam), trig=True)
     if sum(roots.values()) != H.shape[0] or any(r.has(sp.CRootOf) for r in roots):
         return None
     return [sp.nsimplify(r) if r.is_Rational else sp.radsimp(r)
             for r, k in roots.items() for _ in range(k)]
+
+
+# ---- along the minimizer set ----------------------------------------------------------
+
+
+def orbit_charpoly_identity(X, Y, G) -> bool:
+    """Exact check of the zero-residual spectrum at the minimizer (XG, YG⁻ᵀ) of A = XYᵀ
+    (rational X, Y, G as nested lists): λ^{nm}·det(λ − ∇²f) = λ^{(n+m)d}·det(λ − K) with
+    K = XG(XG)ᵀ⊗I + I⊗YG⁻ᵀ(YG⁻ᵀ)ᵀ, i.e. the nonzero Hessian eigenvalues are the nonzero
+    sums α_i + β_j, in rational arithmetic (no radicals)."""
+    X, Y, G = sp.Matrix(X), sp.Matrix(Y), sp.Matrix(G)
+    Xg, Yg = X * G, Y * G.inv().T
+    to_arr = lambda M: np.array(M.tolist(), dtype=object)  # noqa: E731
+    H = sp.Matrix(hessian(to_arr(X * Y.T), to_arr(Xg), to_arr(Yg)).tolist())
+    K = sp.Matrix(kronecker_sum_gram(to_arr(Xg), to_arr(Yg)).tolist())
+    lam = sp.Symbol("lambda")
+    lhs = sp.expand(lam**K.shape[0] * H.charpoly(lam).as_expr())
+    rhs = sp.expand(lam**H.shape[0] * K.charpoly(lam).as_expr())
+    return sp.expand(lhs - rhs) == 0
+
+
+def flattest_on_orbit(A, X, Y, seed: int = 0, starts: int = 5) -> float:
+    """min over G ∈ GL(d) of ‖XG‖₂² + ‖YG⁻ᵀ‖₂² by Nelder–Mead from random G (float64), the
+    numerical counterpart of the bound 2σ₁(A) (a second algorithm for the flattest
+    minimizer's sharpness)."""
+    from scipy.optimize import minimize
+    d = X.shape[1]
+
+    def sharp(g):
+        G = g.reshape(d, d)
+        if abs(np.linalg.det(G)) < 1e-12:
+            return np.inf
+        return spectral_norm_sq(X @ G) + spectral_norm_sq(Y @ np.linalg.inv(G).T)
+    rng = np.random.default_rng(seed)
+    best = np.inf
+    for _ in range(starts):
+        g0 = np.eye(d).ravel() + 0.3 * rng.standard_normal(d * d)
+        res = minimize(sharp, g0, method="Nelder-Mead",
+                       options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})
+        best = min(best, float(res.fun))
+    return best

@@ -11,7 +11,9 @@ means violated).  :func:`falsify` runs hypothesis over a strategy with
 * ``derandomize=True`` and no example database: the same search every run.
 
 Tightness is read off the same search: the worst score seen over instances that satisfy
-the statement is the slack of the bound (0 means attained).
+the statement is the slack of the bound (0 means attained); :func:`tightness` runs the
+search at a bound's constant and with the constant moved in the unsafe direction
+(sensitivity: the moved statement must be refuted).
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings, target
+from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 
@@ -44,7 +47,9 @@ class FalsifyReport:
     ``outcome`` its :class:`Outcome`; ``examples`` counts the instances evaluated (shrink
     steps included), ``held``/``undecided`` how many satisfied / could not be decided;
     ``worst_held`` is the highest score among instances that satisfied the statement
-    (the slack found) and ``worst_instance`` that instance."""
+    (the slack found) and ``worst_instance`` that instance; ``undecided_reasons`` counts
+    the undecided instances by their ``detail["reason"]`` (e.g. a hypothesis that does not
+    apply) or "undecided sign"."""
 
     statement: str
     counterexample: Any = None
@@ -56,6 +61,7 @@ class FalsifyReport:
     worst_held: float = -math.inf
     worst_instance: Any = None
     max_examples: int = 0
+    undecided_reasons: dict = field(default_factory=dict)
 
     @property
     def refuted(self) -> bool:
@@ -87,7 +93,8 @@ def _as_outcome(result) -> Outcome:
 
 def conjunction(*statements: Callable) -> Callable:
     """The statement "all of ``statements`` hold": violated if one is violated, undecided if
-    none is violated and one is undecided; the score is the largest score."""
+    none is violated and one is undecided; the score is the largest score and the detail
+    that of the deciding part."""
     if not statements:
         raise InputError("conjunction needs at least one statement")
 
@@ -95,8 +102,11 @@ def conjunction(*statements: Callable) -> Callable:
         outs = [_as_outcome(s(instance)) for s in statements]
         verdicts = [o.holds for o in outs]
         holds = False if False in verdicts else None if None in verdicts else True
-        worst = max(range(len(outs)), key=lambda i: outs[i].score)
-        return Outcome(holds, outs[worst].score,
+        # report the part that decides: a violated one, else an undecided one, else the
+        # one closest to violation
+        parts = [i for i, o in enumerate(outs) if o.holds is holds]
+        worst = max(parts, key=lambda i: outs[i].score)
+        return Outcome(holds, max(o.score for o in outs),
                        {"part": getattr(statements[worst], "__name__", str(worst)),
                         **outs[worst].detail})
     statement.__name__ = " and ".join(getattr(s, "__name__", "statement") for s in statements)
@@ -104,11 +114,13 @@ def conjunction(*statements: Callable) -> Callable:
 
 
 def falsify(strategy: st.SearchStrategy, statement: Callable[[Any], Outcome | bool | None],
-            max_examples: int = 200, name: str = "") -> FalsifyReport:
+            max_examples: int = 200, name: str = "", seed: int | None = None) -> FalsifyReport:
     """Search ``strategy`` for an instance violating ``statement``; see the module doc.
 
     Returns a :class:`FalsifyReport`; ``report.counterexample`` is the minimal violating
-    instance hypothesis shrank to, or None when ``max_examples`` instances found none."""
+    instance hypothesis shrank to, or None when ``max_examples`` instances found none.
+    The search is derandomized; an integer ``seed`` selects another, equally repeatable,
+    search."""
     if not isinstance(strategy, st.SearchStrategy):
         raise InputError(f"falsify needs a hypothesis strategy, got {type(strategy).__name__}")
     if not callable(statement):
@@ -119,7 +131,7 @@ def falsify(strategy: st.SearchStrategy, statement: Callable[[Any], Outcome | bo
                         max_examples=max_examples)
     last_violation: list = []
 
-    @settings(max_examples=max_examples, derandomize=True, database=None, deadline=None,
+    @settings(max_examples=max_examples, derandomize=seed is None, database=None, deadline=None,
               phases=(Phase.explicit, Phase.generate, Phase.target, Phase.shrink),
               suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
               verbosity=Verbosity.quiet, print_blob=False)
@@ -135,11 +147,15 @@ def falsify(strategy: st.SearchStrategy, statement: Callable[[Any], Outcome | bo
             raise _Violation()
         if out.holds is None:
             rep.undecided += 1
+            why = out.detail.get("reason", "undecided sign")
+            rep.undecided_reasons[why] = rep.undecided_reasons.get(why, 0) + 1
         else:
             rep.held += 1
             if out.score > rep.worst_held:
                 rep.worst_held, rep.worst_instance = out.score, instance
 
+    if seed is not None:
+        search = hypothesis_seed(int(seed))(search)
     try:
         search()
     except _Violation:
@@ -150,4 +166,37 @@ def falsify(strategy: st.SearchStrategy, statement: Callable[[Any], Outcome | bo
     return rep
 
 
-__all__ = ["FalsifyReport", "Outcome", "conjunction", "falsify"]
+@dataclass
+class Tightness:
+    """A bound with a constant, searched at the constant and with the constant moved in
+    the unsafe direction: ``slack`` is the smallest relative slack found at the constant
+    (0 = attained), ``sensitive`` says the moved statement was refuted while the original
+    was not."""
+
+    constant: Any
+    moved_constant: Any
+    original: FalsifyReport
+    moved: FalsifyReport
+
+    @property
+    def slack(self) -> float:
+        return -self.original.worst_held
+
+    @property
+    def sensitive(self) -> bool:
+        return self.moved.refuted and not self.original.refuted
+
+
+def tightness(case: Callable[[Any], tuple], constant, moved_constant,
+              max_examples: int = 200) -> Tightness:
+    """Search ``case(constant)`` and ``case(moved_constant)``, where ``case(c)`` returns the
+    pair (strategy, statement) of the bound with constant c (the constant may enter the
+    statement, e.g. a factor, or the strategy, e.g. the range of h)."""
+    reports = []
+    for c in (constant, moved_constant):
+        strategy, statement = case(c)
+        reports.append(falsify(strategy, statement, max_examples=max_examples))
+    return Tightness(constant, moved_constant, *reports)
+
+
+__all__ = ["FalsifyReport", "Outcome", "Tightness", "conjunction", "falsify", "tightness"]

@@ -36,6 +36,8 @@ from .objectives import Objective, to_fmpq
 
 #: Working precision (bits) of ball computations in this module.
 BALL_PREC = 256
+#: The reason given when a statement does not apply: the orbit left the certified box.
+LEFT_BOX = "orbit left the certified box"
 
 
 # ---- exact/ball conversions ---------------------------------------------------------
@@ -363,7 +365,7 @@ def judge(pairs, detail: dict | None = None, prec: int = BALL_PREC) -> Outcome:
     with _prec(prec):
         pairs = list(pairs)
         if not pairs:
-            return Outcome(None, -1.0, {**detail, "reason": "orbit left the certified box"})
+            return Outcome(None, -1.0, {**detail, "reason": LEFT_BOX})
         pairs = [(a, b) for a, b in pairs if not (_is_zero(a) and _is_zero(b))]
         if not pairs:
             return Outcome(True, -1.0, {**detail, "reason": "vacuous: stationary, 0 >= 0"})
@@ -450,7 +452,8 @@ def to_float(v) -> float:
     return float((v if isinstance(v, arb) else arb(v)).mid())
 
 
-__all__ = ["BALL_PREC", "BoxBounds", "DescentTrace", "GDInstance", "SmoothObjective",
+__all__ = ["BALL_PREC", "LEFT_BOX", "BoxBounds", "DescentTrace", "GDInstance",
+           "SmoothObjective",
            "ball_lower", "ball_upper", "box_bounds", "certified_sign", "check_box",
            "descent_factor", "descent_trace", "is_rational_polynomial", "judge",
            "monotone_decrease", "per_step_descent", "rational_degree", "relative_slack",

@@ -57,6 +57,12 @@ def _integers(lo: int, hi: int) -> st.SearchStrategy:
     return st.integers(lo, hi)
 
 
+def _dims(min_dim: int, max_dim: int) -> st.SearchStrategy:
+    if not 1 <= min_dim <= max_dim:
+        raise InputError(f"need 1 <= min_dim <= max_dim, got {min_dim}, {max_dim}")
+    return _integers(min_dim, max_dim)
+
+
 @lru_cache(maxsize=64)
 def _choice(options: tuple) -> st.SearchStrategy:
     return st.sampled_from(options)
@@ -86,10 +92,20 @@ def spectra(draw, dim: int, max_eigenvalue=4, max_denominator: int = 8) -> list[
 
 
 @st.composite
-def quadratics(draw, min_dim: int = 1, max_dim: int = 3, max_eigenvalue=4) -> SmoothObjective:
-    """f = ½xᵀAx with exactly known spectrum: L = λ_max(A), f* = 0 (attained at 0)."""
-    n = draw(_integers(min_dim, max_dim))
-    lam = draw(spectra(n, max_eigenvalue))
+def quadratics(draw, min_dim: int = 1, max_dim: int = 3, max_eigenvalue=4,
+               eigenvalues=None) -> SmoothObjective:
+    """f = ½xᵀAx with exactly known spectrum: L = λ_max(A), f* = 0 (attained at 0).
+
+    ``eigenvalues`` chooses the spectrum: a list of rationals ≥ 0 (fixed; only the
+    eigenvectors are drawn) or a strategy of such lists; by default :func:`spectra`."""
+    if eigenvalues is None:
+        lam = draw(spectra(draw(_dims(min_dim, max_dim)), max_eigenvalue))
+    else:
+        drawn = draw(eigenvalues) if isinstance(eigenvalues, st.SearchStrategy) else eigenvalues
+        lam = [_q(v) for v in drawn]
+        if not lam or min(lam) < 0 or max(lam) <= 0:
+            raise InputError(f"eigenvalues must be >= 0 with a positive maximum, got {drawn}")
+    n = len(lam)
     upper = {(i, j): draw(rationals(-2, 2, 4)) for i in range(n) for j in range(i + 1, n)}
     S = fmpq_mat(n, n, [upper[i, j] if i < j else -upper[j, i] if i > j else 0
                         for i in range(n) for j in range(n)])
@@ -145,7 +161,7 @@ def ridge_sums(draw, pieces=tuple(PIECES), min_dim: int = 1, max_dim: int = 2,
     unknown = set(pieces) - set(PIECES)
     if unknown:
         raise InputError(f"unknown pieces {sorted(unknown)}; known: {sorted(PIECES)}")
-    n = draw(_integers(min_dim, max_dim))
+    n = draw(_dims(min_dim, max_dim))
     xs = _symbols(n)
     expr, L, f_low, names = sp.Integer(0), fmpq(0), fmpq(0), []
     for _ in range(draw(_integers(1, max_terms))):
@@ -181,12 +197,13 @@ def box_polynomials(draw, min_dim: int = 1, max_dim: int = 2, max_degree: int = 
                     radius=2, per_side: int = 8) -> SmoothObjective:
     """A polynomial with small rational coefficients restricted to [−r, r]ⁿ; L and f* are
     certified on the box by :func:`~lrtheory.smoothness.box_bounds` (ball subdivision)."""
-    n = draw(_integers(min_dim, max_dim))
+    n = draw(_dims(min_dim, max_dim))
     xs = _symbols(n)
     monomials = tuple(sorted(sp.itermonomials(xs, max_degree, 2), key=sp.default_sort_key))
     terms = {draw(_choice(monomials)) for _ in range(draw(_integers(1, 4)))}
     expr = sum(sp.Rational(int(c.p), int(c.q)) * m for c, m in
-               ((draw(_nonzero_coefficients()), m) for m in sorted(terms, key=sp.default_sort_key)))
+               ((draw(_nonzero_coefficients()), m)
+                for m in sorted(terms, key=sp.default_sort_key)))
     obj = _objective(expr, xs, "polynomial on a box")
     r = _q(radius)
     box = tuple((-r, r) for _ in xs)
@@ -227,7 +244,10 @@ def normalized_rates(t_min=0, t_max=2, max_denominator: int = 32) -> st.SearchSt
     """t = hL, rational in the open interval (t_min, t_max): drawn across the interval, or
     near its upper end as t_max − (t_max − t_min)/k, k = 2, …, 1000 (where bounds with
     the threshold t_max are tightest)."""
-    return _rates(_frac(t_min), _frac(t_max), max_denominator)
+    lo, hi = _frac(t_min), _frac(t_max)
+    if not 0 <= lo < hi:
+        raise InputError(f"need 0 <= t_min < t_max, got t_min = {t_min}, t_max = {t_max}")
+    return _rates(lo, hi, max_denominator)
 
 
 @lru_cache(maxsize=64)
@@ -245,5 +265,5 @@ def gd_instances(draw, objectives=None, t_min=0, t_max=2, radius=3) -> GDInstanc
 
 
 __all__ = ["PIECES", "Piece", "box_polynomials", "cayley_orthogonal", "gd_instances",
-           "learning_rates", "normalized_rates", "points", "quadratics", "rationals", "ridge_sums",
-           "smooth_objectives", "spectra"]
+           "learning_rates", "normalized_rates", "points", "quadratics", "rationals",
+           "ridge_sums", "smooth_objectives", "spectra"]

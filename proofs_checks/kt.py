@@ -11,16 +11,21 @@ import numpy as np
 import sympy as sp
 
 from lrtheory.claims import Evidence, claim
-from lrtheory.multiscale.gibbs import (GibbsLaw, bounded_noise_chains, bounded_noise_variance,
-                                       distances, gibbs_variance_quadratic)
+from lrtheory.dynamics.bifurcations import (CERTIFY_MAX_PERIOD, certify_bifurcation,
+                                            solve_extended)
+from lrtheory.dynamics.classify import classify_tail
+from lrtheory.dynamics.diagrams import orbit_diagram
+from lrtheory.multiscale.gibbs import (GibbsLaw, bounded_noise_variance, distances,
+                                       gibbs_variance_quadratic)
+from lrtheory.multiscale.large_deviations import occupation_exponent
 from lrtheory.multiscale.model import Multiscale
 from lrtheory.multiscale.noise import noise_law
-from lrtheory.multiscale.regimes import (FEIGENBAUM_DELTA, bifurcation_diagram,
-                                         classify_chains, feigenbaum_ratios, majority,
-                                         period_doubling_points)
+from lrtheory.multiscale.regimes import (FEIGENBAUM_DELTA, classify_chains,
+                                         feigenbaum_ratios, majority, period_doubling_points)
 from lrtheory.multiscale.roundoff import (compare_statistics, float64_chain_statistics,
                                           mp_chain_statistics)
-from lrtheory.multiscale.sampling import run_chains, uniform_starts
+from lrtheory.multiscale.sampling import compile_gd, run_chains, uniform_starts
+from lrtheory.multiscale.transfer import bounded_noise_stationary
 from lrtheory.numerics import fit_loglog_slope
 from lrtheory.plotting import new_figure
 
@@ -77,6 +82,7 @@ def check_kt1(ctx) -> Evidence:
         rows.append([1e-4, h / 1e-4, want, got, f"{frac[got]:.2f}",
                      f"{np.nanmedian(run.chain_lyapunov):.3f}" if got != "unstable" else "-",
                      "-"])
+    ev.exact("clear_cut_regimes_matching", sum(r[2] == r[3] for r in rows))
     ev.table("Regime at clear-cut learning rates (majority over chains)",
              ["eps", "eta/eps", "claimed", "measured", "fraction", "median lyapunov",
               "median range / cell"], rows)
@@ -87,6 +93,9 @@ def check_kt1(ctx) -> Evidence:
                detail=f"{chains} chains x {steps} steps after {steps} burn-in per point")
     _regime_map(ctx, ev, epss, chains, steps)
     _bifurcation_figure(ctx, ev, quick=ctx.quick)
+    ev.note("Periodic windows interrupt the chaotic range: near eta/eps = 9.7 a period-4 "
+            "orbit attracts most chains (lambda < 0; see KT-5), so 'eps << eta' is "
+            "chaotic only away from such windows.")
     ev.note("Between eta/eps = 2 and about 3.52 the orbits are periodic (period doublings, "
             "KT-2) and are counted as 'local-min': GD stays trapped around one microscopic "
             "minimum. Inside the local-chaos range periodic windows occur, so a minority of "
@@ -95,43 +104,40 @@ def check_kt1(ctx) -> Evidence:
 
 
 def _regime_map(ctx, ev: Evidence, epss, chains: int, steps: int) -> None:
-    ratios = [0.3, 1, 2.5, 3.3, 3.8, 4.3, 6, 20, 100, 1000]
+    etas = [1e-5, 1e-4, 4.2e-4, 1e-3, 4.2e-3, 1e-2, 4.2e-2, 0.1, 0.3, 1.0, 1.9, 2.5]
     codes = {"local-min": 0, "local-chaos": 1, "global-chaos": 2, "unstable": 3}
-    grid = np.full((len(epss), len(ratios)), np.nan)
+    grid = np.full((len(epss), len(etas)), np.nan)
     rows = []
     for i, eps in enumerate(epss):
         ms = _model(eps)
         row = [eps]
-        for j, r in enumerate(ratios):
-            h = r * eps
-            if h > 3:
-                row.append("-")
-                continue
+        for j, h in enumerate(etas):
             got, _ = majority(_regime_run(ms, h, chains // 2, steps // 2, seed=1)[1])
             grid[i, j] = codes[got]
             row.append(got)
         rows.append(row)
-    ev.table("Regime map: majority regime over (eps, eta/eps)", ["eps"] + [str(r) for r in
-                                                                         ratios], rows)
-    fig, ax = new_figure(6.4, 2.6)
+    ev.table("Regime map: majority regime over (eps, eta)", ["eps"] + [f"{h:g}" for h in etas],
+             rows)
+    fig, ax = new_figure(6.8, 2.6)
     im = ax.imshow(grid, aspect="auto", cmap="viridis", vmin=0, vmax=3)
-    ax.set_xticks(range(len(ratios)), [str(r) for r in ratios])
+    ax.set_xticks(range(len(etas)), [f"{h:g}" for h in etas], rotation=45)
     ax.set_yticks(range(len(epss)), [f"{e:g}" for e in epss])
-    ax.set_xlabel(r"$\eta/\epsilon$")
+    ax.set_xlabel(r"$\eta$")
     ax.set_ylabel(r"$\epsilon$")
     cb = fig.colorbar(im, ax=ax, ticks=[0, 1, 2, 3])
     cb.ax.set_yticklabels(list(codes))
     ev.figure(ctx.save_figure(fig, "regime-map", "Majority regime of GD chains on "
-                              "x^2/2 + eps sin(x/eps) over (eta/eps, eps)."))
+                              "x^2/2 + eps sin(x/eps) over (eta, eps)."))
 
 
 def _bifurcation_figure(ctx, ev: Evidence, quick: bool) -> None:
     eps = 1e-3
     ratios = np.linspace(0.05, 6, 120 if quick else 400)
     x0 = np.array([0.0, 2e-4, -3e-4])
-    rows = bifurcation_diagram(_model(eps), ratios, x0, burn=1000, keep=60 if quick else 150)
+    diagram = orbit_diagram(_model(eps).objective, ratios * eps, x0[:, None], transient=1000,
+                            keep=60 if quick else 150)
     fig, ax = new_figure(6.4, 3.4)
-    for r, pts in rows:
+    for r, pts in zip(ratios, diagram["values"]):
         ax.plot(np.full(pts.size, r), pts, ",k", alpha=0.5)
     ax.set_xlabel(r"$\eta/\epsilon$")
     ax.set_ylabel(r"$x$-orbit")
@@ -184,22 +190,18 @@ def check_kt2(ctx) -> Evidence:
                f"{mpmath.nstr(ratios[-1], 6)} (|diff| = {mpmath.nstr(last, 2)})",
                "confirmed" if last < 0.05 else "refuted", "mpmath")
     # periods inside the windows (float64), chaos past the accumulation point
-    obs, per_ok = [], True
-    from lrtheory.dynamics.classify import classify_tail
-    from lrtheory.multiscale.sampling import compile_gd
-    for k in range(len(hi) - 1):
-        mid = float(hi[k] + hi[k + 1]) / 2
-        step_fn, _ = compile_gd(ms.objective, mid * float(eps))
-        X = np.array([[float(points[k]["x"]) + 1e-7]])
-        for _ in range(20000):
-            X = step_fn(X)
-        T = np.empty((256, 1, 1))
-        for j in range(256):
-            X = step_fn(X)
-            T[j] = X
-        period = classify_tail(T, tol=1e-9, max_period=64)[0]["period"]
-        per_ok &= period == 2 ** (k + 1)
-        obs.append([f"{mid:.6f}", 2 ** (k + 1), period])
+    mids = [float(hi[k] + hi[k + 1]) / 2 for k in range(len(hi) - 1)]
+    step_fn, _ = compile_gd(ms.objective, np.array(mids) * float(eps))  # one chain per window
+    X = np.array([[float(points[k]["x"]) + 1e-7] for k in range(len(mids))])
+    for _ in range(20000):
+        X = step_fn(X)
+    T = np.empty((256,) + X.shape)
+    for j in range(256):
+        X = step_fn(X)
+        T[j] = X
+    periods = [c["period"] for c in classify_tail(T, tol=1e-9, max_period=64)]
+    per_ok = periods == [2 ** (k + 1) for k in range(len(mids))]
+    obs = [[f"{m:.6f}", 2 ** (k + 1), p] for k, (m, p) in enumerate(zip(mids, periods))]
     ev.table("Period observed in float64 at the middle of each window (start: the orbit "
              "point at the previous doubling + 1e-7)",
              ["eta/eps", "expected period", "observed period"], obs)
@@ -223,9 +225,10 @@ def check_kt2(ctx) -> Evidence:
             "-1) and cross-checked with lrtheory.dynamics.bifurcations. The cascade "
             "follower of lrtheory.dynamics (period_doubling_cascade) jumps to another "
             "period-2 branch on this objective (it reports 'regular': False), so the "
-            "continuation is used to follow the cascade. Other attractors coexist: e.g. from x0 = 0 GD reaches a different "
-            "period-4 orbit at eta/eps = 3.508, so the cascade is followed from its own "
-            "orbit points. The first gap ratio (about 20.8) is far from delta because the period-2 "
+            "continuation is used to follow the cascade. Other attractors coexist: e.g. "
+            "from x0 = 0 GD reaches a different period-4 orbit at eta/eps = 3.508, so the "
+            "cascade is followed from its own orbit points. The first gap ratio (about "
+            "20.8) is far from delta because the period-2 "
             "orbit's multiplier is not monotone in eta; later ratios converge to delta.")
     return ev
 
@@ -234,8 +237,6 @@ def _certify_doublings(ms: Multiscale, points, ev: Evidence):
     """Second algorithm and rigorous enclosure: Newton on the dynamics package's extended
     system E(x, η) = (φ^p(x) − x, (φ^p)′(x) + 1) from each located point, then a Krawczyk
     test in ball arithmetic (python-flint) for p ≤ CERTIFY_MAX_PERIOD."""
-    from lrtheory.dynamics.bifurcations import (CERTIFY_MAX_PERIOD, certify_bifurcation,
-                                                solve_extended)
     rows, certified, agree = [], 0, True
     for pt in points:
         p = pt["period_before"]
@@ -303,7 +304,8 @@ def check_kt3(ctx) -> Evidence:
     fit_tv, fit_var = fit_loglog_slope(etas, tv), fit_loglog_slope(etas, var_err)
     ev.approx("tv_order_eta", fit_tv["slope"], rel_tol=0.1)
     ev.approx("variance_error_order_eta", fit_var["slope"], rel_tol=0.1)
-    ev.approx("tv_distance_eta_0.1", tv[etas.index(0.1)], rel_tol=0.1)
+    ev.approx("tv_distance_eta_0.1", tv[etas.index(0.1)], rel_tol=0.25,
+              note="sampling noise about 10 %")
     ev.finding("GD's variance equals the bounded-noise value eta sigma^2/(2 - eta) within 3 "
                "standard errors at every eta", "confirmed" if bn_ok else "refuted", "float64")
     ev.finding(f"the law approaches Gibbs as eta -> 0 (TV {tv[0]:.3f} -> {tv[-1]:.4f})",
@@ -335,8 +337,8 @@ def _measure_law(ms: Multiscale, h: float, chains: int, steps: int, seed: int = 
 
 def _eps_order(ctx, ev: Evidence) -> None:
     h = 0.1
-    fracs = [0.1, 0.07, 0.05, 0.035, 0.025, 0.018, 0.0125] if not ctx.quick else \
-        [0.1, 0.05, 0.025, 0.0125]
+    fracs = [0.1, 0.05, 0.025, 0.0125, 0.006, 0.003, 0.001, 0.0003] if not ctx.quick else \
+        [0.1, 0.025, 0.006, 0.001]
     chains, steps = (2000, 1500) if ctx.quick else (6000, 3000)
     rows, xs, ys = [], [], []
     for fr in fracs:
@@ -350,15 +352,16 @@ def _eps_order(ctx, ev: Evidence) -> None:
              "bounded-noise value", ["eps", "|var/var_bn - 1|", "s.e.", "TV to Gibbs"], rows)
     if len(xs) >= 3:
         fit = fit_loglog_slope(xs, ys)
-        ev.approx("variance_error_order_eps", fit["slope"], rel_tol=0.25)
-        ev.note(f"Observed order in eps (points above 3 s.e.): {fit['slope']:.2f}, local "
-                f"slopes {np.round(fit['local_slopes'], 2)} (steepening: faster than a fixed "
-                f"power over this range); below eps ~ {min(xs):g} the deviation is under "
-                "the statistical floor.")
-    ev.finding("the eps-error vanishes as eps/eta -> 0 (deviation from the bounded-noise "
-               "variance falls below 3 s.e.)",
-               "confirmed" if rows and float(rows[-1][1]) <= 3 * float(rows[-1][2]) + 1e-12
-               else "inconclusive", "float64")
+        ev.approx("variance_error_order_eps", fit["slope"], rel_tol=0.3)
+        ev.note(f"Observed order in eps (least-squares over the points above 3 s.e.): "
+                f"{fit['slope']:.2f}, local slopes {np.round(fit['local_slopes'], 2)}. The "
+                "decay is not a clean power law: between eps/eta = 0.025 and 0.0125 it is "
+                "non-monotone (resonances of the fast phase at particular eta/eps); below "
+                f"eps ~ {min(xs):g} the deviation is under the statistical floor.")
+    under = [float(r[1]) <= 3 * float(r[2]) for r in rows]
+    ev.finding("the eps-error vanishes as eps/eta -> 0: the deviation from the bounded-noise "
+               "variance falls below 3 s.e. at the two smallest eps",
+               "confirmed" if all(under[-2:]) else "inconclusive", "float64")
 
 
 def _roundoff(ctx, ev: Evidence) -> None:
@@ -420,66 +423,138 @@ DOUBLE_WELL = "(x**2 - 1)**2/4 + x/20"
 
 @claim("KT-4", title="Escape from microscopic minima and well occupation",
        statement=r"For the tilted double well $f_0(x)=(x^2-1)^2/4+x/20$ plus "
-                 r"$\epsilon\sin(x/\epsilon)$, GD with $\epsilon\ll\eta$ escapes the "
+                 r"$\epsilon\sin(x/\epsilon)$: GD with $\epsilon\ll\eta$ escapes the "
                  r"microscopic minima and visits both macroscopic wells with frequencies "
-                 r"close to the Gibbs prediction $\int_{x>x_s}Z^{-1}e^{-2f_0/(\eta\sigma^2)}$ "
-                 r"($x_s$ the saddle), while GD with $\eta\ll\epsilon$ stays in the "
-                 r"microscopic minimum nearest to its start. Checked: occupation of the "
-                 r"right well by chains started in it, against Gibbs and against the "
-                 r"bounded-noise model with iid noise; small-$\eta$ limits.")
+                 r"close to the Gibbs prediction $P_G=\int_{x>x_s}Z^{-1}e^{-2f_0/(\eta\sigma^2)}$ "
+                 r"($x_s$ the saddle); GD with $\eta\ll\epsilon$ stays in the microscopic "
+                 r"minimum nearest to its start. Checked: escape of chains started in one "
+                 r"well; GD's right-well frequency against the stationary law of the "
+                 r"bounded-noise model (iid $\zeta$; transfer operator); that law against "
+                 r"$P_G$ as $\eta\to0$, (i) in absolute terms and (ii) relatively, "
+                 r"$P/P_G\to1$ (the Gibbs law giving the rare well's frequency to leading "
+                 r"exponential order); small-$\eta$ limits.")
 def check_kt4(ctx) -> Evidence:
     ev = Evidence(summary="Well occupation of deterministic GD on a tilted double well with "
                           "microscopic wiggles.", precision="float64",
-                  tolerance="occupation standard errors over independent chains")
-    x = sp.Symbol("x", real=True)
-    etas = [0.3, 0.25] if ctx.quick else [0.3, 0.25, 0.2]
-    chains, steps = (1500, 6000) if ctx.quick else (3000, 20000)
-    rows, visit_ok, gaps = [], True, []
-    for h in etas:
-        ms = Multiscale.periodic(DOUBLE_WELL, F1, h / 1000)
-        m = _occupation(ms, h, chains, steps)
-        visit_ok &= m["crossed"] > 0.5
-        gaps.append(m["gd"] - m["gibbs"])
-        rows.append([h, f"{m['crossed']:.3f}", f"{m['gd']:.4f}", f"{m['gd_se']:.1g}",
-                     f"{m['bn']:.4f}", f"{m['bn_se']:.1g}", f"{m['gibbs']:.4f}"])
-        ctx.progress(f"KT-4 eta={h}: occupation {m['gd']:.3f} vs Gibbs {m['gibbs']:.3f}")
-    ev.table("Right-well occupation (chains start in the right, shallower well)",
-             ["eta", "fraction of chains that crossed", "GD occupation", "s.e.",
-              "bounded noise (iid)", "s.e.", "Gibbs"], rows,
-             note=f"{chains} chains x {steps} steps after {steps // 10} burn-in, eps = eta/1000")
-    ev.approx("occupation_gd_eta_0.3", float(rows[0][2]), rel_tol=0.05)
-    ev.finding("large-eta GD escapes: most chains cross the saddle and both wells are "
-               "occupied", "confirmed" if visit_ok else "refuted", "float64")
-    rel = [abs(g) / float(r[6]) for g, r in zip(gaps, rows)]
-    ev.finding("occupation close to Gibbs: absolute differences "
-               + ", ".join(f"{g:+.3f}" for g in gaps) + " (relative "
-               + ", ".join(f"{r:.0%}" for r in rel) + "); GD agrees with the iid "
-               "bounded-noise model, so the gap is the finite-eta error of the Gibbs "
-               "approximation", "inconclusive", "float64",
-               detail="The claim fixes no tolerance. The relative gap does not shrink over "
-                      "the eta range that mixes in the run time; a smaller-eta test needs "
-                      "exponentially longer runs.")
+                  tolerance="occupation standard errors over independent chains; transfer "
+                            "operator checked by doubling its resolution")
+    cases = [(0.3, 1e-3), (0.25, 1e-3)] if ctx.quick else \
+        [(0.3, 1e-3), (0.3, 1e-4), (0.25, 1e-3), (0.2, 1e-3)]
+    chains, steps = (1000, 3000) if ctx.quick else (3000, 10000)
+    rows, link_ok, escape_ok = [], True, True
+    for h, ratio in cases:
+        ms = Multiscale.periodic(DOUBLE_WELL, F1, h * ratio)
+        m = _occupation(ms, h, chains, steps, bins=1500)
+        link_ok &= abs(m["gd"] - m["bn"]) < abs(m["bn"] - m["gibbs"]) / 4
+        escape_ok &= m["crossed"] > 0.5
+        rows.append([h, h * ratio, f"{m['crossed']:.3f}", f"{m['gd']:.4f}", f"{m['gd_se']:.1g}",
+                     f"{m['bn']:.4f}", f"{abs(m['gd'] - m['bn']) / m['gd_se']:.1f}",
+                     f"{m['gibbs']:.4f}"])
+        ctx.progress(f"KT-4 eta={h}: occupation {m['gd']:.3f} vs bounded noise "
+                     f"{m['bn']:.3f}, Gibbs {m['gibbs']:.3f}")
+    ev.table("Right-well frequency: GD against the bounded-noise model and Gibbs",
+             ["eta", "eps", "escaped (started right)", "GD frequency", "s.e.",
+              "bounded noise (transfer op.)", "|GD - BN|/s.e.", "Gibbs"], rows,
+             note=f"{chains} chains x {steps} steps started from the bounded-noise law; "
+                  f"escape measured on {chains // 4} chains started at x = 1 +- 0.1")
+    ev.note("GD's frequency exceeds the bounded-noise one by a few standard errors at "
+            "eps = eta/1000 (about +0.004 at eta = 0.3 in a 4000 x 15000 run) and the "
+            "excess shrinks at eps = eta/10^4: a finite-eps effect, an order of magnitude "
+            "below the gap to Gibbs.")
+    ev.approx("occupation_gd_eta_0.3", float(rows[0][3]), rel_tol=0.1,
+              note="standard error about 2 %")
+    ev.finding("large-eta GD escapes the microscopic minima: most chains started in the "
+               "right well cross the saddle", "confirmed" if escape_ok else "refuted",
+               "float64")
+    ev.finding("GD's right-well frequency is that of the bounded-noise model up to less than "
+               "a quarter of the bounded-noise model's distance to Gibbs",
+               "confirmed" if link_ok else "refuted", "float64")
+    _gibbs_occupation_limit(ctx, ev)
     ev.finding(*_small_eta_stays(ctx, ev), "float64")
     return ev
 
 
-def _occupation(ms: Multiscale, h: float, chains: int, steps: int) -> dict:
-    """Occupation of x > x_s (x_s the saddle of f₀) by GD and by the iid bounded-noise
-    model, chains started in the right well; Gibbs mass of x > x_s."""
+def _occupation(ms: Multiscale, h: float, chains: int, steps: int, bins: int) -> dict:
+    """Right-well (x > x_s) frequency of GD chains started from the bounded-noise law, the
+    bounded-noise and Gibbs frequencies, and the fraction of chains started at x = 1 that
+    cross the saddle."""
     x = ms.vars[0]
     xs = float(sp.nsolve(sp.diff(ms.f0, x), x, 0))
-    x0 = uniform_starts(1.0, 0.2, chains, 1, seed=2)
+    edges, pi = bounded_noise_stationary(ms, h, -2.5, 2.5, bins=bins)
+    rng = np.random.default_rng(2)
+    cell = rng.choice(bins, size=chains, p=pi)
+    x0 = (edges[cell] + rng.random(chains) * (edges[1] - edges[0]))[:, None]
     right = lambda X: (X[:, :1] > xs).astype(float)  # noqa: E731
-    opts = dict(burn=steps // 10, bins=60, hist_range=(xs - 3, xs + 3), tail=0, thin=2,
-                observe=right)
-    gd = run_chains(ms.objective, h, x0, steps, **opts)
-    bn = bounded_noise_chains(ms, h, x0, steps, seed=5, **opts)
-    occ = lambda r: r.sum_obs[:, 0] / r.samples  # noqa: E731
-    g = GibbsLaw(ms.f0, x, h, SIGMA2, around=(-3, 3))
-    return {"gd": float(occ(gd).mean()), "gd_se": float(occ(gd).std(ddof=1) / np.sqrt(chains)),
-            "bn": float(occ(bn).mean()), "bn_se": float(occ(bn).std(ddof=1) / np.sqrt(chains)),
-            "gibbs": g.mass_above(xs),
-            "crossed": float(np.mean((gd.lo[:, 0] < xs) & (gd.hi[:, 0] > xs)))}
+    opts = dict(burn=steps // 10, bins=60, hist_range=(xs - 3, xs + 3), tail=0, thin=2)
+    gd = run_chains(ms.objective, h, x0, steps, observe=right, **opts)
+    occ = gd.sum_obs[:, 0] / gd.samples
+    esc = run_chains(ms.objective, h, uniform_starts(1.0, 0.2, chains // 4, 1, seed=3), steps,
+                     **opts)
+    centers = (edges[1:] + edges[:-1]) / 2
+    return {"gd": float(occ.mean()), "gd_se": float(occ.std(ddof=1) / np.sqrt(chains)),
+            "bn": float(pi[centers > xs].sum()),
+            "gibbs": GibbsLaw(ms.f0, x, h, SIGMA2, around=(-3, 3)).mass_above(xs),
+            "crossed": float(np.mean((esc.lo[:, 0] < xs) & (esc.hi[:, 0] > xs)))}
+
+
+def _gibbs_occupation_limit(ctx, ev: Evidence) -> None:
+    """Bounded-noise right-well frequency P(η) (transfer operator, two resolutions) against
+    the Gibbs frequency P_G(η) as η → 0."""
+    etas = [0.3, 0.1, 0.05] if ctx.quick else [0.3, 0.2, 0.1, 0.07, 0.05]
+    res = (1500, 3000) if ctx.quick else (2000, 4000)
+    rows, absdiff, ratio = [], [], []
+    for h in etas:
+        ms = Multiscale.periodic(DOUBLE_WELL, F1, h / 1000)
+        x = ms.vars[0]
+        xs = float(sp.nsolve(sp.diff(ms.f0, x), x, 0))
+        P = []
+        for bins in res:
+            edges, pi = bounded_noise_stationary(ms, h, -2.5, 2.5, bins=bins)
+            P.append(float(pi[(edges[1:] + edges[:-1]) / 2 > xs].sum()))
+        pg = GibbsLaw(ms.f0, x, h, SIGMA2, around=(-3, 3)).mass_above(xs)
+        absdiff.append(abs(P[-1] - pg))
+        ratio.append(P[-1] / pg)
+        rows.append([h, f"{P[-1]:.4g}", f"{abs(P[-1] - P[0]):.1g}", f"{pg:.4g}",
+                     f"{P[-1] - pg:+.3g}", f"{P[-1] / pg:.3f}",
+                     f"{-h * np.log(P[-1] / pg):.4f}"])
+    ev.table("Bounded-noise right-well frequency P against Gibbs P_G as eta -> 0",
+             ["eta", "P (transfer operator)", "change on refinement", "P_G", "P - P_G",
+              "P / P_G", "-eta log(P/P_G)"], rows,
+             note="The last column is about constant: P/P_G ~ exp(-c/eta), the effective "
+                  "difference of the wells' depths differs from Gibbs' at leading "
+                  "exponential order: the noise -cos(U) is bounded (arcsine law), so uphill "
+                  "large deviations cost more than under Gaussian noise of the same "
+                  "variance, and the higher well is visited less than Gibbs predicts.")
+    ev.approx("occupation_ratio_eta_0.05", ratio[-1], rel_tol=0.05)
+    ms = Multiscale.periodic(DOUBLE_WELL, F1, sp.Rational(1, 1000))
+    x = ms.vars[0]
+    left, saddle, right = sorted(float(r) for r in sp.Poly(sp.diff(ms.f0, x), x).nroots())
+    ld = occupation_exponent(ms, left, saddle, right, SIGMA2)
+    measured = -etas[-1] * np.log(ratio[-1])
+    ev.approx("large_deviation_c", ld["c"], rel_tol=1e-6)
+    ev.formula("climbing momentum", r"\log I_0(p(x)) = p(x)\,f_0'(x),\qquad "
+               r"\frac{P}{P_G}\approx\exp\Big(-\frac{1}{\eta}\Big[\int_{x_l}^{x_s}p"
+               r"-\int_{x_r}^{x_s}p-\frac{2(f_0(x_r)-f_0(x_l))}{\sigma^2}\Big]\Big)")
+    ev.finding(f"the exponent c in P/P_G ~ exp(-c/eta) is predicted by the small-eta large "
+               f"deviations of the bounded noise (Hamilton-Jacobi with the cumulant "
+               f"generating function log I0 of -cos U): c = {ld['c']:.5f}, measured "
+               f"-eta log(P/P_G) = {measured:.5f} at eta = {etas[-1]}",
+               "confirmed" if abs(measured - ld["c"]) < 0.01 else "inconclusive", "float64",
+               detail="prefactor corrections make the measured value approach c at rate "
+                      "O(eta)")
+    ev.finding("(i) absolute: |P - P_G| <= " + f"{max(absdiff):.3f}" + " for eta <= 0.3 and "
+               "decreasing to " + f"{absdiff[-1]:.1e}" + " at eta = " + f"{etas[-1]}",
+               "confirmed" if absdiff[-1] < absdiff[0] and max(absdiff) < 0.1 else "refuted",
+               "float64")
+    ev.finding("(ii) relative: P/P_G -> 1 as eta -> 0; measured P/P_G = "
+               + ", ".join(f"{r:.3f}" for r in ratio) + " at eta = "
+               + ", ".join(str(h) for h in etas) + ", i.e. the rare well's Gibbs frequency "
+               "is off by a factor exp(-c/eta), c ~ " + f"{-etas[-1] * np.log(ratio[-1]):.3f}",
+               "refuted" if ratio[-1] < 0.5 and ratio[-1] < ratio[0] else "inconclusive",
+               "float64",
+               detail="Computed for the iid bounded-noise model, which GD matches where it "
+                      "can be simulated to equilibrium (table above); at small eta the hops "
+                      "between wells are too rare to simulate GD itself.")
 
 
 def _small_eta_stays(ctx, ev: Evidence):
@@ -542,7 +617,8 @@ def check_kt5(ctx) -> Evidence:
     chaotic = [r for r in ratios if r > 4 and r not in windows]
     ev.finding(f"chaotic regimes: the majority of chains has lambda > 0 at {len(chaotic)} of "
                f"{len([r for r in ratios if r > 4])} scanned eta/eps in [4.2, 1000]; "
-               f"exceptions (periodic windows, lambda < 0): {windows or 'none'}",
+               f"exceptions (periodic windows, lambda < 0): "
+               f"{[float(w) for w in windows] or 'none'}",
                "confirmed" if len(windows) <= 2 and all(w < 20 for w in windows)
                else "refuted", "float64",
                detail="A periodic window is an attracting periodic orbit inside the eta/eps "

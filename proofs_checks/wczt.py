@@ -28,8 +28,8 @@ def fmt_number(v, digits=6) -> str:
        statement=r"For $f(x,y)=\tfrac12(\mu-x^\top y)^2$, $x,y\in\mathbb{R}^d$, at every "
                  r"minimizer ($x^\top y=\mu$) the Hessian has the eigenvalue "
                  r"$\|x\|^2+\|y\|^2$ once and $0$ with multiplicity $2d-1$. Checked: the "
-                 r"identity $\nabla^2 f = vv^\top + r\begin{psmallmatrix}0&I\\I&0"
-                 r"\end{psmallmatrix}$, $v=(y,x)$, $r=x^\top y-\mu$, symbolically; the "
+                 r"identity $\nabla^2 f = vv^\top + r\left(\begin{smallmatrix}0&I\\I&0"
+                 r"\end{smallmatrix}\right)$, $v=(y,x)$, $r=x^\top y-\mu$, symbolically; the "
                  r"characteristic polynomial on the parametrized minimizer set; random "
                  r"instances for larger $d$ in high precision.")
 def check_wczt1(ctx) -> Evidence:
@@ -237,8 +237,8 @@ SHAPES = [(1, 1, 1), (2, 2, 1), (2, 2, 2), (3, 2, 1), (2, 3, 2)]
        statement=r"For $f(X,Y)=\tfrac12\|A-XY^\top\|_F^2$, $A\in\mathbb{R}^{n\times m}$, "
                  r"$X\in\mathbb{R}^{n\times d}$, $Y\in\mathbb{R}^{m\times d}$: at every "
                  r"zero-residual point $A=XY^\top$ the sharpness is $\|X\|_2^2+\|Y\|_2^2$. "
-                 r"Checked: $\nabla^2 f=J^\top J+\begin{psmallmatrix}0&R\otimes I\\R^\top\otimes "
-                 r"I&0\end{psmallmatrix}$ and, at $R=0$, $JJ^\top=XX^\top\otimes I+I\otimes "
+                 r"Checked: $\nabla^2 f=J^\top J+\left(\begin{smallmatrix}0&R\otimes I\\R^\top\otimes "
+                 r"I&0\end{smallmatrix}\right)$ and, at $R=0$, $JJ^\top=XX^\top\otimes I+I\otimes "
                  r"YY^\top$ symbolically for small shapes; the predicted spectrum on random "
                  r"shapes in high precision. And: GD on Gaussian $A$ ($d=n$) from unbalanced "
                  r"starts converges beyond $2/L$ and its limits satisfy the matrix bound "

@@ -133,3 +133,17 @@ def test_cli_balance_json():
 def test_cli_balance_bad_input(argv, capsys):
     assert main(argv) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+@settings(max_examples=12)
+@given(st.integers(0, 10**6), st.sampled_from([2, 3]), st.floats(0.3, 4.5))
+def test_every_convergent_matrix_run_obeys_the_matrix_bound(seed, n, hL):
+    """Zero-residual limits (d = n) satisfy h·λ_max ≤ 2 and
+    (‖X‖₂ − ‖Y‖₂)² ≤ 2/h − 2σ₁(A); λ_max equals ‖X‖₂² + ‖Y‖₂² (WCZT-4)."""
+    A, X0, Y0 = B.gaussian_instance(n, n, seed)
+    h = hL / fz.sharpness_numeric(A, X0, Y0)
+    r = B.run_matrix(A, X0, Y0, h, max_steps=5000)
+    if r.label == "converged" and r.residual_norm < 1e-8:
+        assert r.h * r.sharpness <= 2 * (1 + 1e-7)
+        assert r.sharpness == pytest.approx(r.norm_formula, rel=1e-7)
+        assert r.bound_holds

@@ -221,3 +221,12 @@ def test_cli_writes_summary_beside_the_results(cli, tmp_path):
     assert cli() == 0
     md = (tmp_path / "SUMMARY.md").read_text()
     assert "| BLOG-99 | fake claim | proved | exact |" in md
+
+
+def test_cli_fails_fast_on_a_baseline_without_this_mode(cli, capsys, monkeypatch):
+    b = cli.paths["baseline"]
+    bl.save(bl.make_baseline(results(record(), quick=False)), b)
+    ran = []
+    monkeypatch.setattr(cmd_verify, "run_claims", lambda *a, **k: ran.append(1))
+    assert cli("--baseline", b) == 2 and not ran
+    assert "no 'quick' section" in capsys.readouterr().err

@@ -101,3 +101,15 @@ def test_quartic_threshold_at_sqrt_two_over_h():
 def test_summed_bound_is_undefined_at_h_two_over_L():
     out = summed_descent(2)(GDInstance(_quadratic(1), (fmpq(1),), fmpq(2)))
     assert out.holds is None and "no finite bound" in out.detail["reason"]
+
+
+def test_escaping_orbit_of_x2_exp_minus_x2():
+    from proofs_checks.blog.descent import escaping_orbit
+    out = escaping_orbit(12)
+    assert out["certified"] and out["increasing"]
+    assert 2 <= out["L"] <= 8                      # sup|f''| = 2, attained at x = 0
+    xs = [r[1] for r in out["rows"]]
+    grads = [r[2] for r in out["rows"]]
+    assert xs[0] == 2 and xs[-1] > xs[0]
+    assert grads[-1] < grads[0]                    # f'(x)² = 4x²(1 − x²)²e^{−2x²} decays
+    assert abs(grads[0] - 4 * 4 * 9 * math.exp(-8)) < 1e-12

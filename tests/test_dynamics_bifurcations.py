@@ -109,3 +109,31 @@ def test_cascade_on_a_multiscale_non_polynomial_map():
     assert [b.period for b in r["bifurcations"]][-1] == 64
     assert abs(r["ratios"][-1] - mpmath.mpf(FEIGENBAUM_DELTA)) < 0.01
     assert r["regular"]
+
+
+def test_orbit_derivatives_match_finite_differences():
+    """The exact derivative recursion against central differences at 40 digits (2-D,
+    non-polynomial objective)."""
+    from lrtheory.dynamics.bifurcations import orbit_derivatives
+    obj = Objective("(1 - x*y)**2/2 + sin(x)/5", "x,y")
+    with mpmath.workdps(40):
+        z0, h, p = [mpmath.mpf("0.3"), mpmath.mpf("-0.7")], mpmath.mpf("0.9"), 3
+        x, A, b, dA, dAh = orbit_derivatives(obj, z0, h, p)
+
+        def end(z, hh):
+            return orbit_derivatives(obj, z, hh, p)[:2]
+        eps = mpmath.mpf(10) ** -15
+        for j in range(2):
+            zp, zm = list(z0), list(z0)
+            zp[j] += eps
+            zm[j] -= eps
+            (xp, Ap), (xm, Am) = end(zp, h), end(zm, h)
+            for i in range(2):
+                assert abs((xp[i] - xm[i]) / (2 * eps) - A[i][j]) < 1e-20
+                for k in range(2):
+                    assert abs((Ap[i][k] - Am[i][k]) / (2 * eps) - dA[j][i][k]) < 1e-20
+        (xp, Ap), (xm, Am) = end(z0, h + eps), end(z0, h - eps)
+        for i in range(2):
+            assert abs((xp[i] - xm[i]) / (2 * eps) - b[i]) < 1e-20
+            for k in range(2):
+                assert abs((Ap[i][k] - Am[i][k]) / (2 * eps) - dAh[i][k]) < 1e-20

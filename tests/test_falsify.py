@@ -1,4 +1,4 @@
-"""The falsifier and the pytest helpers: planted false bounds are found, true ones are not."""
+"""The falsifier and the pytest assertions: planted false bounds are found, true ones are not."""
 import pytest
 import sympy as sp
 from flint import fmpq
@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from lrtheory.claims import REGISTRY, Claim, Evidence
 from lrtheory.errors import InputError
-from lrtheory.falsify import Outcome, conjunction, falsify
+from lrtheory.falsify import Outcome, conjunction, falsify, tightness
 from lrtheory.objectives import Objective
 from lrtheory.smoothness import (
     GDInstance, SmoothObjective, monotone_decrease, per_step_descent, summed_descent)
@@ -137,3 +137,32 @@ def test_single_instance_statements_are_usable_directly():
     x = sp.Symbol("x", real=True)
     p = SmoothObjective(Objective(x**2 / 2, (x,)), L=fmpq(1), f_lower=fmpq(0), certificate="")
     assert per_step_descent(3)(GDInstance(p, (fmpq(1),), fmpq(1, 2))).holds is True
+
+
+def test_conjunction_reports_the_deciding_part():
+    holds = lambda n: Outcome(True, -0.1, {"who": "held"})            # noqa: E731
+    unknown = lambda n: Outcome(None, -1.0, {"reason": "n/a"})        # noqa: E731
+    out = conjunction(holds, unknown)(0)
+    assert out.holds is None and out.detail["reason"] == "n/a" and out.score == -0.1
+
+
+def test_tightness_of_a_planted_constant():
+    # n ≤ c over n ∈ [0, 100]: attained at c = 100 (slack 0); c moved to 90 is refuted at 91
+    def case(c):
+        return st.integers(0, 100), lambda n: Outcome(n <= c, (n - c) / (abs(n) + abs(c)))
+    tt = tightness(case, 100, 90, max_examples=100)
+    assert tt.sensitive and tt.slack == 0 and tt.moved.counterexample == 91
+
+
+def test_tightness_of_the_descent_factor():
+    tt = tightness(lambda s: (gd_instances(quadratics()), per_step_descent(4, scale=s)),
+                   fmpq(1), fmpq(9, 10), max_examples=40)
+    assert tt.sensitive and tt.slack == 0      # f = Lx²/2 attains the factor exactly
+
+
+def test_a_seed_gives_another_repeatable_search():
+    planted = per_step_descent(4, scale=fmpq(4, 5))
+    runs = [falsify(gd_instances(quadratics()), planted, max_examples=30, seed=s)
+            for s in (7, 7)]
+    assert all(r.refuted for r in runs)
+    assert repr(runs[0].counterexample) == repr(runs[1].counterexample)

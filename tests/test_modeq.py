@@ -13,7 +13,8 @@ from sympy import QQ
 from sympy.polys.rings import PolyRing
 
 from lrtheory.errors import InputError
-from lrtheory.modeq import NotGradientError, modified_equation, one_dimensional_form, tensor_field
+from lrtheory.modeq import (NotGradientError, modified_equation, one_dimensional_form,
+                            tensor_field, universal_fields)
 from lrtheory.modeq.bseries import bseries_fields, euler_coefficients, symmetry, trees
 from lrtheory.modeq.identities import (both_derivations, closed_forms, first_order_potential,
                                        generic_curl, is_gradient_of)
@@ -123,15 +124,17 @@ def test_quadratic_series_symbolic_matrix():
         assert sp.expand(M - series_term(A, n)) == sp.zeros(2)
 
 
+_H, _L = sp.symbols("h L")
+_LOG_SERIES = sp.series(sp.log(1 - _H * _L) / _H, _H, 0, 6).removeO()
+
+
 @given(st.fractions(min_value=Fraction(-3), max_value=Fraction(3), max_denominator=7))
 def test_scalar_quadratic_against_log_series(L):
     """F_n = coefficient of h^n in h⁻¹log(1 − hL)·x, from sympy's series of the log."""
-    h = sp.Symbol("h")
     L = sp.Rational(L.numerator, L.denominator)
     me = modified_equation(Objective(L * x**2 / 2, (x,)), 5)
-    series = sp.series(sp.log(1 - h * L) / h, h, 0, 6).removeO()
     for n in range(6):
-        assert sp.expand(me.fields[n][0] - series.coeff(h, n) * x) == 0
+        assert sp.expand(me.fields[n][0] - _LOG_SERIES.coeff(_H, n).subs(_L, L) * x) == 0
 
 
 def test_radius_multipliers_and_real_logarithms():
@@ -232,3 +235,22 @@ def test_text_objective_needs_variables():
     with pytest.raises(InputError):
         modified_equation("x**2", 1)
     assert modified_equation("x**2/2", 1, "x").fields[1] == (-x / 2,)
+
+
+def test_jet_route_equals_polynomial_ring_route():
+    """The universal jet fields with ∂^α f substituted equal the fields computed in Q[x, y]."""
+    f = x**3 * y - 2 * x * y**2 + y**4 / 3
+    me = modified_equation(Objective(f, (x, y)), 4)
+    assert me.polynomial
+    J, fields = universal_fields(("x", "y"), 4)
+    values = J.substitution(f, (x, y))
+    for n in range(5):
+        assert all(sp.expand(J.evaluate(c, values) - e) == 0
+                   for c, e in zip(fields[n], me.fields[n]))
+
+
+def test_rotated_separable_non_polynomial_is_gradient():
+    """sin x cos y = (sin(x+y) + sin(x−y))/2 is separable in rotated coordinates, and the
+    modified fields are equivariant under rotations: every order is a gradient."""
+    me = modified_equation(Objective(sp.sin(x) * sp.cos(y), (x, y)), 3)
+    assert all(me.is_gradient(n) for n in range(4))

@@ -70,7 +70,8 @@ def test_global_error_scalar_quadratic_closed_form():
     with mpmath.workdps(30):
         for h, N in ((mpmath.mpf("0.5"), 2), (mpmath.mpf("1.5"), 1), (mpmath.mpf("0.25"), None)):
             c = scalar_rate(h, 0 if N is None else N)
-            exact = max(abs((1 - h) ** k - mpmath.exp(-c * k * h)) for k in range(1, int(2 / h) + 1))
+            exact = max(abs((1 - h) ** k - mpmath.exp(-c * k * h))
+                        for k in range(1, int(2 / h) + 1))
             got = global_error(me, N, ["1"], h, 2)
             assert abs(got - exact) < mpmath.mpf("1e-18")
 

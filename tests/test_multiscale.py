@@ -10,6 +10,7 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lrtheory.dynamics.diagrams import orbit_diagram
 from lrtheory.errors import InputError
 from lrtheory.multiscale.gibbs import (GibbsLaw, bounded_noise_chains, bounded_noise_variance,
                                        distances, gibbs_variance_quadratic, ks_distance,
@@ -253,3 +254,33 @@ def test_feigenbaum_ratios_formula():
 def test_compare_statistics_identical_is_zero():
     a = {"m": np.array([1.0, 2.0, 3.0])}
     assert compare_statistics(a, a)["m"]["z"] == 0
+
+
+def test_doubling_points_match_float64_orbit_diagram():
+    """Second algorithm (lrtheory.dynamics.diagrams): a fixed point just below η₁, two
+    values just above η₁, four just above η₂ (starts on the followed branch)."""
+    eps = sp.Rational(1, 1000)
+    ms = sine_model(eps)
+    with mpmath.workdps(20):
+        pts = period_doubling_points(ms, 0.0, 2)
+    e1, e2 = float(pts[0]["eta"]), float(pts[1]["eta"])
+    hs = [e1 * 0.98, e1 * 1.05, e2 * 1.005]
+    starts = [[float(pts[0]["x"]) + 1e-7], [float(pts[0]["x"]) + 1e-7], [float(pts[1]["x"])]]
+    counts = []
+    for h, x0 in zip(hs, starts):
+        d = orbit_diagram(ms.objective, [h], [x0], transient=20000, keep=64)
+        counts.append(len(np.unique(np.round(d["values"][0] / 1e-10))))
+    assert counts == [1, 2, 4]
+
+
+def test_quasi_periodic_two_dimensional_covariance():
+    """F₁ = sin 2πθ, θ = (x + √2 y)/ε: ∇f_{1,ε} = 2π cos(2πθ)(1, √2), so
+    Cov ζ = 2π²[[1, √2], [√2, 2]] (anisotropic: no single σ²)."""
+    ms = Multiscale.quasi_periodic("(x**2 + y**2)/2", "sin(2*pi*t1)", [[1, "sqrt(2)"]],
+                                   "1/100", "x,y")
+    law = noise_law(ms)
+    r2 = sp.sqrt(2)
+    assert sp.simplify(law.cov - 2 * sp.pi**2 * sp.Matrix([[1, r2], [r2, 2]])) == sp.zeros(2)
+    assert not law.isotropic
+    run = run_chains(ms.objective, 0.1, uniform_starts(0, 0.5, 50, 2), 200, tail=4)
+    assert not run.diverged.any() and run.chain_lyapunov.mean() > 0

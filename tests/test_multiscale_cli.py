@@ -69,3 +69,14 @@ def test_bad_expressions_exit_2(capsys, f0, f1):
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("lrtheory: error:") and "Traceback" not in err
+
+
+def test_two_dimensional_json(capsys):
+    """Separable f: per coordinate the variance is ησ²/(2 − η) with σ² = 1/2, η = 0.1."""
+    code = main(["multiscale", "--f0", "(x**2+y**2)/2", "--f1", "sin(x)+sin(y)",
+                 "--vars", "x,y", "--eps", "1e-4", "--lr", "0.1", "--steps", "1200",
+                 "--chains", "300", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and len(out["mean"]) == 2 and out["tv_distance"] is None
+    for i in range(2):
+        assert out["variance"][i][i] == pytest.approx(0.05 / 1.9, rel=0.05)

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from lrtheory import report as report_pkg
+from lrtheory.cli import main
+from lrtheory.report import build as latex_build
+
 HOSTILE = "back\\slash {braces} $dollar$ & amp 50% #hash under_score ^caret ~tilde <lt> |bar| " \
           "[bracket] *star -- dash `tick` µ ‖∇f‖² ≤ ≥ → ε η λ σ ∞ ≈ × ∈ … 你好 😀 \x07bell"
 LONG_TOKEN = "x" * 400
@@ -51,7 +55,8 @@ def hostile_results(folder: Path) -> dict:
             "tables": [
                 {"title": "Long table " + HOSTILE, "columns": ["k", "x_k", "f(x_k)"],
                  "rows": [[k, 0.5 ** k, f"{k}/{k + 1}"] for k in range(150)], "note": HOSTILE},
-                {"title": "Wide table", "columns": [f"column_{i} {HOSTILE[:12]}" for i in range(19)],
+                {"title": "Wide table",
+                 "columns": [f"column_{i} {HOSTILE[:12]}" for i in range(19)],
                  "rows": [[f"{i * j}.{LONG_TOKEN[:30]}" for j in range(19)] for i in range(4)],
                  "note": ""},
                 {"title": "Empty table", "columns": ["a", "b"], "rows": [], "note": ""},
@@ -88,10 +93,12 @@ def hostile_results(folder: Path) -> dict:
                                    "detail": "all period-3 orbits have a multiplier > 1: "
                                              "|µ| ≥ 1.7 ± 1e-30"}]}}
     bad_statement = dict(refuted, id="KT-3", title="Bad statement that fails vetting",
-                         verdict="inconclusive", statement=r"50% of $x_k \in {[}0,1]$ \input{/etc/passwd}",
+                         verdict="inconclusive",
+                         statement=r"50% of $x_k \in {[}0,1]$ \input{/etc/passwd}",
                          evidence={"findings": [], "summary": ""})
     compile_error = dict(refuted, id="KT-4", title="Statement that fails only in LaTeX",
-                         verdict="confirmed", statement=r"text with x^2 outside math and \nosuchmacro",
+                         verdict="confirmed",
+                         statement=r"text with x^2 outside math and \nosuchmacro",
                          evidence={})
     errored = {"id": "EOS-1", "title": "Catapult " + HOSTILE, "source": "somewhere else " + HOSTILE,
                "statement": "", "tags": [], "verdict": "error", "method": "", "seconds": 0.01,
@@ -108,10 +115,6 @@ def hostile_results(folder: Path) -> dict:
 
 
 # -- writing the report ---------------------------------------------------------------------
-
-from lrtheory import report as report_pkg  # noqa: E402
-from lrtheory.cli import main  # noqa: E402
-from lrtheory.report import build as latex_build  # noqa: E402
 
 needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None, reason="latexmk not installed")
 
@@ -203,12 +206,14 @@ def test_figures_are_copied_as_pdf_and_png_under_safe_names(built):
 
 
 @pytest.mark.latex
+@needs_latex
 def test_empty_results_compile(tmp_path):
     info = report_pkg.write_report({"lrtheory": "0.1.0", "claims": []}, tmp_path)
     assert info["pdf_built"], info
 
 
 @pytest.mark.latex
+@needs_latex
 def test_a_broken_build_reports_failure_and_removes_a_stale_pdf(tmp_path, monkeypatch):
     (tmp_path / "lrtheory-report.pdf").write_bytes(b"%PDF-old")
     monkeypatch.setattr(report_pkg, "MAX_FALLBACKS", 0)
@@ -261,3 +266,56 @@ def test_an_interrupted_write_leaves_the_old_report_files_intact(tmp_path, monke
         report_pkg.write_report(hostile_results(tmp_path / "src"), out, compile_pdf=False)
     assert {n: (out / n).read_bytes() for n in old} == old
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.latex
+@needs_latex
+def test_inline_math_that_breaks_latex_is_retried_escaped(tmp_path):
+    results = {"claims": [{"id": "BLOG-1", "verdict": "proved", "statement": "$x$",
+                           "evidence": {"findings": [{"statement": r"uses $\nosuchmacro$",
+                                                      "verdict": "proved", "method": "exact"}]}}]}
+    info = report_pkg.write_report(results, tmp_path)
+    assert info["pdf_built"], info
+    assert [f["block"] for f in info["fallbacks"]] == ["inline math"]
+    assert r"uses \$\textbackslash{}nosuchmacro\$" in (tmp_path / "lrtheory-report.tex").read_text()
+
+
+@pytest.mark.latex
+@needs_latex
+def test_verify_with_report_writes_the_pdf(tmp_path, monkeypatch, capsys):
+    from lrtheory.claims import Claim, Evidence
+    from lrtheory.cli import cmd_verify
+
+    def check(ctx):
+        ev = Evidence(verdict="refuted", method="exact")
+        ev.finding("a counterexample exists: $h = 3$", "refuted", "exact")
+        return ev
+    fake = Claim("BLOG-99", "fake", "test", r"For all $h$.", check)
+    monkeypatch.setattr(cmd_verify, "select", lambda ids: [fake])
+    status = main(["verify", "--quick", "--json", str(tmp_path / "r.json"),
+                   "--report", str(tmp_path / "rep")])
+    assert status == 0
+    assert (tmp_path / "rep" / "lrtheory-report.pdf").is_file()
+    assert (tmp_path / "SUMMARY.md").is_file() and (tmp_path / "rep" / "SUMMARY.md").is_file()
+    assert "report PDF written" in capsys.readouterr().err
+
+
+def test_figures_already_in_the_report_folder_are_used_in_place(tmp_path):
+    out = tmp_path / "reports"
+    entry = _figure(out / "figures", "BLOG-2_orbit")
+    results = {"claims": [{"id": "BLOG-2", "verdict": "proved",
+                           "evidence": {"figures": [entry]}}]}
+    info = report_pkg.write_report(results, out, compile_pdf=False)
+    assert info["figures"] == ["figures/BLOG-2_orbit.pdf"]
+    assert sorted(p.name for p in (out / "figures").iterdir()) == \
+        ["BLOG-2_orbit.pdf", "BLOG-2_orbit.png"]
+
+
+def test_a_corrupt_figure_file_is_reported_missing_not_included(tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_text("not a pdf")
+    results = {"claims": [{"id": "BLOG-2", "verdict": "proved", "evidence": {"figures": [
+        {"name": "bad", "pdf": str(bad), "png": "", "caption": ""}]}}]}
+    report_pkg.write_report(results, tmp_path / "out", compile_pdf=False)
+    tex = (tmp_path / "out" / "lrtheory-report.tex").read_text()
+    assert "includegraphics" not in tex and "figure file not found" in tex

@@ -98,6 +98,7 @@ def test_vet_accepts_good_statements(latex):
     (r"\input{/etc/passwd}", "input"), (r"\def\x{1}", "def"), (r"\end{document}", "document"),
     (r"\begin{itemize} x", "begin"), (r"\csname relax\endcsname", "csname"),
     (r"\write18{rm -rf /}", "write"), ("", "empty"), ("   ", "empty"),
+    (r"\includegraphics{/etc/passwd}", "includegraphics"),
 ])
 def test_vet_rejects_what_would_break_or_abuse_the_report(latex, why):
     safe, reason = vet(latex)
@@ -161,3 +162,16 @@ def test_markdown_summary_escapes_cells():
     rows = [l for l in md.splitlines() if l.startswith("| X-")]
     assert len(rows) == 2 and all(l.count(" | ") == 5 for l in rows)
     assert "**refuted**" in md and "ValueError: bad \\| thing" in md
+
+
+def test_log_summary_reads_errors_boxes_and_pages():
+    from lrtheory.report.build import summarize_log
+    log = ("Overfull \\hbox (1.0pt too wide) in paragraph\nOverfull \\hbox (2pt too wide)\n"
+           "Underfull \\vbox (badness 10000)\n"
+           "./lrtheory-report.toc:3: Undefined control sequence.\n"
+           "./lrtheory-report.tex:42: Missing $ inserted.\n"
+           "Output written on x.pdf (7 pages, 1234 bytes).\n")
+    s = summarize_log(log)
+    assert (s.overfull_hbox, s.underfull, s.pages) == (2, 1, 7)
+    assert s.errors == ["Undefined control sequence.", "Missing $ inserted."]
+    assert s.error_line == 42

@@ -10,12 +10,14 @@ from hypothesis import given, settings
 
 from lrtheory.catalogue import double_well
 from lrtheory.errors import InputError
+from lrtheory.falsify import falsify
 from lrtheory.objectives import Objective
 from lrtheory.smoothness import (
     GDInstance, SmoothObjective, ball_lower, ball_upper, box_bounds, round_up,
-    spectral_norm_bound)
+    spectral_bound_of_enclosure, spectral_norm_bound)
 from lrtheory.strategies import (
-    PIECES, box_polynomials, cayley_orthogonal, gd_instances, quadratics, ridge_sums)
+    PIECES, box_polynomials, cayley_orthogonal, gd_instances, normalized_rates, quadratics,
+    ridge_sums)
 
 FEW = settings(max_examples=15)
 
@@ -145,3 +147,42 @@ def test_instances_reject_bad_input():
         GDInstance(p, (fmpq(1),), fmpq(0))
     with pytest.raises(InputError):
         GDInstance(p, (fmpq(1), fmpq(2)), fmpq(1))
+
+
+@settings(max_examples=40)
+@given(normalized_rates(fmpq(1, 2), fmpq(11, 5)))
+def test_normalized_rates_stay_in_the_open_interval(t):
+    assert fmpq(1, 2) < t < fmpq(11, 5)
+
+
+def test_spectral_bound_of_enclosure_uses_the_smaller_norm():
+    from flint import arb_mat
+    # [[2,4],[4,2]]: max row sum 6, Frobenius √40 ≈ 6.32, spectral norm 6
+    assert ball_upper(spectral_bound_of_enclosure(arb_mat([[2, 4], [4, 2]]))) == 6
+    # diag(3, 4): row sum 4, Frobenius 5
+    assert ball_upper(spectral_bound_of_enclosure(arb_mat([[3, 0], [0, 4]]))) == 4
+
+
+def test_strategies_reject_bad_parameters():
+    with pytest.raises(InputError):
+        normalized_rates(2, 1)
+    with pytest.raises(InputError):
+        falsify(quadratics(min_dim=0), lambda p: True, max_examples=1)
+    with pytest.raises(InputError):
+        falsify(ridge_sums(pieces=("cubic",)), lambda p: True, max_examples=1)
+
+
+@settings(max_examples=10)
+@given(quadratics(eigenvalues=[fmpq(5, 2), 0, fmpq(1, 3)]))
+def test_quadratics_from_a_chosen_spectrum(problem):
+    A = np.array(problem.objective.hessian.tolist(), dtype=float)
+    assert np.allclose(sorted(np.linalg.eigvalsh(A)), [0, 1 / 3, 5 / 2])
+    assert problem.L == fmpq(5, 2)
+    assert sp.Matrix(problem.objective.hessian).charpoly().as_expr().equals(
+        sp.Poly(sp.Symbol("lambda") * (sp.Symbol("lambda") - sp.Rational(5, 2))
+                * (sp.Symbol("lambda") - sp.Rational(1, 3)), sp.Symbol("lambda")).as_expr())
+
+
+def test_quadratics_reject_a_bad_spectrum():
+    with pytest.raises(InputError):
+        falsify(quadratics(eigenvalues=[1, -1]), lambda p: True, max_examples=1)

@@ -56,7 +56,7 @@ def run(args) -> int:
     if args.json:
         print_json(out)
         return 0
-    rows = [("converged", out["converged"]), ("result", r.label), ("steps", r.steps),
+    rows = [("converged", out["converged"]), ("result", r.label), ("steps run", r.steps),
             ("limit", "-" if r.limit is None else f"({r.limit[0]:.12g}, {r.limit[1]:.12g})"),
             ("sharpness at start L", f"{r.init_sharpness:.8g}"),
             ("h*L", f"{float(h) * r.init_sharpness:.6g}"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..errors import ComputationError, InputError
+from ..errors import ComputationError
 from ..modeq import NotGradientError, modified_equation, one_dimensional_form, tensor_field
 from ..modeq.latex import field_latex, potential_latex, tensor_field_latex
 from ..objectives import Objective
@@ -62,13 +62,14 @@ def _field_strings(me, form: str) -> list[list[str]]:
     return [[str(tensor_field(n))] for n in range(me.order + 1)]
 
 
-def _latex_lines(me, form: str, gradient, potentials) -> list[str]:
+def _latex_lines(me, form: str, potentials) -> list[str]:
     lines = []
+    one_d = one_dimensional_form(me.order, str(me.vars[0])) if len(me.vars) == 1 else None
     for n in range(me.order + 1):
         if form == "explicit":
             lines.append(field_latex(n, me.fields[n]))
-        elif len(me.vars) == 1:
-            lines.append(f"F_{{{n}}} = {sp.latex(one_dimensional_form(me.order, str(me.vars[0]))[n])}")
+        elif one_d:
+            lines.append(f"F_{{{n}}} = {sp.latex(one_d[n])}")
         else:
             lines.append(f"F_{{{n}}} = {tensor_field_latex(n)}")
         if potentials[n] is not None:
@@ -77,8 +78,6 @@ def _latex_lines(me, form: str, gradient, potentials) -> list[str]:
 
 
 def run(args) -> int:
-    if args.order < 0:
-        raise InputError(f"--order must be a non-negative integer, got {args.order}")
     me = modified_equation(Objective(args.expr, args.vars), args.order)
     gradient = [me.is_gradient(n) for n in range(me.order + 1)]
     potentials = _potentials(me, args.potential)
@@ -88,7 +87,7 @@ def run(args) -> int:
                     "fields": fields, "gradient": gradient,
                     "potentials": [None if p is None else str(p) for p in potentials]})
     elif args.format == "latex":
-        print("\n".join(_latex_lines(me, args.form, gradient, potentials)))
+        print("\n".join(_latex_lines(me, args.form, potentials)))
     else:
         for n in range(me.order + 1):
             kind = "gradient" if gradient[n] else "NOT a gradient"

@@ -66,7 +66,8 @@ def run(args) -> int:
                      {True: "attracting", False: "repelling", None: "undecided"}[o.stable],
                      "yes" if o.certified else "no"])
     print_table(["period", "points", "multipliers", "stability", "certified"], rows)
-    for p, v in res.non_isolated.items():
-        print(f"(Newton also reached {len(v)} non-isolated points of period {p}: a curve or "
-              "family of periodic points, not certifiable by Krawczyk)")
+    if res.non_isolated:
+        counts = ", ".join(f"{len(v)} (period-{p} search)" for p, v in res.non_isolated.items())
+        print(f"non-isolated periodic points reached: {counts}; they form a curve or family "
+              "(e.g. of minimizers) and are not certifiable by Krawczyk")
     return 0

@@ -49,7 +49,7 @@ def emit_report(results: dict, out_dir, base_dirs=(), pdf: bool = True) -> int:
     progress(f"report source written to {info['tex']}")
     progress(f"summary written to {info['summary_md']}")
     for fb in info["fallbacks"]:
-        progress(f"note: {fb['block']} shown as LaTeX source ({fb['reason']})")
+        progress(f"note: {fb['where']} shown as LaTeX source ({fb['reason']})")
     if info["pdf_built"]:
         logs = info.get("log_summary", {})
         progress(f"report PDF written to {info['pdf']} ({logs.get('pages', '?')} pages, "

@@ -42,20 +42,32 @@ def register(sub):
     return p
 
 
-def check_baseline(results: dict, args) -> int:
+def load_baseline(args) -> dict | None:
+    """The baseline this run is compared with or updates (None: none yet, or not asked),
+    read before the run so that a missing or malformed baseline fails fast."""
+    if not (args.baseline or args.update_baseline):
+        return None
+    path = Path(args.baseline or DEFAULT_BASELINE)
+    if args.update_baseline and not path.is_file():
+        return None
+    data = baselines.load(path)
+    if not args.update_baseline:
+        baselines.section(data, "quick" if args.quick else "full")
+    return data
+
+
+def check_baseline(results: dict, args, previous: dict | None) -> int:
     """Compare with or update the baseline; returns 3 on drift, else 0."""
     path = Path(args.baseline or DEFAULT_BASELINE)
     if args.update_baseline:
-        previous = baselines.load(path) if path.is_file() else None
         for r in results["claims"]:
             if r["verdict"] == "error":
                 progress(f"{r['id']} errored: its baseline entry is left as it was")
         baselines.save(baselines.make_baseline(results, previous), path)
         progress(f"baseline updated: {path} ({baselines.mode_of(results)} section)")
         return 0
-    baseline = baselines.load(path)
-    drifts = baselines.compare(results, baseline, selected=args.ids)
-    for cid in baselines.uncovered(results, baseline):
+    drifts = baselines.compare(results, previous, selected=args.ids)
+    for cid in baselines.uncovered(results, previous):
         progress(f"note: {cid} is not in the baseline (record it with --update-baseline)")
     for d in drifts:
         progress(f"drift: {d}")
@@ -68,8 +80,7 @@ def check_baseline(results: dict, args) -> int:
 
 def run(args) -> int:
     claims = select(args.ids)
-    if args.baseline and not args.update_baseline:
-        baselines.load(args.baseline)  # a missing baseline is bad usage: say so before the run
+    baseline = load_baseline(args)
     json_path = Path(args.json)
     fig_dir = Path(args.figures) if args.figures else json_path.parent / "figures"
     ctx = CheckContext(quick=args.quick, figure_dir=fig_dir, progress=progress)
@@ -89,5 +100,5 @@ def run(args) -> int:
     if args.report:
         status = max(status, emit_report(results, args.report, base_dirs=[json_path.parent]))
     if args.baseline or args.update_baseline:
-        status = max(status, check_baseline(results, args))
+        status = max(status, check_baseline(results, args, baseline))
     return status

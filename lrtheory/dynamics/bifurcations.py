@@ -33,7 +33,8 @@ from ..evaluators import compile_exprs
 from ..objectives import Objective
 from . import krawczyk
 from .maps import python_gd_map
-from .orbits import _float_newton_seeds, _unique_rows, exact_lr, minimal_period, mp_number
+from .orbits import (_float_newton_seeds, _unique_rows, exact_lr, make_starts, minimal_period,
+                     orbit_points)
 
 #: Feigenbaum's first constant (OEIS A006890).
 FEIGENBAUM_DELTA = "4.66920160910299067185320382046620161725818557747576863274565134300413"
@@ -263,7 +264,6 @@ def find_bifurcations(obj: Objective, lr_range, max_period: int, dps: int = 50,
         raise InputError(f"lr range must satisfy A < B, got {lr_range}")
     if max_period < 1:
         raise InputError(f"max period must be at least 1, got {max_period}")
-    from .orbits import make_starts
     X0 = make_starts(box, obj.dim, starts, seed=0)
     found: list[Bifurcation] = []
     tried: list = []
@@ -308,7 +308,6 @@ def _add_solution(obj, found, seed, h, p, kind, dps, lr_range, certify):
     x, hh = sol
     if not lr_range[0] <= hh <= lr_range[1]:
         return
-    from .orbits import orbit_points
     with mpmath.workdps(dps + 10):
         pts = orbit_points(obj, x, hh, p)[:-1]
         tol = mpmath.mpf(10) ** (-(dps // 3))

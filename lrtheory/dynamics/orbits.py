@@ -2,10 +2,11 @@
 
 A period-p point solves G_h^p(x) = x.  :func:`find_periodic_orbits` finds them in a box:
 
-1. seeds — vectorized float64 Newton on G_h^p(x) − x from many starts (a grid or seeded
-   uniform points), with a pseudo-inverse step so that curves of fixed points (such as the
-   minimizer set xy = 1 of (1 − xy)²/2) do not break it;
-2. refinement — Newton in mpmath at ``dps`` digits (pseudo-inverse step again);
+1. seeds — vectorized float64 Newton on G_h^p(x) − x from many starts (a grid and seeded
+   uniform points), with a Levenberg–Marquardt-regularised step so that curves of fixed
+   points (such as the minimizer set xy = 1 of (1 − xy)²/2) do not break it; seeds where
+   DG^p − I is singular are set aside as non-isolated;
+2. refinement — Newton in mpmath at ``dps`` digits, one run per orbit;
 3. classification — minimal period, isolated or not (smallest singular value of
    DG^p − I), deduplication up to cyclic shift, multipliers = eigenvalues of
    DG_h^p = DG_h(x_{p−1})···DG_h(x_0), stability from |µ|;
@@ -28,6 +29,7 @@ from ..errors import InputError
 from ..objectives import Objective
 from ..parsing import check_lr, parse_number
 from . import krawczyk
+from .classify import classify_tail
 
 
 def exact_lr(h) -> sp.Expr:
@@ -90,8 +92,9 @@ class PeriodicOrbit:
 
 @dataclass
 class OrbitSearch:
-    """Result of :func:`search_periodic_orbits`: isolated orbits and sample points of
-    non-isolated periodic sets (e.g. a curve of fixed points), per period."""
+    """Result of :func:`search_periodic_orbits`: isolated orbits and sample points (float64
+    seeds or mpmath points) of non-isolated periodic sets (e.g. a curve of fixed points),
+    keyed by the period searched."""
 
     orbits: list = field(default_factory=list)
     non_isolated: dict = field(default_factory=dict)
@@ -135,7 +138,8 @@ def _pinv_step(A: mpmath.matrix, b: mpmath.matrix) -> mpmath.matrix:
 
 
 def newton_periodic(obj: Objective, x0, h, p: int, dps: int = 50, maxiter: int = 60):
-    """Newton (pseudo-inverse step) on G_h^p(x) − x = 0 from ``x0`` at ``dps`` digits.
+    """Newton on G_h^p(x) − x = 0 from ``x0`` at ``dps`` digits (LU step; minimum-norm
+    step where DG^p − I is singular).
 
     Returns (x, residual) with mpmath numbers, or None when it diverges or stalls."""
     with mpmath.workdps(dps + 10):
@@ -152,15 +156,19 @@ def newton_periodic(obj: Objective, x0, h, p: int, dps: int = 50, maxiter: int =
             if res <= tol * scale:
                 return [x[i] for i in range(obj.dim)], res
             A = monodromy(obj, pts[:-1], h) - mpmath.eye(obj.dim)
-            x = x + _pinv_step(A, -F)
+            try:
+                x = x + mpmath.lu_solve(A, -F)
+            except ZeroDivisionError:  # singular: a non-isolated solution set
+                x = x + _pinv_step(A, -F)
         return None
 
 
 # ---- float64 seeds ---------------------------------------------------------------------
 def _float_newton_seeds(obj: Objective, h: float, p: int, X0: np.ndarray,
                         iters: int = 40, max_step: float = 0.5) -> np.ndarray:
-    """Vectorized float64 Newton on G^p(x) − x over starts X0 (m, n); returns the
-    converged points (k, n)."""
+    """Vectorized float64 Newton on G^p(x) − x over starts X0 (m, n) with a
+    Levenberg–Marquardt-regularised step (solvable where DG^p − I is singular, e.g. on a
+    curve of fixed points) and a step-length cap; returns the converged points (k, n)."""
     X = np.array(X0, dtype=float)
     n = obj.dim
     eye = np.eye(n)
@@ -175,7 +183,11 @@ def _float_newton_seeds(obj: Objective, h: float, p: int, X0: np.ndarray,
             X, F, M = X[good], F[good], M[good]
             if not len(X):
                 return X
-            dx = -np.einsum("kij,kj->ki", np.linalg.pinv(M - eye, rcond=1e-12), F)
+            A = M - eye
+            At = np.swapaxes(A, 1, 2)
+            AtA = At @ A
+            mu = 1e-14 * (1.0 + np.einsum("kii->k", AtA))[:, None, None]
+            dx = -np.linalg.solve(AtA + mu * eye, np.einsum("kij,kj->ki", At, F)[..., None])[..., 0]
             norm = np.max(np.abs(dx), axis=1, keepdims=True)
             X = X + dx * np.minimum(1.0, max_step / np.maximum(norm, 1e-300))
         Y = X
@@ -183,6 +195,24 @@ def _float_newton_seeds(obj: Objective, h: float, p: int, X0: np.ndarray,
             Y = obj.numpy.gd_step(Y, h)
         ok = np.max(np.abs(Y - X), axis=1) < 1e-9 * (1 + np.max(np.abs(X), axis=1))
     return X[ok]
+
+
+def _float_non_isolated(obj: Objective, h: float, p: int, X: np.ndarray) -> np.ndarray:
+    """Seeds where DG^p − I is numerically singular in float64 (smallest singular value
+    below 1e-9 of the largest): points of a curve or family of periodic points, such as
+    the minimizer set of (1 − xy)²/2.  An isolated orbit with a multiplier within about
+    1e-9 of +1 (at a fold) is also put here: Krawczyk could not certify it either."""
+    if not len(X):
+        return np.zeros(0, dtype=bool)
+    n = obj.dim
+    M = np.broadcast_to(np.eye(n), X.shape + (n,)).copy()
+    Y = X
+    with np.errstate(all="ignore"):
+        for _ in range(p):
+            M = obj.numpy.gd_jacobian(Y, h) @ M
+            Y = obj.numpy.gd_step(Y, h)
+        sv = np.linalg.svd(M - np.eye(n), compute_uv=False)
+    return sv[:, -1] < 1e-9 * np.maximum(sv[:, 0], 1.0)
 
 
 def _unique_rows(X: np.ndarray, tol: float = 1e-7) -> np.ndarray:
@@ -225,7 +255,8 @@ def canonical_rotation(points) -> list:
     return points[k:] + points[:k]
 
 
-def _same_orbit(a: list, b: list, tol) -> bool:
+def same_orbit(a: list, b: list, tol) -> bool:
+    """Whether two orbits (lists of points) coincide up to a cyclic shift, within tol."""
     if len(a) != len(b):
         return False
     return any(all(max(abs(u - v) for u, v in zip(a[(i + s) % len(a)], b[i])) < tol
@@ -275,11 +306,19 @@ def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int 
     for p in range(1, max_period + 1):
         seeds = _float_newton_seeds(obj, float(h), p, X0)
         seeds = seeds[np.all((seeds >= lo - 1e-9) & (seeds <= hi + 1e-9), axis=1)]
-        for s in _unique_rows(seeds):
+        seeds = _unique_rows(seeds)
+        flat = _float_non_isolated(obj, float(h), p, seeds)
+        if flat.any():
+            result.non_isolated.setdefault(p, []).extend(seeds[flat].tolist())
+        done: list[np.ndarray] = []   # float points of orbits already refined
+        for s in seeds[~flat]:
+            if any(np.max(np.abs(d - s)) < 1e-6 for d in done):
+                continue
             refined = _refine(obj, s, h, p, dps)
             if refined is None:
                 continue
             pts, isolated = refined
+            done.extend(np.array([[float(c) for c in pt] for pt in pts]))
             if any(not (lo <= c <= hi) for pt in pts for c in pt):
                 continue
             q = minimal_period(pts, tol_same)
@@ -287,7 +326,7 @@ def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int 
             if not isolated:
                 result.non_isolated.setdefault(q, []).append(pts[0])
                 continue
-            if any(_same_orbit(pts, o.points, tol_same) for o in result.orbits):
+            if any(same_orbit(pts, o.points, tol_same) for o in result.orbits):
                 continue
             result.orbits.append(_classified(obj, pts, h, dps, certify))
     result.orbits.sort(key=lambda o: (o.period, [float(c) for c in o.points[0]]))
@@ -329,16 +368,30 @@ def find_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int = 
 
 
 # ---- basins ------------------------------------------------------------------------------
+def _tail(obj: Objective, X: np.ndarray, h: float, steps: int, tail: int) -> np.ndarray:
+    """The last ``tail`` + 1 points of GD runs of ``steps`` steps from the rows of X, shape
+    (tail + 1, m, n), without storing the whole trajectory."""
+    check_lr(h)
+    out = np.empty((tail + 1,) + X.shape)
+    with np.errstate(all="ignore"):
+        for k in range(steps + 1):
+            if k >= steps - tail:
+                out[k - (steps - tail)] = X
+            if k < steps:
+                X = obj.numpy.gd_step(X, h)
+    return out
+
+
 def basin_fractions(obj: Objective, h: float, orbits, box, grid: int = 101, steps: int = 3000,
                     tol: float = 1e-6) -> dict:
     """Long-run fate of a ``grid``×…×``grid`` lattice of starts in the box (float64):
     fractions that diverged, converged to a fixed point, ended on one of ``orbits`` (index by
-    position), ended periodic elsewhere, or stayed bounded and aperiodic."""
-    from .classify import classify_tail
+    position), ended periodic elsewhere, or stayed bounded and aperiodic; ``labels`` are
+    the per-start classifications of :func:`classify_tail`."""
     lo, hi = box
     axes = [np.linspace(lo, hi, grid)] * obj.dim
     X = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, obj.dim)
-    labels = classify_tail(obj.numpy.run(X, h, steps), tol=1e-9, max_period=16)
+    labels = classify_tail(_tail(obj, X, h, steps, tail=128), tol=1e-9, max_period=16)
     pts = [np.array([[float(c) for c in pt] for pt in o.points]) for o in orbits]
     counts = {"diverged": 0, "converged": 0, "aperiodic": 0, "periodic (other)": 0}
     per_orbit = [0] * len(orbits)
@@ -354,7 +407,7 @@ def basin_fractions(obj: Objective, h: float, orbits, box, grid: int = 101, step
             counts["periodic (other)"] += 1
     total = len(labels)
     return {"starts": total, "fractions": {k: v / total for k, v in counts.items()},
-            "orbit_fractions": [v / total for v in per_orbit]}
+            "orbit_fractions": [v / total for v in per_orbit], "labels": labels}
 
 
 # ---- exact counts for polynomial maps of the line -----------------------------------------

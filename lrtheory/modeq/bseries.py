@@ -34,6 +34,7 @@ from itertools import product
 from math import factorial
 
 import sympy as sp
+from sympy import QQ
 
 Tree = tuple
 
@@ -160,7 +161,6 @@ def bseries_fields(F0, order: int, d, zero) -> list[list]:
 
 
 def _qq(c: Fraction):
-    from sympy import QQ
     return QQ(c.numerator, c.denominator)
 
 

@@ -55,6 +55,7 @@ class ModifiedEquation:
         self.order = check_order(order)
         self.vars = obj.vars
         self.polynomial = is_rational_polynomial(obj)
+        self._curls: dict[int, dict] = {}
         if self.polynomial:
             self.ring = PolyRing(obj.vars, QQ)
             fpoly = self.ring.from_expr(obj.expr)
@@ -100,6 +101,11 @@ class ModifiedEquation:
 
     def curl(self, n: int) -> dict:
         """Non-vanishing curl components ``{(i, j): ∂_i F_j − ∂_j F_i}`` of ``F_n``."""
+        if n not in self._curls:
+            self._curls[n] = self._compute_curl(n)
+        return dict(self._curls[n])
+
+    def _compute_curl(self, n: int) -> dict:
         if self.polynomial:
             return {k: c.as_expr() for k, c in curl(self._ring_fields[n], self.d).items() if c}
         generic = curl(self._jet_fields[n], self.jets.d)
@@ -129,20 +135,21 @@ class ModifiedEquation:
         return self._potential_by_integration(n)
 
     def _potential_by_integration(self, n: int) -> sp.Expr:
-        """Potential of a non-polynomial gradient field: successive integration in each
-        coordinate, verified by differentiation."""
+        """Potential of a non-polynomial gradient field by integrating coordinate by
+        coordinate (φ = −∫F_1 dx_1, then the x_2-dependence missing from ∂_2φ, …), verified
+        by differentiation."""
         F = self.fields[n]
         phi = sp.Integer(0)
         for i, x in enumerate(self.vars):
             rest = -F[i] - sp.diff(phi, x)
-            if not is_identically_zero(rest, self.vars) if i else True:
-                term = sp.integrate(sp.simplify(rest), x)
-                if term.has(sp.Integral):
-                    raise ComputationError(f"no closed-form potential found for F_{n}")
-                phi += term
-        ok = all(is_identically_zero(sp.diff(phi, x) + Fi, self.vars)
-                 for x, Fi in zip(self.vars, F))
-        if not ok:
+            if i and is_identically_zero(rest, self.vars):
+                continue
+            term = sp.integrate(sp.simplify(rest), x)
+            if term.has(sp.Integral):
+                raise ComputationError(f"no closed-form potential found for F_{n}")
+            phi += term
+        if not all(is_identically_zero(sp.diff(phi, x) + Fi, self.vars)
+                   for x, Fi in zip(self.vars, F)):
             raise ComputationError(f"integrated potential of F_{n} failed verification")
         return sp.simplify(phi)
 

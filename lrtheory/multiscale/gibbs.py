@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..dynamics.statistics import total_variation as tv_distance
 from ..errors import InputError
 from ..evaluators import compile_exprs
 from .model import Multiscale
-from .noise import noise_law
 from .sampling import ChainRun, run_map
 
 
@@ -96,11 +96,6 @@ class GibbsLaw:
         return float(1 - self.cdf(t))
 
 
-def tv_distance(p: np.ndarray, q: np.ndarray) -> float:
-    """Total variation ½ Σ|p_i − q_i| of two binned laws (same bins)."""
-    return 0.5 * float(np.abs(np.asarray(p) - np.asarray(q)).sum())
-
-
 def ks_distance(p: np.ndarray, q: np.ndarray) -> float:
     """Kolmogorov–Smirnov distance of two binned laws, at the bin edges."""
     return float(np.max(np.abs(np.cumsum(p) - np.cumsum(q))))
@@ -133,7 +128,3 @@ def bounded_noise_chains(ms: Multiscale, h: float, x0, steps: int, seed: int = 0
         return X - h * (np.stack(g0(*X.T), axis=-1) + np.stack(g1(*U.T), axis=-1))
     return run_map(step, None, h, x0, steps, **options)
 
-
-def sigma2_float(ms: Multiscale) -> float:
-    """σ² of ``ms`` as a float (exact when sympy integrates the period average)."""
-    return float(noise_law(ms).sigma2)

@@ -1,5 +1,7 @@
 """Regimes of GD on f₀ + ε f₁(x/ε) and the period-doubling route to chaos (KT-1, KT-2, KT-5).
 
+(Orbit diagrams over η come from :func:`lrtheory.dynamics.diagrams.orbit_diagram`.)
+
 The slides' regimes, decided per chain from measured quantities:
 
 * ``unstable``      the orbit overflowed or left |x| < blowup (η beyond 2/L of f₀);
@@ -10,24 +12,26 @@ The slides' regimes, decided per chain from measured quantities:
                     period cells (width ``ms.cell``);
 * ``global-chaos``  λ > ``lyap_tol`` and the orbit ranges over more cells.
 
-The period-doubling points η_k (a period-2^{k−1} orbit with multiplier −1) are solved from
-the extended system φ^p(x) = x, (φ^p)′(x) = −1 in (x, η) by Newton's method in mpmath; the
-first one is exact in closed form: f′(x*) = 0 is independent of η, so η₁ = 2/f″(x*).
+The period-doubling points η_k (a period-2^{k−1} orbit with multiplier −1) are located in
+mpmath by following the periodic orbit in η (continuation with clipped Newton steps on
+φ^p(x) = x) and solving μ_p(η) = (φ^p)′(x(η)) = −1 for η; the first one is explicit:
+f′(x*) = 0 does not depend on η, so η₁ = 2/f″(x*).  Following the branch in η keeps the
+cascade on one orbit family where several attractors coexist.
 """
 from __future__ import annotations
 
 from collections import Counter
 
 import mpmath
-import numpy as np
 
+from ..dynamics.bifurcations import FEIGENBAUM_DELTA as _DELTA_DIGITS
 from ..dynamics.classify import classify_tail
 from ..errors import ComputationError, InputError
 from .model import Multiscale
-from .sampling import ChainRun, compile_gd
+from .sampling import ChainRun
 
 REGIMES = ("local-min", "local-chaos", "global-chaos", "unstable")
-FEIGENBAUM_DELTA = mpmath.mpf("4.669201609102990671853203820466")
+FEIGENBAUM_DELTA = mpmath.mpf(_DELTA_DIGITS)
 
 
 def classify_chains(run: ChainRun, cell: float, lyap_tol: float = 1e-2,
@@ -196,26 +200,3 @@ def period_doubling_points(ms: Multiscale, x_start, count: int = 4) -> list[dict
 def feigenbaum_ratios(etas) -> list:
     """δ_k = (η_k − η_{k−1})/(η_{k+1} − η_k) of successive doubling points."""
     return [(etas[i] - etas[i - 1]) / (etas[i + 1] - etas[i]) for i in range(1, len(etas) - 1)]
-
-
-def bifurcation_diagram(ms: Multiscale, ratios, x0, burn: int = 2000, keep: int = 200):
-    """Orbit points for the diagram of x against η/ε: GD from each start in ``x0`` (1-D
-    array) at each η = ratio·ε, all in one vectorized batch (one learning rate per chain);
-    after ``burn`` steps the next ``keep`` iterates are kept.  Returns a list of
-    (ratio, points array)."""
-    if ms.dim != 1:
-        raise InputError("the bifurcation diagram is drawn for 1-D objectives")
-    ratios = np.asarray(ratios, dtype=float)
-    starts = np.asarray(x0, dtype=float).ravel()
-    h = np.repeat(ratios * float(ms.eps), starts.size)
-    step, _ = compile_gd(ms.objective, h)
-    X = np.tile(starts, ratios.size)[:, None]
-    pts = np.empty((keep, X.shape[0]))
-    with np.errstate(all="ignore"):
-        for _ in range(burn):
-            X = step(X)
-        for k in range(keep):
-            X = step(X)
-            pts[k] = X[:, 0]
-    pts = pts.reshape(keep, ratios.size, starts.size)
-    return [(float(r), pts[:, i, :].ravel()) for i, r in enumerate(ratios)]

@@ -18,14 +18,12 @@ excluded and it is counted as unstable (divergence is a result, not an error).
 """
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from ..errors import InputError
-from ..evaluators import compile_exprs
+from ..dynamics.maps import numpy_gd_map
 from ..objectives import Objective
 from ..parsing import check_lr
 
@@ -109,22 +107,6 @@ class ChainRun:
         return a / max(a.sum(), 1), b / max(b.sum(), 1)
 
 
-_ETA = sp.Symbol("eta", positive=True)
-_COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _compiled(obj: Objective):
-    """φ(x; η) and φ′ / Dφ compiled once per objective with η as an argument."""
-    if obj not in _COMPILED:
-        n = obj.dim
-        step_fn = compile_exprs(obj.gd_map_exprs(_ETA), obj.vars + (_ETA,), "numpy")
-        d_fn = compile_exprs([(1 if i == j else 0) - _ETA * obj.hessian[i, j]
-                              for i in range(n) for j in range(n)], obj.vars + (_ETA,),
-                             "numpy")
-        _COMPILED[obj] = (step_fn, d_fn)
-    return _COMPILED[obj]
-
-
 def compile_gd(obj: Objective, h):
     """float64 GD map φ(x) = x − η∇f(x) and its derivative data for a batch (C, n).
 
@@ -132,7 +114,7 @@ def compile_gd(obj: Objective, h):
     ``(step, deriv)``: in 1-D ``deriv(x)`` = log|φ′(x)| = log|1 − η f″(x)|; for d > 1
     ``deriv(x)`` is the tangent map Dφ(x) = I − η∇²f(x) of shape (C, n, n)."""
     n = obj.dim
-    step_fn, d_fn = _compiled(obj)
+    step_fn, d_fn = numpy_gd_map(obj)
     h = np.asarray(h, dtype=float)
     if n == 1:
         def step(X):

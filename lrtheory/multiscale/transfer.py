@@ -48,12 +48,17 @@ def bounded_noise_stationary(ms: Multiscale, h: float, lo: float, hi: float,
         rows.append(key[0] // bins)
         cols.append(key[0] % bins)
         vals.append(key[1] / noise_points)
-    K = sps.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                       shape=(bins, bins))
-    A = (K.T - sps.identity(bins, format="csr")).tolil()
-    A[bins - 1, :] = np.ones(bins)
+    r, c, v = np.concatenate(cols), np.concatenate(rows), np.concatenate(vals)  # Kᵀ
+    diag = np.arange(bins)
+    r, c, v = np.concatenate([r, diag]), np.concatenate([c, diag]), \
+        np.concatenate([v, -np.ones(bins)])
+    keep = r != bins - 1          # the last equation becomes the normalization Σπ = 1
+    r = np.concatenate([r[keep], np.full(bins, bins - 1)])
+    c = np.concatenate([c[keep], diag])
+    v = np.concatenate([v[keep], np.ones(bins)])
+    A = sps.csc_matrix((v, (r, c)), shape=(bins, bins))
     b = np.zeros(bins)
     b[-1] = 1.0
-    pi = spla.spsolve(A.tocsc(), b)
+    pi = spla.spsolve(A, b)
     pi = np.clip(pi, 0, None)
     return edges, pi / pi.sum()

@@ -53,49 +53,71 @@ def raw_block_at(tex: str, line: int | None, slack: int = 2) -> str | None:
     return key
 
 
+def describe_block(key: str, results: dict) -> str:
+    """``"3/formula/2"`` as ``"KT-3 formula 2"`` for messages."""
+    index, _, what = key.partition("/")
+    claims = results.get("claims") if isinstance(results, dict) else None
+    try:
+        cid = claims[int(index) - 1].get("id")
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return key
+    return f"{cid} {what.replace('/', ' ')}"
+
+
 def write_report(results: dict, out_dir, compile_pdf: bool = True, *,
                  base_dirs=()) -> dict:
     """Write the report of ``results`` into ``out_dir``.
 
     ``base_dirs``: folders against which relative figure paths of the results are resolved
     (besides the current folder and ``out_dir``).  Returns the paths written, whether the
-    PDF was built, why not, the statements shown as source, and the LaTeX log summary."""
+    PDF was built (and why not), the blocks shown as source, and the LaTeX log summary."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     figures = place_figures(results, out, base_dirs)
-    summary_md = write_summary(results, out / "SUMMARY.md")
-    tex_path, forced, fallbacks = out / TEX_NAME, {}, []
-    info = {"tex": str(tex_path), "pdf": None, "summary_md": str(summary_md),
+    info = {"tex": str(out / TEX_NAME), "pdf": None,
+            "summary_md": str(write_summary(results, out / "SUMMARY.md")),
             "figures": sorted({f.path for f in figures.values() if f.path}),
-            "compiled": False, "pdf_built": False, "reason": "", "fallbacks": fallbacks,
-            "log": None}
-    inline_math = True
+            "compiled": False, "pdf_built": False, "reason": "", "fallbacks": [], "log": None}
+    if not compile_pdf:
+        info["reason"] = "PDF not requested"
+    elif not latex_build.latexmk_available():
+        info["reason"] = "latexmk is not installed: the .tex was written, no PDF"
+    else:
+        info["compiled"] = True
+        return _compile(results, figures, out, info)
+    atomic_write_text(out / TEX_NAME, render(document.build(results, {}, figures)))
+    return info
+
+
+def _compile(results: dict, figures: dict, out: Path, info: dict) -> dict:
+    """Render and compile, falling back to source text for the block that breaks LaTeX
+    (or for all inline math when the error is elsewhere) until the PDF builds."""
+    forced, inline_math, fallbacks = {}, True, info["fallbacks"]
     while True:
         tex = render(document.build(results, forced, figures, inline_math))
-        atomic_write_text(tex_path, tex)
-        if not compile_pdf:
-            info["reason"] = "PDF not requested"
-            return info
-        if not latex_build.latexmk_available():
-            info["reason"] = "latexmk is not installed: the .tex was written, no PDF"
-            return info
-        info["compiled"] = True
-        built = latex_build.compile_pdf(tex_path)
-        info.update(log=str(built.log) if built.log else None, log_summary=built.summary.to_json())
+        atomic_write_text(out / TEX_NAME, tex)
+        built = latex_build.compile_pdf(out / TEX_NAME)
+        info.update(log=str(built.log) if built.log else None,
+                    log_summary=built.summary.to_json())
         if built.ok or len(fallbacks) >= MAX_FALLBACKS:
             break
-        reason = f"LaTeX error: {built.summary.errors[0] if built.summary.errors else built.message}"
+        errors = built.summary.errors
+        reason = f"LaTeX error: {errors[0] if errors else built.message}"
+        if re.search(r"[A-Za-z]", built.summary.error_context):
+            reason += f" at {built.summary.error_context}"
         key = raw_block_at(tex, built.summary.error_line)
         if key is not None and key not in forced:
             forced[key] = reason
+            fallbacks.append({"block": key, "where": describe_block(key, results),
+                              "reason": reason})
         elif inline_math:
-            inline_math, key = False, "inline math"
+            inline_math = False
+            fallbacks.append({"block": "inline math", "where": "all $...$ in prose",
+                              "reason": reason})
         else:
             break
-        fallbacks.append({"block": key, "reason": reason})
     info.update(pdf=str(built.pdf) if built.ok else None, pdf_built=built.ok,
                 reason="" if built.ok else built.message)
     if not built.ok:
         (out / PDF_NAME).unlink(missing_ok=True)  # a PDF of an older .tex would mislead
     return info
-

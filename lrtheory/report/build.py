@@ -29,6 +29,7 @@ class LogSummary:
 
     errors: list = field(default_factory=list)
     error_line: int | None = None
+    error_context: str = ""      # the source text where TeX stopped
     overfull_hbox: int = 0
     overfull_vbox: int = 0
     underfull: int = 0
@@ -41,17 +42,20 @@ class LogSummary:
 
 
 def summarize_log(text: str, tex_name: str = "lrtheory-report.tex") -> LogSummary:
+    """Errors, the .tex line of the first, box warnings and the page count of a log."""
     s = LogSummary()
-    line_error = re.compile(rf"^(?:\./)?{re.escape(tex_name)}:(\d+): (.*)$")
+    line_error = re.compile(r"^(?:\./)?([^\s:]+\.[a-z]+):(\d+): (.*)$")
     for line in text.splitlines():
         m = line_error.match(line)
         if m:
-            s.errors.append(m.group(2))
-            s.error_line = s.error_line or int(m.group(1))
+            s.errors.append(m.group(3))
+            if m.group(1) == tex_name:
+                s.error_line = s.error_line or int(m.group(2))
         elif line.startswith("! "):
             s.errors.append(line[2:])
-        elif s.error_line is None and s.errors and re.match(r"^l\.(\d+) ", line):
-            s.error_line = int(line.split()[0][2:])
+        elif s.errors and re.match(r"^l\.(\d+) ", line):
+            s.error_line = s.error_line or int(line.split()[0][2:])
+            s.error_context = s.error_context or line.split(" ", 1)[1].strip()[-80:]
     s.overfull_hbox = len(re.findall(r"^Overfull \\hbox", text, re.M))
     s.overfull_vbox = len(re.findall(r"^Overfull \\vbox", text, re.M))
     s.underfull = len(re.findall(r"^Underfull \\[hv]box", text, re.M))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from ..claims import SOURCES
@@ -57,6 +57,11 @@ def show(value, limit: int = MAX_VALUE_CHARS) -> str:
     return abbreviate(str(value), limit)
 
 
+def plain(value) -> str:
+    """Running text that is never math (sources, error messages), abbreviated."""
+    return show(value, MAX_PROSE_CHARS)
+
+
 #: Whether prose may carry inline math ``$...$`` (off for the all-escaped retry build).
 INLINE_MATH: ContextVar[bool] = ContextVar("INLINE_MATH", default=True)
 
@@ -64,7 +69,7 @@ INLINE_MATH: ContextVar[bool] = ContextVar("INLINE_MATH", default=True)
 def prose(value) -> Latex:
     """Running text (titles, findings, notes, captions) as LaTeX: escaped, with vetted
     ``$...$`` inline math kept as math unless :data:`INLINE_MATH` is off."""
-    text = show(value, MAX_PROSE_CHARS)
+    text = plain(value)
     return escape_with_math(text) if INLINE_MATH.get() else escape(text)
 
 
@@ -220,7 +225,7 @@ def source_keys(records: list) -> dict[str, str]:
     others = 0
     for r in records:
         prefix = str(_dict(r).get("id", "")).split("-")[0]
-        source = show(_dict(r).get("source"), MAX_PROSE_CHARS)
+        source = plain(_dict(r).get("source"))
         if source in keys:
             continue
         if SOURCES.get(prefix) != source:
@@ -258,7 +263,8 @@ def claim_view(index: int, record: dict, forced: dict, figures: dict,
     view = ClaimView(
         index=index, id=cid, bookmark=pdf_string(f"{cid} {show(record.get('title'))}"),
         title=prose(record.get("title")), source=prose(record.get("source")),
-        source_key=keys.get(show(record.get("source"), MAX_PROSE_CHARS), ""), verdict=verdict, color=verdict_color(verdict),
+        source_key=keys.get(plain(record.get("source")), ""),
+        verdict=verdict, color=verdict_color(verdict),
         method=show(record.get("method")) or "-", precision=prose(ev.get("precision")),
         tolerance=prose(ev.get("tolerance")),
         seconds=f"{seconds:.2f}" if isinstance(seconds, (int, float)) else show(seconds),
@@ -266,15 +272,15 @@ def claim_view(index: int, record: dict, forced: dict, figures: dict,
         statement=raw_block(f"{index}/statement", record.get("statement"), False, forced),
         numbers=number_rows(ev.get("numbers")),
         tables=[table_view(t, i) for i, t in enumerate(_list(ev.get("tables")), 1)],
-        formulas=[(show(_dict(f).get("label")),
+        formulas=[(prose(_dict(f).get("label")),
                    raw_block(f"{index}/formula/{i}", _dict(f).get("latex"), True, forced))
                   for i, f in enumerate(_list(ev.get("formulas")), 1)],
-        figures=[figures[index, j] for j in range(len(_list(ev.get("figures"))))
-                 if (index, j) in figures],
+        figures=[replace(figures[index, j], caption=prose(figures[index, j].caption))
+                 for j in range(len(_list(ev.get("figures")))) if (index, j) in figures],
         findings=[finding_view(f) for f in _list(ev.get("findings"))],
         notes=[prose(n) for n in _list(ev.get("notes"))])
     if "error" in ev or verdict == "error":
-        view.error = show(ev.get("error"), MAX_PROSE_CHARS) or "the check produced no verdict"
+        view.error = plain(ev.get("error")) or "the check produced no verdict"
         view.traceback = abbreviate(str(ev.get("traceback", "")), 6000)
     return view
 
@@ -346,7 +352,7 @@ def _context(results: dict, forced: dict, figures: dict) -> dict:
         "counts": verdict_counts(claims),
         "refuted": [c for c in claims if c.verdict == "refuted"],
         "errored": [c for c in claims if c.error],
-        "sources": [(k, prose(v)) for v, k in keys.items()],
+        "sources": [(k, v) for v, k in keys.items()],
         "environment": environment_rows(results),
         "summary_rows": summary_rows(claims),
         "precision_rows": [[c.id, c.precision or "-", c.tolerance or "-"] for c in claims],

@@ -48,7 +48,7 @@ def resolve(name, suffix: str, base_dirs) -> Path | None:
 
 def safe_stem(text: str) -> str:
     """A file stem LaTeX's \\includegraphics accepts everywhere."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:80] or "figure"
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-_")[:80] or "figure"
 
 
 def _copy(src: Path, dest: Path) -> None:
@@ -79,7 +79,8 @@ def place_figure(entry: dict, stem: str, out_dir: Path, base_dirs) -> FigureView
     png = resolve(entry.get("png"), ".png", base_dirs)
     if pdf is None and png is None:
         wanted = entry.get("pdf") or entry.get("png") or "(no file named)"
-        return FigureView(name, caption, None, None, f"figure file not found: {wanted}")
+        return FigureView(name, caption, None, None,
+                          f"figure file not found or not a valid PDF/PNG: {wanted}")
     fig_dir = out_dir / "figures"
     rel_pdf = rel_png = None
     if pdf is not None:

@@ -53,7 +53,8 @@ _SYMBOLS = {
     "≈": r"\approx", "≃": r"\simeq", "≅": r"\cong", "≡": r"\equiv", "∼": r"\sim",
     "∝": r"\propto", "→": r"\to", "←": r"\leftarrow", "↔": r"\leftrightarrow",
     "↦": r"\mapsto", "↑": r"\uparrow", "↓": r"\downarrow", "↛": r"\not\to",
-    "↗": r"\nearrow", "↘": r"\searrow", "⇑": r"\Uparrow", "⇓": r"\Downarrow", "⇒": r"\Rightarrow", "⇐": r"\Leftarrow", "⇔": r"\Leftrightarrow",
+    "↗": r"\nearrow", "↘": r"\searrow", "⇑": r"\Uparrow", "⇓": r"\Downarrow",
+    "⇒": r"\Rightarrow", "⇐": r"\Leftarrow", "⇔": r"\Leftrightarrow",
     "⟹": r"\Longrightarrow", "∇": r"\nabla", "∂": r"\partial", "∞": r"\infty",
     "×": r"\times", "÷": r"\div", "·": r"\cdot", "⋅": r"\cdot", "∗": r"\ast",
     "∘": r"\circ", "±": r"\pm", "∓": r"\mp", "−": "-", "∈": r"\in", "∉": r"\notin",
@@ -190,7 +191,8 @@ _FORBIDDEN = re.compile(
     r"special|pdfprimitive|directlua|verb|end\s*\{document\}|begin\s*\{document\}|"
     r"endinput|output|everypar|shipout|newpage|clearpage|pagebreak|tableofcontents|"
     r"section|subsection|chapter|part|batchmode|nonstopmode|scrollmode|errorstopmode|"
-    r"jobname|loop|repeat|iftrue|iffalse|else|fi|aftergroup|afterassignment)(?![A-Za-z])")
+    r"jobname|loop|repeat|iftrue|iffalse|else|fi|aftergroup|afterassignment|"
+    r"includegraphics|InputIfFileExists|IfFileExists|openin|pdfximage|label)(?![A-Za-z])")
 
 
 def _strip_escaped(s: str) -> str:

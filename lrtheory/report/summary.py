@@ -1,8 +1,10 @@
 """``SUMMARY.md``: the verdict table of a results document in Markdown."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
+from ..claims import VERDICTS
 from ..io import atomic_write_text
 
 
@@ -26,14 +28,16 @@ def _evidence(record: dict) -> dict:
 def summary_markdown(results: dict) -> str:
     """The Markdown summary: verdict counts and one row per claim."""
     claims = [c for c in (results.get("claims") or []) if isinstance(c, dict)]
-    counts: dict[str, int] = {}
-    for c in claims:
-        counts[str(c.get("verdict"))] = counts.get(str(c.get("verdict")), 0) + 1
+    counts = Counter(str(c.get("verdict")) for c in claims)
+    order = [*VERDICTS, "error"]
+    counts = {v: counts[v] for v in sorted(counts, key=lambda v: (
+        order.index(v) if v in order else len(order), v))}
     mode = "quick" if results.get("quick") else "full"
     env = results.get("environment")
     date = env.get("date", "") if isinstance(env, dict) else ""
     lines = ["# lrtheory verification summary", "",
-             f"lrtheory {md_cell(results.get('lrtheory'))}, {mode} run, results of {md_cell(date)}.",
+             f"lrtheory {md_cell(results.get('lrtheory') or '?')}, {mode} run"
+             + (f", results of {md_cell(date)}." if date else "."),
              "", "Verdicts: " + (", ".join(f"{md_cell(v)} {n}" for v, n in counts.items())
                                  or "no claims") + ".", ""]
     if claims:

@@ -37,6 +37,7 @@ def check_blog10(ctx) -> Evidence:
                "eigenvalues +mu and -mu (strict saddle): every local minimizer is global.",
                "proved" if ok else "refuted", "symbolic")
     _local_minima_sample(ctx, ev)
+    _orbit_spectra(ctx, ev)
     _sharpness_vs_balance(ev)
     ev.summary = ("Homogeneity and the Hessian spectrum at minimizers are exact; unbalanced "
                   "minimizers are sharp (sharpness >= (|X|_2-|Y|_2)^2 + 2 sigma1(A)). "
@@ -58,7 +59,7 @@ def _local_minima_sample(ctx, ev: Evidence) -> None:
             for k in range(5):
                 X0, Y0 = rng.standard_normal((3, d)) * 0.5, rng.standard_normal((3, d)) * 0.5
                 r = B.run_matrix(A, X0, Y0, 0.3 / (s[0] + 1), max_steps=40_000, tol=1e-13)
-                X, Y = (X0, Y0) if r.label != "converged" else _final(A, X0, Y0, r)
+                X, Y = (X0, Y0) if r.limit is None else (np.array(M) for M in r.limit)
                 gaps.append(float(fz.loss(A, X, Y)) - fstar)
             worst = max(worst, max(gaps))
             rows.append([seed, d, _fmt(fstar, 8), _fmt(max(gaps), 3)])
@@ -70,12 +71,39 @@ def _local_minima_sample(ctx, ev: Evidence) -> None:
                "float64", f"largest gap {worst:.2e}")
 
 
-def _final(A, X0, Y0, run):
-    """Recompute the limit of a converged run (the run record keeps only summaries)."""
-    X, Y = np.asarray(X0, float), np.asarray(Y0, float)
-    for _ in range(run.steps):
-        X, Y = fz.gd_step(A, X, Y, run.h)
-    return X, Y
+ORBIT_X, ORBIT_Y = [[1, 2], [0, 1], [3, 1]], [[1, 0], [1, 1]]
+ORBIT_G = [[[1, 0], [0, 1]], [[2, 0], [0, 2]], [[1, 1], [0, 2]], [[3, -1], [1, 5]],
+           [[1, 0], [0, 10]]]
+
+
+def _orbit_spectra(ctx, ev: Evidence) -> None:
+    """Exact spectra along the GL(2) orbit of one rational minimizer, and the flattest
+    point of the orbit found numerically against 2σ₁(A)."""
+    rows, ok = [], True
+    X, Y = np.array(ORBIT_X, float), np.array(ORBIT_Y, float)
+    A = X @ Y.T
+    for G in ORBIT_G:
+        same = fz.orbit_charpoly_identity(ORBIT_X, ORBIT_Y, G)
+        ok &= same
+        Gf = np.array(G, float)
+        Xg, Yg = X @ Gf, Y @ np.linalg.inv(Gf).T
+        rows.append([str(G), "yes" if same else "NO", _fmt(fz.sharpness_numeric(A, Xg, Yg), 8),
+                     _fmt(fz.spectral_norm_sq(Xg) + fz.spectral_norm_sq(Yg), 8)])
+    s1 = float(np.linalg.norm(A, 2))
+    best = fz.flattest_on_orbit(A, X, Y, starts=2 if ctx.quick else 5)
+    ev.table("Minimizers (XG, YG^-T) of A = XY^T, X = [[1,2],[0,1],[3,1]], Y = [[1,0],[1,1]]",
+             ["G", "charpoly identity (exact)", "sharpness (float64)", "|XG|_2^2+|YG^-T|_2^2"],
+             rows, note=f"Flattest point of the orbit (Nelder-Mead over G): {best:.10g}; "
+                        f"2 sigma1(A) = {2 * s1:.10g}.")
+    ev.finding("Along the GL(2) orbit of a rational minimizer (n, m, d) = (3, 2, 2) the "
+               "nonzero Hessian eigenvalues are the sums alpha_i + beta_j (exact rational "
+               "characteristic-polynomial identity at 5 points) and the sharpness is "
+               "unbounded on the orbit (G = diag(1, 10)).", "proved" if ok else "refuted",
+               "exact")
+    ev.finding("The flattest minimizer on the orbit has sharpness 2 sigma1(A) (numerical "
+               "minimization over G agrees with the bound to 1e-6).",
+               "confirmed" if abs(best - 2 * s1) < 1e-6 * s1 else "inconclusive", "float64")
+    ev.approx("orbit_flattest_sharpness", best, rel_tol=1e-6)
 
 
 def _sharpness_vs_balance(ev: Evidence) -> None:
@@ -132,17 +160,23 @@ BLOG11_STARTS = [1.2, 1.5, 2, 3, 5, 9, 19, 99]
 def check_blog11(ctx) -> Evidence:
     ev = Evidence(summary="", precision="float64 (grids); mpmath 30/60 digits "
                                         "(counterexample to (c))",
-                  tolerance="converged = steps below 1e-12 relative within 20000 steps")
+                  tolerance="converged = steps below 1e-12 relative within 20000 steps "
+                            "(5000 in quick mode), aperiodic runs with h < 1/mu retried "
+                            "with 10x the steps")
     starts = [1.2, 2, 9, 99] if ctx.quick else BLOG11_STARTS
     rows, window_ok, fail_ok, failing, thresholds = [], True, True, [], {}
+    n_conv = n_viol = 0
     for x0 in starts:
         t = B.convergence_threshold(1, x0, 1, hL_max=8.0, grid=80 if ctx.quick else 200,
-                                    refine=1 if ctx.quick else 2)
+                                    refine=1 if ctx.quick else 2,
+                                    max_steps=5_000 if ctx.quick else 20_000)
         L = t["L"]
         window_ok &= t["window_converged"] == 1.0
         if t["window_converged"] != 1.0:
             failing.append(f"x0 = {x0} (L/mu = {L:.3g})")
         thresholds[x0] = t["threshold_hL"]
+        n_conv += t["converged"]
+        n_viol += t["bound_violations"]
         fail_ok &= t["threshold_hL"] is not None and not t["converged_above"]
         rows.append([x0, _fmt(L), _fmt(2 / L), _fmt(4 / L), _fmt(L, 5),
                      _fmt(t["window_converged"], 3), _fmt(t["threshold_hL"], 6),
@@ -160,13 +194,17 @@ def check_blog11(ctx) -> Evidence:
                "refuted" if not window_ok else "confirmed", "float64",
                "The window claim holds only when 4/L <= 1/mu.")
     ev.finding("(b) The WCZT-2 bound 2/h - 2 mu on (x_inf - y_inf)^2 is strictly decreasing "
-               "in h, and every converged run of the grids obeys it.", "proved", "symbolic",
-               "d/dh (2/h - 2 mu) = -2/h^2 < 0; obedience: WCZT-3 sweep.")
+               "in h (d/dh = -2/h^2 < 0).", "proved", "symbolic")
+    ev.finding(f"(b) Every converged run of the scans obeys the bound: {n_conv} converged, "
+               f"{n_viol} violations.", "confirmed" if n_viol == 0 else "refuted", "float64")
+    fail_ok &= _threshold_in_mpmath(ctx, ev, {x: thresholds[x] for x in (9, 99)
+                                              if thresholds.get(x) is not None})
     ev.finding("(d) Too large h gives no convergence: above the measured threshold no scanned "
                "rate converges; measured thresholds hL: "
                + ", ".join(f"x0 = {x}: {_fmt(v, 4)}" for x, v in thresholds.items())
                + " (near L/mu, i.e. h = 1/mu, for near-balanced starts).",
-               "confirmed" if fail_ok else "refuted", "float64")
+               "confirmed" if fail_ok else "refuted", "float64, mpmath")
+    _imbalance_laws(ctx, ev)
     _more_balance(ctx, ev)
     _convergence_map(ctx, ev)
     ev.summary = ("Convergence in (2/L, 4/L) holds for unbalanced starts and fails for "
@@ -175,6 +213,43 @@ def check_blog11(ctx) -> Evidence:
                   "precision counterexample); convergence stops at a threshold near 4/L for "
                   "very unbalanced starts.")
     return ev
+
+
+def _threshold_in_mpmath(ctx, ev: Evidence, thresholds: dict) -> bool:
+    """Recompute the runs just below and just above a float64 threshold in mpmath
+    (30 digits) to check that the transition is not a rounding artefact."""
+    rows, consistent = [], True
+    for x0, t in (list(thresholds.items())[:1] if ctx.quick else thresholds.items()):
+        L = B.sharpness_at(1, x0, 1)
+        for hL, expect in ((t * (1 - 1e-3), "converged"), (t * (1 + 1e-3), "not")):
+            r = B.run_scalar_mp(1, x0, 1, hL / L, dps=30, max_steps=50_000)
+            consistent &= (r.label == "converged") == (expect == "converged")
+            rows.append([x0, _fmt(hL, 7), r.label, r.steps])
+    ev.table("Convergence threshold rechecked in mpmath (30 digits) at 0.1% below/above",
+             ["x0", "hL", "mpmath result", "steps"], rows)
+    ev.exact("threshold_consistent_in_mpmath", consistent)
+    return consistent
+
+
+def _imbalance_laws(ctx, ev: Evidence) -> None:
+    """The mechanism: exact per-step laws of the imbalance, conserved by gradient flow."""
+    dims = (1, 2) if ctx.quick else (1, 2, 3)
+    shapes = [(2, 2, 1), (2, 2, 2)] if ctx.quick else [(2, 2, 1), (2, 2, 2), (3, 2, 2)]
+    ok_vec = all(fz.prove_vector_imbalance_law(d) for d in dims)
+    ok_mat = all(fz.prove_imbalance_law(*s) for s in shapes)
+    ok_gf = all(fz.prove_gradient_flow_conservation(*s) for s in shapes)
+    ev.formula("per-step law, vector case",
+               r"x_{k+1}x_{k+1}^\top - y_{k+1}y_{k+1}^\top = (1 - h^2 r_k^2)"
+               r"(x_k x_k^\top - y_k y_k^\top),\quad r_k = x_k^\top y_k - \mu")
+    ev.formula(r"per-step law, matrix case ($D = X^\top X - Y^\top Y$, $R = XY^\top - A$)",
+               r"D_{k+1} = D_k + h^2\left(Y_k^\top R_k^\top R_k Y_k - "
+               r"X_k^\top R_k R_k^\top X_k\right)")
+    ev.finding("Mechanism: GD multiplies the imbalance x x' - y y' by (1 - h^2 r^2) each step "
+               f"(d = {', '.join(map(str, dims))}), so it shrinks exactly while "
+               "0 < h^2 r^2 < 2 and is untouched at r = 0; the matrix law above holds for "
+               f"(n, m, d) in {', '.join(map(str, shapes))}; gradient flow conserves "
+               "X'X - Y'Y. Balancing is a discrete-time effect of the oscillating residual.",
+               "proved" if ok_vec and ok_mat and ok_gf else "refuted", "symbolic")
 
 
 def _more_balance(ctx, ev: Evidence) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
+from flint import fmpq
+
+from lrtheory.catalogue import scalar_quadratic
 from lrtheory.claims import Evidence, claim
 from lrtheory.errors import ComputationError
 from lrtheory.modeq import modified_equation
@@ -13,9 +16,10 @@ from lrtheory.modeq.identities import (both_derivations, closed_forms, first_ord
                                        generic_curl, is_gradient_of)
 from lrtheory.modeq.latex import potential_latex, tensor_field_latex
 from lrtheory.modeq.order import fitted_order, global_error
-from lrtheory.modeq.quadratic import (gd_multipliers, lie_series_quadratic, real_linear_flow_exists,
+from lrtheory.modeq.quadratic import (lie_series_quadratic, real_linear_flow_exists,
                                       rotation_logarithm, scalar_series_radius, series_term)
 from lrtheory.numerics import mp_fit_loglog_slope
+from lrtheory.objectives import gd_orbit_exact
 from lrtheory.plotting import new_figure
 
 FACTORIZATION = "(1 - x*y)**2/2"
@@ -126,7 +130,9 @@ def check_blog5(ctx) -> Evidence:
                + ", ".join(f"(n={n}, N<={N})" for n, N in dims),
                "proved" if ok else "refuted", "symbolic")
     ev.exact("n_trees_order_9", len(trees(9)))
-    ev.exact("b([[•]])", str(euler_coefficients(3)[((),)]))
+    b3 = euler_coefficients(3)
+    ev.exact("b([leaf])", str(b3[((),)]))
+    ev.exact("b([[leaf]])", str(b3[(((),),)]))
     for n in range(4):
         ev.formula(f"F_{n} (coordinate-free)", f"F_{{{n}}} = " + tensor_field_latex(n))
     # order of the truncations
@@ -169,7 +175,8 @@ def _gradient_structure(ev, ctx):
                f"hence a gradient with potential -x^T M_n x/2, n <= {top}",
                "proved" if sym else "refuted", "symbolic")
     examples = [("(1-xy)^2/2", FACTORIZATION, "x,y"), ("x^4/4 + x y^2", "x**4/4 + x*y**2", "x,y"),
-                ("x^4/4 + y^4/4", "x**4/4 + y**4/4", "x,y"), ("x^4/4 - x^3 (1-D)", "x**4/4 - x**3", "x"),
+                ("x^4/4 + y^4/4", "x**4/4 + y**4/4", "x,y"),
+                ("x^4/4 - x^3 (1-D)", "x**4/4 - x**3", "x"),
                 ("log cosh x + x y/4 + y^2/2", "log(cosh(x)) + x*y/4 + y**2/2", "x,y")]
     rows = []
     for label, expr, v in examples:
@@ -237,7 +244,8 @@ def check_blog6(ctx) -> Evidence:
         z = sp.Rational(hl)
         closed = -sp.log(1 - z) / z if z < 1 else None
         partial = [sum(z**n / (n + 1) for n in range(N + 1)) for N in (5, 10, 20, 40)]
-        table.append([hl] + [sp.N(p, 8) for p in partial] + [sp.N(closed, 8) if closed else "none (diverges)"])
+        limit = sp.N(closed, 8) if closed else "none (diverges)"
+        table.append([hl] + [sp.N(p, 8) for p in partial] + [limit])
     ev.table("Partial sums of -(1/(h lambda)) log(1 - h lambda) = sum (h lambda)^n/(n+1)",
              ["h lambda", "N=5", "N=10", "N=20", "N=40", "limit"], table)
     ev.note("For indefinite A the condition is h max|lambda| < 1, not h lambda_max < 1: "
@@ -245,9 +253,10 @@ def check_blog6(ctx) -> Evidence:
             "second direction, where the series diverges. With L = rho(A) (the Lipschitz "
             "constant of grad f) the statement h L < 1 is exact.")
     h = sp.Rational(3, 2)
-    mult = gd_multipliers(sp.Matrix([[1]]), h)
-    neg = all(m < 0 for m in mult)
-    ev.exact("multiplier_L1_h3/2", str(list(mult)[0]))
+    s = sp.Symbol("s", real=True)  # s = hL
+    image = sp.imageset(sp.Lambda(s, 1 - s), sp.Interval.open(1, 2))
+    neg = image == sp.Interval.open(-1, 0)
+    ev.exact("multipliers_for_hL_in_(1,2)", str(image))
     ev.finding("for 1/L < h < 2/L the multiplier 1 - hL lies in (-1, 0); in 1-D no real c has "
                "exp(hc) = 1 - hL < 0, and no flow on R reproduces x -> (1 - hL)x (time-h maps "
                "of flows on R are increasing)", "proved" if neg else "refuted", "symbolic")
@@ -313,8 +322,9 @@ def check_blog7(ctx) -> Evidence:
     for label, expr in (("x^2/2", "x**2/2"), ("log cosh x", "log(cosh(x))")):
         tab = _regime_errors(expr, hs, orders, T, ctx)
         results[label] = tab
-        ev.table(f"Global error on [0, max(T, mh)], T = {T}, m = {2 if ctx.quick else 4}, f = {label}, x0 = 1 (column N: "
-                 f"order-N modified flow; N = 0 is gradient flow)", ["h"] + [f"N={N}" for N in orders],
+        ev.table(f"Global error on [0, max(T, mh)], T = {T}, m = {2 if ctx.quick else 4}, "
+                 f"f = {label}, x0 = 1 (column N: order-N modified flow; N = 0 is gradient flow)",
+                 ["h"] + [f"N={N}" for N in orders],
                  [[h] + [mpmath.nstr(e, 4) for e in tab[h]] for h in hs])
     thr = 0.05
     for label, tab in results.items():
@@ -325,7 +335,8 @@ def check_blog7(ctx) -> Evidence:
         ev.finding(f"{label}: small h = 0.05, gradient flow accurate (error {e['0.05'][0]:.3g})",
                    "confirmed" if small else "refuted", "mpmath")
         ev.finding(f"{label}: medium h = 0.5 < 1/L, gradient flow inaccurate "
-                   f"({e['0.5'][0]:.3g}), modified equation accurate (best {min(e['0.5'][1:]):.3g})",
+                   f"({e['0.5'][0]:.3g}), modified equation accurate "
+                   f"(best {min(e['0.5'][1:]):.3g})",
                    "confirmed" if medium else "refuted", "mpmath")
         ev.finding(f"{label}: 1/L < h = 1.5 < 2/L, every modified flow fails (best error "
                    f"{min(e['1.5']):.3g} >= {thr})", "confirmed" if fail else "refuted", "mpmath")
@@ -333,8 +344,11 @@ def check_blog7(ctx) -> Evidence:
         ev.approx(f"gf_error_h0.5[{label}]", e["0.5"][0], rel_tol=1e-3)
     ev.finding("x^2/2, h = 1.5: every real flow on R keeps the sign of x, x_1 = -x0/2, so the "
                "error is >= 1/2 for every order (the table's floor 0.5)", "proved", "symbolic")
-    ev.finding("x^2/2, h > 2/L: |x_k| = |1 - h|^k x0 -> infinity (GD diverges)", "proved",
-               "symbolic")
+    orbit = gd_orbit_exact(scalar_quadratic(1), [1], sp.Rational(5, 2), 40)
+    grows = all(abs(p[0]) == fmpq(3, 2) ** k for k, p in enumerate(orbit))
+    ev.exact("x40_h5/2", str(orbit[-1][0]))
+    ev.finding("x^2/2, h = 5/2 > 2/L: x_k = (-3/2)^k exactly (k <= 40, rational arithmetic), "
+               "so |x_k| -> infinity (GD diverges)", "proved" if grows else "refuted", "exact")
     # non-quadratic at h = 2.5: GD stays bounded
     x = mpmath.mpf(1)
     for _ in range(2000):
@@ -344,6 +358,7 @@ def check_blog7(ctx) -> Evidence:
             f"+-{mpmath.nstr(abs(x), 8)} (x = 1.25 tanh x). The blow-up for h > 2/L is special to "
             f"the quadratic, as the blog says ('for this simple objective function').")
     _orders_verdict(ev, results, hs, orders)
+    _escalate_hurt_entry(ev, results, T, ctx)
     _figure(ev, ctx, results, hs, orders, T)
     ev.summary = ("Regimes small/medium/(1/L, 2/L) reproduced for x^2/2 and log cosh x; at "
                   "h in (1/L, 2/L) adding orders saturates at an error floor; for log cosh at "
@@ -376,6 +391,20 @@ def _orders_verdict(ev, results, hs, orders):
                "monotonically to its floor 1/2")
 
 
+def _escalate_hurt_entry(ev, results, T, ctx):
+    """Recompute the entry where an added order hurts (log cosh, h = 2.5, N = 5) at 30
+    digits with the default (tighter) tolerance and report the change."""
+    me = modified_equation("log(cosh(x))", 5, "x")
+    steps = 2 if ctx.quick else 4
+    with mpmath.workdps(30):
+        hi = global_error(me, 5, ["1"], "2.5", max(T, steps * 2.5))
+    lo = results["log cosh x"]["2.5"][5]
+    change = float(abs(hi - lo) / hi)
+    ev.approx("log_cosh_h2.5_N5_error", float(hi), rel_tol=1e-6)
+    ev.note(f"Escalation: log cosh x, h = 2.5, N = 5 recomputed at 30 digits (tolerance 1e-22): "
+            f"{mpmath.nstr(hi, 12)}, relative change {change:.1e}.")
+
+
 def _figure(ev, ctx, results, hs, orders, T):
     fig, axes = new_figure(9.0, 3.4, ncols=2)
     for ax, (label, tab) in zip(axes, results.items()):
@@ -384,7 +413,7 @@ def _figure(ev, ctx, results, hs, orders, T):
         ax.axhline(0.05, color="gray", lw=0.8, ls="--")
         ax.set_title(f"f = {label}")
         ax.set_xlabel("order N of the modified flow (0 = gradient flow)")
-        ax.set_ylabel(f"max error on [0, max({T}, mh)]")
         ax.legend(fontsize=7)
+    axes[0].set_ylabel(f"max error on [0, max({T}, mh)]")
     ev.figure(ctx.save_figure(fig, "regimes", "Global error of modified flows against the "
                                               "order, for the four learning-rate regimes."))
