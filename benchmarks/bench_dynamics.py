@@ -9,7 +9,8 @@ cascade, Lyapunov throughput — each against a plain implementation timed in th
   GD map at 50 digits (target < 30 s).  Baseline: the same continuation with a
   finite-difference Jacobian in the extended Newton (same 12 points).
 * ``dynamics.lyapunov_float64``: Lyapunov spectra of 256 starts × 100 steps on (1 − xy)²/2;
-  baseline: a per-start Python loop with ``numpy.linalg.qr`` (same number of steps).
+  baseline: a per-start Python loop with ``numpy.linalg.qr`` (same number of steps);
+  ``..._4096x1000``: throughput on a larger batch (no baseline).
 """
 import mpmath
 import numpy as np
@@ -118,6 +119,14 @@ def _lyap_naive():
     return out
 
 
+_XBIG = np.random.default_rng(1).uniform(-0.5, 0.5, size=(4096, 2))
+_XBIG[:, 1] = _XBIG[:, 0] + 0.01
+
+
+def _lyap_big():
+    return lyapunov_exponents(_OBJ, 1.9, _XBIG, 1000, transient=0)
+
+
 BENCHMARKS = [
     Benchmark("dynamics.orbits_blog8_p4", _orbits, _orbits_naive, repeat=1, target="< 5 s",
               extra=lambda r, s: {"orbits": len(r), "certified": sum(o.certified for o in r)}),
@@ -127,4 +136,7 @@ BENCHMARKS = [
     Benchmark("dynamics.lyapunov_float64", _lyap, _lyap_naive, repeat=2,
               target="report steps/s",
               extra=lambda r, s: {"steps_per_second": round(len(_X) * _STEPS / s)}),
+    Benchmark("dynamics.lyapunov_float64_4096x1000", _lyap_big, None, repeat=1,
+              target="report steps/s",
+              extra=lambda r, s: {"steps_per_second": round(len(_XBIG) * 1000 / s)}),
 ]

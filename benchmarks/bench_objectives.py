@@ -13,7 +13,7 @@ def _vectorized():
 
 
 def _loop():
-    g = _OBJ.mpmath  # noqa: F841  (compile outside the loop as the fast path does)
+    """The same step written as a per-point Python loop."""
     out = np.empty_like(_PTS)
     for i, (x, y) in enumerate(_PTS):
         r = x * y - 1.0

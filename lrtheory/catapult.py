@@ -75,7 +75,8 @@ def simulate_network(u0: np.ndarray, v0: np.ndarray, eta: float, steps: int) -> 
             fs[t], lams[t] = f, (u @ u + v @ v) / n
             if t < steps:
                 u, v = u - eta * f * v / np.sqrt(n), v - eta * f * u / np.sqrt(n)
-    return {"f": fs, "lam": lams, "loss": fs**2 / 2}
+        loss = fs**2 / 2
+    return {"f": fs, "lam": lams, "loss": loss}
 
 
 def iterate_reduced(f0: float, lam0: float, eta: float, n: int, steps: int) -> dict:
@@ -86,7 +87,8 @@ def iterate_reduced(f0: float, lam0: float, eta: float, n: int, steps: int) -> d
         for t in range(steps + 1):
             fs[t], lams[t] = f, lam
             f, lam = f * (1 - eta * lam + eta**2 * f**2 / n), lam + eta * f**2 / n * (eta * lam - 4)
-    return {"f": fs, "lam": lams, "loss": fs**2 / 2}
+        loss = fs**2 / 2
+    return {"f": fs, "lam": lams, "loss": loss}
 
 
 def classify_phase(run: dict, eta: float, tol: float = 1e-12) -> dict:

@@ -16,7 +16,6 @@ import math
 import pkgutil
 import platform
 import re
-import sys
 import time
 import traceback
 from dataclasses import dataclass, field

@@ -6,7 +6,9 @@ name ``mpmath`` to a namespace of the chosen arithmetic:
 
 * ``mpmath``  — mpmath at the working precision of the caller (``mp.workdps``);
 * ``arb``     — python-flint balls: every operation is a rigorous enclosure, constants
-  such as 1/3 and pi are enclosed, not rounded (use for anything called *proved*);
+  such as 1/3 and pi are enclosed, not rounded, integer powers are expanded into products
+  (a ball containing 0 to an integer power is nan in python-flint); inputs are converted
+  exactly by :func:`to_arb` (use for anything called *proved*);
 * ``fmpq``    — exact rationals (polynomial/rational expressions only).
 
 The float64 path uses ``lambdify(..., "numpy")`` and broadcasts over a batch of points.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+import flint
 import mpmath
 import numpy as np
 import sympy as sp
@@ -53,6 +56,40 @@ class _ExactNamespace:
         raise InputError(f"{name} is not a rational function: no exact rational evaluation")
 
 
+class _BallPrinter(MpmathPrinter):
+    """Prints x**k (integer |k| ≥ 2) as the product x*x*…*x: python-flint returns nan for a
+    ball containing 0 raised to an integer power, while the product encloses correctly."""
+
+    def _print_Pow(self, expr, rational=False):
+        k = expr.exp
+        if k.is_Integer and abs(int(k)) >= 2:
+            prod = "*".join([f"({self._print(expr.base)})"] * abs(int(k)))
+            return f"({prod})" if k > 0 else f"(1/({prod}))"
+        return super()._print_Pow(expr, rational=rational)
+
+
+def to_arb(v) -> arb:
+    """A ball containing ``v``: exact (radius 0) for mpmath numbers, floats, ints and
+    rationals; an enclosure for other sympy numbers (a correctly rounded decimal expansion
+    with a safety radius)."""
+    if isinstance(v, arb):
+        return v
+    if isinstance(v, fmpq):
+        return arb(v)
+    if isinstance(v, sp.Basic):
+        if isinstance(v, sp.Rational):
+            return arb(fmpq(int(v.p), int(v.q)))
+        digits = int(flint.ctx.prec / 3.32) + 10
+        return arb(str(sp.N(v, digits + 10)), 10.0 ** (-digits))
+    if isinstance(v, str):
+        r = sp.Rational(v)
+        return arb(fmpq(int(r.p), int(r.q)))
+    if not isinstance(v, mpmath.mpf):  # mpf(mpf) would round to the working precision
+        v = mpmath.mpf(v) if not isinstance(v, int) else mpmath.mpf(v, prec=v.bit_length() + 1)
+    num, den = mpmath.libmp.to_rational(v._mpf_)
+    return arb(fmpq(int(num), int(den)))
+
+
 def _abs(v):
     return v if not hasattr(v, "__abs__") else abs(v)
 
@@ -78,10 +115,13 @@ def compile_exprs(exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol],
         return numpy_fn
     if backend not in _NAMESPACES:
         raise InputError(f"unknown backend {backend!r}")
-    printer = MpmathPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
+    settings = {"fully_qualified_modules": True, "allow_unknown_functions": False}
+    printer = _BallPrinter(settings) if backend == "arb" else MpmathPrinter(settings)
     raw = sp.lambdify(list(variables), exprs, modules=[{"mpmath": _NAMESPACES[backend],
                                                         "abs": _abs}], printer=printer)
-    convert = {"mpmath": mpmath.mpf, "arb": arb, "fmpq": fmpq}[backend]
+    if backend == "arb":
+        return lambda *coords: [to_arb(v) for v in raw(*[to_arb(c) for c in coords])]
+    convert = {"mpmath": mpmath.mpf, "fmpq": fmpq}[backend]
 
     def fn(*coords):
         return list(raw(*[c if not isinstance(c, (int, float)) else convert(c) for c in coords]))

@@ -15,10 +15,10 @@ from typing import Sequence
 import mpmath
 import numpy as np
 import sympy as sp
-from flint import arb, arb_mat, fmpq, fmpq_mat
+from flint import arb_mat, fmpq, fmpq_mat
 
 from .errors import InputError
-from .evaluators import compile_exprs
+from .evaluators import compile_exprs, to_arb
 from .parsing import check_differentiable, check_lr, check_real, parse_expression, parse_variables
 
 
@@ -165,20 +165,24 @@ class ArbModel(_Model):
     backend = "arb"
 
     def grad(self, x) -> list:
-        return [arb(v) for v in self._g(*[arb(c) for c in x])]
+        return self._g(*x)
 
     def value(self, x):
-        return arb(self._f(*[arb(c) for c in x])[0])
+        return self._f(*x)[0]
 
     def hess(self, x) -> arb_mat:
         n = self.obj.dim
-        e = self._hess_entries([arb(c) for c in x])
-        return arb_mat([[arb(e[i * n + j]) for j in range(n)] for i in range(n)])
+        e = self._hess_entries(x)
+        return arb_mat(n, n, e)
+
+    def gd_step(self, x, h) -> list:
+        h = to_arb(h)
+        return [to_arb(xi) - h * gi for xi, gi in zip(x, self.grad(x))]
 
     def gd_jacobian(self, x, h) -> arb_mat:
         n = self.obj.dim
         return arb_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)]) \
-            - arb(h) * self.hess(x)
+            - to_arb(h) * self.hess(x)
 
 
 class ExactModel(_Model):

@@ -13,7 +13,9 @@ m_i alone:
 from __future__ import annotations
 
 import sympy as sp
-from flint import fmpq
+from flint import fmpq, fmpq_mat
+
+from .errors import InputError
 
 REGIMES = ("monotone", "one-step", "alternating", "period-2", "divergent")
 
@@ -56,13 +58,22 @@ def regime_sets() -> dict[str, sp.Set]:
     }
 
 
-def rational_orthogonal(n: int) -> sp.Matrix:
-    """An exactly orthogonal rational n×n matrix: the Cayley transform (I − S)(I + S)⁻¹ of
-    a fixed rational skew-symmetric S (I + S is invertible for skew-symmetric S)."""
-    S = sp.Matrix(n, n, lambda i, j: sp.Rational(i - j, 2 + i + j) if i != j else 0)
-    S = (S - S.T) / 2
-    eye = sp.eye(n)
+def cayley_orthogonal(S: fmpq_mat) -> fmpq_mat:
+    """Q = (I − S)(I + S)⁻¹: exactly orthogonal for a rational skew-symmetric S (I + S is
+    invertible because S has purely imaginary eigenvalues)."""
+    n = S.nrows()
+    if S.transpose() != -S:
+        raise InputError("cayley_orthogonal needs a skew-symmetric matrix")
+    eye = fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)])
     return (eye - S) * (eye + S).inv()
+
+
+def rational_orthogonal(n: int) -> sp.Matrix:
+    """An exactly orthogonal rational n×n matrix: :func:`cayley_orthogonal` of the fixed
+    skew-symmetric S with S_ij = (i − j)/(2 + i + j)."""
+    S = fmpq_mat(n, n, [fmpq(i - j, 2 + i + j) for i in range(n) for j in range(n)])
+    Q = cayley_orthogonal(S)
+    return sp.Matrix(n, n, [sp.Rational(int(q.p), int(q.q)) for q in Q.entries()])
 
 
 def symmetric_with_spectrum(eigenvalues) -> tuple[sp.Matrix, sp.Matrix]:

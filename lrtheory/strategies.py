@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from .catalogue import quadratic
 from .errors import InputError
 from .objectives import Objective, to_fmpq
+from .quadratic import cayley_orthogonal
 from .smoothness import GDInstance, SmoothObjective, box_bounds
 
 
@@ -74,16 +75,6 @@ def _rationals(lo: Fraction, hi: Fraction, max_denominator: int) -> st.SearchStr
 
 
 # ---- quadratics -----------------------------------------------------------------------
-def cayley_orthogonal(S: fmpq_mat) -> fmpq_mat:
-    """Q = (I − S)(I + S)⁻¹: exactly orthogonal for a rational skew-symmetric S (I + S is
-    invertible because S has purely imaginary eigenvalues)."""
-    n = S.nrows()
-    if S.transpose() != -S:
-        raise InputError("cayley_orthogonal needs a skew-symmetric matrix")
-    eye = fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)])
-    return (eye - S) * (eye + S).inv()
-
-
 @st.composite
 def spectra(draw, dim: int, max_eigenvalue=4, max_denominator: int = 8) -> list[fmpq]:
     """A PSD rational spectrum of length ``dim`` whose largest entry L is positive."""

@@ -3,7 +3,6 @@ import json
 import subprocess
 import sys
 
-import pytest
 
 from lrtheory import __version__
 from lrtheory.cli import main

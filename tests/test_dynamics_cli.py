@@ -19,7 +19,7 @@ def test_orbits_json_contract(capsys):
                          "--certify", "--json")
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["lr"] == "6/5"
+    assert doc["lr"] == "1.2"
     assert {o["period"] for o in doc["orbits"]} == {1, 2}
     for o in doc["orbits"]:
         assert set(o) >= {"period", "points", "multipliers", "stable", "certified"}

@@ -6,16 +6,20 @@ For the double-well GD map g(x) = x − h(x³ − x) (f = (x² − 1)²/4):
   s = a + b, q = ab with s² = (3 + h)/h, q = 1/h, and multiplier
   g'(a)g'(b) = 9 − 2(1 + h)² (attracting for 1 < h < √5 − 1).
 """
+from fractions import Fraction
+
 import mpmath
 import pytest
 import sympy as sp
 from flint import arb, fmpq
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lrtheory.catalogue import double_well, factorization_vector
 from lrtheory.dynamics import krawczyk
 from lrtheory.dynamics.orbits import (basin_fractions, canonical_rotation, exact_lr,
                                       find_periodic_orbits, minimal_period,
-                                      real_periodic_points)
+                                      real_periodic_points, search_periodic_orbits)
 from lrtheory.errors import InputError
 from lrtheory.objectives import Objective
 
@@ -78,7 +82,6 @@ def test_krawczyk_rejects_a_wrong_box():
 
 
 def test_minimizer_curve_is_reported_as_non_isolated():
-    from lrtheory.dynamics.orbits import search_periodic_orbits
     res = search_periodic_orbits(factorization_vector(1, 1), sp.Rational(1, 2), 1, (0.5, 2),
                                  starts=50, dps=30)
     assert res.orbits == []          # every fixed point there lies on xy = 1
@@ -148,12 +151,9 @@ def test_ball_model_handles_balls_containing_zero():
     assert J[0, 1].contains(1) and J[0, 0].contains(1)
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
-
-
 @settings(max_examples=8)
-@given(a=st.fractions(min_value=sp.Rational(1, 4), max_value=4, max_denominator=20),
-       h=st.fractions(min_value=sp.Rational(1, 10), max_value=3, max_denominator=20))
+@given(a=st.fractions(min_value=Fraction(1, 4), max_value=4, max_denominator=20),
+       h=st.fractions(min_value=Fraction(1, 10), max_value=3, max_denominator=20))
 def test_quadratic_fixed_point_property(a, h):
     """f = a x²/2: the only periodic point of period 1 is 0, with multiplier 1 − ha
     (certified), attracting iff |1 − ha| < 1; at |1 − ha| = 1 stability is undecided."""

@@ -58,6 +58,10 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         err("interrupted")
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # never a traceback for the user; LRTHEORY_DEBUG=1 shows it
         if os.environ.get("LRTHEORY_DEBUG"):
             raise

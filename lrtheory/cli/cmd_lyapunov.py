@@ -9,6 +9,7 @@ from ..dynamics.lyapunov import lyapunov_exponents
 from ..errors import InputError
 from ..objectives import Objective
 from ..parsing import parse_number
+from .cmd_orbits import decimal_string
 from .common import print_json, print_table
 
 ORDER = 22
@@ -46,7 +47,7 @@ def run(args) -> int:
         r = lyapunov_exponents(obj, h, [x0], args.steps, args.transient, args.backend)
     expo = [float(v) for v in r["exponents"][0]]
     diverged = bool(r["diverged"][0])
-    out = {"lr": str(lr), "x0": args.x0.split(","), "steps": args.steps,
+    out = {"lr": decimal_string(lr, 17), "x0": args.x0.split(","), "steps": args.steps,
            "transient": args.transient, "backend": args.backend,
            "exponents": [None if diverged or not math.isfinite(v) else v for v in expo],
            "diverged": diverged,

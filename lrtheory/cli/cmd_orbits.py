@@ -2,13 +2,21 @@
 orbits of GD on f = EXPR of every minimal period ≤ P in a box."""
 from __future__ import annotations
 
-from ..dynamics.orbits import search_periodic_orbits
+import mpmath
+
+from ..dynamics.orbits import mp_number, search_periodic_orbits
 from ..errors import InputError
 from ..objectives import Objective
 from ..parsing import parse_number
 from .common import print_json, print_table
 
 ORDER = 20
+
+
+def decimal_string(value, digits: int) -> str:
+    """An exact number as a decimal string with ``digits`` significant digits."""
+    with mpmath.workdps(digits + 5):
+        return mpmath.nstr(mp_number(value), digits)
 
 
 def parse_pair(text: str, label: str) -> tuple:
@@ -52,7 +60,7 @@ def run(args) -> int:
                                  starts=args.starts, dps=args.dps, seed=args.seed,
                                  certify=args.certify)
     if args.json:
-        print_json({"lr": str(parse_number(args.lr, "learning rate")),
+        print_json({"lr": decimal_string(parse_number(args.lr, "learning rate"), args.dps),
                     "orbits": [o.to_json() for o in res.orbits],
                     "non_isolated": {str(p): len(v) for p, v in res.non_isolated.items()}})
         return 0

@@ -1,2 +1,12 @@
-"""GD as a discrete dynamical system G_h(x) = x − h∇f(x): long-run classification,
-periodic orbits, bifurcations, Lyapunov exponents."""
+"""GD as a discrete dynamical system G_h(x) = x − h∇f(x).
+
+* :mod:`.classify` — long-run classification of trajectories (converged / periodic /
+  aperiodic / diverged);
+* :mod:`.orbits` — periodic orbits: search, 50-digit Newton, multipliers, basins (BLOG-8);
+* :mod:`.krawczyk` — rigorous certification of orbits and multipliers in ball arithmetic;
+* :mod:`.bifurcations` — period doublings and folds in h, Feigenbaum cascades (BLOG-9, KT-2);
+* :mod:`.lyapunov` — Lyapunov spectra by QR of tangent maps (BLOG-9, KT-5);
+* :mod:`.statistics` — convergence of invariant histograms (BLOG-9);
+* :mod:`.diagrams` — orbit diagrams over a range of h;
+* :mod:`.maps` — fast float evaluators of G_h for long loops.
+"""

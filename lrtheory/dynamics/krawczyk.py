@@ -23,16 +23,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import flint
-import mpmath
-import sympy as sp
-from flint import acb, acb_mat, arb, arb_mat, fmpq
+from flint import acb, acb_mat, arb, arb_mat
 
-from sympy.printing.pycode import MpmathPrinter
-
-from ..evaluators import _NAMESPACES, _abs
+from ..evaluators import compile_exprs, to_arb
 from ..objectives import Objective
 
 
@@ -45,23 +40,6 @@ def arb_precision(dps: int):
         yield
     finally:
         flint.ctx.prec = old
-
-
-def exact_arb(v) -> arb:
-    """A ball containing ``v``: exact (radius 0) for mpmath numbers, floats and ints, an
-    enclosure for sympy numbers (rationals exactly, others via a correctly rounded decimal
-    expansion with a safety radius)."""
-    if isinstance(v, arb):
-        return v
-    if isinstance(v, sp.Basic):
-        if isinstance(v, sp.Rational):
-            return arb(fmpq(int(v.p), int(v.q)))
-        digits = int(flint.ctx.prec / 3.32) + 10
-        return arb(sp.N(v, digits + 10).__str__(), 10.0 ** (-digits))
-    if not isinstance(v, mpmath.mpf):  # mpf(mpf) would round to the working precision
-        v = mpmath.mpf(v) if not isinstance(v, int) else mpmath.mpf(v, prec=v.bit_length() + 1)
-    num, den = mpmath.libmp.to_rational(v._mpf_)
-    return arb(fmpq(int(num), int(den)))
 
 
 @dataclass
@@ -82,51 +60,18 @@ class Certificate:
     reason: str = ""
 
 
-class _BallPrinter(MpmathPrinter):
-    """Prints x**k (integer |k| ≥ 2) as the product x*x*…*x: python-flint 0.9 returns nan
-    for a ball containing 0 raised to an integer power; the product encloses correctly."""
-
-    def _print_Pow(self, expr, rational=False):
-        k = expr.exp
-        if k.is_Integer and abs(int(k)) >= 2:
-            prod = "*".join([f"({self._print(expr.base)})"] * abs(int(k)))
-            return f"({prod})" if k > 0 else f"(1/({prod}))"
-        return super()._print_Pow(expr, rational=rational)
+exact_arb = to_arb  # a ball containing a number: exact for mpmath/float/int/rational
 
 
 def compile_balls(exprs, variables):
-    """``fn(*balls) -> list`` evaluating ``exprs`` in python-flint ball arithmetic with
-    integer powers expanded (see :class:`_BallPrinter`)."""
-    printer = _BallPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
-    raw = sp.lambdify(list(variables), list(exprs),
-                      modules=[{"mpmath": _NAMESPACES["arb"], "abs": _abs}], printer=printer)
-    return lambda *x: [arb(v) for v in raw(*[exact_arb(c) for c in x])]
+    """``fn(*balls) -> list`` evaluating ``exprs`` in ball arithmetic (integer powers are
+    expanded, so balls containing 0 are safe)."""
+    return compile_exprs(list(exprs), variables, "arb")
 
 
-class BallModel:
-    """∇f, ∇²f and the GD map in ball arithmetic, safe on balls that contain 0."""
-
-    def __init__(self, obj: Objective):
-        self.n = obj.dim
-        self._g = compile_balls(obj.gradient, obj.vars)
-        self._H = compile_balls(list(obj.hessian), obj.vars)
-
-    def gd_step(self, x, h) -> list:
-        """G_h(x) = x − h∇f(x) on balls."""
-        return [xi - h * arb(gi) for xi, gi in zip(x, self._g(*x))]
-
-    def gd_jacobian(self, x, h) -> arb_mat:
-        """DG_h(x) = I − h∇²f(x) on balls."""
-        e = self._H(*x)
-        n = self.n
-        return arb_mat(n, n, [(1 if i == j else 0) - h * arb(e[i * n + j])
-                              for i in range(n) for j in range(n)])
-
-
-@lru_cache(maxsize=64)
-def ball_model(obj: Objective) -> BallModel:
-    """The (cached) :class:`BallModel` of an objective."""
-    return BallModel(obj)
+def ball_model(obj: Objective):
+    """∇f, ∇²f and the GD map G_h on balls: the objective's ``arb`` backend."""
+    return obj.arb
 
 
 def _identity(n: int) -> arb_mat:

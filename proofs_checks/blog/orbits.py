@@ -201,28 +201,35 @@ def _other_rates(ev: Evidence, ctx):
     """Where the claimed periods do attract: certified attracting orbits at other h."""
     obj = factorization_vector(1, 1)
     rows, periods = [], set()
+    grid, steps = (41, 2000) if ctx.quick else (101, 4000)
     for h in OTHER_RATES:
         ctx.progress(f"BLOG-8: attracting orbits at h = {h}")
         orbits = find_periodic_orbits(obj, h, 4, BOX, starts=200 if ctx.quick else 1000,
                                       dps=30, certify=True)
-        for o in orbits:
-            if o.stable is True and o.certified:
-                periods.add(o.period)
-                rows.append([h, o.period, "; ".join("(" + ", ".join(mpmath.nstr(c, 8) for c in pt)
-                                                    + ")" for pt in o.points),
-                             ", ".join(mpmath.nstr(m.real if hasattr(m, "real") else m, 8)
-                                       for m in o.multipliers)])
+        attracting = [o for o in orbits if o.stable is True and o.certified]
+        basins = basin_fractions(obj, float(sp.Rational(h)), attracting, BOX, grid=grid,
+                                 steps=steps)["orbit_fractions"]
+        for o, frac in zip(attracting, basins):
+            periods.add(o.period)
+            rows.append([h, o.period, "; ".join("(" + ", ".join(mpmath.nstr(c, 8) for c in pt)
+                                                + ")" for pt in o.points),
+                         ", ".join(mpmath.nstr(m.real if hasattr(m, "real") else m, 8)
+                                   for m in o.multipliers), f"{frac:.4f}"])
     ev.table("Certified attracting orbits of GD on $(1-xy)^2/2$ at other learning rates "
-             "(30 digits, Krawczyk-certified, all multipliers enclosed inside the unit disc)",
-             ["h", "p", "points", "multipliers"], rows,
+             "(30 digits, Krawczyk-certified, all multipliers enclosed inside the unit disc) "
+             f"and the fraction of a {grid}x{grid} grid of starts in $[-2.5,2.5]^2$ that "
+             "converges to each", ["h", "p", "points", "multipliers", "basin"], rows,
              note="At h = 11/10 the multipliers are 3 - 2h = 0.8 (transverse) and "
                   "9 - 2(1+h)^2 = 0.18 (along the diagonal), as derived by hand.")
     ev.exact("attracting_periods_at_other_rates", ",".join(map(str, sorted(periods))))
+    fracs = [float(r[4]) for r in rows] or [0.0]
     ev.finding("Attracting orbits of period 2, 4 and 3 do exist for this $f$, but at other "
                "learning rates: certified at $h=1.1$ (period 2), $h=1.27$ (period 4) and "
                "$h=1.451$ (period 3), each a pair of symmetric orbits on the diagonal.",
                "proved" if periods == {2, 3, 4} else "inconclusive", "interval",
-               "Same search and Krawczyk certification as at h = 1.9.")
+               "Same search and Krawczyk certification as at h = 1.9. Measured in float64 "
+               f"(not proved): each attracts a fraction {min(fracs):.3f} to {max(fracs):.3f} "
+               "of the grid of starts.")
 
 
 def _orbit_figure(obj, orbits):
