@@ -267,7 +267,10 @@ def _certify_doublings(ms: Multiscale, points, ev: Evidence):
 @claim("KT-3", title="Gibbs limit of the long-run distribution and its error order",
        statement=r"For $f(x)=\tfrac12x^2+\epsilon\sin(x/\epsilon)$ with $\epsilon\ll\eta$ the "
                  r"long-run distribution of GD iterates is $Z^{-1}\exp(-2f_0/(\eta\sigma^2))"
-                 r"\,dx+\mathcal O(\eta^2)$, $\sigma^2=\operatorname{Var}\zeta=1/2$. Checked: "
+                 r"\,dx+\mathcal O(\eta^2)$, $\sigma^2=\operatorname{Var}\zeta=1/2$, read as a "
+                 r"statement about the law: its total-variation distance to the Gibbs law "
+                 r"is $O(\eta^2)$ (a weak reading, for fixed observables, is reported "
+                 r"too). Checked: "
                  r"$\sigma^2$ symbolically; the iterates' variance against the Gibbs value "
                  r"$\eta\sigma^2/2$ and the bounded-noise value $\eta\sigma^2/(2-\eta)$; total "
                  r"variation and Kolmogorov--Smirnov distances to the Gibbs law; fitted "
@@ -287,7 +290,7 @@ def check_kt3(ctx) -> Evidence:
                "refuted", "symbolic")
     etas = [0.4, 0.2, 0.1] if ctx.quick else [0.4, 0.2, 0.1, 0.05]
     chains, steps = (4000, 1500) if ctx.quick else (10000, 3000)
-    rows, tv, var_err, bn_ok = [], [], [], True
+    rows, tv, var_err, abs_err, bn_ok = [], [], [], [], True
     for h in etas:
         m = _measure_law(ms=_model(h / 1000), h=h, chains=chains, steps=steps)
         rows.append([h, f"{m['var']:.6g}", f"{m['se']:.1g}", f"{m['gibbs']:.6g}",
@@ -295,6 +298,7 @@ def check_kt3(ctx) -> Evidence:
                      f"{m['ks']:.4f}"])
         tv.append(m["tv"])
         var_err.append(abs(m["var"] / m["gibbs"] - 1))
+        abs_err.append(abs(m["var"] - m["gibbs"]))
         bn_ok &= abs(m["var"] - m["bn"]) <= 3 * m["se"]
         ctx.progress(f"KT-3 eta={h}: TV {m['tv']:.4f}")
     ev.table("Long-run law at eta/eps = 1000 (x0 uniform in [-0.5, 0.5])",
@@ -316,6 +320,13 @@ def check_kt3(ctx) -> Evidence:
                f"{fit_var['slope']:.2f} (relative variance error), i.e. O(eta): the relative "
                f"variance error is eta/(2 - eta)", "confirmed" if second_order else "refuted",
                "float64", detail=f"local slopes TV {np.round(fit_tv['local_slopes'], 2)}")
+    fit_abs = fit_loglog_slope(etas, abs_err)
+    ev.approx("observable_x2_error_order_eta", fit_abs["slope"], rel_tol=0.1)
+    ev.finding(f"weak reading, for the fixed observable $x^2$: $|\\mathbb E x^2-\\eta\\sigma^2/2|$ "
+               f"has fitted order {fit_abs['slope']:.2f} in eta, consistent with the "
+               "bounded-noise value $\\eta^2\\sigma^2/(2(2-\\eta))=O(\\eta^2)$; the "
+               "O(eta^2) of the statement holds in this weak sense but not for the law itself",
+               "confirmed" if fit_abs["slope"] > 1.7 else "refuted", "float64")
     _eps_order(ctx, ev)
     _roundoff(ctx, ev)
     _histogram_figure(ctx, ev)
