@@ -150,9 +150,11 @@ class Evidence:
 
 @dataclass
 class CheckContext:
-    """What a check may use: quick mode, where figures go, and a progress callback."""
+    """What a check may use: quick mode (small instances), long mode (the long versions of
+    checks that have one), where figures go, and a progress callback."""
 
     quick: bool = False
+    long: bool = False
     figure_dir: Path | None = None
     progress: Callable[[str], None] = lambda msg: None
     claim_id: str = ""

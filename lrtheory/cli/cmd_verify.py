@@ -29,6 +29,9 @@ def register(sub):
                    help="where to write the results JSON (default: reports/results.json)")
     p.add_argument("--quick", action="store_true",
                    help="smaller instances and fewer samples (what the test suite runs)")
+    p.add_argument("--long", action="store_true",
+                   help="run the long versions of checks that have one (EOS-2: 8000 steps, "
+                        "all network variants)")
     p.add_argument("--figures", metavar="DIR", default=None,
                    help="where figures go (default: a 'figures' folder beside the JSON)")
     p.add_argument("--report", metavar="DIR", default=None,
@@ -83,7 +86,8 @@ def run(args) -> int:
     baseline = load_baseline(args)
     json_path = Path(args.json)
     fig_dir = Path(args.figures) if args.figures else json_path.parent / "figures"
-    ctx = CheckContext(quick=args.quick, figure_dir=fig_dir, progress=progress)
+    ctx = CheckContext(quick=args.quick, long=args.long, figure_dir=fig_dir,
+                       progress=progress)
     results = run_claims(claims, ctx, progress=progress)
     atomic_write_json(json_path, results)
     rows = [(r["id"], r["verdict"], r["method"] or "-", f"{r['seconds']:.2f}")

@@ -3,11 +3,10 @@
 Full-batch GD on a one-hidden-layer network (:mod:`lrtheory.stability.network`) with the
 sharpness computed by Lanczos on exact Hessian–vector products every few steps; the
 detectors of :mod:`lrtheory.stability.detectors` decide sharpening and hovering.
-Set ``LRTHEORY_EOS_LONG=1`` for the long version (more steps, all variants).
+``lrtheory verify EOS-2 --long`` runs the long version (more steps, all variants).
 """
 from __future__ import annotations
 
-import os
 
 import numpy as np
 
@@ -69,7 +68,7 @@ COLUMNS = ["run", "diverged", "eta S0/2", "reach step", "S_reach/S0", "sharpenin
        r"the later samples satisfy $|\eta S/2-1|\le0.1$ while the loss decreases overall (median "
        r"of the last tenth below the loss at arrival) and rises at some steps (non-monotone).")
 def check_eos2(ctx) -> Evidence:
-    long = os.environ.get("LRTHEORY_EOS_LONG") == "1"
+    long = ctx.long and not ctx.quick
     steps = 1500 if ctx.quick else (8000 if long else 4000)
     ev = Evidence(summary="Sharpness and loss of full-batch GD on a small network",
                   precision="float64; Lanczos tol 1e-8 (checked against a dense eigensolver)",
