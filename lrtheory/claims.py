@@ -169,7 +169,7 @@ class CheckContext:
             self.figure_dir.mkdir(parents=True, exist_ok=True)
             stem = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{self.claim_id}-{name}".strip("-"))
             pdf, png = self.figure_dir / f"{stem}.pdf", self.figure_dir / f"{stem}.png"
-            fig.savefig(pdf, bbox_inches="tight")
+            fig.savefig(pdf, bbox_inches="tight", metadata={"CreationDate": None})
             fig.savefig(png, dpi=110, bbox_inches="tight")
             return {"name": name, "pdf": str(pdf), "png": str(png), "caption": caption}
         finally:
