@@ -11,8 +11,7 @@ import numpy as np
 import sympy as sp
 
 from lrtheory.claims import Evidence, claim
-from lrtheory.dynamics.bifurcations import (CERTIFY_MAX_PERIOD, certify_bifurcation,
-                                            solve_extended)
+from lrtheory.dynamics.bifurcations import CERTIFY_MAX_PERIOD, certify_bifurcation
 from lrtheory.dynamics.classify import classify_tail
 from lrtheory.dynamics.diagrams import orbit_diagram
 from lrtheory.multiscale.gibbs import (GibbsLaw, bounded_noise_variance, distances,
@@ -20,8 +19,8 @@ from lrtheory.multiscale.gibbs import (GibbsLaw, bounded_noise_variance, distanc
 from lrtheory.multiscale.large_deviations import occupation_exponent
 from lrtheory.multiscale.model import Multiscale
 from lrtheory.multiscale.noise import noise_law
-from lrtheory.multiscale.regimes import (FEIGENBAUM_DELTA, classify_chains,
-                                         feigenbaum_ratios, majority, period_doubling_points)
+from lrtheory.multiscale.regimes import (FEIGENBAUM_DELTA, classify_chains, majority,
+                                         minimum_cascade)
 from lrtheory.multiscale.roundoff import (compare_statistics, float64_chain_statistics,
                                           mp_chain_statistics)
 from lrtheory.multiscale.sampling import compile_gd, run_chains, uniform_starts
@@ -152,8 +151,9 @@ def _bifurcation_figure(ctx, ev: Evidence, quick: bool) -> None:
        statement=r"For $f(x)=\tfrac12x^2+\epsilon\sin(x/\epsilon)$, as $\eta/\epsilon$ grows "
                  r"the GD orbit from the microscopic minimum near $0$ becomes chaotic through a "
                  r"cascade of period doublings. Checked: the first doubling points "
-                 r"$\eta_k$ (multiplier $-1$ of the period-$2^{k-1}$ orbit) located by "
-                 r"continuation and root finding in mpmath at 30 and 60 digits; their ratios "
+                 r"$\eta_k$ (multiplier $-1$ of the period-$2^{k-1}$ orbit), each new orbit "
+                 r"followed from its birth by continuation in $\eta$ and the doubling solved "
+                 r"from the extended system in mpmath at 30 and 60 digits; their ratios "
                  r"$(\eta_k-\eta_{k-1})/(\eta_{k+1}-\eta_k)$ against Feigenbaum's "
                  r"$\delta\approx4.6692$; the period observed in float64 inside each window; a "
                  r"positive Lyapunov exponent past the accumulation point.")
@@ -165,15 +165,16 @@ def check_kt2(ctx) -> Evidence:
     eps = sp.Rational(1, 1000)
     ms = _model(eps)
     count = 5 if ctx.quick else 7
-    results, points = {}, None
-    for dps in (30, 60):
+    cascades = {dps: minimum_cascade(ms, 0.0, count, dps) for dps in (30, 60)}
+    points = cascades[60]["bifurcations"]
+    results = {}
+    for dps, cascade in cascades.items():
         with mpmath.workdps(dps):
-            points = period_doubling_points(ms, 0.0, count)
-            results[dps] = [p["eta"] / eps for p in points]
+            results[dps] = [+(b.lr / mpmath.mpf(eps)) for b in cascade["bifurcations"]]
     lo, hi = results[30], results[60]
-    change = max(abs(a - b) / b for a, b in zip(lo, hi))
+    ratios = cascades[60]["ratios"]
     with mpmath.workdps(60):
-        ratios = feigenbaum_ratios(hi)
+        change = max(abs(a - b) / b for a, b in zip(lo, hi))
     rows = [[k + 1, 2 ** k, mpmath.nstr(r, 15), mpmath.nstr(ratios[k - 1], 8)
              if 0 < k <= len(ratios) else "-"] for k, r in enumerate(hi)]
     ev.table("Period-doubling points (eps = 1/1000)",
@@ -186,13 +187,15 @@ def check_kt2(ctx) -> Evidence:
                "inconclusive", "mpmath")
     ev.finding(*_certify_doublings(ms, points, ev), "interval")
     last = abs(ratios[-1] - FEIGENBAUM_DELTA)
+    regular = cascades[60]["regular"]
     ev.finding(f"successive gap ratios approach Feigenbaum's delta: last = "
-               f"{mpmath.nstr(ratios[-1], 6)} (|diff| = {mpmath.nstr(last, 2)})",
-               "confirmed" if last < 0.05 else "refuted", "mpmath")
+               f"{mpmath.nstr(ratios[-1], 6)} (|diff| = {mpmath.nstr(last, 2)}); ratios from "
+               f"the third on in (3, 7): {regular}",
+               "confirmed" if last < 0.05 and regular else "refuted", "mpmath")
     # periods inside the windows (float64), chaos past the accumulation point
     mids = [float(hi[k] + hi[k + 1]) / 2 for k in range(len(hi) - 1)]
     step_fn, _ = compile_gd(ms.objective, np.array(mids) * float(eps))  # one chain per window
-    X = np.array([[float(points[k]["x"]) + 1e-7] for k in range(len(mids))])
+    X = np.array([[float(points[k].point[0]) + 1e-7] for k in range(len(mids))])
     for _ in range(20000):
         X = step_fn(X)
     T = np.empty((256,) + X.shape)
@@ -207,8 +210,8 @@ def check_kt2(ctx) -> Evidence:
              ["eta/eps", "expected period", "observed period"], obs)
     ev.finding("float64 orbits have period 2^k between the k-th and (k+1)-th doubling",
                "confirmed" if per_ok else "refuted", "float64")
-    with mpmath.workdps(30):
-        acc = hi[-1] + (hi[-1] - hi[-2]) / (FEIGENBAUM_DELTA - 1)
+    with mpmath.workdps(60):
+        acc = cascades[60]["accumulation"] / mpmath.mpf(eps)
     chaos_rows, chaos_ok = [], True
     for r in (3.6, 4.0, 4.4):
         run, labels = _regime_run(ms, r * float(eps), 100, 4000)
@@ -220,43 +223,60 @@ def check_kt2(ctx) -> Evidence:
     ev.approx("accumulation_eta_over_eps", float(acc), rel_tol=1e-6)
     ev.finding("past the accumulation point the Lyapunov exponent is positive (chaos)",
                "confirmed" if chaos_ok else "refuted", "float64")
-    ev.note("The period-doubling points are computed with lrtheory.multiscale.regimes "
-            "(continuation of the periodic orbit in eta and root finding for multiplier "
-            "-1) and cross-checked with lrtheory.dynamics.bifurcations. The cascade "
-            "follower of lrtheory.dynamics (period_doubling_cascade) jumps to another "
-            "period-2 branch on this objective (it reports 'regular': False), so the "
-            "continuation is used to follow the cascade. Other attractors coexist: e.g. "
-            "from x0 = 0 GD reaches a different period-4 orbit at eta/eps = 3.508, so the "
-            "cascade is followed from its own orbit points. The first gap ratio (about "
-            "20.8) is far from delta because the period-2 "
-            "orbit's multiplier is not monotone in eta; later ratios converge to delta.")
+    ev.note("The period-doubling points are computed with period_doubling_cascade of "
+            "lrtheory.dynamics.bifurcations: at each doubling the new period-2p orbit is "
+            "seeded from the normal form (x* + s, s ~ sqrt(eta - eta*)), continued in eta "
+            "(tangent predictor, Newton corrector) until its multiplier crosses -1, and the "
+            "doubling is solved from the extended system (orbit, multiplier = -1). Following "
+            "the branch matters: other attractors coexist, e.g. another period-2 orbit "
+            "doubles at eta/eps = 3.4526, and from x0 = 0 GD reaches a different period-4 "
+            "orbit at eta/eps = 3.508, so the float64 checks start from the cascade's own "
+            "orbit points. The first gap ratio (about 20.8) is far from delta because the "
+            "period-2 orbit's multiplier is not monotone in eta; later ratios converge to "
+            "delta.")
     return ev
 
 
+def _doubling_residual(ms: Multiscale, p: int):
+    """(φ^p(x) − x, (φ^p)′(x) + 1) at (x, η) by the plain chain rule in mpmath."""
+    model = ms.objective.mpmath
+
+    def residual(x, h):
+        y, mult = x, mpmath.mpf(1)
+        for _ in range(p):
+            mult *= 1 - h * model.hess([y])[0, 0]
+            y = y - h * model.grad([y])[0]
+        return [y - x, mult + 1]
+    return residual
+
+
 def _certify_doublings(ms: Multiscale, points, ev: Evidence):
-    """Second algorithm and rigorous enclosure: Newton on the dynamics package's extended
-    system E(x, η) = (φ^p(x) − x, (φ^p)′(x) + 1) from each located point, then a Krawczyk
-    test in ball arithmetic (python-flint) for p ≤ CERTIFY_MAX_PERIOD."""
+    """Second algorithm and rigorous enclosure: mpmath's multidimensional Newton (numerical
+    Jacobian) on E(x, η) = (φ^p(x) − x, (φ^p)′(x) + 1), started 1e-12 (relative) off each
+    located point, at 50 digits; then a Krawczyk test in ball arithmetic (python-flint)
+    for p ≤ CERTIFY_MAX_PERIOD."""
     rows, certified, agree = [], 0, True
-    for pt in points:
-        p = pt["period_before"]
-        sol = solve_extended(ms.objective, [pt["x"]], pt["eta"], p, "period-doubling", dps=50)
-        if sol is None:
-            agree = False
-            rows.append([pt["k"], p, "Newton failed", "-"])
-            continue
+    for k, bf in enumerate(points, start=1):
+        p, x, eta = bf.period, bf.point[0], bf.lr
         with mpmath.workdps(50):
-            diff = abs(sol[1] - pt["eta"]) / pt["eta"]
+            try:
+                sol = mpmath.findroot(_doubling_residual(ms, p),
+                                      (x, eta * (1 + mpmath.mpf(10) ** -12)), tol=1e-90)
+                diff = abs(sol[1] - eta) / eta
+            except (ValueError, ZeroDivisionError):
+                agree = False
+                rows.append([k, p, "Newton failed", "-"])
+                continue
         agree &= diff < 1e-40
         cert = p <= CERTIFY_MAX_PERIOD and certify_bifurcation(
-            ms.objective, sol[0], sol[1], p, "period-doubling", dps=50)
+            ms.objective, [x], eta, p, "period-doubling", dps=50)
         certified += bool(cert)
-        rows.append([pt["k"], p, mpmath.nstr(diff, 3), "yes (radius 1e-25)" if cert else
+        rows.append([k, p, mpmath.nstr(diff, 3), "yes (radius 1e-25)" if cert else
                      ("no" if p <= CERTIFY_MAX_PERIOD else "not attempted")])
-    ev.table("Cross-check with the extended-system Newton of lrtheory.dynamics and Krawczyk "
-             "certification", ["k", "period before", "relative difference in eta",
-                              "certified"], rows)
-    n_cert = sum(1 for pt in points if pt["period_before"] <= CERTIFY_MAX_PERIOD)
+    ev.table("Cross-check with mpmath's multidimensional Newton (plain chain rule, numerical "
+             "Jacobian) and Krawczyk certification",
+             ["k", "period before", "relative difference in eta", "certified"], rows)
+    n_cert = sum(1 for bf in points if bf.period <= CERTIFY_MAX_PERIOD)
     ok = agree and certified == n_cert
     return (f"the doubling points agree with a second algorithm to 1e-40 and the first "
             f"{certified} are enclosed rigorously (unique zero of the extended system in a "

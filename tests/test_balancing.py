@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from lrtheory import balancing as B
@@ -28,13 +28,25 @@ def test_wczt_rate_and_init_sharpness():
 @settings(max_examples=30)
 @given(st.floats(0.5, 2.0), st.floats(1.5, 20.0), st.floats(0.2, 1.0), st.floats(0.05, 1.2))
 def test_every_convergent_run_obeys_the_stability_bound(mu, x0, y0, frac):
-    """For h up to 1.2·4/L: a converged limit has h·λ_max ≤ 2 and (x−y)² ≤ 2/h − 2µ."""
+    """For h up to 1.2·4/L: a converged limit has h·λ_max ≤ 2 and (x−y)² ≤ 2/h − 2µ.
+
+    Starts exactly on the minimizer set are excluded: GD stays at such a start whether or
+    not it is linearly stable (see the next test); the bound is about limits GD reaches."""
+    assume(x0 * y0 != mu)
     h = frac * 4 / B.sharpness_at(mu, x0, y0)
     r = B.run_scalar(mu, x0, y0, h, max_steps=5000)
     if r.label == "converged":
         assert abs(r.residual) < 1e-8
         assert h * r.sharpness <= 2 * (1 + 1e-7)
         assert r.imbalance <= (2 / h - 2 * mu) * (1 + 1e-7) + 1e-9
+
+
+def test_a_start_on_an_unstable_minimizer_stays_there():
+    """The one exception to the bound: (2, 1) is a minimizer of ½(xy − 2)² with sharpness
+    5, unstable for h = 0.8 (h·5 = 4 > 2), yet GD started there never moves."""
+    r = B.run_scalar(2.0, 2.0, 1.0, 0.8, max_steps=500)
+    assert r.label == "converged" and r.limit == (2.0, 1.0)
+    assert not r.bound_holds and 0.8 * r.sharpness > 2
 
 
 def test_float64_and_mpmath_limits_agree():

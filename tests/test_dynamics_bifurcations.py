@@ -137,3 +137,25 @@ def test_orbit_derivatives_match_finite_differences():
             assert abs((xp[i] - xm[i]) / (2 * eps) - b[i]) < 1e-20
             for k in range(2):
                 assert abs((Ap[i][k] - Am[i][k]) / (2 * eps) - dAh[i][k]) < 1e-20
+
+
+def test_cascade_follows_the_branch_born_at_each_doubling():
+    """KT-2 map x ↦ x − η(x + cos(x/ε)), f = x²/2 + ε sin(x/ε), ε = 1/1000: another
+    period-2 orbit coexists and doubles at η/ε ≈ 3.4526; the branch born at η₁ doubles at
+    η₂/ε = 3.431689008… (an independent continuation of the period-2 orbit in η with
+    root finding for its multiplier −1).  η₁ = 2/f″(x*) at the microscopic minimum
+    x* + cos(1000x*) = 0 near 0."""
+    obj = Objective("x**2/2 + sin(1000*x)/1000", "x")
+    with mpmath.workdps(40):
+        eps = mpmath.mpf(1) / 1000      # f′ changes sign on [−0.0016, −0.0015], f″ > 0 there
+        xs = mpmath.findroot(lambda x: x + mpmath.cos(x / eps), (-0.0016, -0.0015),
+                             solver="anderson")
+        h1 = 2 / (1 - mpmath.sin(xs / eps) / eps)
+    r = period_doubling_cascade(obj, xs, h1, 5, dps=30)
+    assert [b.period for b in r["bifurcations"]] == [1, 2, 4, 8, 16]
+    with mpmath.workdps(40):
+        etas = [b.lr / eps for b in r["bifurcations"]]
+        assert abs(etas[0] - h1 / eps) < 1e-25
+        assert abs(etas[0] - mpmath.mpf("1.998004456")) < 1e-9
+        assert abs(etas[1] - mpmath.mpf("3.431689008")) < 1e-9
+    assert r["regular"]

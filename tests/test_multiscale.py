@@ -17,8 +17,8 @@ from lrtheory.multiscale.gibbs import (GibbsLaw, bounded_noise_chains, bounded_n
                                        tv_distance)
 from lrtheory.multiscale.model import Multiscale
 from lrtheory.multiscale.noise import noise_law, periodic_average
-from lrtheory.multiscale.regimes import (classify_chains, feigenbaum_ratios, majority,
-                                         period_doubling_points)
+from lrtheory.dynamics.bifurcations import feigenbaum_ratios
+from lrtheory.multiscale.regimes import classify_chains, majority, period_doubling_points
 from lrtheory.multiscale.roundoff import compare_statistics
 from lrtheory.multiscale.sampling import run_chains, uniform_starts
 from lrtheory.objectives import Objective

@@ -15,8 +15,9 @@ derivatives of f, and d det(B) = tr(adj(B) dB).  For p ≤ :data:`CERTIFY_MAX_PE
 the same recursion in ball arithmetic gives a Krawczyk test in (x, h).
 
 :func:`period_doubling_cascade` follows a cascade h_1 < h_2 < … (period 2^{k−1} → 2^k at
-h_k), estimates Feigenbaum's δ from the ratios (h_k − h_{k−1})/(h_{k+1} − h_k) with an
-error estimate, and compares with δ = 4.669201609102990671853203820466…  (KT-2, BLOG-9).
+h_k) along the branch born at each doubling (normal-form seed, continuation in h),
+estimates Feigenbaum's δ from the ratios (h_k − h_{k−1})/(h_{k+1} − h_k) with an error
+estimate, and compares with δ = 4.669201609102990671853203820466…  (KT-2, BLOG-9).
 """
 from __future__ import annotations
 
@@ -326,37 +327,126 @@ def _add_solution(obj, found, seed, h, p, kind, dps, lr_range, certify):
 
 
 # ---- the period-doubling cascade ---------------------------------------------------------
-def _settle(g, dg, x: float, h: float, p: int, settle: int):
-    """Iterate a 1-D map ``settle``·p steps from x, then return the point and the float
-    multiplier of the p-cycle it reached (nan when the orbit overflowed)."""
-    try:
-        for _ in range(settle * p):
-            (x,) = g(x, h)
-        mult, y = 1.0, x
-        for _ in range(p):
-            mult *= dg(y, h)[0]
-            (y,) = g(y, h)
-    except (OverflowError, ValueError):
-        return float("nan"), float("nan")
-    return x, mult
+def _float_orbit(g, dg, x: float, h: float, p: int):
+    """(x_p − x, μ, b) for the 1-D map in float64: x_p = G_h^p(x), μ = ∂x_p/∂x and
+    b = ∂x_p/∂h by b_{k+1} = G'(x_k) b_k − ∇f(x_k), ∇f(x_k) = (x_k − G(x_k))/h."""
+    mu, b, y = 1.0, 0.0, x
+    for _ in range(p):
+        (gy,), (d,) = g(y, h), dg(y, h)
+        mu, b, y = mu * d, d * b - (y - gy) / h, gy
+    return y - x, mu, b
 
 
-def period_doubling_cascade(obj: Objective, x_start, h_start, n: int, dps: int = 50,
-                            settle: int = 64) -> dict:
+def _branch_seed(obj: Objective, x, h, p: int, delta):
+    """Seed of the period-2p orbit born at the period doubling (x*, h*) = (``x``, ``h``) of
+    a period-p orbit, at h* + δ: the point x_p(h* + δ) + s of the normal form.
+
+    With F = G^p, F′(x*) = −1, μ(h) = F′ on the period-p branch (μ_h = dμ/dh) and
+    (F²)‴ = −2F‴ − 3F″², the 2p-orbit near x_p(h) solves
+    (μ² − 1) u + (F²)‴ u³/6 = 0,  μ² − 1 ≈ −2 μ_h δ,  so  s = sqrt(12 μ_h δ / (F²)‴)
+    (the eigenvector of the multiplier −1 is 1 in one dimension).  F‴ is a central
+    difference of F″ at the working precision.  Returns (x_seed, s) as floats."""
+    with mpmath.workdps(mpmath.mp.dps + 20):
+        x0, h0 = mpmath.mpf(x), mpmath.mpf(h)
+        _, A, b, dA, dAh = orbit_derivatives(obj, [x0], h0, p)
+        e = mpmath.mpf(10) ** (-(mpmath.mp.dps // 3)) * (1 + abs(x0))
+        f3 = (orbit_derivatives(obj, [x0 + e], h0, p)[3][0][0][0]
+              - orbit_derivatives(obj, [x0 - e], h0, p)[3][0][0][0]) / (2 * e)
+        dxdh = -b[0] / (A[0][0] - 1)
+        mu_h = dAh[0][0] + dA[0][0][0] * dxdh
+        d3 = -2 * f3 - 3 * dA[0][0][0] ** 2
+        s2 = 12 * mu_h * delta / d3 if d3 != 0 else mpmath.mpf(-1)
+    if not s2 > 0:
+        raise ComputationError(f"the period-{2 * p} orbit is not born for h > h* at the "
+                               f"doubling h* = {mpmath.nstr(h, 12)} (subcritical)")
+    s = float(mpmath.sqrt(s2))
+    return float(x0 + dxdh * delta) + s, s
+
+
+def _correct(g, dg, x: float, h: float, q: int, scale: float, iters: int = 12):
+    """Newton on G_h^q(x) = x from x in float64 (steps clipped to ``scale``/4); converged
+    when a step is below 10⁻¹⁰·scale, or when the steps stop shrinking below 10⁻⁴·scale
+    (the round-off floor of float64).  Returns (x, μ, b) or None."""
+    last = np.inf
+    for _ in range(iters):
+        r, mu, b = _float_orbit(g, dg, x, h, q)
+        if not (np.isfinite(r) and np.isfinite(mu)) or mu == 1:
+            return None
+        step = -r / (mu - 1)
+        x += max(-scale / 4, min(scale / 4, step))
+        if abs(step) <= 1e-10 * scale or (abs(step) <= 1e-4 * scale and abs(step) > last / 2):
+            r, mu, b = _float_orbit(g, dg, x, h, q)
+            return x, mu, b
+        last = abs(step)
+    return None
+
+
+def _follow_branch(obj: Objective, g, dg, prev: Bifurcation, gap: float, dps: int):
+    """The period doubling of the period-2p orbit born at ``prev`` (period p).
+
+    Seed the branch at h* + δ (δ = 10⁻³·``gap``, :func:`_branch_seed`), continue it in h
+    by a tangent predictor x += (dx/dh)Δh, dx/dh = −b/(μ − 1), and a Newton corrector on
+    G^{2p}(x) = x, with Δh doubled after easy steps and halved when the corrector fails,
+    the orbit collapses onto period p, or μ changes by more than 0.25.  When μ < −1 the
+    bracket [h_a, h_b] seeds the extended system at ``dps`` digits."""
+    p, q = prev.period, 2 * prev.period
+    h = float(prev.lr) + 1e-3 * gap
+    with mpmath.workdps(dps):
+        x, amp = _branch_seed(obj, prev.point[0], prev.lr, p, mpmath.mpf(h) - prev.lr)
+    state = _correct(g, dg, x, h, q, amp)
+    if state is None or abs(_float_orbit(g, dg, state[0], h, p)[0]) < amp:
+        raise ComputationError(f"no period-{q} orbit found at the doubling h = {prev.lr}")
+    x, mu, b = state
+    dh = 1e-3 * gap
+    for _ in range(10000):
+        amp = abs(_float_orbit(g, dg, x, h, p)[0])
+        x_pred = x - b / (mu - 1) * dh
+        new = _correct(g, dg, x_pred, h + dh, q, amp)
+        if new is None or abs(new[0] - x_pred) > 0.1 * amp or abs(new[1] - mu) > 0.25 \
+                or abs(_float_orbit(g, dg, new[0], h + dh, p)[0]) < 0.5 * amp:
+            dh /= 2
+            if dh < 1e-15 * h:
+                raise ComputationError(f"continuation of the period-{q} orbit stalled at "
+                                       f"h = {h}")
+            continue
+        if new[1] < -1:
+            t = (mu + 1) / (mu - new[1])
+            return _solve_on_branch(obj, x + t * (new[0] - x), h + t * dh, q, dps,
+                                    (h, h + dh), amp)
+        x, mu, b, h = new[0], new[1], new[2], h + dh
+        dh *= 2 if abs(new[0] - x_pred) < 0.01 * amp else 1
+    raise ComputationError(f"the period-{q} orbit did not reach multiplier −1")
+
+
+def _solve_on_branch(obj, x, h, q, dps, bracket, amp):
+    """Newton on E_{+1} at ``dps`` digits from the interpolated point; the solution must
+    stay in the bracket and near the followed orbit (else the branch was lost)."""
+    sol = solve_extended(obj, [x], h, q, "period-doubling", dps)
+    width = bracket[1] - bracket[0]
+    if sol is None or not bracket[0] - width <= float(sol[1]) <= bracket[1] + width \
+            or abs(float(sol[0][0]) - x) > 0.1 * amp:
+        raise ComputationError(f"Newton on the extended system left the period-{q} branch "
+                               f"near h = {h}")
+    return Bifurcation("period-doubling", q, sol[1], sol[0], dps)
+
+
+def period_doubling_cascade(obj: Objective, x_start, h_start, n: int, dps: int = 50) -> dict:
     """The first ``n`` period-doubling points h_1 < … < h_n of a 1-D GD map, starting
     from a guess (``x_start``, ``h_start``) of the first (a fixed point with multiplier
     −1), with Feigenbaum ratio estimates (KT-2, BLOG-9).
 
-    Level k (period p = 2^{k−1}): from h_{k−1} step h up (geometrically) until the
-    attracting p-cycle, reached by float64 iteration, has multiplier < −0.3, then solve the
-    extended system at ``dps`` digits.  Ratios δ_k = (h_k − h_{k−1})/(h_{k+1} − h_k); the
-    estimate is the Aitken extrapolation of the last three, its error estimate the change
-    between the last two extrapolations (or ratios).
+    Level k (period p = 2^{k−1}) follows the branch born at h_{k−1}
+    (:func:`_follow_branch`: normal-form seed x* + s, s ~ sqrt(h − h*), then
+    predictor–corrector continuation in h until the multiplier crosses −1) and solves the
+    extended system at ``dps`` digits; coexisting orbits of the same period are never
+    visited.  Ratios δ_k = (h_k − h_{k−1})/(h_{k+1} − h_k); the estimate is the Aitken
+    extrapolation of the last three, its error estimate the change between the last two
+    extrapolations (or ratios).
 
     Returns ``{"bifurcations": [Bifurcation], "ratios": [mpf], "delta": mpf,
     "delta_error": float, "delta_reference": mpf, "deviation": float, "accumulation":
     mpf, "regular": bool}`` (``regular`` is False when a ratio from the third on leaves
-    (3, 7): the continuation probably jumped to another branch)."""
+    (3, 7): no Feigenbaum cascade)."""
     if obj.dim != 1:
         raise InputError("period_doubling_cascade needs a 1-D objective")
     if n < 1:
@@ -367,31 +457,22 @@ def period_doubling_cascade(obj: Objective, x_start, h_start, n: int, dps: int =
         raise ComputationError(f"no period-doubling point of a fixed point found from "
                                f"x = {x_start}, h = {h_start}")
     bifs = [Bifurcation("period-doubling", 1, first[1], first[0], dps)]
-    step = 0.02 * float(first[1])
-    for k in range(2, n + 1):
-        p = 2 ** (k - 1)
-        prev = bifs[-1]
-        x_prev, h_prev = float(prev.point[0]), float(prev.lr)
-        d = step / 4
-        for _ in range(60):
-            x, mult = _settle(g, dg, x_prev + 1e-3 * (1 + abs(x_prev)), h_prev + d, p, settle)
-            if mult < -0.3 or not np.isfinite(x):
-                break
-            d *= 1.3
-        if not np.isfinite(x):
-            raise ComputationError(f"the {p}-cycle diverged while following the cascade")
-        sol = solve_extended(obj, [x], h_prev + d, p, "period-doubling", dps)
-        if sol is None or sol[1] <= prev.lr:
-            raise ComputationError(f"Newton on the extended system failed at period {p}")
-        bifs.append(Bifurcation("period-doubling", p, sol[1], sol[0], dps))
-        step = float(sol[1] - prev.lr) / 4.0
+    gap = float(first[1]) / 10
+    for _ in range(2, n + 1):
+        bifs.append(_follow_branch(obj, g, dg, bifs[-1], gap, dps))
+        gap = float(bifs[-1].lr - bifs[-2].lr) / float(FEIGENBAUM_DELTA)
     return _feigenbaum_summary(bifs, dps)
+
+
+def feigenbaum_ratios(hs) -> list:
+    """δ_k = (h_k − h_{k−1})/(h_{k+1} − h_k) of successive doubling points."""
+    return [(hs[k] - hs[k - 1]) / (hs[k + 1] - hs[k]) for k in range(1, len(hs) - 1)]
 
 
 def _feigenbaum_summary(bifs, dps):
     with mpmath.workdps(dps):
         hs = [b.lr for b in bifs]
-        ratios = [(hs[k] - hs[k - 1]) / (hs[k + 1] - hs[k]) for k in range(1, len(hs) - 1)]
+        ratios = feigenbaum_ratios(hs)
         ref = mpmath.mpf(FEIGENBAUM_DELTA)
         aitken = [ratios[i + 2] - (ratios[i + 2] - ratios[i + 1]) ** 2
                   / ((ratios[i + 2] - ratios[i + 1]) - (ratios[i + 1] - ratios[i]))

@@ -12,11 +12,10 @@ The slides' regimes, decided per chain from measured quantities:
                     period cells (width ``ms.cell``);
 * ``global-chaos``  λ > ``lyap_tol`` and the orbit ranges over more cells.
 
-The period-doubling points η_k (a period-2^{k−1} orbit with multiplier −1) are located in
-mpmath by following the periodic orbit in η (continuation with clipped Newton steps on
-φ^p(x) = x) and solving μ_p(η) = (φ^p)′(x(η)) = −1 for η; the first one is explicit:
-f′(x*) = 0 does not depend on η, so η₁ = 2/f″(x*).  Following the branch in η keeps the
-cascade on one orbit family where several attractors coexist.
+The period-doubling points η_k (a period-2^{k−1} orbit with multiplier −1) are located by
+:func:`lrtheory.dynamics.bifurcations.period_doubling_cascade`, which follows the branch
+born at each doubling, so the cascade stays on one orbit family where several attractors
+coexist; the first one is explicit: f′(x*) = 0 does not depend on η, so η₁ = 2/f″(x*).
 """
 from __future__ import annotations
 
@@ -25,6 +24,7 @@ from collections import Counter
 import mpmath
 
 from ..dynamics.bifurcations import FEIGENBAUM_DELTA as _DELTA_DIGITS
+from ..dynamics.bifurcations import orbit_derivatives, period_doubling_cascade
 from ..dynamics.classify import classify_tail
 from ..errors import ComputationError, InputError
 from .model import Multiscale
@@ -63,28 +63,14 @@ def majority(labels) -> tuple[str, dict]:
 
 # ---- period doublings (KT-2) ------------------------------------------------------------
 def _map_1d(ms: Multiscale):
+    """φ(x, η) = x − η f′(x) in mpmath (1-D objectives only)."""
     if ms.dim != 1:
         raise InputError("period doublings are located for 1-D objectives")
     model = ms.objective.mpmath
 
     def phi(x, h):
         return x - h * model.grad([x])[0]
-
-    def dphi(x, h):
-        return 1 - h * model.hess([x])[0, 0]
-    return phi, dphi
-
-
-def _orbit_map(phi, dphi, p: int):
-    """(φ^p(x), (φ^p)′(x)) at (x, η) by the chain rule."""
-    def fn(x, h):
-        d = mpmath.mpf(1)
-        for _ in range(p):
-            d *= dphi(x, h)
-            x = phi(x, h)
-        return x, d
-    fn.maps = (phi, dphi)
-    return fn
+    return phi
 
 
 def local_minimum(ms: Multiscale, x_start, descent_steps: int = 5000) -> mpmath.mpf:
@@ -92,7 +78,7 @@ def local_minimum(ms: Multiscale, x_start, descent_steps: int = 5000) -> mpmath.
     ``x_start``, polished by Newton on f′ at the working precision; raises
     :class:`ComputationError` when the limit is not a minimum."""
     model = ms.objective.mpmath
-    phi, _ = _map_1d(ms)
+    phi = _map_1d(ms)
     x, h = mpmath.mpf(x_start), ms.eps / 10
     with mpmath.workdps(20):
         for _ in range(descent_steps):
@@ -107,96 +93,25 @@ def local_minimum(ms: Multiscale, x_start, descent_steps: int = 5000) -> mpmath.
     return x
 
 
-def _orbit_point(G, t, h, scale, p: int):
-    """A point of the exact-period-p orbit of φ near ``t``: Newton on φ^p(t) = t with steps
-    clipped to ``scale``/20 (so it cannot jump to another orbit)."""
-    tol = scale * mpmath.mpf(10) ** (-mpmath.mp.dps + 5)
-    for _ in range(200):
-        v, d = G(t, h)
-        step = (v - t) / (d - 1)
-        step = max(-scale / 10, min(scale / 10, step))
-        t -= step
-        if abs(step) <= tol:
-            break
-    else:
-        raise ComputationError(f"period-{p} orbit: Newton did not converge at eta = {h}")
-    if p > 1 and abs(_orbit_map(*G.maps, p // 2)(t, h)[0] - t) <= scale * 1e-6:
-        raise ComputationError(f"period-{p} orbit collapsed onto period {p // 2} at eta = {h}")
-    return t
-
-
-def _attracting_window(phi, G, last: dict, gap, eps, p: int):
-    """A learning rate just past the doubling ``last`` where the new period-p orbit is
-    attracting, and a point of it: try η = η_last + gap/2, halving the offset until
-    iterating φ lands on a period-p orbit with multiplier in (−1, 1).  Returns
-    ((η, x), marching step)."""
-    offset = gap / 2
-    for _ in range(16):
-        h = last["eta"] + offset
-        x = last["x"] + eps / 100
-        for _ in range(500 * p):
-            x = phi(x, h)
-        try:
-            x = _orbit_point(G, x, h, eps, p)
-            if -1 < G(x, h)[1] < 1:
-                return (h, x), offset / 4
-        except ComputationError:
-            pass
-        offset /= 2
-    raise ComputationError(f"no attracting period-{p} orbit found after eta = {last['eta']}")
+def minimum_cascade(ms: Multiscale, x_start, count: int, dps: int) -> dict:
+    """:func:`period_doubling_cascade` (``count`` doublings at ``dps`` digits) of the
+    orbit born at the microscopic minimum x* near ``x_start``, started at
+    (x*, η₁ = 2/f″(x*))."""
+    with mpmath.workdps(dps):
+        xs = local_minimum(ms, x_start)
+        eta1 = 2 / ms.objective.mpmath.hess([xs])[0, 0]
+    return period_doubling_cascade(ms.objective, xs, eta1, count, dps=dps)
 
 
 def period_doubling_points(ms: Multiscale, x_start, count: int = 4) -> list[dict]:
     """The first ``count`` period-doubling learning rates η₁ < η₂ < … of the orbit born at
-    the microscopic minimum near ``x_start``, at the caller's mpmath precision.
-
-    η₁ = 2/f″(x*).  For k ≥ 2 the period-p orbit (p = 2^{k−1}) is found by iterating φ
-    inside its stability window (:func:`_attracting_window`; the window is first guessed by
-    Feigenbaum scaling, first gap η₁/3, then gap_{k−1}/δ), followed in η by continuation
-    (clipped Newton on φ^p(x) = x), and η_k is the root of μ_p(η) + 1, μ_p = (φ^p)′ the
-    orbit's multiplier, bracketed by marching η upward and refined by the Illinois method.
-    Each entry: {"k", "period_before", "eta", "x", "multiplier"}."""
-    phi, dphi = _map_1d(ms)
-    xs = local_minimum(ms, x_start)
-    eta1 = 2 / ms.objective.mpmath.hess([xs])[0, 0]
-    out = [{"k": 1, "period_before": 1, "eta": eta1, "x": xs, "multiplier": mpmath.mpf(-1)}]
-    gap, eps = eta1 / 3, ms.eps
-    for k in range(2, count + 1):
-        p = 2 ** (k - 1)
-        G = _orbit_map(phi, dphi, p)
-        (h_a, x_a), step = _attracting_window(phi, G, out[-1], gap, eps, p)
-        state = {"x": x_a}
-
-        def excess(h, G=G, state=state, p=p):
-            """μ_p(η) + 1 on the period-p orbit continued from the last point."""
-            state["x"] = _orbit_point(G, state["x"], h, eps, p)
-            return G(state["x"], h)[1] + 1
-        for _ in range(400):  # march, halving the step where continuation fails
-            x_a = state["x"]
-            h_b = h_a + step
-            try:
-                if excess(h_b) < 0:
-                    break
-            except ComputationError:
-                state["x"], step = x_a, step / 2
-                if step < gap * mpmath.mpf(2) ** -30:
-                    raise
-                continue
-            h_a = h_b
-        else:
-            raise ComputationError(f"period-doubling point {k} not bracketed")
-        state["x"] = x_a
-        try:
-            h_pd = mpmath.findroot(excess, (h_a, h_b), solver="illinois")
-        except (ZeroDivisionError, ValueError) as exc:
-            raise ComputationError(f"period-doubling point {k}: {exc}") from None
-        x_pd = _orbit_point(G, state["x"], h_pd, eps, p)
-        out.append({"k": k, "period_before": p, "eta": h_pd, "x": x_pd,
-                    "multiplier": G(x_pd, h_pd)[1]})
-        gap = (h_pd - out[-2]["eta"]) / FEIGENBAUM_DELTA
+    the microscopic minimum near ``x_start`` (:func:`minimum_cascade`), at the caller's
+    mpmath precision.  Each entry: {"k", "period_before", "eta", "x", "multiplier"}, the
+    multiplier μ_p = (φ^p)′(x) of the period-p orbit at η_k."""
+    out = []
+    for k, bf in enumerate(minimum_cascade(ms, x_start, count, mpmath.mp.dps)["bifurcations"],
+                           start=1):
+        A = orbit_derivatives(ms.objective, bf.point, bf.lr, bf.period)[1]
+        out.append({"k": k, "period_before": bf.period, "eta": bf.lr, "x": bf.point[0],
+                    "multiplier": A[0][0]})
     return out
-
-
-def feigenbaum_ratios(etas) -> list:
-    """δ_k = (η_k − η_{k−1})/(η_{k+1} − η_k) of successive doubling points."""
-    return [(etas[i] - etas[i - 1]) / (etas[i + 1] - etas[i]) for i in range(1, len(etas) - 1)]
