@@ -2,6 +2,8 @@
 a chaotic attractor)."""
 from __future__ import annotations
 
+import time
+
 import mpmath
 import numpy as np
 import sympy as sp
@@ -9,6 +11,8 @@ import sympy as sp
 from lrtheory.catalogue import double_well, factorization_vector
 from lrtheory.claims import Evidence, claim
 from lrtheory.dynamics.bifurcations import period_doubling_cascade
+from lrtheory.dynamics.completeness import (curve_expansion_bound, curve_residual_map, near_curve,
+                                            prove_complete)
 from lrtheory.dynamics.diagrams import orbit_diagram, plot_orbit_diagram
 from lrtheory.dynamics.krawczyk import acb_to_pair
 from lrtheory.dynamics.lyapunov import lyapunov_exponents
@@ -20,6 +24,11 @@ from lrtheory.plotting import new_figure
 H = sp.Rational(19, 10)
 BOX = (-2.5, 2.5)
 DPS = 50
+#: Half-width of the band |xy − 1| < δ about the minimizer curve excluded from the
+#: branch-and-bound completeness proof, and its depth limit and periods (quick, full).
+DELTA = sp.Rational(1, 10)
+BB_DEPTH = 40
+BB_PERIODS = (2, 3)
 
 BLOG8_STATEMENT = (
     r"For $f(x,y)=\tfrac12(1-xy)^2$ and GD $z_{k+1}=z_k-h\nabla f(z_k)$ with $h=1.9$: "
@@ -28,7 +37,9 @@ BLOG8_STATEMENT = (
     r"$[-2.5,2.5]^2$ is found (Newton at 50 digits from seeded and grid starts), certified "
     r"(Krawczyk test on the multiple-shooting system in ball arithmetic) and classified "
     r"rigorously as attracting or repelling from certified enclosures of its multipliers; "
-    r"completeness is proved exactly on the invariant lines $x=y$ and $x=-y$; the minimizer "
+    r"completeness is proved exactly on the invariant lines $x=y$ and $x=-y$, and in the "
+    r"whole box for periods $p\le 3$ ($p\le 2$ in quick mode) by branch and bound in ball "
+    r"arithmetic; the minimizer "
     r"curve $xy=1$ (non-isolated fixed points) is classified analytically; the long-run "
     r"fate of a grid of starts is measured. The claim holds only if some orbit of period "
     r"2, 3 or 4 attracts an open set of initial conditions.")
@@ -126,6 +137,62 @@ def _line_completeness(ev: Evidence, orbits) -> bool:
     return ok
 
 
+def _curve_band(ev: Evidence) -> bool:
+    """Step 1: no periodic orbit other than the fixed points on xy = 1 lies in |xy − 1| < δ."""
+    obj = factorization_vector(1, 1)
+    lhs, rhs = curve_residual_map(obj, H)
+    c = curve_expansion_bound(H, DELTA)
+    ok = sp.expand(lhs - rhs) == 0 and c > 1
+    ev.formula("One GD step on $r=xy-1$ (exact) and the expansion bound on "
+               f"$|r|<\\delta={sp.latex(DELTA)}$",
+               r"r' = r\left(1-h(x^2+y^2)+h^2r(r+1)\right),\quad "
+               r"|r'| \ge c|r|,\ c = 2h(1-\delta)-1-h^2\delta(1+\delta) = " + sp.latex(c))
+    ev.finding("In the band $|xy-1|<1/10$ one GD step multiplies $r=xy-1$ by a factor of "
+               f"modulus $\\ge c={c}>1$, so a periodic orbit with all points in the band has "
+               "$r=0$: it consists of fixed points on $xy=1$. Every other periodic orbit in "
+               "the box has a point outside the band.", "proved" if ok else "inconclusive",
+               "symbolic, exact", "r' identity expanded by sympy; bound from "
+               "x^2 + y^2 >= 2|xy| = 2|1 + r| >= 2(1 - delta) and r(r + 1) < delta(1 + delta) "
+               "in exact rationals.")
+    return ok
+
+
+def _box_completeness(ev: Evidence, ctx, obj, orbits) -> int:
+    """Branch and bound over B minus the band: the orbit list is complete for small p."""
+    band = _curve_band(ev)
+    periods = range(1, BB_PERIODS[0 if ctx.quick else 1] + 1)
+    rows = []
+    for p in periods:
+        ctx.progress(f"BLOG-8: branch and bound for period {p}")
+        t0 = time.perf_counter()
+        r = prove_complete(obj, H, p, BOX, orbits, near_curve(DELTA), max_depth=BB_DEPTH)
+        ok = band and r.complete
+        ev.exact(f"complete_period_{p}", ok)
+        ev.exact(f"boxes_period_{p}", r.search.boxes)
+        rows.append([p, r.known, len(r.matched), len(r.missing), r.search.boxes,
+                     r.search.depth, len(r.search.undecided),
+                     f"{time.perf_counter() - t0:.2f}"])
+        missing = "; ".join("(" + ", ".join(c.mid().str(10, radius=False) for c in K) + ")"
+                            for K in r.missing)
+        plural = "s" if r.known != 1 else ""
+        ev.finding(f"The list of isolated orbits of minimal period {p} in the box is complete "
+                   f"({r.known} orbit{plural}).", "proved" if ok else "inconclusive", "interval",
+                   f"Branch and bound over the box minus the band |xy - 1| < {DELTA} on the "
+                   f"zeros of G^{p} - id in python-flint balls: {r.search.boxes} boxes, maximal "
+                   f"depth {r.search.depth}, {len(r.search.undecided)} undecided; every box "
+                   "was excluded (band, an image leaving the box, natural or mean-value form, "
+                   "Krawczyk image disjoint) or holds a unique zero by the Krawczyk test; "
+                   f"{len(r.matched)} of the {r.known} known orbits own such a zero, "
+                   f"{len(r.missing)} zeros belong to no known orbit{': ' + missing if missing else ''}"
+                   f", {len(r.unresolved)} unresolved.")
+    ev.table("Completeness in the whole box by branch and bound (the band $|xy-1|<1/10$ "
+             "excluded by the expansion bound)", ["$p$", "known orbits", "matched", "missing",
+             "boxes", "max depth", "undecided", "time (s)"], rows,
+             note="A zero is matched when the certified enclosure of a point of a known orbit "
+                  "lies in the box where the Krawczyk test proved a unique zero of G^p - id.")
+    return max(periods)
+
+
 def _blog8_search(ev: Evidence, ctx):
     obj = factorization_vector(1, 1)
     ctx.progress("BLOG-8: orbit search and Krawczyk certification")
@@ -164,7 +231,8 @@ def _blog8_search(ev: Evidence, ctx):
                "Krawczyk operator on the multiple-shooting system F(Z) = (G(z_i) - z_{i+1}) "
                "in python-flint balls at ~50 digits, box half-width 1e-25; multipliers "
                "enclosed by acb_mat.eig of the ball product of DG_h along the boxes. "
-               "Completeness off the invariant lines is numerical (Newton from seeded starts).")
+               "Completeness off the invariant lines: proved for small periods by branch and "
+               "bound (below), numerical (Newton from seeded starts) for the others.")
     return obj, orbits, all_cert, n_att
 
 
@@ -262,6 +330,7 @@ def check_blog8(ctx) -> Evidence:
     _minimizer_curve(ev)
     obj, orbits, all_cert, n_att = _blog8_search(ev, ctx)
     complete = _line_completeness(ev, orbits)
+    max_p = _box_completeness(ev, ctx, obj, orbits)
     periodic, fr, on_diag = _blog8_basins(ev, ctx, obj, orbits)
     _other_rates(ev, ctx)
     ev.figure(ctx.save_figure(_orbit_figure(obj, orbits), "orbits",
@@ -281,7 +350,7 @@ def check_blog8(ctx) -> Evidence:
                "refuted" if refuted else "inconclusive", "interval, float64",
                "Rigorous part: repelling certificates of every orbit found. Numerical part: "
                "grid of starts in float64. Completeness of the orbit list off the lines "
-               "x = +-y is not proved.")
+               f"x = +-y is proved only for periods <= {max_p} (branch and bound).")
     ev.summary = (f"{len(orbits)} isolated orbits of period <= 4, all certified repelling "
                   f"({'complete on x = +-y' if complete else 'line counts differ'}); the "
                   "minimizer curve is unstable; no start converges to a periodic orbit: "

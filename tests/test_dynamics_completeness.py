@@ -1,0 +1,95 @@
+"""Rigorous completeness of the periodic-orbit list of BLOG-8 by branch and bound."""
+import random
+
+import pytest
+import sympy as sp
+
+from lrtheory.catalogue import factorization_vector
+from lrtheory.dynamics.completeness import (curve_expansion_bound, curve_residual_map,
+                                            near_curve, prove_complete, zeros_in_box)
+from lrtheory.dynamics.orbits import search_periodic_orbits
+from lrtheory.objectives import Objective
+
+H = sp.Rational(19, 10)
+DELTA = sp.Rational(1, 10)
+BOX = (-2.5, 2.5)
+
+
+@pytest.fixture(scope="module")
+def blog8():
+    obj = factorization_vector(1, 1)
+    orbits = search_periodic_orbits(obj, H, 2, BOX, starts=400, dps=30, certify=True).orbits
+    return obj, orbits
+
+
+def test_curve_residual_identity_symbolic():
+    h = sp.Symbol("h", positive=True)
+    lhs, rhs = curve_residual_map(factorization_vector(1, 1), h)
+    assert sp.expand(lhs - rhs) == 0
+
+
+def test_expansion_bound_exact_and_sampled():
+    c = curve_expansion_bound(H, DELTA)
+    assert c == sp.Rational(20229, 10000) and c > 1
+    rng = random.Random(3)
+    for _ in range(2000):  # exact rational points of the band inside the box
+        x = sp.Rational(rng.randint(41, 250), 100) * rng.choice((1, -1))
+        r = sp.Rational(rng.randint(-999, 999), 10000)
+        y = (1 + r) / x
+        if abs(y) > sp.Rational(5, 2):
+            continue
+        phi = 1 - H * (x**2 + y**2) + H**2 * r * (r + 1)
+        assert abs(phi) >= c
+    with pytest.raises(ValueError):
+        curve_expansion_bound(H, 1)
+
+
+def test_band_predicate_is_rigorous():
+    from flint import arb
+    inside = near_curve(DELTA)
+    assert inside([arb(1, 0.01), arb(1, 0.01)])
+    assert not inside([arb(1, 0.1), arb(1, 0.1)])  # xy − 1 reaches ±0.21
+
+
+@pytest.mark.parametrize("p, zeros, known", [(1, 1, 1), (2, 9, 4)])
+def test_branch_and_bound_counts(blog8, p, zeros, known):
+    obj, orbits = blog8
+    res = prove_complete(obj, H, p, BOX, orbits, near_curve(DELTA))
+    assert len(res.search.accepted) == zeros  # the origin, and 4 orbits of 2 points
+    assert res.known == known and len(res.matched) == known
+    assert not res.search.undecided and not res.missing and not res.unresolved
+    assert res.complete
+
+
+def test_missing_orbit_is_reported(blog8):
+    obj, orbits = blog8
+    without_origin = [o for o in orbits if o.period != 1]
+    res = prove_complete(obj, H, 1, BOX, without_origin, near_curve(DELTA))
+    assert len(res.missing) == 1 and all(c.contains(0) for c in res.missing[0])
+    assert not res.complete
+
+
+def test_planted_fixed_point_on_another_map():
+    x, y = sp.symbols("x y", real=True)
+    obj = Objective(x**2 / 2 + (y**2 - 1)**2 / 4, (x, y))
+    h, box = sp.Rational(1, 2), (-2.1, 2.1)
+    orbits = search_periodic_orbits(obj, h, 1, box, starts=200, dps=30, certify=True).orbits
+    assert len(orbits) == 3  # (0, 0), (0, ±1)
+    planted = [o for o in orbits if abs(o.points[0][1] - 1) > 0.5]
+    res = prove_complete(obj, h, 1, box, planted)
+    assert len(res.missing) == 1 and not res.complete
+    assert res.missing[0][0].contains(0) and res.missing[0][1].contains(1)
+    assert prove_complete(obj, h, 1, box, orbits).complete
+
+
+def test_coarse_depth_gives_undecided_not_complete(blog8):
+    obj, orbits = blog8
+    res = prove_complete(obj, H, 2, BOX, orbits, near_curve(DELTA), max_depth=8)
+    assert res.search.undecided and not res.complete
+
+
+def test_box_counts_deterministic(blog8):
+    obj, _ = blog8
+    a = zeros_in_box(obj, H, 2, BOX, near_curve(DELTA))
+    b = zeros_in_box(obj, H, 2, BOX, near_curve(DELTA))
+    assert a.boxes == b.boxes == 4121 and a.depth == b.depth
