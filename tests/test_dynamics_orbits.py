@@ -144,7 +144,7 @@ def test_basins_of_the_attracting_two_cycle():
 
 def test_ball_model_handles_balls_containing_zero():
     obj = factorization_vector(1, 1)
-    bm = krawczyk.ball_model(obj)
+    bm = obj.arb
     with krawczyk.arb_precision(30):
         J = bm.gd_jacobian([arb(0, 1e-10), arb(0, 1e-10)], arb(1))
     assert all(J[i, j].is_finite() for i in range(2) for j in range(2))

@@ -30,7 +30,7 @@ import sympy as sp
 from flint import arb, arb_mat
 
 from ..errors import ComputationError, InputError
-from ..evaluators import compile_exprs
+from ..evaluators import compile_exprs, to_arb
 from ..objectives import Objective
 from . import krawczyk
 from .maps import python_gd_map
@@ -76,11 +76,9 @@ class _Calculus:
         H = obj.hessian
         T = [sp.diff(H[i, j], obj.vars[l]) for l in range(n) for i in range(n) for j in range(n)]
         self.n = n
-        compile_ = krawczyk.compile_balls if backend == "arb" else \
-            (lambda exprs, vs: compile_exprs(exprs, vs, backend))
-        self.g = compile_(list(obj.gradient), obj.vars)
-        self.H = compile_(list(H), obj.vars)
-        self.T = compile_(T, obj.vars)
+        self.g = compile_exprs(list(obj.gradient), obj.vars, backend)
+        self.H = compile_exprs(list(H), obj.vars, backend)
+        self.T = compile_exprs(T, obj.vars, backend)
 
 
 @lru_cache(maxsize=32)
@@ -200,8 +198,8 @@ def certify_bifurcation(obj: Objective, x, h, p: int, kind: str, dps: int = 50,
     n = obj.dim
     r = radius if radius is not None else 10.0 ** (-(dps // 2))
     with krawczyk.arb_precision(dps + 10):
-        mid = [krawczyk.exact_arb(c) for c in list(x) + [h]]
-        rad = krawczyk.exact_arb(r)
+        mid = [to_arb(c) for c in list(x) + [h]]
+        rad = to_arb(r)
         box = [arb(c, rad) for c in mid]
         F_m, J_m = extended_system(obj, mid, p, sigma, "arb")
         _, J_X = extended_system(obj, box, p, sigma, "arb")
@@ -211,7 +209,7 @@ def certify_bifurcation(obj: Objective, x, h, p: int, kind: str, dps: int = 50,
             return False
         N = n + 1
         K = arb_mat(N, 1, mid) - C * arb_mat(N, 1, F_m) \
-            + (krawczyk._identity(N) - C * arb_mat(J_X)) * arb_mat(N, 1, [arb(0, rad)] * N)
+            + (krawczyk.ball_identity(N) - C * arb_mat(J_X)) * arb_mat(N, 1, [arb(0, rad)] * N)
         return all(box[i].contains_interior(K[i, 0]) for i in range(N))
 
 

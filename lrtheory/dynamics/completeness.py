@@ -36,8 +36,8 @@ import sympy as sp
 from flint import arb, arb_mat
 
 from ..objectives import Objective
-from .krawczyk import (_identity, _mid_inverse, arb_precision, ball_model, exact_arb,
-                       monodromy_ball)
+from ..evaluators import to_arb
+from .krawczyk import ball_identity, mid_inverse, arb_precision, monodromy_ball
 
 #: Split point of a box side as a fraction of its width: off-centre, so that points with
 #: simple dyadic coordinates (the origin, the symmetry lines) do not fall on box edges.
@@ -68,7 +68,7 @@ def curve_expansion_bound(h, delta) -> sp.Rational:
 
 def near_curve(delta) -> Callable[[list], bool]:
     """Box predicate: |xy − 1| < δ holds on the whole ball box (x, y)."""
-    d = exact_arb(sp.nsimplify(delta))
+    d = to_arb(sp.nsimplify(delta))
 
     def inside(X) -> bool:
         r = X[0] * X[1] - 1
@@ -104,7 +104,7 @@ def image_chain(obj: Objective, X, h: arb, p: int) -> list:
     """X, G(X), …, G^p(X) in ball arithmetic (natural extension, p + 1 boxes)."""
     chain = [list(X)]
     for _ in range(p):
-        chain.append(ball_model(obj).gd_step(chain[-1], h))
+        chain.append(obj.arb.gd_step(chain[-1], h))
     return chain
 
 
@@ -118,15 +118,15 @@ def _krawczyk(obj: Objective, X, chain, h: arb):
     p, n = len(chain) - 1, len(X)
     m = [arb(x.mid()) for x in X]
     Em = [a - b for a, b in zip(image_chain(obj, m, h, p)[-1], m)]
-    J = monodromy_ball(obj, chain[:p], h) - _identity(n)
+    J = monodromy_ball(obj, chain[:p], h) - ball_identity(n)
     dX = arb_mat(n, 1, [x - c for x, c in zip(X, m)])
     Em_col = arb_mat(n, 1, Em)
     if _excludes_zero([(Em_col + J * dX)[i, 0] for i in range(n)]):
         return "out", None
-    C = _mid_inverse(J)
+    C = mid_inverse(J)
     if C is None:
         return "split", None
-    K = arb_mat(n, 1, m) - C * Em_col + (_identity(n) - C * J) * dX
+    K = arb_mat(n, 1, m) - C * Em_col + (ball_identity(n) - C * J) * dX
     K = [K[i, 0] for i in range(n)]
     if any(not k.overlaps(x) for k, x in zip(K, X)):
         return "out", None
@@ -162,7 +162,7 @@ def zeros_in_box(obj: Objective, h, p: int, box, excluded=None, max_depth: int =
     Depth-first, deterministic: the box counts are reproducible."""
     res = BoxSearch(p)
     with arb_precision(dps):
-        hb, bounds = exact_arb(sp.nsimplify(h)), (exact_arb(box[0]), exact_arb(box[1]))
+        hb, bounds = to_arb(sp.nsimplify(h)), (to_arb(box[0]), to_arb(box[1]))
         stack = [([float(box[0])] * obj.dim, [float(box[1])] * obj.dim, 0)]
         while stack:
             lo, hi, depth = stack.pop()
@@ -235,7 +235,7 @@ def prove_complete(obj: Objective, h, p: int, box, orbits, excluded=None,
                        known=sum(o.period == p for o in orbits))
     seen: list = []   # boxes of unmatched zeros: a K inside one is the same zero
     with arb_precision(dps):
-        hb, bounds = exact_arb(sp.nsimplify(h)), (exact_arb(box[0]), exact_arb(box[1]))
+        hb, bounds = to_arb(sp.nsimplify(h)), (to_arb(box[0]), to_arb(box[1]))
         for X, K in res.search.accepted:
             owner = _owner(X, orbits, p)
             if owner is not None:

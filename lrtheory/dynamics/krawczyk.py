@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import flint
 from flint import acb, acb_mat, arb, arb_mat
 
-from ..evaluators import compile_exprs, to_arb
+from ..evaluators import to_arb
 from ..objectives import Objective
 
 
@@ -60,21 +60,7 @@ class Certificate:
     reason: str = ""
 
 
-exact_arb = to_arb  # a ball containing a number: exact for mpmath/float/int/rational
-
-
-def compile_balls(exprs, variables):
-    """``fn(*balls) -> list`` evaluating ``exprs`` in ball arithmetic (integer powers are
-    expanded, so balls containing 0 are safe)."""
-    return compile_exprs(list(exprs), variables, "arb")
-
-
-def ball_model(obj: Objective):
-    """∇f, ∇²f and the GD map G_h on balls: the objective's ``arb`` backend."""
-    return obj.arb
-
-
-def _identity(n: int) -> arb_mat:
+def ball_identity(n: int) -> arb_mat:
     return arb_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
 
 
@@ -83,7 +69,7 @@ def shooting_residual(obj: Objective, Z: list[list[arb]], h: arb) -> list[arb]:
     p = len(Z)
     out = []
     for i in range(p):
-        gi = ball_model(obj).gd_step(Z[i], h)
+        gi = obj.arb.gd_step(Z[i], h)
         out += [a - b for a, b in zip(gi, Z[(i + 1) % p])]
     return out
 
@@ -94,7 +80,7 @@ def shooting_jacobian(obj: Objective, Z: list[list[arb]], h: arb) -> arb_mat:
     N = n * p
     J = arb_mat(N, N)
     for i in range(p):
-        D = ball_model(obj).gd_jacobian(Z[i], h)
+        D = obj.arb.gd_jacobian(Z[i], h)
         j = (i + 1) % p
         for a in range(n):
             for b in range(n):
@@ -103,7 +89,7 @@ def shooting_jacobian(obj: Objective, Z: list[list[arb]], h: arb) -> arb_mat:
     return J
 
 
-def _mid_inverse(J: arb_mat) -> arb_mat | None:
+def mid_inverse(J: arb_mat) -> arb_mat | None:
     """An exact (radius-0) approximate inverse of the midpoint of ``J``; None if singular."""
     try:
         inv = J.mid().inv()
@@ -118,20 +104,20 @@ def krawczyk_box(obj: Objective, points, h, radius: float, dps: int = 50) -> Cer
 
     ``h`` may be an mpmath number, a string or an exact value; it is enclosed exactly."""
     with arb_precision(dps):
-        hb = exact_arb(h)
-        mid = [[exact_arb(c) for c in pt] for pt in points]
-        rad = exact_arb(radius)
+        hb = to_arb(h)
+        mid = [[to_arb(c) for c in pt] for pt in points]
+        rad = to_arb(radius)
         box = [[arb(c, rad) for c in pt] for pt in mid]
         F_m = shooting_residual(obj, mid, hb)
         J_X = shooting_jacobian(obj, box, hb)
-        C = _mid_inverse(shooting_jacobian(obj, mid, hb))
+        C = mid_inverse(shooting_jacobian(obj, mid, hb))
         if C is None:
             return Certificate(False, radius, reason="Jacobian of the shooting system is "
                                "singular at the centre (orbit not isolated?)")
         N = J_X.nrows()
         m_vec = arb_mat(N, 1, [c for pt in mid for c in pt])
         dX = arb_mat(N, 1, [arb(0, rad)] * N)
-        K = m_vec - C * arb_mat(N, 1, F_m) + (_identity(N) - C * J_X) * dX
+        K = m_vec - C * arb_mat(N, 1, F_m) + (ball_identity(N) - C * J_X) * dX
         flat_box = [c for pt in box for c in pt]
         inside = all(flat_box[i].contains_interior(K[i, 0]) for i in range(N))
         if not inside:
@@ -157,9 +143,9 @@ def _boxes_prove_minimal(boxes) -> bool:
 
 def monodromy_ball(obj: Objective, boxes, h: arb) -> arb_mat:
     """Ball enclosure of DG_h^p(z_0) = DG_h(z_{p−1}) ··· DG_h(z_0) over the boxes."""
-    M = _identity(obj.dim)
+    M = ball_identity(obj.dim)
     for z in boxes:
-        M = ball_model(obj).gd_jacobian(z, h) * M
+        M = obj.arb.gd_jacobian(z, h) * M
     return M
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import InputError
+from ..evaluators import to_arb
 from ..objectives import Objective
 from ..parsing import check_lr, parse_number
 from . import krawczyk
@@ -425,8 +426,8 @@ def real_periodic_points(g_expr, var, p: int, box) -> list:
         raise InputError("real_periodic_points needs a polynomial with rational coefficients")
     g = fmpq_poly([fmpq(int(c.p), int(c.q)) for c in reversed(poly.all_coeffs())])
     ident = fmpq_poly([0, 1])
-    lo, hi = (krawczyk.exact_arb(sp.nsimplify(b)) if not isinstance(b, float)
-              else krawczyk.exact_arb(b) for b in box)
+    lo, hi = (to_arb(sp.nsimplify(b)) if not isinstance(b, float) else to_arb(b)
+              for b in box)
 
     def roots(d):
         q = ident
