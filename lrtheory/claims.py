@@ -18,6 +18,7 @@ import platform
 import re
 import time
 import traceback
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Callable
 
 from . import __version__
 from .errors import InputError
+from .results import Result, result
 
 VERDICTS = ("proved", "confirmed", "refuted", "inconclusive")
 METHODS = ("symbolic", "exact", "interval", "mpmath", "float64")
@@ -151,13 +153,19 @@ class Evidence:
 @dataclass
 class CheckContext:
     """What a check may use: quick mode (small instances), long mode (the long versions of
-    checks that have one), where figures go, and a progress callback."""
+    checks that have one), where figures go, and :meth:`progress` for its stages (passed
+    to the ``on_progress`` callback).  It pickles, so a check can run in another process."""
 
     quick: bool = False
     long: bool = False
     figure_dir: Path | None = None
-    progress: Callable[[str], None] = lambda msg: None
+    on_progress: Callable[[str], None] | None = None
     claim_id: str = ""
+
+    def progress(self, msg: str) -> None:
+        """Report a stage of the running check (shown on stderr by ``lrtheory verify``)."""
+        if self.on_progress is not None:
+            self.on_progress(msg)
 
     def save_figure(self, fig, name: str, caption: str = "") -> dict | None:
         """Save a matplotlib figure as vector PDF and PNG under ``figure_dir``; returns the
@@ -253,12 +261,33 @@ def select(ids=None) -> list[Claim]:
     return sorted(chosen, key=_sort_key)
 
 
-def run_claim(c: Claim, ctx: CheckContext) -> dict:
+@result
+class ClaimRecord(Result):
+    """The outcome of one claim's check: the claim's ``id``, ``title``, ``source``,
+    ``statement`` (LaTeX) and ``tags``; the ``verdict`` (one of :data:`VERDICTS`, or
+    ``"error"`` when the check raised), the ``method`` it rests on, the wall time in
+    ``seconds`` and the ``evidence`` (:meth:`Evidence.to_json`, or the error and its
+    traceback).  Its ``to_json()`` is one entry of the results document."""
+
+    id: str
+    title: str
+    source: str
+    statement: str
+    tags: tuple = ()
+    verdict: str = "inconclusive"
+    method: str = ""
+    evidence: dict = dataclasses.field(default_factory=dict)
+    seconds: float = 0.0
+
+    _repr_skip = ("statement", "evidence")
+
+
+def run_claim(c: Claim, ctx: CheckContext) -> ClaimRecord:
     """Run one check, never raising: errors become verdict ``error`` with the traceback."""
     ctx.claim_id = c.id
     t0 = time.perf_counter()
     record = {"id": c.id, "title": c.title, "source": c.source, "statement": c.statement,
-              "tags": list(c.tags)}
+              "tags": tuple(c.tags)}
     try:
         ev = c.check(ctx)
         if not isinstance(ev, Evidence):
@@ -271,7 +300,14 @@ def run_claim(c: Claim, ctx: CheckContext) -> dict:
         record.update(verdict="error", method="", evidence={
             "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
     record["seconds"] = round(time.perf_counter() - t0, 3)
-    return record
+    return ClaimRecord(**record)
+
+
+def _document_entry(rec: ClaimRecord) -> dict:
+    """A record as an entry of the results document (the JSON contract has no type tag)."""
+    entry = rec.to_json()
+    del entry["type"]
+    return entry
 
 
 def environment() -> dict:
@@ -296,7 +332,7 @@ def run_claims(claims, ctx: CheckContext, progress: Callable[[str], None] | None
             progress(f"[{i}/{len(claims)}] {c.id} {c.title} ...")
         rec = run_claim(c, ctx)
         if progress:
-            progress(f"[{i}/{len(claims)}] {c.id}: {rec['verdict']} ({rec['seconds']:.1f} s)")
-        out.append(rec)
+            progress(f"[{i}/{len(claims)}] {c.id}: {rec.verdict} ({rec.seconds:.1f} s)")
+        out.append(_document_entry(rec))
     return {"lrtheory": __version__, "quick": ctx.quick, "environment": environment(),
             "claims": out}

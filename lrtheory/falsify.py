@@ -18,7 +18,7 @@ search at a bound's constant and with the constant moved in the unsafe direction
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import dataclasses
 from typing import Any, Callable
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings, target
@@ -27,20 +27,21 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 
 from .errors import InputError
+from .results import Result, opaque_field, result
 
 
-@dataclass
-class Outcome:
+@result
+class Outcome(Result):
     """The verdict of a statement on one instance: ``holds`` in {True, False, None},
     ``score`` (larger = closer to violation, finite) and free-form ``detail``."""
 
     holds: bool | None
     score: float = 0.0
-    detail: dict = field(default_factory=dict)
+    detail: dict = opaque_field(default_factory=dict)
 
 
-@dataclass
-class FalsifyReport:
+@result
+class FalsifyReport(Result):
     """What a search found.
 
     ``counterexample`` is the shrunk violating instance (None if none was found) and
@@ -49,19 +50,20 @@ class FalsifyReport:
     ``worst_held`` is the highest score among instances that satisfied the statement
     (the slack found) and ``worst_instance`` that instance; ``undecided_reasons`` counts
     the undecided instances by their ``detail["reason"]`` (e.g. a hypothesis that does not
-    apply) or "undecided sign"."""
+    apply) or "undecided sign".  Instances of types JSON cannot carry are stored in
+    ``to_json`` as their type and repr."""
 
     statement: str
-    counterexample: Any = None
+    counterexample: Any = opaque_field()
     outcome: Outcome | None = None
     examples: int = 0
     held: int = 0
     undecided: int = 0
     violated: int = 0
     worst_held: float = -math.inf
-    worst_instance: Any = None
+    worst_instance: Any = opaque_field()
     max_examples: int = 0
-    undecided_reasons: dict = field(default_factory=dict)
+    undecided_reasons: dict = dataclasses.field(default_factory=dict)
 
     @property
     def refuted(self) -> bool:
@@ -87,7 +89,7 @@ def _as_outcome(result) -> Outcome:
     else:
         raise InputError(f"a statement must return an Outcome or a bool/None, got {result!r}")
     if not math.isfinite(out.score):
-        out.score = 1e300 if out.score > 0 else -1e300
+        out = dataclasses.replace(out, score=1e300 if out.score > 0 else -1e300)
     return out
 
 
@@ -127,8 +129,10 @@ def falsify(strategy: st.SearchStrategy, statement: Callable[[Any], Outcome | bo
         raise InputError("falsify needs a callable statement(instance) -> Outcome | bool")
     if max_examples < 1:
         raise InputError("max_examples must be a positive integer")
-    rep = FalsifyReport(statement=name or getattr(statement, "__name__", "statement"),
-                        max_examples=max_examples)
+    rep = {"statement": name or getattr(statement, "__name__", "statement"),
+           "max_examples": max_examples, "examples": 0, "held": 0, "undecided": 0,
+           "violated": 0, "worst_held": -math.inf, "worst_instance": None,
+           "undecided_reasons": {}}
     last_violation: list = []
 
     @settings(max_examples=max_examples, derandomize=seed is None, database=None, deadline=None,
@@ -138,21 +142,21 @@ def falsify(strategy: st.SearchStrategy, statement: Callable[[Any], Outcome | bo
     @given(strategy)
     def search(instance):
         out = _as_outcome(statement(instance))
-        rep.examples += 1
+        rep["examples"] += 1
         # undecided instances carry no information about violation: do not steer to them
         target(float(out.score) if out.holds is not None else -1.0, label="violation score")
         if out.holds is False:
-            rep.violated += 1
+            rep["violated"] += 1
             last_violation[:] = [instance, out]
             raise _Violation()
         if out.holds is None:
-            rep.undecided += 1
-            why = out.detail.get("reason", "undecided sign")
-            rep.undecided_reasons[why] = rep.undecided_reasons.get(why, 0) + 1
+            rep["undecided"] += 1
+            why = str(out.detail.get("reason", "undecided sign"))
+            rep["undecided_reasons"][why] = rep["undecided_reasons"].get(why, 0) + 1
         else:
-            rep.held += 1
-            if out.score > rep.worst_held:
-                rep.worst_held, rep.worst_instance = out.score, instance
+            rep["held"] += 1
+            if out.score > rep["worst_held"]:
+                rep["worst_held"], rep["worst_instance"] = out.score, instance
 
     if seed is not None:
         search = hypothesis_seed(int(seed))(search)
@@ -160,14 +164,14 @@ def falsify(strategy: st.SearchStrategy, statement: Callable[[Any], Outcome | bo
         search()
     except _Violation:
         # hypothesis replays the shrunk example last, so the last violation is minimal
-        rep.counterexample, rep.outcome = last_violation
+        rep["counterexample"], rep["outcome"] = last_violation
     except Unsatisfiable:
-        raise InputError(f"strategy produced no valid instance for {rep.statement}") from None
-    return rep
+        raise InputError(f"strategy produced no valid instance for {rep['statement']}") from None
+    return FalsifyReport(**rep)
 
 
-@dataclass
-class Tightness:
+@result
+class Tightness(Result):
     """A bound with a constant, searched at the constant and with the constant moved in
     the unsafe direction: ``slack`` is the smallest relative slack found at the constant
     (0 = attained), ``sensitive`` says the moved statement was refuted while the original

@@ -109,6 +109,27 @@ class Objective:
     def __repr__(self):
         return f"Objective({self.expr}, vars={[str(v) for v in self.vars]})"
 
+    # ---- value semantics: equality, hashing, pickling ---------------------------------
+    _COMPILED = ("numpy", "mpmath", "arb", "exact")
+
+    def _key(self):
+        return (self.expr, self.vars, self.params)
+
+    def __eq__(self, other):
+        if not isinstance(other, Objective):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __getstate__(self):
+        """Pickle the exact model only; compiled evaluators are rebuilt on first use."""
+        return {k: v for k, v in self.__dict__.items() if k not in self._COMPILED}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
 
 class _Model:
     """Compiled f, ∇f, ∇²f of an objective in one arithmetic (shared logic)."""

@@ -14,12 +14,12 @@ from typing import Any, Callable
 
 from hypothesis import strategies as st
 
-from .claims import CheckContext, VERDICTS, run_claim, select
+from .claims import VERDICTS, CheckContext, ClaimRecord, run_claim, select
 from .errors import InputError
 from .falsify import FalsifyReport, Outcome, falsify
 
 
-def assert_claim(claim_id: str, accept=("proved", "confirmed"), quick: bool = True) -> dict:
+def assert_claim(claim_id: str, accept=("proved", "confirmed"), quick: bool = True) -> ClaimRecord:
     """Run the check of the registered claim ``claim_id`` and return its record; raise
     AssertionError when the verdict is not in ``accept`` (an error in the check is
     reported as such)."""
@@ -30,9 +30,9 @@ def assert_claim(claim_id: str, accept=("proved", "confirmed"), quick: bool = Tr
     if not matches:
         raise InputError(f"{claim_id!r} is not a single claim ID (e.g. 'BLOG-1')")
     record = run_claim(matches[0], CheckContext(quick=quick))
-    if record["verdict"] not in accept:
-        ev = record["evidence"]
-        lines = [f"{claim_id}: verdict {record['verdict']!r}, expected one of {list(accept)}"]
+    if record.verdict not in accept:
+        ev = record.evidence
+        lines = [f"{claim_id}: verdict {record.verdict!r}, expected one of {list(accept)}"]
         lines += [f"  [{f['verdict']}] {f['statement']} {f['detail']}"
                   for f in ev.get("findings", [])]
         if "error" in ev:

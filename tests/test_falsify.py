@@ -117,10 +117,10 @@ def _register(monkeypatch, cid, verdict):
 def test_assert_claim_passes_and_fails_on_the_verdict(monkeypatch):
     _register(monkeypatch, "BLOG-901", "proved")
     _register(monkeypatch, "BLOG-902", "refuted")
-    assert assert_claim("BLOG-901")["verdict"] == "proved"
+    assert assert_claim("BLOG-901").verdict == "proved"
     with pytest.raises(AssertionError, match="refuted"):
         assert_claim("BLOG-902")
-    assert assert_claim("BLOG-902", accept=("refuted",))["verdict"] == "refuted"
+    assert assert_claim("BLOG-902", accept=("refuted",)).verdict == "refuted"
 
 
 def test_assert_claim_rejects_bad_input(monkeypatch):

@@ -87,7 +87,7 @@ def run(args) -> int:
     json_path = Path(args.json)
     fig_dir = Path(args.figures) if args.figures else json_path.parent / "figures"
     ctx = CheckContext(quick=args.quick, long=args.long, figure_dir=fig_dir,
-                       progress=progress)
+                       on_progress=progress)
     results = run_claims(claims, ctx, progress=progress)
     atomic_write_json(json_path, results)
     rows = [(r["id"], r["verdict"], r["method"] or "-", f"{r['seconds']:.2f}")
