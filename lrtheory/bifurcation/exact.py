@@ -1,0 +1,528 @@
+"""Every bifurcation of a one-dimensional polynomial GD map in a learning-rate interval,
+proved complete by exact elimination.
+
+For f ∈ Q[x] the GD map g(x, h) = x − h f′(x) is a polynomial in (x, h).  A point of
+minimal period p is a root of the dynatomic polynomial
+
+    Φ_p(x, h) = ∏_{d | p} (g^d(x, h) − x)^{μ(p/d)}        (μ the Möbius function),
+
+and its orbit has the multiplier D_p(x, h) = ∂_x g^p(x, h).  A period doubling has
+D_p = −1, a fold (or, with a symmetry, a pitchfork) D_p = +1.  The resultant
+
+    R_s(h) = Res_x(Φ_p(x, h), D_p(x, h) − s),        s = ±1,
+
+computed exactly over Z with FLINT, vanishes at every h where such a point exists (real or
+complex: the leading coefficients in x are powers of h, so h > 0 is never spurious).  Hence:
+
+1. factor R_s over Z; the real roots of each irreducible factor q in [a, b] are isolated
+   by Arb (``fmpz_poly.complex_roots``: real roots come back with an exactly zero
+   imaginary part);
+2. at each root H, every solution (x, H) ∈ C² of {Φ_p = 0, D_p = s} is found from the
+   roots of Φ_p(·, H), refined by Newton in (x, h) and certified unique in a small box by
+   the Krawczyk test (on the real 4-dimensional form of the complex system); a box
+   symmetric about the real axis proves a real solution, one away from it a non-real one;
+3. a certified solution is regular, so it has intersection multiplicity 1: when the
+   solutions at H number exactly the multiplicity of q in R_s, none is missing.
+
+If every root passes step 3 the list of bifurcations with h ∈ [a, b] and minimal period
+≤ P is **proved complete**; otherwise the result names the roots where it is not.  Real
+solutions are grouped into orbits; a multiplier +1 of period 2d at a period-doubling
+parameter of period d (the doubled orbit leaving the period-d orbit) is recorded with that
+doubling, not as a fold.  The learning rate of every bifurcation is an algebraic number
+given by its minimal polynomial q, with radicals when deg q ≤ 2.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+from flint import acb, acb_poly, arb, fmpq, fmpq_mpoly_ctx, fmpq_poly, fmpz_poly
+
+from ..certify.krawczyk import krawczyk_test
+from ..errors import InputError
+from ..numbers import convert
+from ..objectives import Objective
+from ..precision import precision
+from ..results import Ball, Result, result
+
+__all__ = ["exact_bifurcations", "ExactBifurcation", "ExactBifurcationList",
+           "AlgebraicNumber", "SearchCompleteness", "is_exact_applicable"]
+
+#: Largest degree of g^p in x handled (the dynatomic polynomials grow like deg(g)^p).
+MAX_ITERATE_DEGREE = 256
+KINDS = {-1: "period-doubling", 1: "fold"}
+
+
+@result
+class AlgebraicNumber(Result):
+    """A real algebraic number: the root of ``minpoly`` (integer coefficients, constant
+    term first, irreducible over Q) inside ``enclosure``; ``closed_form`` is a radical
+    expression (sympy text) when the degree is at most 2, else ``""``."""
+
+    minpoly: tuple
+    enclosure: Ball
+    closed_form: str = ""
+
+    def polynomial(self, symbol: sp.Symbol) -> sp.Expr:
+        return sum(int(c) * symbol ** k for k, c in enumerate(self.minpoly))
+
+    def equals(self, value: sp.Expr) -> bool | None:
+        """Exactly whether this number equals the real constant ``value``: True when value
+        is a root of the minimal polynomial inside the enclosure, False when it is not a
+        root or lies outside; None when sympy cannot decide whether it is a root."""
+        t = sp.Dummy("t")
+        residual = sp.simplify(self.polynomial(t).subs(t, value))
+        if residual != 0:
+            return False if residual.is_zero is False or residual.is_number and \
+                sp.N(residual, 30) != 0 else None
+        with precision(bits=max(128, -self.enclosure.rad_exp + 64)):
+            from ..evaluators import to_arb
+            ball = to_arb(value)
+            inside = self.enclosure.to_arb().overlaps(ball)
+        return bool(inside)
+
+    def __str__(self):
+        return self.closed_form or str(self.enclosure)
+
+
+@result
+class ExactBifurcation(Result):
+    """A bifurcation of the GD map at learning rate ``lr``: ``kind`` is
+    ``"period-doubling"`` (multiplier −1), ``"fold"`` (multiplier +1, ∂²_x g^p ≠ 0) or
+    ``"degenerate +1"`` (multiplier +1 with ∂²_x g^p = 0 possible: pitchfork or
+    transcritical); ``period`` the minimal period of the orbit; ``orbit`` enclosures of
+    its points; ``certified`` always True here (Krawczyk in (x, h))."""
+
+    kind: str
+    period: int
+    lr: AlgebraicNumber
+    orbit: tuple
+    certified: bool = True
+
+    @property
+    def h(self) -> float:
+        return self.lr.enclosure.mid
+
+
+@result
+class SearchCompleteness(Result):
+    """Whether a list is complete: ``status`` ``"proved"`` or ``"not proved"``, the
+    ``method`` used and, when not proved, the ``reason`` (what was not excluded)."""
+
+    status: str
+    method: str
+    reason: str = ""
+
+    @property
+    def proved(self) -> bool:
+        return self.status == "proved"
+
+
+@result
+class ExactBifurcationList(Result):
+    """All bifurcations of minimal period ≤ ``max_period`` with learning rate in
+    ``lr_range`` (exact decimal or rational strings), sorted by h, and ``complete``."""
+
+    objective: str
+    variable: str
+    lr_range: tuple
+    max_period: int
+    bifurcations: tuple
+    complete: SearchCompleteness
+
+    _repr_skip = ("objective",)
+
+
+# ---- the polynomial data ------------------------------------------------------------------
+def is_exact_applicable(obj: Objective) -> bool:
+    """Whether the exact method applies: one variable, f′ a polynomial over Q."""
+    if obj.dim != 1 or obj.params:
+        return False
+    poly = sp.Poly(obj.gradient[0], obj.vars[0]) if obj.gradient[0].is_polynomial(obj.vars[0]) \
+        else None
+    return poly is not None and all(c.is_Rational for c in poly.all_coeffs())
+
+
+class _Maps:
+    """g, its iterates, Φ_p and D_p as FLINT polynomials in (x, h)."""
+
+    def __init__(self, obj: Objective, max_period: int):
+        if not is_exact_applicable(obj):
+            raise InputError("the exact bifurcation method needs one variable and a polynomial "
+                             "gradient with rational coefficients")
+        self.ctx = fmpq_mpoly_ctx.get(("x", "h"), "lex")
+        x, h = self.ctx.gens()
+        dfx = sp.Poly(obj.gradient[0], obj.vars[0])
+        fprime = sum((fmpq(int(c.p), int(c.q)) * x ** k
+                      for (k,), c in dfx.terms()), self.ctx.from_dict({}))
+        self.x, self.h = x, h
+        self.g = x - h * fprime
+        deg = max(dfx.degree(), 1)
+        if deg ** max_period > MAX_ITERATE_DEGREE:
+            raise InputError(f"deg(g)^P = {deg}^{max_period} exceeds {MAX_ITERATE_DEGREE}: "
+                             "lower --max-period")
+        self.iterates = {1: self.g}
+        for k in range(2, max_period + 1):
+            self.iterates[k] = self.g.compose(self.iterates[k - 1], h)
+
+    def dynatomic(self, p: int):
+        """Φ_p = ∏_{d|p} (g^d − x)^{μ(p/d)} (an exact quotient)."""
+        num = den = self.ctx.from_dict({(0, 0): 1})
+        for d in range(1, p + 1):
+            if p % d == 0:
+                mu = _mobius(p // d)
+                if mu == 1:
+                    num = num * (self.iterates[d] - self.x)
+                elif mu == -1:
+                    den = den * (self.iterates[d] - self.x)
+        return num / den
+
+    def multiplier(self, p: int):
+        return self.iterates[p].derivative("x")
+
+
+def _mobius(n: int) -> int:
+    result_, k = 1, 2
+    while k * k <= n:
+        if n % k == 0:
+            n //= k
+            if n % k == 0:
+                return 0
+            result_ = -result_
+        k += 1
+    return -result_ if n > 1 else result_
+
+
+def _to_fmpz_poly_in_h(R) -> fmpz_poly:
+    terms = R.to_dict()
+    deg = max(k[1] for k in terms)
+    coeffs = [fmpq(0)] * (deg + 1)
+    for (i, j), c in terms.items():
+        if i:
+            raise ValueError("resultant still depends on x")
+        coeffs[j] = fmpq(c)
+    den = math.lcm(*[int(c.q) for c in coeffs])
+    return fmpz_poly([int(c.p) * (den // int(c.q)) for c in coeffs])
+
+
+class _Bivariate:
+    """P(x, h) = Σ_i c_i(h) x^i for evaluation in acb and complex floats."""
+
+    def __init__(self, P):
+        terms = P.to_dict()
+        deg_x = max((k[0] for k in terms), default=0)
+        deg_h = max((k[1] for k in terms), default=0)
+        rows = [[fmpq(0)] * (deg_h + 1) for _ in range(deg_x + 1)]
+        for (i, j), c in terms.items():
+            rows[i][j] = fmpq(c)
+        self.rows = rows
+
+    def _row_polys(self):
+        bits = _bits()
+        if getattr(self, "_cached_bits", None) != bits:
+            self._polys = [acb_poly([acb(c) for c in row]) for row in self.rows]
+            self._cached_bits = bits
+        return self._polys
+
+    def at_h(self, h) -> acb_poly:
+        """The univariate polynomial P(·, h) in x."""
+        return acb_poly([row(h) for row in self._row_polys()])
+
+    def acb(self, x, h):
+        return self.at_h(h)(x)
+
+
+class _System:
+    """F(x, h) = (Φ_p, D_p − s) with its exact Jacobian, evaluated in C²."""
+
+    def __init__(self, maps: _Maps, p: int, s: int):
+        phi, D = maps.dynatomic(p), maps.multiplier(p) - s
+        self.parts = [_Bivariate(P) for P in (phi, D)]
+        self.jac = [[_Bivariate(P.derivative(v)) for v in ("x", "h")] for P in (phi, D)]
+        self.phi = self.parts[0]
+
+    def _step(self, F, J):
+        (f1, f2), ((a, b), (c, d)) = F, J
+        det = a * d - b * c
+        return (d * f1 - b * f2) / det, (a * f2 - c * f1) / det
+
+    def polish(self, x: acb, h: acb, steps: int = 12):
+        """Newton at the working precision, on exact midpoints (Arb evaluation)."""
+        tol = arb(2) ** (-(_bits() // 2))
+        for _ in range(steps):
+            F = [P.acb(x, h) for P in self.parts]
+            J = [[P.acb(x, h) for P in row] for row in self.jac]
+            dx, dh = self._step(F, J)
+            if not (dx.is_finite() and dh.is_finite()):
+                return None
+            x, h = (x - dx).mid(), (h - dh).mid()
+            if abs(dx).mid() + abs(dh).mid() < tol * (1 + abs(x).mid()):
+                return x, h
+        return None
+
+    def certify(self, x: acb, h: acb, radius: arb):
+        """Krawczyk on the real form (Re x, Im x, Re h, Im h); a centre within ``radius`` of
+        the real axis is put on it, so that a unique zero there is real."""
+        centre = [x.real, x.imag, h.real, h.imag]
+        centre = [c if k % 2 == 0 or abs(c) > radius else arb(0) for k, c in enumerate(centre)]
+        box = [c + arb(0, radius) for c in centre]
+        symmetric = centre[1] == 0 and centre[3] == 0
+        return krawczyk_test(self._F_real, self._J_real, box), symmetric
+
+    def _F_real(self, box):
+        x, h = acb(box[0], box[1]), acb(box[2], box[3])
+        vals = [P.acb(x, h) for P in self.parts]
+        return [vals[0].real, vals[0].imag, vals[1].real, vals[1].imag]
+
+    def _J_real(self, box):
+        x, h = acb(box[0], box[1]), acb(box[2], box[3])
+        rows = []
+        for row in self.jac:
+            a, b = (P.acb(x, h) for P in row)
+            rows.append([a.real, -a.imag, b.real, -b.imag])
+            rows.append([a.imag, a.real, b.imag, b.real])
+        return rows
+
+
+# ---- the search ------------------------------------------------------------------------------
+def exact_bifurcations(obj: Objective, lr_range, max_period: int,
+                       dps: int = 60) -> ExactBifurcationList:
+    """Every period doubling and fold of minimal period ≤ ``max_period`` of GD on the 1-D
+    polynomial objective ``obj`` with h in ``lr_range`` (see the module docstring)."""
+    lo, hi = (convert(v, "learning rate") for v in lr_range)
+    if not (0 < lo < hi):
+        raise InputError(f"the learning-rate range needs 0 < A < B, got {lo}, {hi}")
+    if not 1 <= int(max_period) <= 12:
+        raise InputError("--max-period must be between 1 and 12")
+    maps = _Maps(obj, int(max_period))
+    found, open_roots = [], []
+    with precision(dps):
+        for p in range(1, int(max_period) + 1):
+            for s in (-1, 1):
+                _search(maps, p, s, (lo, hi), found, open_roots)
+        bifs = _merge_doublings(maps, found)
+    complete = SearchCompleteness(
+        "proved" if not open_roots else "not proved",
+        "exact elimination: resultants over Q (FLINT), root isolation (Arb), "
+        "Krawczyk certification in (x, h)",
+        "" if not open_roots else "; ".join(open_roots))
+    bifs.sort(key=lambda b: (b.lr.enclosure.mid, b.period, b.kind))
+    return ExactBifurcationList(str(obj.expr), str(obj.vars[0]), (str(lo), str(hi)),
+                                int(max_period), tuple(bifs), complete)
+
+
+def _search(maps: _Maps, p: int, s: int, lr_range, found: list, open_roots: list):
+    R = maps.dynatomic(p).resultant(maps.multiplier(p) - s, "x")
+    if R.is_zero():
+        open_roots.append(f"period {p}, multiplier {s:+d}: the resultant vanishes identically")
+        return
+    _, factors = _to_fmpz_poly_in_h(R).factor()
+    all_roots = [(q, m, root) for q, m in factors if q.degree() > 0
+                 for root, _ in q.complex_roots()]
+    system = _System(maps, p, s)
+    for q, m, H in all_roots:
+        if not (H.imag == 0) or q.degree() == 1 and q[0] == 0:
+            continue  # non-real root, or h = 0
+        where = _in_range(H.real, lr_range)
+        if where is False:
+            continue
+        label = f"period {p}, multiplier {s:+d}, h ≈ {float(H.real.mid()):.12g}"
+        if where is None:
+            open_roots.append(f"{label}: cannot decide whether h lies in the range")
+            continue
+        if s == 1 and p % 2 == 0 and _no_new_orbit(maps, p, q):
+            continue  # only the period-(p/2) doubling, seen from the doubled orbit
+        others = [r for qq, _, r in all_roots if r is not H]
+        sols = _escalated(lambda: _solutions_at(system, H.real, m, others), _bits())
+        if sols is None:
+            open_roots.append(f"{label}: the certified solutions do not account for the "
+                              f"multiplicity {m} of its factor")
+            continue
+        number = AlgebraicNumber(tuple(int(c) for c in q.coeffs()), Ball.from_arb(H.real),
+                                 _closed_form(q, H.real))
+        for orbit in _orbits(maps, p, H.real, [x for x, real in sols if real]):
+            found.append((p, s, number, orbit))
+
+
+def _no_new_orbit(maps: _Maps, p: int, q: fmpz_poly) -> bool:
+    """Exactly whether, at the roots of the irreducible q, every common root of Φ_p and
+    D_p − 1 is a point of period p/2 (the doubled orbit leaving its parent): the gcd over
+    the number field Q[h]/(q), with every factor shared with g^{p/2} − x divided out, is a
+    constant."""
+    field = _NumberField(fmpq_poly([int(c) for c in q.coeffs()]))
+    common = field.gcd(field.lift(maps.dynatomic(p)), field.lift(maps.multiplier(p) - 1))
+    parent = field.gcd(common, field.lift(maps.iterates[p // 2] - maps.x))
+    while len(parent) > 1:
+        common = field.quotient(common, parent)
+        parent = field.gcd(common, parent)
+    return len(common) == 1
+
+
+class _NumberField:
+    """Polynomials in x over K = Q[h]/(q), q irreducible: coefficient lists (constant term
+    first) of fmpq_poly reduced mod q, with exact division and a monic gcd."""
+
+    def __init__(self, q: fmpq_poly):
+        self.q = q
+
+    def lift(self, P) -> list:
+        return self._trim([fmpq_poly(row) % self.q for row in _Bivariate(P).rows])
+
+    def _trim(self, a: list) -> list:
+        while a and a[-1].is_zero():
+            a.pop()
+        return a
+
+    def _inverse(self, a: fmpq_poly) -> fmpq_poly:
+        g, s, _ = a.xgcd(self.q)
+        return (s * fmpq_poly([1 / g[0]])) % self.q
+
+    def _divmod(self, a: list, b: list):
+        a, quot = list(a), [fmpq_poly([])] * max(len(a) - len(b) + 1, 0)
+        inv = self._inverse(b[-1])
+        while len(a) >= len(b) and a:
+            k, c = len(a) - len(b), (a[-1] * inv) % self.q
+            quot[k] = c
+            for i, bi in enumerate(b):
+                a[k + i] = (a[k + i] - c * bi) % self.q
+            a = self._trim(a)
+        return quot, a
+
+    def quotient(self, a: list, b: list) -> list:
+        return self._trim(self._divmod(a, b)[0])
+
+    def gcd(self, a: list, b: list) -> list:
+        while b:
+            a, b = b, self._divmod(a, b)[1]
+        inv = self._inverse(a[-1])
+        return [(c * inv) % self.q for c in a]
+
+
+def _in_range(H: arb, lr_range):
+    lo, hi = (arb(fmpq(int(v.p), int(v.q))) for v in lr_range)
+    if H > lo and H < hi:
+        return True
+    if H < lo or H > hi:
+        return False
+    return None
+
+
+def _bits() -> int:
+    import flint
+    return flint.ctx.prec
+
+
+#: Precision escalation: the solutions at a root are sought again at up to this many
+#: times the working precision (evaluating high-degree polynomials cancels digits).
+ESCALATION = (1, 2, 4)
+
+
+def _escalated(task, bits: int):
+    """Run ``task`` at increasing precision until it returns something other than None."""
+    for factor in ESCALATION:
+        with precision(bits=bits * factor):
+            out = task()
+        if out is not None:
+            return out
+    return None
+
+
+def _roots_of(P: acb_poly) -> list:
+    """All roots of P: Arb's isolated enclosures when P is squarefree at this precision,
+    otherwise float roots polished by Newton at the working precision (midpoints)."""
+    try:
+        return [r.mid() for r in P.roots(tol=arb(2) ** (-int(0.8 * _bits())))]
+    except ValueError:
+        pass
+    coeffs = [complex(float(c.real.mid()), float(c.imag.mid())) for c in P.coeffs()]
+    dP = P.derivative()
+    out = []
+    for z0 in np.roots(coeffs[::-1]):
+        z = acb(z0.real, z0.imag)
+        for _ in range(200):
+            d = dP(z)
+            if d == 0 or not d.is_finite():
+                break
+            step = (P(z) / d).mid()
+            z = (z - step).mid()
+            if abs(step).mid() < arb(2) ** (-(_bits() // 2)) * (1 + abs(z).mid()):
+                break
+        out.append(z)
+    return out
+
+
+def _solutions_at(system: _System, H: arb, multiplicity: int, other_roots):
+    """All solutions (x, H) in C² with their realness, or None unless exactly
+    ``multiplicity`` distinct ones are certified."""
+    h = acb(H.mid())
+    phi, D = system.phi.at_h(h), system.parts[1].at_h(h)
+    radius = arb(2) ** (-(_bits() // 3))
+    near = arb(2) ** -10
+    sols = []
+    for x0 in _roots_of(phi):
+        if not abs(D(x0)).mid() < near * (1 + abs(D.coeffs()[-1]).mid()):
+            continue
+        z = system.polish(x0, h)
+        if z is None or any(abs(z[0] - w).mid() < radius for w, _, _ in sols):
+            continue
+        test, real = system.certify(z[0], z[1], radius)
+        if not test.proved:
+            continue
+        hx = acb(test.enclosure[2].to_arb(), test.enclosure[3].to_arb())
+        if not H.overlaps(hx.real) or any(hx.overlaps(r) for r in other_roots):
+            continue
+        sols.append((z[0], real, test.enclosure))
+    if len(sols) != multiplicity:
+        return None
+    return [(enc[0], real) for _, real, enc in sols]
+
+
+def _orbits(maps: _Maps, p: int, H: arb, points) -> list[tuple]:
+    """Group real points into orbits of g(·, H) by following ball images."""
+    g = _Bivariate(maps.g)
+    left, orbits = list(points), []
+    while left:
+        start = left.pop(0)
+        orbit, x = [start], start.to_arb()
+        for _ in range(p - 1):
+            x = g.acb(acb(x), acb(H)).real
+            hit = next((b for b in left if b.to_arb().overlaps(x)), None)
+            if hit is None:
+                break
+            left.remove(hit)
+            orbit.append(hit)
+            x = hit.to_arb()
+        orbits.append(tuple(orbit))
+    return orbits
+
+
+def _merge_doublings(maps: _Maps, found) -> list:
+    """Turn (period, sign, h, orbit) into bifurcations; a multiplier +1 of period 2d at a
+    period-doubling parameter of period d is that doubling seen from the doubled orbit."""
+    out = []
+    doublings = {(p, n.minpoly) for p, s, n, _ in found if s == -1}
+    for p, s, number, orbit in found:
+        if s == 1 and p % 2 == 0 and (p // 2, number.minpoly) in doublings:
+            continue
+        kind = KINDS[s] if s == -1 else _plus_one_kind(maps, p, number, orbit)
+        out.append(ExactBifurcation(kind, p, number, tuple(orbit)))
+    return out
+
+
+def _plus_one_kind(maps: _Maps, p: int, number: AlgebraicNumber, orbit) -> str:
+    second = _Bivariate(maps.iterates[p].derivative("x").derivative("x"))
+    value = second.acb(acb(orbit[0].to_arb()), acb(number.enclosure.to_arb())).real
+    return "fold" if not value.contains(0) else "degenerate +1"
+
+
+def _closed_form(q: fmpz_poly, root: arb) -> str:
+    if q.degree() > 2:
+        return ""
+    t = sp.Symbol("h")
+    poly = sum(int(c) * t ** k for k, c in enumerate(q.coeffs()))
+    real = [r for r in sp.solve(poly, t) if r.is_real]
+    if not real:
+        return ""
+    best = min(real, key=lambda r: abs(float(r) - float(root.mid())))
+    return str(sp.radsimp(best))

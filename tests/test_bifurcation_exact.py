@@ -1,0 +1,118 @@
+"""Exact, proved-complete bifurcation lists of 1-D polynomial GD maps, checked against
+independent derivations: the conjugacy of GD on x³/3 − x with the quadratic family
+z ↦ z² + c, c = 1/4 − h², and Newton on the composed map for the double well."""
+import pickle
+
+import mpmath
+import pytest
+import sympy as sp
+
+import lrtheory.bifurcation.exact as E
+from lrtheory import Objective
+from lrtheory.errors import InputError
+
+
+def quadratic_family_parameter(p: int, multiplier: int, c0: str) -> mpmath.mpf:
+    """c where z ↦ z² + c has a period-p point with (f_c^p)′ = multiplier (Newton in (z, c))."""
+    def system(z, c):
+        w, d = z, mpmath.mpf(1)
+        for _ in range(p):
+            d *= 2 * w
+            w = w * w + c
+        return [w - z, d - multiplier]
+    # seed z on the attracting orbit at c0 (the critical orbit converges to it)
+    c = mpmath.mpf(c0)
+    z = mpmath.mpf(0)
+    for _ in range(20000):
+        z = z * z + c
+    return mpmath.findroot(system, (z, c))[1]
+
+
+def h_of_c(c):
+    return mpmath.sqrt(mpmath.mpf(1) / 4 - c)
+
+
+@pytest.fixture(scope="module")
+def cubic():
+    return E.exact_bifurcations(Objective("x**3/3 - x", "x"), ("0.9", "1.5"), 4)
+
+
+def test_cubic_list_is_complete_and_matches_the_quadratic_family(cubic):
+    assert cubic.complete.proved, cubic.complete.reason
+    expected = []  # (kind, period, h) from the quadratic family, computed independently
+    with mpmath.workdps(60):
+        # seeds: parameters where the orbit is attracting, just before its bifurcation
+        for kind, p, s, c0 in [("period-doubling", 1, -1, "-0.74"),
+                               ("period-doubling", 2, -1, "-1.24"),
+                               ("period-doubling", 4, -1, "-1.36"),
+                               ("fold", 3, 1, "-1.755"),
+                               ("period-doubling", 3, -1, "-1.765"),
+                               ("fold", 4, 1, "-1.9410"),
+                               ("period-doubling", 4, -1, "-1.9418")]:
+            expected.append((kind, p, h_of_c(quadratic_family_parameter(p, s, c0))))
+        got = [(b.kind, b.period, b.lr) for b in cubic.bifurcations]
+        assert [(k, p) for k, p, _ in got] == [(k, p) for k, p, _ in expected]
+        for (_, p, number), (_, _, h) in zip(got, expected):
+            assert abs(mpmath.mpf(number.enclosure.mid) - h) < 1e-14
+            ball = number.enclosure.to_arb()
+            assert ball.rad() < 1e-40
+            assert abs(mpmath.mpf(ball.mid().str(60, radius=False)) - h) < mpmath.mpf(10) ** -45
+    # each orbit has `period` distinct certified points
+    assert all(len(b.orbit) == b.period for b in cubic.bifurcations)
+
+
+def test_cubic_closed_forms_are_exact(cubic):
+    by = {(b.kind, b.period): b.lr for b in cubic.bifurcations}
+    assert by[("period-doubling", 1)].closed_form == "1"
+    assert sp.simplify(sp.sympify(by[("period-doubling", 2)].closed_form) - sp.sqrt(6) / 2) == 0
+    fold3 = by[("fold", 3)]
+    assert fold3.equals(sp.sqrt(2)) is True  # c = −7/4: the period-3 window opens at h = √2
+    assert fold3.equals(sp.Rational(1414, 1000)) is False
+    assert by[("period-doubling", 2)].equals(sp.sqrt(2)) is False
+
+
+def test_double_well_cascade_to_period_four_is_complete():
+    res = E.exact_bifurcations(Objective("(x**2 - 1)**2/4", "x"), ("0.5", "1.31"), 4)
+    assert res.complete.proved, res.complete.reason
+    kinds = [(b.kind, b.period) for b in res.bifurcations]
+    # the fixed points ±1 double at h = 1 (multiplier 1 − 2h), their period-2 orbits at
+    # √5 − 1, the period-4 orbits next; the map is odd, so everything comes in pairs
+    assert kinds == [("period-doubling", 1)] * 2 + [("period-doubling", 2)] * 2 + \
+        [("period-doubling", 4)] * 2
+    assert res.bifurcations[0].lr.closed_form == "1"
+    assert res.bifurcations[2].lr.equals(sp.sqrt(5) - 1) is True
+    # independent: Newton on g^4(x) = x, (g^4)'(x) = −1 for g(x) = (1 + h)x − hx³
+    with mpmath.workdps(50):
+        def system(x, h):
+            w, d = x, mpmath.mpf(1)
+            for _ in range(4):
+                d *= 1 + h - 3 * h * w * w
+                w = (1 + h) * w - h * w ** 3
+            return [w - x, d + 1]
+        x4, h4 = mpmath.findroot(system, (mpmath.mpf("0.609"), mpmath.mpf("1.288")))
+        assert abs(mpmath.mpf(res.bifurcations[4].lr.enclosure.mid) - h4) < 1e-14
+        assert any(abs(b.mid - x4) < 1e-12 for b in res.bifurcations[4].orbit + res.bifurcations[5].orbit)
+
+
+def test_without_precision_escalation_the_unresolved_root_is_named(monkeypatch):
+    # at 30 digits the degree-72 dynatomic polynomial loses too many digits to certify
+    # the period-4 doublings: the result says so instead of dropping them silently
+    monkeypatch.setattr(E, "ESCALATION", (1,))
+    res = E.exact_bifurcations(Objective("(x**2 - 1)**2/4", "x"), ("1.25", "1.3"), 4, dps=30)
+    assert res.complete.status == "not proved"
+    assert "h ≈ 1.28803175448" in res.complete.reason and "multiplicity 8" in res.complete.reason
+
+
+def test_result_roundtrip_and_pickle(cubic):
+    assert type(cubic).from_json(cubic.to_json()) == cubic
+    assert pickle.loads(pickle.dumps(cubic)) == cubic
+    assert "bifurcations" in repr(cubic)
+
+
+def test_inapplicable_input_is_refused():
+    with pytest.raises(InputError):
+        E.exact_bifurcations(Objective("log(cosh(x))", "x"), ("1", "2"), 2)
+    with pytest.raises(InputError):
+        E.exact_bifurcations(Objective("(1 - x*y)**2/2", "x,y"), ("1", "2"), 2)
+    with pytest.raises(InputError):
+        E.exact_bifurcations(Objective("x**3/3 - x", "x"), ("2", "1"), 2)
