@@ -5,6 +5,13 @@ cascade, Lyapunov throughput — each against a plain implementation timed in th
   [−2.5, 2.5]², found and Krawczyk-certified (target < 5 s).  Baseline: plain mpmath Newton
   from each start (no vectorized float64 seeding) on 1/8 of the starts, with the same
   certification — it does less work than the operation, so the ratio understates the gain.
+* ``dynamics.orbits_blog8_p7_coverage``: every orbit of period ≤ 7 of the same map with the
+  coverage of each period (found, capture–recapture estimate, status), from the default
+  1000 starts per batch at period 1, doubling per period (target < 60 s).  Baseline: the
+  search as it was before starts scaled with the period and orbits were deduplicated by
+  hashing — the same 1000 starts plus a grid for every period, a per-seed scan of the
+  refined points and an all-pairs orbit comparison; it finds far fewer long orbits (121 of
+  period 7, against about 408) and says nothing about the shortfall.
 * ``dynamics.cascade_12_pd_50dps``: the first 12 period-doubling points of the double-well
   GD map at 50 digits (target < 30 s).  Baseline: the same continuation with a
   finite-difference Jacobian in the extended Newton (same 12 points).
@@ -20,9 +27,11 @@ from harness import Benchmark
 from lrtheory.catalogue import double_well, factorization_vector
 from lrtheory.dynamics import bifurcations as bif
 from lrtheory.dynamics.lyapunov import lyapunov_exponents
-from lrtheory.dynamics.orbits import (_classified, canonical_rotation, make_starts,
-                                      minimal_period, newton_periodic, orbit_points,
-                                      search_periodic_orbits)
+from lrtheory.dynamics.orbits import (_float_newton_seeds, _float_non_isolated, _refine,
+                                      _unique_rows, canonical_rotation, classify_orbit,
+                                      make_starts, minimal_period, newton_periodic,
+                                      orbit_points, same_orbit, search_periodic_orbits)
+from lrtheory.precision import precision
 
 _OBJ = factorization_vector(1, 1)
 _H = sp.Rational(19, 10)
@@ -42,7 +51,7 @@ def _orbits_naive():
             sol = newton_periodic(_OBJ, x0, _H, p, 50, maxiter=25)
             if sol is None:
                 continue
-            with mpmath.workdps(60):
+            with precision(dps=60):
                 pts = orbit_points(_OBJ, sol[0], _H, p)[:-1]
             if any(abs(c) > 2.5 for pt in pts for c in pt):
                 continue
@@ -51,22 +60,58 @@ def _orbits_naive():
             if all(max(abs(a - b) for a, b in zip(pts[0], o.points[0])) > 1e-20 or
                    o.period != q for o in found):
                 try:
-                    found.append(_classified(_OBJ, pts, _H, 50, True))
+                    found.append(classify_orbit(_OBJ, pts, _H, 50, True))
                 except (ZeroDivisionError, ValueError):
                     pass
     return found
 
 
+def _orbits_p7():
+    return search_periodic_orbits(_OBJ, _H, 7, (-2.5, 2.5), starts=1000, dps=50)
+
+
+def _orbits_p7_previous():
+    """The search before coverage: one set of starts for every period, a per-seed scan of
+    the refined points ("done") and an all-pairs orbit comparison."""
+    lo, hi = -2.5, 2.5
+    X0 = make_starts((lo, hi), 2, 1000, 0)
+    tol = mpmath.mpf(10) ** -16
+    orbits = []
+    for p in range(1, 8):
+        seeds = _float_newton_seeds(_OBJ, 1.9, p, X0)
+        seeds = _unique_rows(seeds[np.all((seeds >= lo - 1e-9) & (seeds <= hi + 1e-9), axis=1)])
+        done = []
+        for s in seeds[~_float_non_isolated(_OBJ, 1.9, p, seeds)]:
+            if any(np.max(np.abs(d - s)) < 1e-6 for d in done):
+                continue
+            refined = _refine(_OBJ, s, _H, p, 50)
+            if refined is None:
+                continue
+            pts, M, isolated = refined
+            done.extend(np.array([[float(c) for c in pt] for pt in pts]))
+            if not isolated or any(not (lo <= c <= hi) for pt in pts for c in pt):
+                continue
+            pts = canonical_rotation(pts[:minimal_period(pts, tol)])
+            if not any(same_orbit(pts, o.points, tol) for o in orbits):
+                orbits.append(classify_orbit(_OBJ, pts, _H, 50))
+    return orbits
+
+
+def _coverage_extra(res, seconds):
+    return {f"period_{c.period}": {"found": c.found, "estimate": round(c.estimate, 1),
+                                   "complete": c.complete} for c in res.coverage}
+
+
 def _cascade():
     r = bif.period_doubling_cascade(double_well(1), 1, 1, 12, dps=50)
-    assert r["regular"]
+    assert r.regular
     return r
 
 
 def _fd_solve_extended(obj, x0, h0, p, kind, dps=50, maxiter=40):
     """Newton on the extended system with a central finite-difference Jacobian."""
     sigma = bif.KINDS[kind]
-    with mpmath.workdps(dps + 25):
+    with precision(dps=dps + 25):
         z = [mpmath.mpf(x0[0]), mpmath.mpf(h0)]
         eps = mpmath.mpf(10) ** (-(dps // 2 + 5))
 
@@ -130,9 +175,11 @@ def _lyap_big():
 BENCHMARKS = [
     Benchmark("dynamics.orbits_blog8_p4", _orbits, _orbits_naive, repeat=1, target="< 5 s",
               extra=lambda r, s: {"orbits": len(r), "certified": sum(o.certified for o in r)}),
+    Benchmark("dynamics.orbits_blog8_p7_coverage", _orbits_p7, _orbits_p7_previous, repeat=1,
+              target="< 60 s", extra=_coverage_extra),
     Benchmark("dynamics.cascade_12_pd_50dps", _cascade, _cascade_naive, repeat=1,
-              target="< 30 s", extra=lambda r, s: {"delta": mpmath.nstr(r["delta"], 12),
-                                                    "delta_error": r["delta_error"]}),
+              target="< 30 s", extra=lambda r, s: {"delta": mpmath.nstr(r.delta, 12),
+                                                    "delta_error": r.delta_error}),
     Benchmark("dynamics.lyapunov_float64", _lyap, _lyap_naive, repeat=2,
               target="report steps/s",
               extra=lambda r, s: {"steps_per_second": round(len(_X) * _STEPS / s)}),

@@ -14,7 +14,9 @@ from .parsing import FUNCTIONS
 
 _OPS = {"Add": sp.Add, "Mul": sp.Mul, "Pow": sp.Pow, "Tuple": sp.Tuple,
         "Equality": sp.Eq, "sign": sp.sign, "Heaviside": sp.Heaviside,
-        "DiracDelta": sp.DiracDelta, "re": sp.re, "im": sp.im, "Min": sp.Min, "Max": sp.Max}
+        "DiracDelta": sp.DiracDelta, "re": sp.re, "im": sp.im, "Min": sp.Min, "Max": sp.Max,
+        "erfi": sp.erfi, "erfc": sp.erfc, "Ei": sp.Ei, "li": sp.li, "gamma": sp.gamma,
+        "polylog": sp.polylog, "LambertW": sp.LambertW}
 _OPS.update({f.__name__: f for f in FUNCTIONS.values()})
 _ATOMS = {"pi": sp.pi, "E": sp.E, "I": sp.I, "oo": sp.oo, "-oo": -sp.oo, "zoo": sp.zoo,
           "nan": sp.nan}

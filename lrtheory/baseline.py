@@ -13,6 +13,13 @@ them: ``exact`` values must be equal, ``ball`` enclosures must overlap (midpoint
 than the sum of the radii), ``float`` values must agree within the recorded ``rel_tol`` /
 ``abs_tol`` (as :func:`math.isclose`).  A changed verdict, a missing number, a changed
 kind, or a baselined claim missing from a run that selected it is a drift.
+
+Tolerances must be finite and >= 0 (a baseline with ``rel_tol: Infinity`` is refused, it
+would never drift).  NaN is stored as valid JSON (``{"type": "float", "value": "nan"}``,
+see :mod:`lrtheory.io`) and a NaN matches only a NaN.  Updates are serialized between
+processes: :func:`save` of a baseline made by :func:`make_baseline` (and :func:`update`)
+merges the run into the file's current content inside an ``fcntl`` lock, so two
+concurrent ``--update-baseline`` runs both land.
 """
 from __future__ import annotations
 
@@ -25,7 +32,7 @@ from pathlib import Path
 
 from .claims import matches
 from .errors import InputError
-from .io import atomic_write_json
+from .io import atomic_write_json, dumps, locked, read_json
 
 FORMAT = 1
 
@@ -52,8 +59,9 @@ def mode_of(results: dict) -> str:
     return "quick" if results.get("quick") else "full"
 
 
-def _number_entry(entry: dict) -> dict:
-    """The part of a number the baseline keeps: kind, value and tolerance."""
+def _number_entry(entry: dict, where: str = "") -> dict:
+    """The part of a number the baseline keeps: kind, value and tolerance (checked with
+    :func:`check_tolerances`)."""
     kind = entry.get("kind", "exact")
     kept = {"kind": kind, "value": entry.get("value")}
     if kind == "ball":
@@ -61,16 +69,37 @@ def _number_entry(entry: dict) -> dict:
     elif kind == "float":
         kept["rel_tol"] = entry.get("rel_tol", 0.0)
         kept["abs_tol"] = entry.get("abs_tol", 0.0)
+    check_tolerances(kept, where)
     return kept
+
+
+def _tolerance_ok(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return math.isfinite(value) and value >= 0
+    d = _decimal(value) if isinstance(value, str) else None
+    return d is not None and d.is_finite() and d >= 0
+
+
+def check_tolerances(number: dict, where: str = "") -> None:
+    """:class:`InputError` unless the number's ``rel_tol``/``abs_tol`` (float kind) or
+    ``radius`` (ball kind) are finite and >= 0."""
+    keys = {"float": ("rel_tol", "abs_tol"), "ball": ("radius",)}.get(number.get("kind"), ())
+    for key in keys:
+        if key in number and number[key] is not None and not _tolerance_ok(number[key]):
+            raise InputError(f"{where or 'a number'}: {key} must be a finite number >= 0, "
+                             f"got {number[key]!r}")
 
 
 def claim_entry(record: dict) -> dict:
     """The baseline entry of one claim record: verdict and key numbers."""
     ev = record.get("evidence") if isinstance(record.get("evidence"), dict) else {}
     numbers = ev.get("numbers") if isinstance(ev.get("numbers"), dict) else {}
+    cid = record.get("id")
     return {"verdict": record.get("verdict"),
-            "numbers": {str(k): _number_entry(v) for k, v in numbers.items()
-                        if isinstance(v, dict)}}
+            "numbers": {str(k): _number_entry(v, f"{cid} number {k!r}")
+                        for k, v in numbers.items() if isinstance(v, dict)}}
 
 
 def _id_order(cid: str):
@@ -82,7 +111,7 @@ def make_baseline(results: dict, previous: dict | None = None) -> dict:
     """A baseline holding the run's claims in the run's mode section, on top of
     ``previous`` (its other mode and the claims not run are kept).  Claims whose check
     errored keep their previous entry: an error is never recorded as the expected state."""
-    base = json.loads(json.dumps(previous, default=str)) if previous else {}
+    base = json.loads(dumps(previous, None)) if previous else {}
     base["lrtheory_baseline"] = FORMAT
     modes = base.setdefault("modes", {})
     mode = mode_of(results)
@@ -93,27 +122,63 @@ def make_baseline(results: dict, previous: dict | None = None) -> dict:
     modes[mode] = {"updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                    "lrtheory": results.get("lrtheory"),
                    "claims": {k: claims[k] for k in sorted(claims, key=_id_order)}}
-    return base
+    return _Made(base, results)
+
+
+class _Made(dict):
+    """A baseline from :func:`make_baseline` that remembers the run it records, so that
+    :func:`save` can merge that run again into the file's current content."""
+
+    def __init__(self, data: dict, results: dict):
+        super().__init__(data)
+        self.results = results
 
 
 def load(path) -> dict:
-    """Read a baseline; :class:`InputError` when it is missing or malformed."""
+    """Read a baseline; :class:`InputError` when it is missing, malformed, beyond the
+    input limits, or has an invalid tolerance."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"no baseline at {path}: create it with "
                          f"`lrtheory verify --quick --update-baseline --baseline {path}`")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"baseline {path} is not readable JSON: {exc}") from None
+        data = read_json(path, "baseline")
+    except FileNotFoundError:
+        raise InputError(f"no baseline at {path}") from None
+    except InputError as exc:
+        if "not valid JSON" in str(exc):
+            raise InputError(f"baseline {path} is not readable JSON: "
+                             f"{str(exc).split('JSON: ', 1)[-1]}") from None
+        raise
     if not isinstance(data, dict) or not isinstance(data.get("modes"), dict):
         raise InputError(f"baseline {path} has no 'modes' section: not an lrtheory baseline")
+    for mode, sec in data["modes"].items():
+        claims = sec.get("claims") if isinstance(sec, dict) else None
+        for cid, entry in (claims if isinstance(claims, dict) else {}).items():
+            numbers = entry.get("numbers") if isinstance(entry, dict) else None
+            for name, number in (numbers if isinstance(numbers, dict) else {}).items():
+                if isinstance(number, dict):
+                    check_tolerances(number, f"baseline {path}, {mode} {cid} number {name!r}")
     return data
 
 
 def save(baseline: dict, path) -> Path:
-    """Write a baseline atomically."""
-    return atomic_write_json(path, baseline)
+    """Write a baseline atomically, inside the lock of ``path``.  A baseline made by
+    :func:`make_baseline` is made again inside the lock on top of the file's current
+    content, so that concurrent updates of other claims or modes are kept."""
+    results = getattr(baseline, "results", None)
+    if results is None:
+        with locked(path):
+            return atomic_write_json(path, baseline)
+    return update(path, results)
+
+
+def update(path, results: dict) -> Path:
+    """Record ``results`` in the baseline at ``path`` (created when missing): read,
+    merge (:func:`make_baseline`) and write inside an exclusive lock."""
+    with locked(path):
+        previous = load(path) if Path(path).exists() else None
+        return atomic_write_json(path, dict(make_baseline(results, previous)))
 
 
 # -- comparing ------------------------------------------------------------------------------
@@ -134,6 +199,13 @@ def _float(value) -> float | None:
 
 def _compare_ball(old: dict, new: dict) -> str | None:
     """Why two enclosures are inconsistent (they do not overlap), or None."""
+    try:
+        return _ball_gap(old, new)
+    except ArithmeticError:
+        return "not comparable: the values are beyond decimal arithmetic"
+
+
+def _ball_gap(old: dict, new: dict) -> str | None:
     with localcontext() as ctx:
         ctx.prec = 120
         m0, m1 = _decimal(old.get("value")), _decimal(new.get("value"))
@@ -168,9 +240,13 @@ def _compare_float(old: dict, new: dict) -> str | None:
     return f"|difference| {diff:.3e}{relative} exceeds rel_tol {rel:g}, abs_tol {abs_:g}"
 
 
+def _is_nan(v) -> bool:
+    return isinstance(v, float) and math.isnan(v)
+
+
 def _compare_exact(old: dict, new: dict) -> str | None:
     a, b = old.get("value"), new.get("value")
-    same = a == b and type(a) is type(b)
+    same = (a == b and type(a) is type(b)) or (_is_nan(a) and _is_nan(b))
     return None if same else "exact values differ"
 
 
@@ -178,7 +254,8 @@ _COMPARE = {"exact": _compare_exact, "ball": _compare_ball, "float": _compare_fl
 
 
 def _short(value, limit: int = 60) -> str:
-    text = json.dumps(value, default=str, ensure_ascii=False)
+    text = json.dumps(value, default=str, ensure_ascii=False) if not isinstance(value, float) \
+        else repr(value)
     return text if len(text) <= limit else f"{text[:limit - 20]}...{text[-12:]} ({len(text)} chars)"
 
 

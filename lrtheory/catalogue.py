@@ -1,11 +1,16 @@
-"""Named constructors for the objectives the claims use (see ../shared/CLAIMS.md)."""
+"""Named constructors for the objectives the claims use (see ../shared/CLAIMS.md).
+
+Parameters may be numbers of any kind or text; they are read by
+:func:`lrtheory.numbers.convert` (text by the restricted parser), expressions by
+:func:`lrtheory.parsing.to_expr`; nothing is handed to ``sympify``."""
 from __future__ import annotations
 
 import sympy as sp
 
 from .errors import InputError
+from .numbers import parameter, positive, to_matrix
 from .objectives import Objective
-from .parsing import parse_expression, parse_variables
+from .parsing import parse_variables, to_expr
 
 
 def _symbols(prefix: str, n: int) -> tuple[sp.Symbol, ...]:
@@ -16,7 +21,7 @@ def _symbols(prefix: str, n: int) -> tuple[sp.Symbol, ...]:
 
 def quadratic(A, variables=None) -> Objective:
     """f(x) = ½ xᵀAx for a symmetric matrix A (BLOG-2, BLOG-6)."""
-    A = sp.Matrix(A)
+    A = to_matrix(A, "A")
     if A.shape[0] != A.shape[1] or A != A.T:
         raise InputError("quadratic(A) needs a square symmetric matrix A")
     xs = _symbols("x", A.shape[0]) if variables is None else parse_variables(variables)
@@ -27,14 +32,13 @@ def quadratic(A, variables=None) -> Objective:
 def scalar_quadratic(L=1) -> Objective:
     """f(x) = L x²/2 (BLOG-2, BLOG-7)."""
     x = sp.Symbol("x", real=True)
-    return Objective(sp.Rational(L) * x**2 / 2 if not isinstance(L, sp.Expr) else L * x**2 / 2,
-                     (x,), name="Lx^2/2")
+    return Objective(parameter(L, "L") * x**2 / 2, (x,), name="Lx^2/2")
 
 
 def double_well(a=1) -> Objective:
     """f(x) = (x² − a²)²/4: two wells at ±a (KT-4)."""
     x = sp.Symbol("x", real=True)
-    return Objective((x**2 - sp.sympify(a)**2)**2 / 4, (x,), name="double well")
+    return Objective((x**2 - parameter(a, "a")**2)**2 / 4, (x,), name="double well")
 
 
 def factorization_vector(mu=1, d: int = 1) -> Objective:
@@ -42,14 +46,14 @@ def factorization_vector(mu=1, d: int = 1) -> Objective:
     (1 − xy)²/2)."""
     xs, ys = _symbols("x", d), _symbols("y", d)
     s = sum(a * b for a, b in zip(xs, ys))
-    return Objective((sp.sympify(mu) - s)**2 / 2, xs + ys, name=f"(mu - x.y)^2/2, d={d}")
+    return Objective((parameter(mu, "mu") - s)**2 / 2, xs + ys, name=f"(mu - x.y)^2/2, d={d}")
 
 
 def matrix_factorization(A, d: int) -> Objective:
     """f(X, Y) = ½‖A − XYᵀ‖_F², A ∈ R^{n×m}, X ∈ R^{n×d}, Y ∈ R^{m×d} (BLOG-10, WCZT-4).
 
     Variables are ``X_i_j`` then ``Y_i_j`` in row-major order."""
-    A = sp.Matrix(A)
+    A = to_matrix(A, "A")
     n, m = A.shape
     X = sp.Matrix(n, d, lambda i, j: sp.Symbol(f"X_{i + 1}_{j + 1}", real=True))
     Y = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"Y_{i + 1}_{j + 1}", real=True))
@@ -64,11 +68,8 @@ def multiscale(f0, f1, eps, variables="x") -> Objective:
     ``f0``/``f1`` are expressions or strings in ``variables``; f₁ is written in the fast
     variable (``"sin(x)"`` means ε sin(x/ε))."""
     xs = parse_variables(variables) if isinstance(variables, str) else tuple(variables)
-    e0 = parse_expression(f0, xs) if isinstance(f0, str) else sp.sympify(f0)
-    e1 = parse_expression(f1, xs) if isinstance(f1, str) else sp.sympify(f1)
-    eps = sp.sympify(eps)
-    if not (eps.is_number and eps > 0):
-        raise InputError(f"eps must be a positive number, got {eps}")
+    e0, e1 = to_expr(f0, xs, "f0"), to_expr(f1, xs, "f1")
+    eps = positive(eps, "eps")
     fast = e1.subs({v: v / eps for v in xs}, simultaneous=True)
     return Objective(e0 + eps * fast, xs, name="multiscale")
 
@@ -88,4 +89,4 @@ def product_loss(loss: str = "quadratic", mu=1, d: int = 1) -> Objective:
         raise InputError(f"unknown loss {loss!r}; known: {sorted(LOSSES)}")
     xs, ys = _symbols("x", d), _symbols("y", d)
     s = sum(a * b for a, b in zip(xs, ys))
-    return Objective(LOSSES[loss](s, sp.sympify(mu)), xs + ys, name=f"{loss}(x.y), d={d}")
+    return Objective(LOSSES[loss](s, parameter(mu, "mu")), xs + ys, name=f"{loss}(x.y), d={d}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from .gd import TRAJECTORY, run_gd
 from .objectives import Objective
 
 PHASES = ("lazy", "catapult", "divergent")
@@ -63,18 +64,41 @@ def reduced_map(a: sp.Expr, q: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
     return a + q * (a - 4), q * (1 - a + q) ** 2
 
 
+class NetworkModel:
+    """The loss ½f², f = vᵀu/√n, with its closed-form gradient, for :func:`lrtheory.gd.run_gd`
+    on rows θ = (u, v) of shape (M, 2n): ∇_u = f v/√n, ∇_v = f u/√n (O(n) per row, where
+    the expanded sympy gradient of :func:`network_objective` has n² terms)."""
+
+    def __init__(self, n: int):
+        self.n, self.dim = n, 2 * n
+        self.numpy = self
+
+    def output(self, X) -> np.ndarray:
+        """f = vᵀu/√n for each row."""
+        X = np.asarray(X, dtype=float)
+        u, v = X[..., :self.n], X[..., self.n:]
+        return np.einsum("...i,...i->...", v, u) / np.sqrt(self.n)
+
+    def value(self, X) -> np.ndarray:
+        return self.output(X) ** 2 / 2
+
+    def grad(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        f = self.output(X)[..., None] / np.sqrt(self.n)
+        return np.concatenate([f * X[..., self.n:], f * X[..., :self.n]], axis=-1)
+
+
 def simulate_network(u0: np.ndarray, v0: np.ndarray, eta: float, steps: int) -> dict:
-    """Full-parameter GD in float64 on ½(vᵀu/√n)²; returns f, λ and loss per step.
-    Overflow is a result (inf/nan entries), not an error."""
+    """Full-parameter GD in float64 on ½(vᵀu/√n)² (:func:`lrtheory.gd.run_gd` on
+    :class:`NetworkModel`); returns f, λ and loss per step.  Overflow is a result (nan
+    entries from then on), not an error."""
     n = u0.size
-    u, v = u0.astype(float).copy(), v0.astype(float).copy()
-    fs, lams = np.empty(steps + 1), np.empty(steps + 1)
+    model = NetworkModel(n)
+    theta = np.concatenate([np.asarray(u0, float), np.asarray(v0, float)])
+    traj = run_gd(model, theta, eta, steps, TRAJECTORY).trajectory
     with np.errstate(all="ignore"):
-        for t in range(steps + 1):
-            f = v @ u / np.sqrt(n)
-            fs[t], lams[t] = f, (u @ u + v @ v) / n
-            if t < steps:
-                u, v = u - eta * f * v / np.sqrt(n), v - eta * f * u / np.sqrt(n)
+        fs = model.output(traj)
+        lams = np.sum(traj * traj, axis=-1) / n
         loss = fs**2 / 2
     return {"f": fs, "lam": lams, "loss": loss}
 

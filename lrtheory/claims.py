@@ -168,20 +168,26 @@ class CheckContext:
             self.on_progress(msg)
 
     def save_figure(self, fig, name: str, caption: str = "") -> dict | None:
-        """Save a matplotlib figure as vector PDF and PNG under ``figure_dir``; returns the
-        entry for :meth:`Evidence.figure` (None when figures are not being written)."""
-        import matplotlib.pyplot as plt
+        """Save a matplotlib figure (or the figure of an Axes) as vector PDF and PNG under
+        ``figure_dir``, atomically (:func:`lrtheory.plotting.save_figure`); returns the
+        entry for :meth:`Evidence.figure` (None when figures are not being written).  A
+        figure made through pyplot is closed afterwards; one made by
+        :func:`lrtheory.plotting.new_figure` needs no closing."""
+        from .plotting import release_figure, save_figure
         try:
             if self.figure_dir is None:
                 return None
-            self.figure_dir.mkdir(parents=True, exist_ok=True)
             stem = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{self.claim_id}-{name}".strip("-"))
             pdf, png = self.figure_dir / f"{stem}.pdf", self.figure_dir / f"{stem}.png"
-            fig.savefig(pdf, bbox_inches="tight", metadata={"CreationDate": None})
-            fig.savefig(png, dpi=110, bbox_inches="tight")
-            return {"name": name, "pdf": str(pdf), "png": str(png), "caption": caption}
+            save_figure(fig, pdf)
+            save_figure(fig, png, dpi=110)
+            # paths relative to the results' folder: the report takes figures only from
+            # the figures folder beside the results (absolute paths are refused there)
+            rel = Path(self.figure_dir.name)
+            return {"name": name, "pdf": str(rel / pdf.name), "png": str(rel / png.name),
+                    "caption": caption}
         finally:
-            plt.close(fig)
+            release_figure(fig)
 
 
 @dataclass
@@ -324,15 +330,43 @@ def environment() -> dict:
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
 
-def run_claims(claims, ctx: CheckContext, progress: Callable[[str], None] | None = None) -> dict:
-    """Run ``claims`` and return the results document of the JSON contract."""
-    out = []
-    for i, c in enumerate(claims, 1):
-        if progress:
-            progress(f"[{i}/{len(claims)}] {c.id} {c.title} ...")
-        rec = run_claim(c, ctx)
-        if progress:
-            progress(f"[{i}/{len(claims)}] {c.id}: {rec.verdict} ({rec.seconds:.1f} s)")
-        out.append(_document_entry(rec))
+def run_claims(claims, ctx: CheckContext, progress: Callable[[str], None] | None = None,
+               *, jobs: int | None = None, dask=None) -> dict:
+    """Run ``claims`` and return the results document of the JSON contract.
+
+    ``jobs=N`` (N > 1) runs the checks in N local processes, ``dask=`` on a Dask cluster
+    (a ``distributed.Client``, a scheduler address or ``"local"``); each check runs in one
+    process, its :class:`ClaimRecord` comes back pickled, and the entries stay in the order
+    of ``claims``: the document is the serial one (the timings aside)."""
+    claims = list(claims)
+    if (jobs or 1) > 1 or dask is not None:
+        records = _run_parallel(claims, ctx, progress, jobs, dask)
+    else:
+        records = []
+        for i, c in enumerate(claims, 1):
+            if progress:
+                progress(f"[{i}/{len(claims)}] {c.id} {c.title} ...")
+            rec = run_claim(c, ctx)
+            if progress:
+                progress(f"[{i}/{len(claims)}] {c.id}: {rec.verdict} ({rec.seconds:.1f} s)")
+            records.append(rec)
     return {"lrtheory": __version__, "quick": ctx.quick, "environment": environment(),
-            "claims": out}
+            "claims": [_document_entry(rec) for rec in records]}
+
+
+def _run_parallel(claims, ctx: CheckContext, progress, jobs, dask) -> list:
+    """The records of ``claims`` run by the executors of :mod:`lrtheory.sweeps.executors`,
+    in the order of ``claims``; progress is reported as checks finish."""
+    from .sweeps.executors import open_runner
+    records = {}
+    with open_runner(jobs=jobs if (jobs or 1) > 1 else None, dask=dask) as runner:
+        if progress:
+            progress(f"running {len(claims)} claims on {runner.workers} {runner.kind} "
+                     "worker(s)")
+        tasks = {i: (c, ctx) for i, c in enumerate(claims)}
+        for done, (i, rec) in enumerate(runner.map(run_claim, tasks), 1):
+            records[i] = rec
+            if progress:
+                progress(f"[{done}/{len(claims)}] {rec.id}: {rec.verdict} "
+                         f"({rec.seconds:.1f} s)")
+    return [records[i] for i in range(len(claims))]

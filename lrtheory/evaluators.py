@@ -82,7 +82,8 @@ def to_arb(v) -> arb:
         digits = int(flint.ctx.prec / 3.32) + 10
         return arb(str(sp.N(v, digits + 10)), 10.0 ** (-digits))
     if isinstance(v, str):
-        r = sp.Rational(v)
+        from .numbers import to_rational
+        r = to_rational(v)
         return arb(fmpq(int(r.p), int(r.q)))
     if not isinstance(v, mpmath.mpf):  # mpf(mpf) would round to the working precision
         v = mpmath.mpf(v) if not isinstance(v, int) else mpmath.mpf(v, prec=v.bit_length() + 1)

@@ -26,11 +26,47 @@ proof, exact rational checks, high precision and the float64 fast path.
 """
 from __future__ import annotations
 
+import functools
+
 import mpmath
 import numpy as np
 import sympy as sp
 
 from .errors import ComputationError, InputError
+from .numbers import to_matrix
+from .precision import current_dps, precision
+from .gd import ItemAccess
+from .results import Result, result
+
+
+@result
+class SymbolicCheck(Result):
+    """The outcome of an exact (symbolic or rational) check of an identity.
+
+    ``statement``: what was checked; ``shape``: the sizes it was checked for ((n, m, d) in
+    the matrix case, (d,) in the vector case, () when no size enters); ``holds``: whether
+    the identity was verified (False means "not verified"); ``value``: a quantity the
+    check computed (e.g. a minimum), or None.  The object is truthy exactly when
+    ``holds``, so ``all(prove_…(…) for …)`` and ``assert prove_…(…)`` read naturally."""
+
+    statement: str
+    shape: tuple[int, ...]
+    holds: bool
+    value: sp.Expr | None = None
+
+    def __bool__(self) -> bool:
+        return self.holds
+
+
+def _symbolic_check(statement: str):
+    """Decorator: a predicate of integer sizes becomes a :class:`SymbolicCheck`."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def check(*shape: int) -> SymbolicCheck:
+            return SymbolicCheck(statement, tuple(int(k) for k in shape), bool(fn(*shape)))
+        check.__annotations__ = dict(fn.__annotations__, **{"return": "SymbolicCheck"})
+        return check
+    return wrap
 
 # ---- symbols ------------------------------------------------------------------------
 
@@ -141,6 +177,8 @@ def is_zero(entries) -> bool:
 # ---- symbolic proofs (small shapes) ---------------------------------------------------
 
 
+@_symbolic_check("sympy's Hessian of ½‖A − XYᵀ‖² equals the closed form "
+                 "JᵀJ + [[0, R⊗I], [Rᵀ⊗I, 0]]")
 def prove_hessian_closed_form(n: int, m: int, d: int) -> bool:
     """sympy's Hessian of ½‖A − XYᵀ‖² equals :func:`hessian` for symbolic A, X, Y."""
     A, X, Y, z = symbolic_instance(n, m, d)
@@ -148,6 +186,7 @@ def prove_hessian_closed_form(n: int, m: int, d: int) -> bool:
     return is_zero(np.array(H.tolist(), dtype=object) - hessian(A, X, Y))
 
 
+@_symbolic_check("at A = XYᵀ: ∇²f = JᵀJ and JJᵀ = XXᵀ⊗I + I⊗YYᵀ")
 def prove_zero_residual_structure(n: int, m: int, d: int) -> bool:
     """At A = XYᵀ: ∇²f = JᵀJ and JJᵀ = XXᵀ⊗I + I⊗YYᵀ (symbolic X, Y)."""
     _, X, Y, _ = symbolic_instance(n, m, d)
@@ -156,6 +195,7 @@ def prove_zero_residual_structure(n: int, m: int, d: int) -> bool:
     return is_zero(hessian(A, X, Y) - J.T @ J) and is_zero(J @ J.T - kronecker_sum_gram(X, Y))
 
 
+@_symbolic_check("D(X', Y') = D + h²(YᵀRᵀRY − XᵀRRᵀX) for one GD step, D = XᵀX − YᵀY")
 def prove_imbalance_law(n: int, m: int, d: int) -> bool:
     """D(X', Y') = D + h²(YᵀRᵀRY − XᵀRRᵀX) for symbolic A, X, Y, h."""
     A, X, Y, _ = symbolic_instance(n, m, d)
@@ -164,12 +204,14 @@ def prove_imbalance_law(n: int, m: int, d: int) -> bool:
     return is_zero(imbalance(X1, Y1) - imbalance_step_predicted(A, X, Y, h))
 
 
+@_symbolic_check("d/dt (XᵀX − YᵀY) = 0 along gradient flow")
 def prove_gradient_flow_conservation(n: int, m: int, d: int) -> bool:
     """d/dt (XᵀX − YᵀY) = 0 along gradient flow (symbolic)."""
     A, X, Y, _ = symbolic_instance(n, m, d)
     return is_zero(gradient_flow_imbalance_rate(A, X, Y))
 
 
+@_symbolic_check("f(XG, YG⁻ᵀ) = f(X, Y) for invertible G ∈ GL(d)")
 def prove_homogeneity(n: int, m: int, d: int) -> bool:
     """f(XG, YG⁻ᵀ) = f(X, Y) for a symbolic invertible G ∈ GL(d) (c·I_d is the case
     (cX, Y/c))."""
@@ -192,6 +234,7 @@ def vector_instance(d: int):
     return mu, x, y
 
 
+@_symbolic_check("∇²½(µ − xᵀy)² = vvᵀ + r[[0, I], [I, 0]], v = (y, x), r = xᵀy − µ")
 def prove_vector_hessian_rank_one(d: int) -> bool:
     """∇²½(µ − xᵀy)² = vvᵀ + r[[0, I], [I, 0]], v = (y, x), r = xᵀy − µ (chain rule
     ∇²(r²/2) = ∇r∇rᵀ + r∇²r), checked against sympy's Hessian; at r = 0 it is vvᵀ with
@@ -218,12 +261,14 @@ def vector_minimizer_charpoly(d: int) -> tuple[sp.Expr, sp.Expr]:
     return cp, (lam**(2 * d - 1) * (lam - s)).subs(on_set)
 
 
+@_symbolic_check("on xᵀy = µ the Hessian's charpoly is λ^{2d−1}(λ − ‖x‖² − ‖y‖²)")
 def prove_vector_minimizer_spectrum(d: int) -> bool:
     """The charpoly on the minimizer set equals λ^{2d−1}(λ − ‖x‖² − ‖y‖²) identically."""
     cp, predicted = vector_minimizer_charpoly(d)
     return sp.simplify(sp.together(cp - predicted)) == 0
 
 
+@_symbolic_check("one GD step multiplies xxᵀ − yyᵀ by 1 − h²r², r = xᵀy − µ")
 def prove_vector_imbalance_law(d: int) -> bool:
     """xxᵀ − yyᵀ is multiplied by (1 − h²r²) in one GD step, r = xᵀy − µ (symbolic)."""
     mu, x, y = vector_instance(d)
@@ -234,6 +279,7 @@ def prove_vector_imbalance_law(d: int) -> bool:
     return is_zero(imbalance(X1, Y1) - (1 - h**2 * r**2) * imbalance(x, y))
 
 
+@_symbolic_check("on xy = µ: (x − y)² = x² + y² − 2µ and x² + y² ≥ 2|µ|")
 def prove_vector_stability_identity() -> bool:
     """WCZT-2: on xy = µ, (x − y)² = x² + y² − 2µ, and x² + y² ≥ 2|µ| with equality iff
     x = ±y; hence h(x² + y²) ≤ 2 ⇔ (x − y)² ≤ 2/h − 2µ, and h > 1/|µ| ⇒ h(x² + y²) > 2."""
@@ -249,17 +295,21 @@ def vector_orbit_sharpness(mu, c):
     return c**2 + mu**2 / c**2
 
 
-def prove_flattest_scalar_minimizer() -> tuple[bool, sp.Expr]:
-    """min_{c ≠ 0} c² + µ²/c² = 2µ at c² = µ (symbolic, µ > 0): returns (ok, minimum)."""
+def prove_flattest_scalar_minimizer() -> SymbolicCheck:
+    """min_{c ≠ 0} c² + µ²/c² = 2µ at c² = µ (symbolic, µ > 0); the minimum is the
+    check's ``value``."""
     mu, c = sp.Symbol("mu", positive=True), sp.Symbol("c", positive=True)
     s = vector_orbit_sharpness(mu, c)
     crit = sp.solve(sp.diff(s, c), c)
     minimum = sp.simplify(s.subs(c, crit[0]))
     ok = crit == [sp.sqrt(mu)] and minimum == 2 * mu and \
         sp.expand(s - 2 * mu - (c - mu / c)**2) == 0
-    return ok, minimum
+    return SymbolicCheck("min over c > 0 of c² + µ²/c² is 2µ, at c² = µ", (), bool(ok),
+                         minimum)
 
 
+@_symbolic_check("the origin is the only non-minimizing critical point of ½(µ − xᵀy)², "
+                 "a strict saddle with Hessian eigenvalues ±µ")
 def prove_critical_points_vector(d: int) -> bool:
     """Critical points of ½(µ − xᵀy)² (µ > 0): r·y = r·x = 0, so r = 0 (global minima)
     or x = y = 0, a strict saddle whose Hessian −µ[[0, I], [I, 0]] has eigenvalues ±µ.
@@ -301,9 +351,22 @@ def mp_sym_eigenvalues(M) -> list:
     return sorted((E[i] for i in range(len(E))), reverse=True)
 
 
-def mp_zero_residual_check(X, Y) -> dict:
+@result
+class ZeroResidualCheck(ItemAccess, Result):
+    """The Hessian spectrum at a zero-residual point against the Kronecker-sum prediction,
+    in mpmath at ``dps`` digits: ``max_abs_error`` = max |eigenvalue − predicted|
+    (descending order), ``sharpness`` = the largest eigenvalue, ``norm_formula`` =
+    ‖X‖₂² + ‖Y‖₂²."""
+
+    max_abs_error: mpmath.mpf
+    sharpness: mpmath.mpf
+    norm_formula: mpmath.mpf
+    dps: int
+
+
+def mp_zero_residual_check(X, Y) -> ZeroResidualCheck:
     """Hessian spectrum at (X, Y) with A := XYᵀ against the Kronecker-sum prediction, at the
-    caller's mpmath precision: ``{"max_abs_error", "sharpness", "norm_formula"}``."""
+    caller's mpmath precision (:class:`ZeroResidualCheck`)."""
     X = np.array([[mpmath.mpf(v) for v in row] for row in np.asarray(X)], dtype=object)
     Y = np.array([[mpmath.mpf(v) for v in row] for row in np.asarray(Y)], dtype=object)
     A = X @ Y.T
@@ -313,47 +376,68 @@ def mp_zero_residual_check(X, Y) -> dict:
     zero_pairs = (n - min(n, d)) * (m - min(m, d))
     predicted = zero_residual_spectrum(alphas, betas, (n + m) * d, zero_pairs)
     err = max(abs(a - b) for a, b in zip(ev, predicted))
-    return {"max_abs_error": err, "sharpness": ev[0], "norm_formula": alphas[0] + betas[0]}
+    return ZeroResidualCheck(err, ev[0], alphas[0] + betas[0], current_dps())
 
 
 # ---- Hessian eigenvalues of any objective at a point (the `sharpness` command) --------
 
 
-def hessian_spectrum_at(obj, point: dict, dps: int = 50) -> dict:
+@result
+class HessianSpectrum(ItemAccess, Result):
+    """Hessian eigenvalues of an objective at a point, descending with multiplicity.
+
+    ``point``: variable name → exact value (text); ``eigenvalues``: exact values (sympy
+    text, radicals) when ``exact``, else decimal strings of ``dps − 10`` digits;
+    ``sharpness``: the largest eigenvalue (``eigenvalues[0]``); ``numeric``: the same
+    eigenvalues as decimal strings."""
+
+    point: dict[str, str]
+    eigenvalues: tuple[str, ...]
+    sharpness: str
+    exact: bool
+    numeric: tuple[str, ...]
+
+    def sympy_eigenvalues(self) -> tuple:
+        """The eigenvalues as sympy numbers (exact when ``exact``, else Floats)."""
+        from .parsing import parse_number
+        return tuple(parse_number(e, "eigenvalue") for e in self.eigenvalues)
+
+
+def hessian_spectrum_at(obj, point: dict, dps: int = 50) -> HessianSpectrum:
     """Hessian eigenvalues of an :class:`~lrtheory.objectives.Objective` at ``point``
-    (names → exact numbers), descending with multiplicity.
+    (names → exact numbers), descending with multiplicity (:class:`HessianSpectrum`).
 
     Exact (sympy roots of the characteristic polynomial) when the Hessian at the point is
     a rational matrix and its characteristic polynomial splits in radicals; otherwise
     mpmath ``eigsy`` at ``dps`` digits, recomputed at ``dps + 30`` and required to agree
-    to ``dps − 10`` digits (``"exact": False``).  Returns ``{"point", "eigenvalues",
-    "sharpness", "exact", "numeric"}`` with numbers as strings."""
+    to ``dps − 10`` digits (``exact`` False)."""
     subs = obj.subs_point(point)
     H = obj.hessian.subs(subs)
-    if any(not e.is_finite for e in H):
-        raise InputError(f"the Hessian is not finite at {point}")
+    if any(not e.is_finite or e.is_extended_real is False for e in H):
+        raise InputError(f"the Hessian is not finite and real at {point}: the objective "
+                         "is not real-valued or not twice differentiable there")
     pt = {str(k): str(v) for k, v in subs.items()}
     exact = _exact_eigenvalues(H) if all(e.is_Rational for e in H) else None
     if exact is not None:
         num = [sp.N(e, 30, chop=True) for e in exact]
         order = sorted(range(len(exact)), key=lambda i: sp.re(num[i]), reverse=True)
-        eig = [str(exact[i]) for i in order]
-        return {"point": pt, "eigenvalues": eig, "sharpness": eig[0], "exact": True,
-                "numeric": [mpmath.nstr(mpmath.mpf(str(sp.re(num[i]))), 20) for i in order]}
+        eig = tuple(str(exact[i]) for i in order)
+        with precision(30):
+            numeric = tuple(mpmath.nstr(mpmath.mpf(str(sp.re(num[i]))), 20) for i in order)
+        return HessianSpectrum(pt, eig, eig[0], True, numeric)
     vals = []
     for d in (dps, dps + 30):
-        with mpmath.workdps(d):
+        with precision(d):
             M = np.array([[mpmath.mpf(str(sp.N(e, d + 10))) for e in row]
                           for row in H.tolist()], dtype=object)
             vals.append(mp_sym_eigenvalues(M))
-    with mpmath.workdps(dps + 30):
+    with precision(dps + 30):
         change = max((abs(a - b) for a, b in zip(*vals)), default=0)
         if change > mpmath.mpf(10) ** (10 - dps) * (1 + max(abs(v) for v in vals[1])):
             raise ComputationError(f"Hessian eigenvalues not stable under a precision "
                                    f"increase (change {mpmath.nstr(change, 3)})")
-        eig = [mpmath.nstr(v, dps - 10) for v in vals[0]]
-    return {"point": pt, "eigenvalues": eig, "sharpness": eig[0], "exact": False,
-            "numeric": eig}
+        eig = tuple(mpmath.nstr(v, dps - 10) for v in vals[0])
+    return HessianSpectrum(pt, eig, eig[0], False, eig)
 
 
 def _exact_eigenvalues(H: sp.Matrix) -> list | None:
@@ -370,12 +454,12 @@ def _exact_eigenvalues(H: sp.Matrix) -> list | None:
 # ---- along the minimizer set ----------------------------------------------------------
 
 
-def orbit_charpoly_identity(X, Y, G) -> bool:
+def orbit_charpoly_identity(X, Y, G) -> SymbolicCheck:
     """Exact check of the zero-residual spectrum at the minimizer (XG, YG⁻ᵀ) of A = XYᵀ
     (rational X, Y, G as nested lists): λ^{nm}·det(λ − ∇²f) = λ^{(n+m)d}·det(λ − K) with
     K = XG(XG)ᵀ⊗I + I⊗YG⁻ᵀ(YG⁻ᵀ)ᵀ, i.e. the nonzero Hessian eigenvalues are the nonzero
     sums α_i + β_j, in rational arithmetic (no radicals)."""
-    X, Y, G = sp.Matrix(X), sp.Matrix(Y), sp.Matrix(G)
+    X, Y, G = to_matrix(X, "X"), to_matrix(Y, "Y"), to_matrix(G, "G")
     Xg, Yg = X * G, Y * G.inv().T
     to_arr = lambda M: np.array(M.tolist(), dtype=object)  # noqa: E731
     H = sp.Matrix(hessian(to_arr(X * Y.T), to_arr(Xg), to_arr(Yg)).tolist())
@@ -383,7 +467,9 @@ def orbit_charpoly_identity(X, Y, G) -> bool:
     lam = sp.Symbol("lambda")
     lhs = sp.expand(lam**K.shape[0] * H.charpoly(lam).as_expr())
     rhs = sp.expand(lam**H.shape[0] * K.charpoly(lam).as_expr())
-    return sp.expand(lhs - rhs) == 0
+    return SymbolicCheck("λ^{nm}·det(λ − ∇²f) = λ^{(n+m)d}·det(λ − K) at (XG, YG⁻ᵀ), "
+                         "K = XG(XG)ᵀ⊗I + I⊗YG⁻ᵀ(YG⁻ᵀ)ᵀ",
+                         (X.rows, Y.rows, X.cols), bool(sp.expand(lhs - rhs) == 0))
 
 
 def flattest_on_orbit(A, X, Y, seed: int = 0, starts: int = 5) -> float:

@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 
 import mpmath
 
+from .gd import TRAJECTORY, run_gd
 from .objectives import Objective
 
 
@@ -27,13 +28,14 @@ def gradient_flow_mp(obj: Objective, x0: Sequence, dps: int = 30) -> Callable:
 
 
 def gd_global_error(obj: Objective, x0: Sequence, h, steps: int, flow: Callable):
-    """max_{0≤k≤steps} ‖x_k − x(kh)‖₂ for GD x_{k+1} = x_k − h∇f(x_k), in mpmath."""
-    x = [mpmath.mpf(c) for c in x0]
-    h = mpmath.mpf(h)
+    """max_{0≤k≤steps} ‖x_k − x(kh)‖₂ for GD x_{k+1} = x_k − h∇f(x_k), in mpmath at the
+    caller's precision (:func:`lrtheory.gd.run_gd`); ``inf`` when the GD orbit overflows."""
+    run = run_gd(obj, [list(x0)], h, steps, TRAJECTORY, backend="mpmath")
+    if run.diverged[0]:
+        return mpmath.inf
+    hm = run.lr[0]
     worst = mpmath.mpf(0)
-    for k in range(steps + 1):
-        ref = flow(k * h)
+    for k, x in enumerate(run.trajectory[0]):
+        ref = flow(k * hm)
         worst = max(worst, mpmath.sqrt(sum((a - b) ** 2 for a, b in zip(x, ref))))
-        if k < steps:
-            x = obj.mpmath.gd_step(x, h)
     return worst

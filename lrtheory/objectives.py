@@ -19,7 +19,8 @@ from flint import arb_mat, fmpq, fmpq_mat
 
 from .errors import InputError
 from .evaluators import compile_exprs, to_arb
-from .parsing import check_differentiable, check_lr, check_real, parse_expression, parse_variables
+from .numbers import parameter, to_rational
+from .parsing import check_differentiable, parse_variables, to_expr
 
 
 class Objective:
@@ -35,13 +36,14 @@ class Objective:
     """
 
     def __init__(self, expr, variables, name: str = "", params=()):
-        self.vars: tuple[sp.Symbol, ...] = (
-            parse_variables(variables) if isinstance(variables, str) else tuple(variables))
+        variables = (variables,) if isinstance(variables, sp.Symbol) else variables
+        if isinstance(variables, str) or not all(isinstance(v, sp.Symbol) for v in variables):
+            variables = parse_variables(variables if isinstance(variables, str)
+                                        else [str(v) for v in variables])
+        self.vars: tuple[sp.Symbol, ...] = tuple(variables)
         if not self.vars:
             raise InputError("an objective needs at least one variable")
-        if isinstance(expr, str):
-            expr = parse_expression(expr, self.vars)
-        self.expr: sp.Expr = check_real(sp.sympify(expr))
+        self.expr: sp.Expr = to_expr(expr, self.vars, "objective")
         self.params = tuple(params)
         extra = self.expr.free_symbols - set(self.vars) - set(self.params)
         if extra:
@@ -74,8 +76,7 @@ class Objective:
     def subs_point(self, point) -> dict:
         """Map a point (sequence or dict of names/symbols) to a substitution dict."""
         if isinstance(point, dict):
-            by_name = {str(k): sp.nsimplify(v) if isinstance(v, str) else sp.sympify(v)
-                       for k, v in point.items()}
+            by_name = {str(k): parameter(v, f"value of {k}") for k, v in point.items()}
             unknown = set(by_name) - {s.name for s in self.vars}
             if unknown:
                 raise InputError(f"unknown variables {sorted(unknown)}; "
@@ -87,7 +88,7 @@ class Objective:
         pt = list(point)
         if len(pt) != self.dim:
             raise InputError(f"point has {len(pt)} coordinates, objective has {self.dim}")
-        return {s: sp.sympify(v) for s, v in zip(self.vars, pt)}
+        return {s: parameter(v, f"value of {s}") for s, v in zip(self.vars, pt)}
 
     # ---- compiled backends ----------------------------------------------------------
     @cached_property
@@ -110,7 +111,7 @@ class Objective:
         return f"Objective({self.expr}, vars={[str(v) for v in self.vars]})"
 
     # ---- value semantics: equality, hashing, pickling ---------------------------------
-    _COMPILED = ("numpy", "mpmath", "arb", "exact")
+    _COMPILED = ("numpy", "mpmath", "arb", "exact", "gd_kernel")
 
     def _key(self):
         return (self.expr, self.vars, self.params)
@@ -176,8 +177,8 @@ class MpmathModel(_Model):
         return mpmath.matrix([[e[i * n + j] for j in range(n)] for i in range(n)])
 
     def gd_jacobian(self, x, h) -> mpmath.matrix:
-        """DG_h(x) = I − h∇²f(x)."""
-        return mpmath.eye(self.obj.dim) - mpmath.mpf(h) * self.hess(x)
+        """DG_h(x) = I − h∇²f(x) (matrix · scalar: mpf · matrix would parse repr(matrix))."""
+        return mpmath.eye(self.obj.dim) - self.hess(x) * mpmath.mpf(h)
 
 
 class ArbModel(_Model):
@@ -256,16 +257,11 @@ class NumpyModel(_Model):
         return np.eye(self.obj.dim) - h * H
 
     def run(self, x0, h, steps: int) -> np.ndarray:
-        """GD trajectory from ``x0`` (shape (..., n)); returns shape (steps + 1, ..., n).
-        Overflow to inf/nan is kept as a result, not raised."""
-        check_lr(h)
-        X = np.asarray(x0, dtype=float)
-        out = np.empty((steps + 1,) + X.shape)
-        out[0] = X
-        for k in range(steps):
-            X = self.gd_step(X, h)
-            out[k + 1] = X
-        return out
+        """GD trajectory from ``x0`` (shape (..., n)); returns shape (steps + 1, ..., n)
+        (:func:`lrtheory.gd.run_gd` with ``TRAJECTORY``).  Overflow to inf/nan is kept as
+        a result (nan from then on), not raised."""
+        from .gd import TRAJECTORY, run_gd
+        return run_gd(self.obj, x0, h, steps, TRAJECTORY).trajectory
 
 
 def _to_fmpq(v):
@@ -276,7 +272,7 @@ def _to_fmpq(v):
     if isinstance(v, (int, np.integer)):
         return fmpq(int(v))
     if isinstance(v, str):
-        r = sp.Rational(v)
+        r = to_rational(v)
         return fmpq(int(r.p), int(r.q))
     from fractions import Fraction
     if isinstance(v, (Fraction, float)):
@@ -291,9 +287,8 @@ def to_fmpq(v) -> fmpq:
 
 
 def gd_orbit_exact(obj: Objective, x0: Sequence, h, steps: int) -> list[list]:
-    """Exact rational GD orbit x_0, …, x_steps (rational objective and data)."""
-    check_lr(h)
-    xs = [[_to_fmpq(c) for c in x0]]
-    for _ in range(steps):
-        xs.append(obj.exact.gd_step(xs[-1], h))
-    return xs
+    """Exact rational GD orbit x_0, …, x_steps (rational objective and data), as fmpq
+    (:func:`lrtheory.gd.run_gd` with ``backend="exact"``)."""
+    from .gd import TRAJECTORY, run_gd
+    run = run_gd(obj, [list(x0)], h, steps, TRAJECTORY, backend="exact")
+    return [[fmpq(c.numerator, c.denominator) for c in x] for x in run.trajectory[0]]

@@ -16,16 +16,17 @@ import sympy as sp
 from flint import fmpq, fmpq_mat
 
 from .errors import InputError
+from .numbers import convert, to_rational
 
 REGIMES = ("monotone", "one-step", "alternating", "period-2", "divergent")
 
 
 def regime_of(h_lambda) -> str:
-    """The regime of one eigen-direction from the exact product hλ > 0."""
-    u = sp.nsimplify(h_lambda) if not isinstance(h_lambda, fmpq) else sp.Rational(
-        int(h_lambda.p), int(h_lambda.q))
-    if u <= 0:
-        raise ValueError("hλ must be positive")
+    """The regime of one eigen-direction from the exact product hλ > 0 (any number,
+    text read by :func:`lrtheory.numbers.convert`)."""
+    u = convert(h_lambda, "hλ")
+    if not u.is_positive:
+        raise InputError(f"hλ must be positive, got {u}")
     if u < 1:
         return "monotone"
     if u == 1:
@@ -80,5 +81,5 @@ def symmetric_with_spectrum(eigenvalues) -> tuple[sp.Matrix, sp.Matrix]:
     """A = Q diag(λ) Qᵀ with exactly known rational eigenvalues and eigenvectors (Q's
     columns); returns (A, Q)."""
     Q = rational_orthogonal(len(eigenvalues))
-    A = Q * sp.diag(*[sp.Rational(v) for v in eigenvalues]) * Q.T
+    A = Q * sp.diag(*[to_rational(v, "eigenvalue") for v in eigenvalues]) * Q.T
     return sp.simplify(A), Q

@@ -46,6 +46,9 @@ def result(cls=None, /):
         if not issubclass(c, Result):
             raise TypeError(f"{c.__name__} must subclass lrtheory.results.Result")
         c = dataclasses.dataclass(frozen=True, eq=False, repr=False)(c)
+        if any(f.name == "type" for f in dataclasses.fields(c)):
+            raise TypeError(f"{c.__name__}: a result field may not be named 'type' "
+                            "(it is the JSON type tag)")
         known = RESULT_TYPES.get(c.__name__)
         if known is not None and (known.__module__, known.__qualname__) != (
                 c.__module__, c.__qualname__):

@@ -32,6 +32,8 @@ from flint import arb, ctx, fmpq, fmpq_mat
 
 from .errors import InputError
 from .falsify import Outcome
+from .gd import Record
+from .gd.precise import orbit
 from .objectives import Objective, to_fmpq
 
 #: Working precision (bits) of ball computations in this module.
@@ -310,9 +312,9 @@ class DescentTrace:
 
 def descent_trace(inst: GDInstance, steps: int, exact: bool | None = None,
                   prec: int = BALL_PREC) -> DescentTrace:
-    """Run ``steps`` GD steps in exact rationals or in balls at :data:`BALL_PREC` bits,
-    recording f(x_k) and ‖∇f(x_k)‖².  ``exact=None`` chooses rationals for rational
-    polynomials of degree ≤ 2 (whose orbits grow by a fixed number of bits per step) and
+    """Run ``steps`` GD steps (:func:`lrtheory.gd.precise.orbit`, the kernel's exact and
+    ball iteration) in exact rationals or in balls at :data:`BALL_PREC` bits, recording
+    f(x_k) and ‖∇f(x_k)‖².  ``exact=None`` chooses rationals for rational polynomials of degree ≤ 2 (whose orbits grow by a fixed number of bits per step) and
     balls otherwise.  The orbit stops early when a point is not certainly in the box."""
     if steps < 1:
         raise InputError("steps must be a positive integer")
@@ -323,26 +325,21 @@ def descent_trace(inst: GDInstance, steps: int, exact: bool | None = None,
     elif exact and degree is None:
         raise InputError("exact arithmetic needs a polynomial with rational coefficients")
     model = prob.objective.exact if exact else prob.objective.arb
-    tr = DescentTrace(inst)
     with _prec(prec):
-        x = list(inst.x0) if exact else [arb(c) for c in inst.x0]
-        if not prob.contains(x):
+        x0 = list(inst.x0) if exact else [arb(c) for c in inst.x0]
+        if not prob.contains(x0):
             raise InputError(f"x0 = {[str(c) for c in inst.x0]} is not in the certified box")
         h = inst.h if exact else arb(inst.h)
-        tr.values.append(model.value(x))
-        tr.points.append(x)
-        for _ in range(steps):
-            g = model.grad(x)
-            x_next = [xi - h * gi for xi, gi in zip(x, g)]
-            inside = prob.contains(x_next)
-            if inside is not True:
-                tr.stopped = "left the box" if inside is False else "box membership undecided"
-                break
-            tr.grad_sq.append(sum((gi * gi for gi in g), fmpq(0) if exact else arb(0)))
-            tr.values.append(model.value(x_next))
-            tr.points.append(x_next)
-            x = x_next
+        orb = orbit(model, x0, h, steps, _DESCENT_RECORD, domain=prob.contains)
+        tr = DescentTrace(inst, values=orb.loss, grad_sq=orb.grad_sq,
+                          points=orb.trajectory, stopped=_STOPPED.get(orb.stopped, ""))
     return tr
+
+
+#: What a descent trace keeps of the orbit: every point and f there.
+_DESCENT_RECORD = Record(every=1, loss=True)
+_STOPPED = {"left the domain": "left the box",
+            "domain membership undecided": "box membership undecided"}
 
 
 # ---- statements for the falsifier ------------------------------------------------------

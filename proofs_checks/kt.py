@@ -26,7 +26,7 @@ from lrtheory.multiscale.roundoff import (compare_statistics, float64_chain_stat
 from lrtheory.multiscale.sampling import compile_gd, run_chains, uniform_starts
 from lrtheory.multiscale.transfer import bounded_noise_stationary
 from lrtheory.numerics import fit_loglog_slope
-from lrtheory.plotting import new_figure
+from lrtheory.plotting import new_figure, plot_orbit_diagram
 
 F0 = "x**2/2"
 F1 = "sin(x)"
@@ -136,9 +136,8 @@ def _bifurcation_figure(ctx, ev: Evidence, quick: bool) -> None:
     diagram = orbit_diagram(_model(eps).objective, ratios * eps, x0[:, None], transient=1000,
                             keep=60 if quick else 150)
     fig, ax = new_figure(6.4, 3.4)
-    for r, pts in zip(ratios, diagram["values"]):
-        ax.plot(np.full(pts.size, r), pts, ",k", alpha=0.5)
-    ax.set_xlabel(r"$\eta/\epsilon$")
+    plot_orbit_diagram({"h": ratios, "values": diagram["values"]}, ax=ax,
+                       xlabel=r"$\eta/\epsilon$")
     ax.set_ylabel(r"$x$-orbit")
     ax.set_ylim(-0.01, 0.01)
     ax.set_title(r"GD on $x^2/2+\epsilon\sin(x/\epsilon)$, $\epsilon=10^{-3}$")
@@ -166,13 +165,13 @@ def check_kt2(ctx) -> Evidence:
     ms = _model(eps)
     count = 5 if ctx.quick else 7
     cascades = {dps: minimum_cascade(ms, 0.0, count, dps) for dps in (30, 60)}
-    points = cascades[60]["bifurcations"]
+    points = cascades[60].bifurcations
     results = {}
     for dps, cascade in cascades.items():
         with mpmath.workdps(dps):
-            results[dps] = [+(b.lr / mpmath.mpf(eps)) for b in cascade["bifurcations"]]
+            results[dps] = [+(b.lr / mpmath.mpf(eps)) for b in cascade.bifurcations]
     lo, hi = results[30], results[60]
-    ratios = cascades[60]["ratios"]
+    ratios = cascades[60].ratios
     with mpmath.workdps(60):
         change = max(abs(a - b) / b for a, b in zip(lo, hi))
     rows = [[k + 1, 2 ** k, mpmath.nstr(r, 15), mpmath.nstr(ratios[k - 1], 8)
@@ -187,7 +186,7 @@ def check_kt2(ctx) -> Evidence:
                "inconclusive", "mpmath")
     ev.finding(*_certify_doublings(ms, points, ev), "interval")
     last = abs(ratios[-1] - FEIGENBAUM_DELTA)
-    regular = cascades[60]["regular"]
+    regular = cascades[60].regular
     ev.finding(f"successive gap ratios approach Feigenbaum's delta: last = "
                f"{mpmath.nstr(ratios[-1], 6)} (|diff| = {mpmath.nstr(last, 2)}); ratios from "
                f"the third on in (3, 7): {regular}",
@@ -211,7 +210,7 @@ def check_kt2(ctx) -> Evidence:
     ev.finding("float64 orbits have period 2^k between the k-th and (k+1)-th doubling",
                "confirmed" if per_ok else "refuted", "float64")
     with mpmath.workdps(60):
-        acc = cascades[60]["accumulation"] / mpmath.mpf(eps)
+        acc = cascades[60].accumulation / mpmath.mpf(eps)
     chaos_rows, chaos_ok = [], True
     for r in (3.6, 4.0, 4.4):
         run, labels = _regime_run(ms, r * float(eps), 100, 4000)
@@ -363,7 +362,8 @@ def _measure_law(ms: Multiscale, h: float, chains: int, steps: int, seed: int = 
     d = distances(run, GibbsLaw(ms.f0, ms.vars[0], h, SIGMA2))
     return {"var": run.variance, "se": run.variance_se, "run": run,
             "gibbs": gibbs_variance_quadratic(h, SIGMA2),
-            "bn": bounded_noise_variance(h, SIGMA2), **d}
+            "bn": bounded_noise_variance(h, SIGMA2), "tv": d.tv, "ks": d.ks,
+            "tv_noise": d.tv_noise, "ks_noise": d.ks_noise}
 
 
 def _eps_order(ctx, ev: Evidence) -> None:
@@ -405,8 +405,8 @@ def _roundoff(ctx, ev: Evidence) -> None:
     rows, ok = [], True
     for label, other in (("mpmath 30 digits", mp), ("float64, starts x(1+1e-12)", pert)):
         for key, c in compare_statistics(other, f64).items():
-            ok &= c["z"] < 4
-            rows.append([label, key, f"{c['a']:.5g}", f"{c['b']:.5g}", f"{c['z']:.2f}"])
+            ok &= c.z < 4
+            rows.append([label, key, f"{c.a:.5g}", f"{c.b:.5g}", f"{c.z:.2f}"])
     ev.table(f"Round-off control at eta = 0.1, eps = 1e-4 ({n} chains x {steps} steps)",
              ["recomputed in", "statistic", "recomputed", "float64", "|diff|/s.e."], rows)
     ev.finding("time averages (mean, second moment, Lyapunov exponent) agree with the "
@@ -511,7 +511,8 @@ def _occupation(ms: Multiscale, h: float, chains: int, steps: int, bins: int) ->
     cross the saddle."""
     x = ms.vars[0]
     xs = float(sp.nsolve(sp.diff(ms.f0, x), x, 0))
-    edges, pi = bounded_noise_stationary(ms, h, -2.5, 2.5, bins=bins)
+    law = bounded_noise_stationary(ms, h, -2.5, 2.5, bins=bins)
+    edges, pi = law.edges, law.probabilities
     rng = np.random.default_rng(2)
     cell = rng.choice(bins, size=chains, p=pi)
     x0 = (edges[cell] + rng.random(chains) * (edges[1] - edges[0]))[:, None]
@@ -540,8 +541,7 @@ def _gibbs_occupation_limit(ctx, ev: Evidence) -> None:
         xs = float(sp.nsolve(sp.diff(ms.f0, x), x, 0))
         P = []
         for bins in res:
-            edges, pi = bounded_noise_stationary(ms, h, -2.5, 2.5, bins=bins)
-            P.append(float(pi[(edges[1:] + edges[:-1]) / 2 > xs].sum()))
+            P.append(bounded_noise_stationary(ms, h, -2.5, 2.5, bins=bins).mass_above(xs))
         pg = GibbsLaw(ms.f0, x, h, SIGMA2, around=(-3, 3)).mass_above(xs)
         absdiff.append(abs(P[-1] - pg))
         ratio.append(P[-1] / pg)
@@ -562,15 +562,15 @@ def _gibbs_occupation_limit(ctx, ev: Evidence) -> None:
     left, saddle, right = sorted(float(r) for r in sp.Poly(sp.diff(ms.f0, x), x).nroots())
     ld = occupation_exponent(ms, left, saddle, right, SIGMA2)
     measured = -etas[-1] * np.log(ratio[-1])
-    ev.approx("large_deviation_c", ld["c"], rel_tol=1e-6)
+    ev.approx("large_deviation_c", ld.c, rel_tol=1e-6)
     ev.formula("climbing momentum", r"\log I_0(p(x)) = p(x)\,f_0'(x),\qquad "
                r"\frac{P}{P_G}\approx\exp\Big(-\frac{1}{\eta}\Big[\int_{x_l}^{x_s}p"
                r"-\int_{x_r}^{x_s}p-\frac{2(f_0(x_r)-f_0(x_l))}{\sigma^2}\Big]\Big)")
     ev.finding(f"the exponent c in P/P_G ~ exp(-c/eta) is predicted by the small-eta large "
                f"deviations of the bounded noise (Hamilton-Jacobi with the cumulant "
-               f"generating function log I0 of -cos U): c = {ld['c']:.5f}, measured "
+               f"generating function log I0 of -cos U): c = {ld.c:.5f}, measured "
                f"-eta log(P/P_G) = {measured:.5f} at eta = {etas[-1]}",
-               "confirmed" if abs(measured - ld["c"]) < 0.01 else "inconclusive", "float64",
+               "confirmed" if abs(measured - ld.c) < 0.01 else "inconclusive", "float64",
                detail="prefactor corrections make the measured value approach c at rate "
                       "O(eta)")
     ev.finding("(i) absolute: |P - P_G| <= " + f"{max(absdiff):.3f}" + " for eta <= 0.3 and "
@@ -671,9 +671,9 @@ def check_kt5(ctx) -> Evidence:
                              float64_chain_statistics(ms, h, x0, 1500, burn=500))["lyapunov"]
     ev.table("Round-off control: local chaos eta/eps = 4.4",
              ["mpmath 30 digits", "float64", "|diff|/s.e."],
-             [[f"{cmp['a']:.4f}", f"{cmp['b']:.4f}", f"{cmp['z']:.2f}"]])
+             [[f"{cmp.a:.4f}", f"{cmp.b:.4f}", f"{cmp.z:.2f}"]])
     ev.finding("the Lyapunov exponent of the local-chaos regime is the same in 30-digit "
-               "arithmetic (within 4 s.e.)", "confirmed" if cmp["z"] < 4 else "refuted",
+               "arithmetic (within 4 s.e.)", "confirmed" if cmp.z < 4 else "refuted",
                "mpmath")
     fig, ax = new_figure()
     ax.semilogx(ratios, lam_med, "o-")

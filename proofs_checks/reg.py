@@ -72,15 +72,15 @@ def _escalation(ev: Evidence, sweep: dict, loss: str, h: float) -> bool:
     """Replay one float64 run in mpmath at 30 and 60 digits; compare limit and gap."""
     r = next(r for r in sweep["near"][(loss, h)] if r.label == "converged")
     runs = [replay_mpmath(loss, h, r.x0, sweep["steps"], MU, dps) for dps in (30, 60)]
-    d_prec = abs(runs[0]["gap"] - runs[1]["gap"])
-    d_f64 = abs(runs[1]["gap"] - r.gap)
-    d_lim = max(abs(a - b) for a, b in zip(runs[1]["limit"], r.limit))
+    d_prec = abs(runs[0].gap - runs[1].gap)
+    d_f64 = abs(runs[1].gap - r.gap)
+    d_lim = max(abs(a - b) for a, b in zip(runs[1].limit, r.limit))
     ev.table(f"Precision escalation: {loss}, h = {h}, start {np.round(r.x0, 4).tolist()}",
              ["arithmetic", "gap 2/h - S_inf", "limit"],
              [["float64", f"{r.gap:.12g}", np.round(r.limit, 10).tolist()]] +
-             [[f"mpmath {q['dps']} digits", f"{q['gap']:.12g}", np.round(q["limit"], 10).tolist()]
+             [[f"mpmath {q.dps} digits", f"{q.gap:.12g}", np.round(q.limit, 10).tolist()]
               for q in runs])
-    ev.approx(f"gap_mp60_{loss}_h{h}", runs[1]["gap"], rel_tol=1e-6)
+    ev.approx(f"gap_mp60_{loss}_h{h}", runs[1].gap, rel_tol=1e-6)
     ok = d_prec < 1e-12 and d_f64 < 1e-6 and d_lim < 1e-6
     ev.note(f"Escalation {loss}, h={h}: |gap(30)-gap(60)| = {d_prec:.1e}, "
             f"|gap(float64)-gap(60)| = {d_f64:.1e}, max limit difference {d_lim:.1e}.")
@@ -123,9 +123,9 @@ def check_reg1(ctx) -> Evidence:
     prof_rows = []
     for loss in LOSSES:
         p = regularity_profile(loss, MU)
-        prof_rows.append([loss, str(p["ell2_at_mu"]), str(p["dell_at_infinity"]),
-                          f"{p['growth_exponent']:.3f}"])
-        ev.approx(f"growth_exponent_{loss}", p["growth_exponent"], rel_tol=1e-3, abs_tol=1e-3)
+        prof_rows.append([loss, str(p.ell2_at_mu), str(p.dell_at_infinity),
+                          f"{p.growth_exponent:.3f}"])
+        ev.approx(f"growth_exponent_{loss}", p.growth_exponent, rel_tol=1e-3, abs_tol=1e-3)
     ev.table("Measured regularity: |l'(mu + r)| ~ r^p fitted on r in [10, 1e4]",
              ["loss", "l''(mu)", "lim l'(s), s -> inf", "growth exponent p"], prof_rows)
     sweep = _shared_sweep(ctx, ev)
@@ -227,11 +227,11 @@ def check_reg2(ctx) -> Evidence:
     for loss in ("quadratic", "pseudo_huber", "logcosh"):
         ident = minimizer_hessian_identity(loss, MU, 1)
         ev.finding(f"{loss}: Hessian on xy = mu equals l''(mu) v v^T, sharpness "
-                   f"{ident['sharpness_on_set']}", "proved" if ident["residual_zero"]
+                   f"{ident.sharpness_on_set}", "proved" if ident.residual_zero
                    else "inconclusive", "symbolic")
     ident2 = minimizer_hessian_identity("pseudo_huber", MU, 2)
     ev.finding("pseudo_huber, d = 2: Hessian on x.y = mu equals l''(mu) v v^T", "proved"
-               if ident2["residual_zero"] else "inconclusive", "symbolic")
+               if ident2.residual_zero else "inconclusive", "symbolic")
     sweep = _shared_sweep(ctx, ev)
     near = sweep["near"]
     rows, stable, med = [], True, {}
@@ -360,7 +360,7 @@ def check_reg4(ctx) -> Evidence:
             hits[loss] = hits.get(loss, 0) + len(with_cat)
             if loss in SUBQUADRATIC:
                 conv_after &= all(r.label == "converged" for r in with_cat)
-            peak = max((c["loss_peak"] / c["loss_start"] for r in with_cat for c in r.catapults),
+            peak = max((c.loss_peak / c.loss_start for r in with_cat for c in r.catapults),
                        default=float("nan"))
             rows.append([loss, h, f"{len(with_cat)}/{len(res)}",
                          sum(len(r.catapults) for r in res), f"{peak:.3g}",
@@ -379,9 +379,9 @@ def check_reg4(ctx) -> Evidence:
     if ex is not None:
         c = ex.catapults[0]
         ev.note(f"Example (logcosh, h = 0.45, start {np.round(ex.x0, 3).tolist()}): loss "
-                f"{c['loss_start']:.3g} at step {c['start']} (S = {c['sharp_start']:.3g} > "
-                f"2/h = {2 / 0.45:.3g}) rises to {c['loss_peak']:.3g} at step {c['peak']} and "
-                f"is back at step {c['end']} with S = {c['sharp_end']:.3g} < 2/h.")
+                f"{c.loss_start:.3g} at step {c.start} (S = {c.sharp_start:.3g} > "
+                f"2/h = {2 / 0.45:.3g}) rises to {c.loss_peak:.3g} at step {c.peak} and "
+                f"is back at step {c.end} with S = {c.sharp_end:.3g} < 2/h.")
     return ev
 
 
@@ -403,14 +403,14 @@ def check_reg5(ctx) -> Evidence:
             fits = [r.rate for r in _converged(near[(loss, h)]) if r.rate]
             if not fits:
                 continue
-            dev = max(abs(f["log_ratio"] - 1) for f in fits)
+            dev = max(abs(f.log_ratio - 1) for f in fits)
             if loss in SUBQUADRATIC:
                 ok &= dev < 0.02 and len(fits) == len(near[(loss, h)])
                 worst = max(worst, dev)
-            rows.append([loss, h, len(fits), f"{_median([f['rho_fit'] for f in fits]):.6g}",
-                         f"{_median([f['rho_pred'] for f in fits]):.6g}", f"{dev:.2e}",
-                         int(_median([f["k_eps"] for f in fits])),
-                         max(f["k_eps"] for f in fits)])
+            rows.append([loss, h, len(fits), f"{_median([f.rho_fit for f in fits]):.6g}",
+                         f"{_median([f.rho_pred for f in fits]):.6g}", f"{dev:.2e}",
+                         int(_median([f.k_eps for f in fits])),
+                         max(f.k_eps for f in fits)])
     ev.table("Linear rate per loss and h (medians over converged runs)",
              ["loss", "h", "fitted", "rho fit", "rho pred (1 - h S)^2",
               "max |log ratio - 1|", "median k_eps", "max k_eps"], rows)

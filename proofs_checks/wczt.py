@@ -11,6 +11,7 @@ from lrtheory import balancing as B
 from lrtheory import factorization as fz
 from lrtheory.claims import Evidence, claim
 from lrtheory.plotting import new_figure
+from lrtheory.precision import precision
 
 WCZT_STARTS = [(9, 1), (19, 1), (99, 1)]
 RATE_FRACTIONS = [Fraction(1, 10), Fraction(1, 4), Fraction(1, 2), Fraction(3, 4),
@@ -71,14 +72,12 @@ def mpmath_escalated_zero_residual(X, Y) -> dict:
     """:func:`lrtheory.factorization.mp_zero_residual_check` at 30 and 60 digits."""
     out = []
     for dps in (30, 60):
-        with mpmath.workdps(dps):
+        with precision(dps):
             out.append(fz.mp_zero_residual_check(X, Y))
-    with mpmath.workdps(60):
-        change = float(abs(out[0]["sharpness"] - out[1]["sharpness"]))
-    res = dict(out[1])
-    res["max_abs_error"] = float(res["max_abs_error"])
-    res["change"] = change
-    return res
+    with precision(60):
+        change = float(abs(out[0].sharpness - out[1].sharpness))
+    return {"sharpness": out[1].sharpness, "norm_formula": out[1].norm_formula,
+            "max_abs_error": float(out[1].max_abs_error), "change": change}
 
 
 # ---- WCZT-2 -----------------------------------------------------------------------------
@@ -120,7 +119,8 @@ def check_wczt2(ctx) -> Evidence:
                "|x - y|^2 <= 2/h - 2 mu (d = 1, 2, 3 symbolic; the identity is the "
                "polarization identity, valid for all d).",
                "proved" if ok_id and ok_vec else "refuted", "symbolic")
-    ok_min, minimum = fz.prove_flattest_scalar_minimizer()
+    flattest = fz.prove_flattest_scalar_minimizer()
+    ok_min, minimum = flattest.holds, flattest.value
     ev.finding("min over minimizers of x^2+y^2 is 2 mu (at x = y = sqrt(mu)): for h > 1/mu "
                "every minimizer has h(x^2+y^2) >= 2 h mu > 2, so none is linearly stable.",
                "proved" if ok_min else "refuted", "symbolic",
@@ -149,10 +149,10 @@ def check_wczt3(ctx) -> Evidence:
         for frac in (RATE_FRACTIONS[-3:] if ctx.quick else RATE_FRACTIONS):
             h = h0 * frac
             esc = B.escalated_limit(1, x0, y0, h)
-            run = esc["runs"][-1]
+            run = esc.final
             f64 = B.run_scalar(1, x0, y0, float(h))
-            conv = run.label == "converged" and esc["change"] is not None \
-                and esc["change"] < 1e-15
+            conv = run.label == "converged" and esc.change is not None \
+                and esc.change < 1e-15
             all_conv &= conv
             all_bound &= bool(run.bound_holds)
             beyond += conv and float(h) * L > 2
@@ -163,7 +163,7 @@ def check_wczt3(ctx) -> Evidence:
                          fmt_number(run.limit[1], 8) if run.limit else "-", fmt_number(run.imbalance),
                          fmt_number(run.bound), str(run.bound_holds),
                          fmt_number(run.sharpness * float(h) if run.sharpness else None, 4),
-                         fmt_number(esc["change"], 2), "yes" if agree else "no"])
+                         fmt_number(esc.change, 2), "yes" if agree else "no"])
         ev.approx(f"h0_L_{x0}", float(h0) * L, rel_tol=1e-9)
     ev.table("GD on (1-xy)^2/2 from the WCZT starts (mpmath, 60 digits, checked at 30)",
              ["start", "h/h0", "h", "hL", "result", "steps", "x_inf", "y_inf",
@@ -198,8 +198,8 @@ def _imbalance_curves(ctx, ev: Evidence) -> None:
         mono = B.monotonicity([r.h for r in win], [r.imbalance for r in win])
         rho = _spearman([r.h for r in win], [r.imbalance for r in win])
         viol = sum(1 for r in conv if not r.bound_holds)
-        rows.append([f"({x0},{y0})", len(runs), len(conv), viol, len(win), mono["increases"],
-                     mono["decreases"], str(mono["non_increasing"]), fmt_number(rho, 3)])
+        rows.append([f"({x0},{y0})", len(runs), len(conv), viol, len(win), mono.increases,
+                     mono.decreases, str(mono.non_increasing), fmt_number(rho, 3)])
         ax.semilogy([r.h * L for r in conv], [max(r.imbalance, 1e-16) for r in conv], ".",
                     ms=2, label=f"$(x_0,y_0)=({x0},{y0})$")
         ax.semilogy(hs * L, np.maximum(2 / hs - 2, 1e-16), "-", lw=0.8, color="gray")
@@ -323,7 +323,7 @@ def _gaussian_runs(ctx, ev: Evidence) -> None:
     L0 = fz.sharpness_numeric(A, X0, Y0)
     h = 3.5 / L0
     f64 = B.run_matrix(A, X0, Y0, h)
-    Xm, Ym, _ = B.run_matrix_mp(A, X0, Y0, h, dps=30)
+    Xm, Ym = B.run_matrix_mp(A, X0, Y0, h, dps=30).arrays()
     if Xm is not None and f64.label == "converged":
         imb_mp = float((mpmath.sqrt(mpmath.mpf(fz.spectral_norm_sq(Xm.astype(float))))
                         - mpmath.sqrt(mpmath.mpf(fz.spectral_norm_sq(Ym.astype(float))))) ** 2)

@@ -151,7 +151,7 @@ def test_save_is_atomic(tmp_path, base, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         bl.save(bl.make_baseline(results(record(x=9.0)), base), path)
     assert path.read_bytes() == before and bl.load(path) == base
-    assert [p.name for p in tmp_path.iterdir()] == ["baseline.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".baseline.json.lock", "baseline.json"]
 
 
 # -- the CLI --------------------------------------------------------------------------------

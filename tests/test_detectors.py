@@ -1,9 +1,15 @@
 """Catapult and edge-of-stability detectors on constructed trajectories."""
+import json
+import pickle
+
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
 
 from lrtheory.errors import InputError
-from lrtheory.stability.detectors import catapults, edge_of_stability, is_edge_of_stability
+from lrtheory.stability.detectors import (Catapult, EdgeOfStability, catapults,
+                                          edge_of_stability, is_edge_of_stability)
 
 
 def test_constructed_catapult_is_found():
@@ -46,22 +52,22 @@ def test_edge_of_stability_statistics_on_a_constructed_run():
     loss, sk, S = _eos_trajectory()
     st = edge_of_stability(loss, sk, S, 0.5, band=0.1)
     # first sample (every 10 steps) with 0.4 + 0.6·k/500 ≥ 0.9, i.e. k ≥ 416.7
-    assert st["reach_step"] == 420
-    assert st["in_band_fraction"] == 1.0
-    assert st["ratio_max"] <= 1.05 + 1e-12 and st["ratio_min"] >= 0.9
-    assert st["sharpening_factor"] == pytest.approx((0.4 + 0.6 * 420 / 500) / 0.4, rel=1e-12)
-    assert st["loss_increases"] > 0 and st["loss_ratio"] < 1
+    assert st.reach_step == 420
+    assert st.in_band_fraction == 1.0
+    assert st.ratio_max <= 1.05 + 1e-12 and st.ratio_min >= 0.9
+    assert st.sharpening_factor == pytest.approx((0.4 + 0.6 * 420 / 500) / 0.4, rel=1e-12)
+    assert st.loss_increases > 0 and st.loss_ratio < 1
     assert is_edge_of_stability(st)
 
 
 def test_no_edge_when_sharpness_stays_low_or_leaves_the_band():
     loss, sk, S = _eos_trajectory()
     low = edge_of_stability(loss, sk, 0.5 * S / S.max(), 0.5)
-    assert low["reach_step"] is None and not is_edge_of_stability(low)
+    assert low.reach_step is None and not is_edge_of_stability(low)
     spiky = S.copy()
     spiky[sk > 600] *= 1.5  # sharpness far above 2/eta: not hovering
     st = edge_of_stability(loss, sk, spiky, 0.5)
-    assert st["in_band_fraction"] < 0.2 and not is_edge_of_stability(st)
+    assert st.in_band_fraction < 0.2 and not is_edge_of_stability(st)
 
 
 def test_detector_bad_input():
@@ -73,3 +79,38 @@ def test_detector_bad_input():
         catapults([1.0, 2.0], [1.0, 1.0], 0.0)
     with pytest.raises(InputError):
         edge_of_stability([1.0, 2.0], [0, 1], [1.0, 1.0], 1.0, band=1.5)
+
+
+# ---- result objects: exact JSON round trip and pickling --------------------------------
+_any_float = hst.floats(allow_nan=True, allow_infinity=True)
+_opt_float = hst.none() | _any_float
+_steps = hst.integers(0, 10**9)
+
+
+def _round_trips(r):
+    assert type(r).from_json(r.to_json()) == r
+    assert type(r).from_json(json.dumps(r.to_json())) == r
+    assert pickle.loads(pickle.dumps(r)) == r
+    assert type(r).__name__ in repr(r) and "<table>" in r._repr_html_()
+
+
+@given(hst.builds(Catapult, _steps, _steps, _steps, _any_float, _any_float, _any_float,
+                  _any_float))
+def test_catapult_round_trip(c):
+    _round_trips(c)
+
+
+@given(hst.builds(EdgeOfStability, _any_float, _any_float, _any_float, hst.none() | _steps,
+                  _opt_float, _any_float, _opt_float, _opt_float, _opt_float, _opt_float,
+                  _steps, _steps))
+def test_edge_of_stability_round_trip(s):
+    _round_trips(s)
+
+
+def test_detector_results_from_runs_round_trip():
+    loss, sk, S = _eos_trajectory()
+    _round_trips(edge_of_stability(loss, sk, S, 0.5, band=0.1))
+    loss = np.array([1.0, 0.8, 3.0, 9.0, 4.0, 0.7, 0.3, 0.1])
+    (c,) = catapults(loss, np.array([3.0, 3.0, 2.9, 2.5, 2.0, 1.5, 1.5, 1.5]), 1.0)
+    _round_trips(c)
+    assert c.rise == 9.0 and c.as_dict()["peak"] == 3

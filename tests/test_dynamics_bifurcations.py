@@ -7,18 +7,24 @@ Double well f = (x² − 1)²/4, g(x) = x − h(x³ − x):
 A fold of period-3 orbits is checked against an independent count: FLINT's exact real root
 isolation of g³(t) − t just below and just above it.
 """
+import pickle
+
 import mpmath
 import numpy as np
 import pytest
 import sympy as sp
+from flint import arb
 
 from lrtheory.catalogue import double_well
-from lrtheory.dynamics.bifurcations import (FEIGENBAUM_DELTA, certify_bifurcation,
-                                            find_bifurcations, period_doubling_cascade,
-                                            recognize_closed_form, solve_extended)
+from lrtheory.dynamics.bifurcations import (FEIGENBAUM_DELTA, BifurcationSearch,
+                                            DoublingCascade, bifurcation_enclosure,
+                                            certify_bifurcation, find_bifurcations,
+                                            period_doubling_cascade, recognize_closed_form,
+                                            solve_extended)
 from lrtheory.dynamics.orbits import _float_newton_seeds, real_periodic_points
 from lrtheory.errors import InputError
 from lrtheory.objectives import Objective
+from lrtheory.precision import precision
 
 OBJ = double_well(1)
 
@@ -35,6 +41,14 @@ def test_period_doubling_of_the_two_cycle_is_sqrt5_minus_1():
         assert abs(h - (mpmath.sqrt(5) - 1)) < mpmath.mpf(10) ** -45
     assert certify_bifurcation(OBJ, x, h, 2, "period-doubling", dps=50)
     assert recognize_closed_form(h, 50) in ("-1 + sqrt(5)", "sqrt(5) - 1")
+    test = bifurcation_enclosure(OBJ, x, h, 2, "period-doubling", dps=50)
+    h_ball, x_ball = test.enclosure[-1].to_arb(), test.enclosure[0].to_arb()
+    # h* = √5 − 1; the 2-cycle {(s ∓ d)/2} of the module docstring is then
+    # {1/√2, (1 + √5)/(2√2)}
+    with precision(dps=80):
+        assert h_ball.contains(arb(5).sqrt() - 1) and h_ball.rad() < 1e-40
+        cycle = [1 / arb(2).sqrt(), (1 + arb(5).sqrt()) / (2 * arb(2).sqrt())]
+        assert sum(x_ball.contains(c) for c in cycle) == 1
 
 
 def test_certification_rejects_a_wrong_point():
@@ -71,28 +85,38 @@ def test_fold_of_period_three_against_exact_root_counts():
 
 
 def test_find_bifurcations_sorted_with_closed_forms():
-    found = find_bifurcations(OBJ, ("0.8", "1.25"), 2, dps=40, samples=12, starts=40)
+    res = find_bifurcations(OBJ, ("0.8", "1.25"), 2, dps=40, samples=12, starts=40)
+    assert isinstance(res, BifurcationSearch) and res.complete == "unknown"
+    assert res.lr_range == (sp.Rational(4, 5), sp.Rational(5, 4))
+    found = res.bifurcations
     lrs = [b.lr for b in found]
     assert lrs == sorted(lrs)
-    kinds = {(b.type, b.period, b.closed_form) for b in found}
+    kinds = {(b.kind, b.period, b.closed_form) for b in found}
     assert ("period-doubling", 1, "1") in kinds
     assert any(k[1] == 2 and k[2] in ("-1 + sqrt(5)", "sqrt(5) - 1") for k in kinds)
     assert all(b.certified for b in found)
+    with precision(dps=60):   # the certified enclosures hold the closed forms 1 and √5 − 1
+        for b in found:
+            exact = arb(1) if b.period == 1 else arb(5).sqrt() - 1
+            assert b.lr_enclosure.to_arb().contains(exact)
+    assert pickle.loads(pickle.dumps(res)) == res == BifurcationSearch.from_json(res.to_json())
     with pytest.raises(InputError):
         find_bifurcations(OBJ, ("1", "0.5"), 2)
 
 
 def test_cascade_ratios_approach_feigenbaum():
     r = period_doubling_cascade(OBJ, 1.0, 1.0, 7, dps=40)
-    hs = [b.lr for b in r["bifurcations"]]
-    assert [b.period for b in r["bifurcations"]] == [1, 2, 4, 8, 16, 32, 64]
+    assert isinstance(r, DoublingCascade) and r["ratios"] is r.ratios   # the dict-style view
+    hs = [b.lr for b in r.bifurcations]
+    assert [b.period for b in r.bifurcations] == [1, 2, 4, 8, 16, 32, 64]
     assert all(a < b for a, b in zip(hs, hs[1:]))
     with mpmath.workdps(40):
         assert abs(hs[1] - (mpmath.sqrt(5) - 1)) < mpmath.mpf(10) ** -35
     delta = mpmath.mpf(FEIGENBAUM_DELTA)
-    errs = [abs(d - delta) for d in r["ratios"]]
+    errs = [abs(d - delta) for d in r.ratios]
     assert all(a > b for a, b in zip(errs, errs[1:]))      # ratios converge monotonically
-    assert r["deviation"] < 1e-3
+    assert r.deviation < 1e-3
+    assert DoublingCascade.from_json(r.to_json()) == r == pickle.loads(pickle.dumps(r))
 
 
 def test_cascade_on_a_multiscale_non_polynomial_map():
@@ -105,10 +129,10 @@ def test_cascade_on_a_multiscale_non_polynomial_map():
         h1 = 2 / (1 - 10 * mpmath.sin(10 * xs))
     r = period_doubling_cascade(obj, float(xs), float(h1) + 1e-3, 7, dps=30)
     with mpmath.workdps(40):
-        assert abs(r["bifurcations"][0].lr - h1) < 1e-25
-    assert [b.period for b in r["bifurcations"]][-1] == 64
-    assert abs(r["ratios"][-1] - mpmath.mpf(FEIGENBAUM_DELTA)) < 0.01
-    assert r["regular"]
+        assert abs(r.bifurcations[0].lr - h1) < 1e-25
+    assert [b.period for b in r.bifurcations][-1] == 64
+    assert abs(r.ratios[-1] - mpmath.mpf(FEIGENBAUM_DELTA)) < 0.01
+    assert r.regular
 
 
 def test_orbit_derivatives_match_finite_differences():
@@ -152,10 +176,10 @@ def test_cascade_follows_the_branch_born_at_each_doubling():
                              solver="anderson")
         h1 = 2 / (1 - mpmath.sin(xs / eps) / eps)
     r = period_doubling_cascade(obj, xs, h1, 5, dps=30)
-    assert [b.period for b in r["bifurcations"]] == [1, 2, 4, 8, 16]
+    assert [b.period for b in r.bifurcations] == [1, 2, 4, 8, 16]
     with mpmath.workdps(40):
-        etas = [b.lr / eps for b in r["bifurcations"]]
+        etas = [b.lr / eps for b in r.bifurcations]
         assert abs(etas[0] - h1 / eps) < 1e-25
         assert abs(etas[0] - mpmath.mpf("1.998004456")) < 1e-9
         assert abs(etas[1] - mpmath.mpf("3.431689008")) < 1e-9
-    assert r["regular"]
+    assert r.regular

@@ -93,3 +93,25 @@ def test_box_counts_deterministic(blog8):
     a = zeros_in_box(obj, H, 2, BOX, near_curve(DELTA))
     b = zeros_in_box(obj, H, 2, BOX, near_curve(DELTA))
     assert a.boxes == b.boxes == 4121 and a.depth == b.depth
+
+
+def test_box_budget_leaves_undecided_boxes_listed(blog8):
+    obj, orbits = blog8
+    res = prove_complete(obj, H, 1, BOX, orbits, near_curve(DELTA), max_boxes=100)
+    assert res.search.exhausted and res.search.boxes == 100 and not res.complete
+    assert res.search.undecided            # the rest of the stack, never dropped
+    full = zeros_in_box(obj, H, 1, BOX, near_curve(DELTA))
+    assert full.boxes == 1155 and full.decided and not full.exhausted
+
+
+def test_period_three_count_proved_complete_is_unchanged():
+    """The orbit search with its completeness proof for periods 1-3 (BLOG-8 in full mode):
+    1, 4 and 12 orbits, each list proved complete outside the band, with the box counts of
+    the stored baseline."""
+    obj = factorization_vector(1, 1)
+    res = search_periodic_orbits(obj, H, 3, BOX, starts=400, dps=30, certify=True, prove=3,
+                                 excluded=near_curve(DELTA))
+    assert [c.found for c in res.coverage] == [1, 4, 12]
+    assert [c.complete for c in res.coverage] == ["proved"] * 3
+    assert [c.proof.search.boxes for c in res.coverage] == [1155, 4121, 47319]
+    assert all(c.proof.excluded_region == "|xy - 1| < 1/10" for c in res.coverage)

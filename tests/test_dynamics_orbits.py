@@ -6,22 +6,26 @@ For the double-well GD map g(x) = x − h(x³ − x) (f = (x² − 1)²/4):
   s = a + b, q = ab with s² = (3 + h)/h, q = 1/h, and multiplier
   g'(a)g'(b) = 9 − 2(1 + h)² (attracting for 1 < h < √5 − 1).
 """
+import math
 from fractions import Fraction
 
 import mpmath
+import numpy as np
 import pytest
 import sympy as sp
-from flint import arb, fmpq
+from flint import arb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lrtheory.catalogue import double_well, factorization_vector
 from lrtheory.dynamics import krawczyk
-from lrtheory.dynamics.orbits import (basin_fractions, canonical_rotation, exact_lr,
-                                      find_periodic_orbits, minimal_period,
-                                      real_periodic_points, search_periodic_orbits)
+from lrtheory.dynamics.orbits import (_canonical_float, basin_fractions, canonical_rotation,
+                                      chapman_estimate, exact_lr, find_periodic_orbits,
+                                      float_orbits, minimal_period, real_periodic_points,
+                                      same_orbit, search_periodic_orbits)
 from lrtheory.errors import InputError
 from lrtheory.objectives import Objective
+from lrtheory.precision import precision
 
 H = sp.Rational(6, 5)
 
@@ -59,10 +63,10 @@ def test_two_cycle_matches_the_closed_form_and_is_certified_attracting():
         assert abs(got[1] - b) < mpmath.mpf(10) ** -45
         assert abs(o.multipliers[0] - mult) < mpmath.mpf(10) ** -40
     assert o.certified and o.stable is True
-    enclosure = o.certificate.multipliers[0].real
-    with krawczyk.arb_precision(50):   # 9 - 2(1 + 6/5)^2 = -17/25
-        assert enclosure.contains(arb(fmpq(-17, 25)))
-        assert enclosure.rad() < 1e-15
+    enclosure = o.certificate.multipliers[0].real   # an exact Ball
+    assert enclosure.contains(Fraction(-17, 25))    # 9 - 2(1 + 6/5)^2 = -17/25
+    assert enclosure.radius < 1e-15
+    assert o.certificate.multipliers[0].imag.contains(0)
 
 
 def test_krawczyk_rejects_a_wrong_box():
@@ -84,9 +88,9 @@ def test_krawczyk_rejects_a_wrong_box():
 def test_minimizer_curve_is_reported_as_non_isolated():
     res = search_periodic_orbits(factorization_vector(1, 1), sp.Rational(1, 2), 1, (0.5, 2),
                                  starts=50, dps=30)
-    assert res.orbits == []          # every fixed point there lies on xy = 1
-    pts = res.non_isolated[1]
-    assert pts and all(abs(x * y - 1) < 1e-9 for x, y in pts)   # float64 seeds
+    assert res.orbits == ()          # every fixed point there lies on xy = 1
+    pts = res.non_isolated_points(1)
+    assert len(pts) and all(abs(x * y - 1) < 1e-9 for x, y in pts)   # float64 seeds
 
 
 def test_blog8_diagonal_orbits_agree_with_exact_root_counts():
@@ -145,7 +149,7 @@ def test_basins_of_the_attracting_two_cycle():
 def test_ball_model_handles_balls_containing_zero():
     obj = factorization_vector(1, 1)
     bm = obj.arb
-    with krawczyk.arb_precision(30):
+    with precision(dps=30):
         J = bm.gd_jacobian([arb(0, 1e-10), arb(0, 1e-10)], arb(1))
     assert all(J[i, j].is_finite() for i in range(2) for j in range(2))
     assert J[0, 1].contains(1) and J[0, 0].contains(1)
@@ -171,3 +175,120 @@ def test_quadratic_fixed_point_property(a, h):
         assert res[0].certified and res[0].stable is bool(abs(m) < 1)
     else:
         assert res[0].stable is None and not res[0].certified
+
+
+def test_search_finds_every_orbit_of_the_cubic_map_with_coverage():
+    """g(t) = t(1 + h − ht²), h = 19/10 (GD on the double well; the diagonal map of BLOG-8):
+    FLINT's exact root isolation of g^p(t) − t counts the points of minimal period p; every
+    bounded orbit lies in [−2, 2] (|g(t)| > |t| for t² > (2 + h)/h)."""
+    h, t = sp.Rational(19, 10), sp.Symbol("t")
+    res = search_periodic_orbits(double_well(1), h, 5, (-2, 2), starts=50, dps=30)
+    for c in res.coverage:
+        exact = len(real_periodic_points(t * (1 + h - h * t**2), t, c.period, (-2, 2)))
+        assert exact % c.period == 0
+        assert c.found == len(res.by_period(c.period)) == exact // c.period
+        assert c.complete == "estimated" and c.proof is None
+        assert c.interval[0] <= exact // c.period <= c.interval[1]
+        assert c.starts == 2 * 50 * 2 ** (c.period - 1)
+    assert [c.found for c in res.coverage] == [3, 3, 4, 10, 20]
+
+
+def test_coverage_is_proved_by_branch_and_bound():
+    """Double well at h = 6/5: the fixed points −1, 0, 1 and three 2-cycles (the symmetric
+    one and the pair around ±1, closed form in the module docstring); no period-3 orbit
+    (the period-3 window opens by a fold near h = 1.4504)."""
+    res = search_periodic_orbits(double_well(1), H, 3, (-2, 2), starts=50, dps=30,
+                                 certify=True, prove=3)
+    assert [c.found for c in res.coverage] == [3, 3, 0]
+    assert all(c.complete == "proved" and c.proof.complete for c in res.coverage)
+    t = sp.Symbol("t")
+    for c in res.coverage:   # independent count: exact real roots of g^p(t) − t
+        exact = real_periodic_points(t * (1 + H - H * t**2), t, c.period, (-2, 2))
+        assert len(exact) == c.period * c.found
+    with pytest.raises(InputError):
+        search_periodic_orbits(double_well(1), H, 2, (-2, 2), prove=2)   # needs certify
+
+
+def test_anti_diagonal_and_diagonal_period_two_orbits_match_sympy_roots():
+    """Period-2 orbits of GD on (1 − xy)²/2 on the invariant lines x = y (t ↦ t(1 + h − ht²))
+    and x = −y (s ↦ s(1 − h − hs²)): the roots of (g∘g)(t) − t that are not fixed points,
+    solved exactly by sympy, against the orbit points found (40 digits)."""
+    h, t = sp.Rational(19, 10), sp.Symbol("t")
+    orbits = find_periodic_orbits(factorization_vector(1, 1), h, 2, (-2.5, 2.5), starts=200,
+                                  dps=40)
+    found = [pt for o in orbits if o.period == 2 for pt in o.points]
+    for sign, g in ((1, t * (1 + h - h * t**2)), (-1, t * (1 - h - h * t**2))):
+        quotient = sp.cancel((g.subs(t, g) - t) / (g - t))
+        roots = [r for r in sp.Poly(quotient, t).all_roots() if r.is_real]
+        assert len(roots) in (2, 6)
+        with precision(dps=40):
+            for r in roots:
+                v = mpmath.mpf(str(sp.N(r, 45)))
+                assert sum(abs(x - v) < 1e-35 and abs(y - sign * v) < 1e-35
+                           for x, y in found) == 1
+
+
+def test_orbits_are_distinct_and_canonical():
+    res = search_periodic_orbits(factorization_vector(1, 1), "1.9", 4, (-2.5, 2.5),
+                                 starts=200, dps=30)
+    orbits = res.orbits
+    assert [len(res.by_period(p)) for p in (1, 2, 3, 4)] == [1, 4, 12, 28]
+    for i, a in enumerate(orbits):
+        assert canonical_rotation(list(a.points)) == list(a.points)
+        assert not any(same_orbit(a.points, b.points, 1e-20) for b in orbits[i + 1:])
+
+
+def test_canonical_float_start_is_invariant_under_rotation():
+    obj = factorization_vector(1, 1)
+    P = float_orbits(obj, 1.9, 4, np.array([[0.3, -0.7]]))[0]
+    rotations = np.stack([np.roll(P, s, axis=0) for s in range(4)])
+    C = _canonical_float(rotations)
+    assert all(np.array_equal(C[0], c) for c in C)
+    assert any(np.array_equal(C[0], np.roll(P, s, axis=0)) for s in range(4))
+
+
+def test_chapman_estimate_formula_and_simulation():
+    est, (lo, hi) = chapman_estimate(10, 10, 5)
+    assert est == pytest.approx(11 * 11 / 6 - 1)
+    sd = math.sqrt(11 * 11 * 5 * 5 / (36 * 7))
+    assert hi - est == pytest.approx(1.959963984540054 * sd) == est - lo
+    assert chapman_estimate(7, 7, 7) == (7.0, (7.0, 7.0))
+    with pytest.raises(ValueError):
+        chapman_estimate(3, 4, 5)
+    # unbiasedness under equal catchability: N = 300 members, each caught with prob. 0.3
+    rng = np.random.default_rng(7)
+    ests = []
+    for _ in range(400):
+        a, b = rng.random(300) < 0.3, rng.random(300) < 0.3
+        ests.append(chapman_estimate(int(a.sum()), int(b.sum()), int((a & b).sum()))[0])
+    assert abs(np.mean(ests) - 300) < 3 * np.std(ests) / math.sqrt(len(ests)) + 1
+
+
+def test_fixed_points_on_the_invariant_lines_match_sympy():
+    """∇f = 0 for f = (1 − xy)²/2 restricted to x = y (t³ − t = 0) and x = −y
+    (s³ + s = 0), solved by sympy: t = 0 and s = 0 give the one isolated fixed point; t = ±1
+    lie on the minimizer curve xy = 1, which the search reports as non-isolated."""
+    obj = factorization_vector(1, 1)
+    x, y = obj.vars
+    t = sp.Symbol("t", real=True)
+    on_diag = sp.solve(obj.gradient[0].subs({x: t, y: t}), t)   # ∂x f = ∂y f on x = y
+    on_anti = sp.solve(obj.gradient[0].subs({x: t, y: -t}), t)
+    assert obj.gradient[0].subs({x: t, y: t}) == obj.gradient[1].subs({x: t, y: t})
+    assert sorted(on_diag) == [-1, 0, 1] and on_anti == [0]
+    res = search_periodic_orbits(obj, "1.9", 1, (-2.5, 2.5), starts=200, dps=40)
+    assert len(res.orbits) == 1 and all(abs(c) < 1e-35 for c in res.orbits[0].points[0])
+    curve = res.non_isolated_points(1)
+    assert all(abs(a * b - 1) < 1e-9 for a, b in curve)
+    for r in (-1, 1):      # the non-isolated solutions on the diagonal are reached
+        assert np.min(np.max(np.abs(curve - [r, r]), axis=1)) < 0.05
+
+
+def test_failed_completeness_proof_is_reported_not_hidden():
+    """Without the band argument the curve of fixed points xy = 1 keeps boxes undecided:
+    the period stays "estimated" and the summary says why."""
+    res = search_periodic_orbits(factorization_vector(1, 1), "1.9", 1, (-2.5, 2.5),
+                                 starts=100, dps=30, certify=True, prove=1, prove_depth=6)
+    c = res.coverage[0]
+    assert c.found == 1 and c.complete == "estimated" and not c.proof.complete
+    assert c.proof.search.undecided and "proof failed" in c.summary()
+    assert "boxes undecided" in repr(res)

@@ -3,8 +3,10 @@ independent computations: the catalogue objective's sympy derivatives and GD ste
 exact rational arithmetic."""
 import io
 import json
+import pickle
 from contextlib import redirect_stdout
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -16,6 +18,7 @@ from lrtheory import factorization as fz
 from lrtheory.catalogue import factorization_vector, matrix_factorization
 from lrtheory.cli import main
 from lrtheory.objectives import Objective
+from lrtheory.precision import precision
 
 small_q = st.fractions(min_value=-3, max_value=3, max_denominator=7)
 
@@ -58,8 +61,8 @@ def test_vector_case_proofs(d):
 
 def test_homogeneity_and_flattest_scalar():
     assert fz.prove_homogeneity(2, 2, 2)
-    ok, minimum = fz.prove_flattest_scalar_minimizer()
-    assert ok and minimum == 2 * sp.Symbol("mu", positive=True)
+    res = fz.prove_flattest_scalar_minimizer()
+    assert res.holds and res.value == 2 * sp.Symbol("mu", positive=True)
 
 
 @settings(max_examples=40)
@@ -113,30 +116,30 @@ def test_mp_zero_residual_check_high_precision():
     import mpmath
     rng = np.random.default_rng(1)
     X, Y = rng.standard_normal((3, 2)), rng.standard_normal((4, 2))
-    with mpmath.workdps(40):
+    with precision(40):
         res = fz.mp_zero_residual_check(X, Y)
-        assert res["max_abs_error"] < mpmath.mpf(10) ** -30
+        assert res.max_abs_error < mpmath.mpf(10) ** -30
     s = np.linalg.svd(X, compute_uv=False)[0] ** 2 + np.linalg.svd(Y, compute_uv=False)[0] ** 2
-    assert float(res["sharpness"]) == pytest.approx(s, rel=1e-12)
+    assert float(res.sharpness) == pytest.approx(s, rel=1e-12)
 
 
 def test_hessian_spectrum_exact_closed_forms():
     res = fz.hessian_spectrum_at(Objective("(1 - x*y)**2/2", "x,y"), {"x": "2", "y": "1/2"})
-    assert res["exact"] and res["eigenvalues"] == ["17/4", "0"]
+    assert res.exact and list(res.eigenvalues) == ["17/4", "0"]
     # [[2, 1], [1, 6]]: eigenvalues 4 ± sqrt(5)
     res = fz.hessian_spectrum_at(Objective("x**2 + x*y + 3*y**2", "x,y"), {"x": 0, "y": 0})
-    assert [sp.simplify(sp.sympify(e)) for e in res["eigenvalues"]] == \
+    assert [sp.simplify(sp.sympify(e)) for e in res.eigenvalues] == \
         [4 + sp.sqrt(5), 4 - sp.sqrt(5)]
 
 
 def test_hessian_spectrum_numeric_fallback():
     import mpmath
     res = fz.hessian_spectrum_at(Objective("sin(x)*y", "x,y"), {"x": 1, "y": 2})
-    assert res["exact"] is False
-    with mpmath.workdps(60):
+    assert res.exact is False
+    with precision(60):
         a, b = -2 * mpmath.sin(1), mpmath.cos(1)  # [[a, b], [b, 0]]
         top = (a + mpmath.sqrt(a * a + 4 * b * b)) / 2
-        assert abs(mpmath.mpf(res["sharpness"]) - top) < mpmath.mpf(10) ** -35
+        assert abs(mpmath.mpf(res.sharpness) - top) < mpmath.mpf(10) ** -35
 
 
 def _cli(argv):
@@ -154,6 +157,8 @@ def test_cli_sharpness_json():
     assert data["point"] == {"x": "2", "y": "1/2"}
     assert data["eigenvalues"] == ["17/4", "0"] and data["sharpness"] == "17/4"
     assert data["exact"] is True
+    assert fz.HessianSpectrum.from_json(data) == fz.hessian_spectrum_at(
+        Objective("(1 - x*y)**2/2", "x,y"), {"x": "2", "y": "1/2"})
 
 
 @pytest.mark.parametrize("argv", [
@@ -186,8 +191,8 @@ def test_hessian_spectrum_irreducible_quintic_falls_back_to_high_precision():
     expr = "x1**2/2 + x2**2 + 3*x3**2/2 + 5*x4**2/2 + 4*x5**2 + x1*x2 + x2*x3 + x3*x4 + x4*x5"
     res = fz.hessian_spectrum_at(Objective(expr, "x1,x2,x3,x4,x5"), {f"x{i}": 0 for i in range(1, 6)})
     M = np.diag([1.0, 2, 3, 5, 8]) + np.diag(np.ones(4), 1) + np.diag(np.ones(4), -1)
-    assert res["exact"] is False
-    np.testing.assert_allclose([float(e) for e in res["eigenvalues"]],
+    assert res.exact is False
+    np.testing.assert_allclose([float(e) for e in res.eigenvalues],
                                np.linalg.eigvalsh(M)[::-1], rtol=1e-13)
 
 
@@ -195,6 +200,50 @@ def test_hessian_spectrum_three_real_roots_in_real_form():
     res = fz.hessian_spectrum_at(Objective("x**2 + x*y + 3*y**2/2 + y*z + 5*z**2/2", "x,y,z"),
                                  {"x": 0, "y": 0, "z": 0})
     M = np.array([[2.0, 1, 0], [1, 3, 1], [0, 1, 5]])
-    assert res["exact"] and not any("I" in e for e in res["eigenvalues"])
-    np.testing.assert_allclose([float(sp.N(sp.sympify(e), 30)) for e in res["eigenvalues"]],
+    assert res.exact and not any("I" in e for e in res.eigenvalues)
+    np.testing.assert_allclose([float(sp.N(sp.sympify(e), 30)) for e in res.eigenvalues],
                                np.linalg.eigvalsh(M)[::-1], rtol=1e-13)
+
+
+# ---- result objects: exact JSON round trip and pickling --------------------------------
+_mpf = st.builds(lambda m, e: mpmath.mpf(mpmath.libmp.from_man_exp(m, e)),
+                 st.integers(-2**200, 2**200), st.integers(-300, 300))
+_text = st.text(max_size=30)
+_expr = st.none() | st.sampled_from([sp.Integer(2) * sp.Symbol("mu", positive=True),
+                                     sp.sqrt(5) + 4, sp.Rational(17, 4)])
+
+
+def _round_trips(r):
+    assert type(r).from_json(r.to_json()) == r
+    assert type(r).from_json(json.dumps(r.to_json())) == r
+    assert pickle.loads(pickle.dumps(r)) == r
+    assert type(r).__name__ in repr(r) and "<table>" in r._repr_html_()
+
+
+@given(st.builds(fz.SymbolicCheck, _text, st.lists(st.integers(1, 9), max_size=3).map(tuple),
+                 st.booleans(), _expr),
+       st.builds(fz.ZeroResidualCheck, _mpf, _mpf, _mpf, st.integers(15, 200)),
+       st.builds(fz.HessianSpectrum,
+                 st.dictionaries(st.sampled_from(["x", "y", "z"]), _text, max_size=3),
+                 st.lists(_text, min_size=1, max_size=4).map(tuple), _text, st.booleans(),
+                 st.lists(_text, max_size=4).map(tuple)))
+def test_factorization_results_round_trip(check, zero, spectrum):
+    for r in (check, zero, spectrum):
+        _round_trips(r)
+    assert bool(check) is check.holds
+
+
+def test_factorization_results_from_computations_round_trip():
+    X, Y = np.random.default_rng(1).standard_normal((2, 3, 2))
+    with precision(40):
+        zero = fz.mp_zero_residual_check(X, Y)
+    assert zero.dps == 40
+    spectra = [fz.hessian_spectrum_at(Objective("(1 - x*y)**2/2", "x,y"), {"x": "2", "y": "1/2"}),
+               fz.hessian_spectrum_at(Objective("sin(x)*y", "x,y"), {"x": 1, "y": 2})]
+    for r in [zero, fz.prove_imbalance_law(2, 2, 1), fz.prove_flattest_scalar_minimizer(),
+              fz.orbit_charpoly_identity([[1, 2], [0, 1], [3, 1]], [[1, 0], [1, 1]],
+                                         [[2, 1], [-1, 3]])] + spectra:
+        _round_trips(r)
+    assert spectra[0].sympy_eigenvalues() == (sp.Rational(17, 4), 0)
+    assert spectra[0]["sharpness"] == "17/4" and zero["dps"] == 40  # the former dict keys
+    assert fz.prove_imbalance_law(2, 2, 1).shape == (2, 2, 1)

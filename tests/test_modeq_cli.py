@@ -22,17 +22,19 @@ def test_json_contract_and_round_trip(capsys):
                          "--format", "json", "--potential")
     assert code == 0
     doc = json.loads(out)
-    assert doc["vars"] == ["x", "y"] and doc["order"] == 3
+    assert doc["type"] == "ModifiedEquation" and doc["order"] == 3
+    assert [v["text"] for v in doc["variables"]] == ["x", "y"]
     assert doc["gradient"] == [True, True, False, False]
     assert doc["potentials"][2] is None and doc["potentials"][3] is None
+    assert doc["coordinate_free"] is None
     assert "not a gradient" in err and "F_2" in err
-    x, y = sp.symbols("x y")
     me = modified_equation(Objective("(1 - x*y)**2/2", "x,y"), 3)
     for n, comps in enumerate(doc["fields"]):
-        back = [parse_expr(c) for c in comps]
+        back = [parse_expr(c["text"]) for c in comps]  # the text is plain sympy syntax
         want = [e.subs({v: sp.Symbol(v.name) for v in me.vars}) for e in me.fields[n]]
         assert all(sp.expand(a - b) == 0 for a, b in zip(back, want))
-    f1 = parse_expr(doc["potentials"][1])
+    x, y = sp.symbols("x y")
+    f1 = parse_expr(doc["potentials"][1]["text"])
     quarter = ((x * y - 1) ** 2 * (x**2 + y**2)) / 4
     assert sp.expand(f1 - quarter).free_symbols == set()
 
@@ -42,10 +44,12 @@ def test_tensor_form_json(capsys):
                        "--form", "tensor", "--format", "json")
     doc = json.loads(out)
     assert code == 0
-    assert parse_expr(doc["fields"][2][0]) == parse_expr("-H(H(g))/3 - T(g, g)/12")
+    form = doc["coordinate_free"]
+    assert form["dimension"] == 2
+    assert parse_expr(form["fields"][2]) == parse_expr("-H(H(g))/3 - T(g, g)/12")
     code, out, _ = run(capsys, "sin(x)", "--vars", "x", "--order", "1", "--form", "tensor",
                        "--format", "json")
-    assert json.loads(out)["fields"][1] == ["-f_x*f_xx/2"]
+    assert json.loads(out)["coordinate_free"]["fields"][1]["text"] == "-f_x*f_xx/2"
 
 
 def test_text_and_latex(capsys):

@@ -8,7 +8,8 @@ import sympy as sp
 
 from lrtheory.errors import ComputationError
 from lrtheory.modeq import modified_equation
-from lrtheory.modeq.order import fitted_order, global_error, integrate, one_step_defect
+from lrtheory.modeq.order import (OrderFit, fitted_order, global_error, integrate,
+                                  one_step_defect)
 from lrtheory.objectives import Objective
 
 x, y = sp.symbols("x y", real=True)
@@ -61,8 +62,9 @@ def test_fitted_orders_non_polynomial():
     me = modified_equation(Objective(sp.log(sp.cosh(x)), (x,)), 2)
     for N in (0, 2):
         r = fitted_order(me, N, ["0.3"], ["0.04", "0.02", "0.01"], dps=(25, 35))
-        assert abs(r["slope"] - (N + 2)) < 0.1
-        assert r["change"] < 1e-10
+        assert abs(r.slope - (N + 2)) < 0.1
+        assert r.change < 1e-10
+        assert OrderFit.from_json(r.to_json()) == r and r.defects[0] > r.defects[-1]
 
 
 def test_global_error_scalar_quadratic_closed_form():
@@ -81,4 +83,4 @@ def test_fitted_orders_up_to_four():
     me = modified_equation(Objective((1 - x * y) ** 2 / 2, (x, y)), 4)
     for N in range(5):
         r = fitted_order(me, N, ["0.5", "1.5"], ["0.04", "0.02", "0.01", "0.005"], dps=(35, 50))
-        assert abs(r["slope"] - (N + 2)) < 0.05
+        assert abs(r.slope - (N + 2)) < 0.05

@@ -1,7 +1,9 @@
 """Tests of lrtheory.multiscale (KT-1..KT-5): σ² closed forms, reference laws, long runs,
 regime classifier, period doublings.  Expected values come from closed forms derived by
 hand (in the docstrings) or from a second algorithm."""
+import json
 import math
+import pickle
 
 import mpmath
 import numpy as np
@@ -9,19 +11,27 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from lrtheory.dynamics.diagrams import orbit_diagram
 from lrtheory.errors import InputError
-from lrtheory.multiscale.gibbs import (GibbsLaw, bounded_noise_chains, bounded_noise_variance,
-                                       distances, gibbs_variance_quadratic, ks_distance,
-                                       tv_distance)
+from lrtheory.multiscale.analysis import MultiscaleSample, sample
+from lrtheory.multiscale.gibbs import (Distances, GibbsLaw, bounded_noise_chains,
+                                       bounded_noise_variance, distances,
+                                       gibbs_variance_quadratic, ks_distance, tv_distance)
+from lrtheory.multiscale.large_deviations import OccupationExponent
 from lrtheory.multiscale.model import Multiscale
-from lrtheory.multiscale.noise import noise_law, periodic_average
+from lrtheory.multiscale.noise import NoiseLaw, noise_law, periodic_average
 from lrtheory.dynamics.bifurcations import feigenbaum_ratios
-from lrtheory.multiscale.regimes import classify_chains, majority, period_doubling_points
-from lrtheory.multiscale.roundoff import compare_statistics
-from lrtheory.multiscale.sampling import run_chains, uniform_starts
+from lrtheory.multiscale.regimes import (DoublingPoint, classify_chains, majority,
+                                         period_doubling_points)
+from lrtheory.multiscale.roundoff import (ChainStatistics, StatisticDifference,
+                                          StatisticsComparison, compare_statistics,
+                                          float64_chain_statistics, mp_chain_statistics)
+from lrtheory.multiscale.sampling import ChainRun, run_chains, uniform_starts
+from lrtheory.multiscale.transfer import StationaryLaw
 from lrtheory.objectives import Objective
+from lrtheory.precision import precision
 
 
 def sine_model(eps, f0="x**2/2"):
@@ -168,9 +178,9 @@ def test_tv_to_gibbs_same_for_gd_and_iid_bounded_noise():
     law = GibbsLaw(ms.f0, ms.vars[0], h, 0.5)
     gd = distances(run_chains(ms.objective, h, x0, 800, **opts), law)
     bn = distances(bounded_noise_chains(ms, h, x0, 800, seed=1, **opts), law)
-    assert 0 < gd["tv_noise"] < 0.01
-    assert abs(gd["tv"] - bn["tv"]) < 4 * (gd["tv_noise"] + bn["tv_noise"])
-    assert gd["tv"] > 0.05
+    assert 0 < gd.tv_noise < 0.01
+    assert abs(gd.tv - bn.tv) < 4 * (gd.tv_noise + bn.tv_noise)
+    assert gd.tv > 0.05
 
 
 # ---- runs, Lyapunov, regimes ----------------------------------------------------------
@@ -232,18 +242,18 @@ def test_first_doubling_closed_form_and_multipliers():
     period 4."""
     eps = sp.Rational(1, 1000)
     ms = sine_model(eps)
-    with mpmath.workdps(30):
+    with precision(30):
         pts = period_doubling_points(ms, 0.0, 3)
-        xs = pts[0]["x"]
+        xs = pts[0].x
         assert abs(xs + mpmath.cos(xs * 1000)) < mpmath.mpf(10) ** -25      # f'(x*) = 0
-        assert abs(pts[0]["eta"] - 2 / (1 - 1000 * mpmath.sin(xs * 1000))) < 1e-28
+        assert abs(pts[0].eta - 2 / (1 - 1000 * mpmath.sin(xs * 1000))) < 1e-28
         for p in pts[1:]:
-            assert abs(p["multiplier"] + 1) < mpmath.mpf(10) ** -20
-        etas = [p["eta"] for p in pts]
+            assert abs(p.multiplier + 1) < mpmath.mpf(10) ** -20
+        etas = [p.eta for p in pts]
         assert etas[0] < etas[1] < etas[2]
     from lrtheory.dynamics.classify import classify_tail
     h = float(etas[1] + etas[2]) / 2
-    run = run_chains(ms.objective, h, [[float(pts[1]["x"]) + 1e-7]], 20000, tail=128)
+    run = run_chains(ms.objective, h, [[float(pts[1].x) + 1e-7]], 20000, tail=128)
     assert classify_tail(run.tail, max_period=32)[0]["period"] == 4
 
 
@@ -251,9 +261,32 @@ def test_feigenbaum_ratios_formula():
     assert feigenbaum_ratios([0, 1, 1.25, 1.3125]) == [4.0, 4.0]
 
 
+@pytest.mark.parametrize("h,steps,burn", [(0.0005, 40, 7), (0.1, 6, 2)])
+def test_mp_chain_statistics_match_a_plain_mpmath_loop(h, steps, burn):
+    """Second algorithm: x ← x − η(x + cos(x/ε)) and log|1 − η(1 − sin(x/ε)/ε)| written
+    out in mpmath; the moments average x_{burn+1}, …, x_{burn+steps}.  (A local minimum,
+    and a chaotic run short enough that 30-digit round-off stays below 1e-15.)"""
+    x0s = [0.1, -0.25]
+    got = mp_chain_statistics(sine_model(sp.Rational(1, 1000)), h, x0s, steps, burn, dps=30)
+    with precision(30):
+        eps = mpmath.mpf(1) / 1000
+        for j, x0 in enumerate(x0s):
+            x, hh = mpmath.mpf(x0), mpmath.mpf(h)
+            for _ in range(burn):
+                x = x - hh * (x + mpmath.cos(x / eps))
+            s1 = s2 = sl = 0
+            for _ in range(steps):
+                sl += mpmath.log(abs(1 - hh * (1 - mpmath.sin(x / eps) / eps)))
+                x = x - hh * (x + mpmath.cos(x / eps))
+                s1, s2 = s1 + x, s2 + x * x
+            assert got.mean[j] == pytest.approx(float(s1 / steps), rel=1e-12, abs=1e-15)
+            assert got.second[j] == pytest.approx(float(s2 / steps), rel=1e-12)
+            assert got.lyapunov[j] == pytest.approx(float(sl / steps), rel=1e-12)
+
+
 def test_compare_statistics_identical_is_zero():
     a = {"m": np.array([1.0, 2.0, 3.0])}
-    assert compare_statistics(a, a)["m"]["z"] == 0
+    assert compare_statistics(a, a)["m"].z == 0
 
 
 def test_doubling_points_match_float64_orbit_diagram():
@@ -261,11 +294,11 @@ def test_doubling_points_match_float64_orbit_diagram():
     values just above η₁, four just above η₂ (starts on the followed branch)."""
     eps = sp.Rational(1, 1000)
     ms = sine_model(eps)
-    with mpmath.workdps(20):
+    with precision(20):
         pts = period_doubling_points(ms, 0.0, 2)
-    e1, e2 = float(pts[0]["eta"]), float(pts[1]["eta"])
+    e1, e2 = float(pts[0].eta), float(pts[1].eta)
     hs = [e1 * 0.98, e1 * 1.05, e2 * 1.005]
-    starts = [[float(pts[0]["x"]) + 1e-7], [float(pts[0]["x"]) + 1e-7], [float(pts[1]["x"])]]
+    starts = [[float(pts[0].x) + 1e-7], [float(pts[0].x) + 1e-7], [float(pts[1].x)]]
     counts = []
     for h, x0 in zip(hs, starts):
         d = orbit_diagram(ms.objective, [h], [x0], transient=20000, keep=64)
@@ -284,3 +317,92 @@ def test_quasi_periodic_two_dimensional_covariance():
     assert not law.isotropic
     run = run_chains(ms.objective, 0.1, uniform_starts(0, 0.5, 50, 2), 200, tail=4)
     assert not run.diverged.any() and run.chain_lyapunov.mean() > 0
+
+
+# ---- result objects: exact JSON round trip and pickling --------------------------------
+_f = st.floats(allow_nan=True, allow_infinity=True)
+_fin = st.floats(allow_nan=False, allow_infinity=False)
+_opt = st.none() | _fin
+_int = st.integers(0, 10**9)
+_mpf = st.builds(lambda m, e: mpmath.mpf(mpmath.libmp.from_man_exp(m, e)),
+                 st.integers(-2**200, 2**200), st.integers(-300, 300))
+
+
+def _arr(shape, dtype=np.float64, elements=_f):
+    return hnp.arrays(dtype, shape, elements=elements)
+
+
+def _round_trips(r):
+    assert type(r).from_json(r.to_json()) == r
+    assert type(r).from_json(json.dumps(r.to_json())) == r
+    assert pickle.loads(pickle.dumps(r)) == r
+    assert type(r).__name__ in repr(r) and "<table>" in r._repr_html_()
+
+
+@st.composite
+def chain_runs(draw):
+    C, n, T, bins = (draw(st.integers(1, 4)) for _ in range(4))
+    return ChainRun(draw(_fin), draw(_int), draw(_int), draw(st.integers(1, 9)), draw(_int),
+                    draw(_arr((C, n))), draw(_arr((C, n, n))), draw(_arr((C,))),
+                    draw(_arr((C, n))), draw(_arr((C, n))),
+                    draw(_arr((2, bins + 2), np.int64, st.integers(0, 2**40))),
+                    draw(_arr((bins + 1,))), draw(_arr((T, C, n))),
+                    draw(_arr((C,), np.bool_, st.booleans())),
+                    draw(st.none() | _arr((C, 2))))
+
+
+_rational = st.builds(sp.Rational, st.integers(-50, 50), st.integers(1, 50))
+_matrix = st.integers(1, 3).flatmap(
+    lambda d: st.lists(_rational, min_size=d * d, max_size=d * d).map(
+        lambda v: sp.ImmutableMatrix(d, d, v)))
+
+
+@given(chain_runs(),
+       st.builds(NoiseLaw, _matrix, _matrix, st.booleans(), _fin),
+       st.builds(Distances, _f, _f, _f, _f),
+       st.builds(OccupationExponent, _f, _f, _f),
+       st.builds(DoublingPoint, st.integers(1, 9), st.integers(1, 256), _mpf, _mpf, _mpf))
+def test_multiscale_results_round_trip(run, law, dist, occ, point):
+    for r in (run, law, dist, occ, point):
+        _round_trips(r)
+
+
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(_arr((n + 1,)), _arr((n,)))),
+       st.integers(1, 5).flatmap(lambda C: st.tuples(*[_arr((C,))] * 3)),
+       st.none() | st.integers(15, 100),
+       st.dictionaries(st.sampled_from(["mean", "second", "lyapunov"]),
+                       st.tuples(_f, _f, _f, _f, _f)))
+def test_law_and_statistics_round_trip(grid, stats, dps, diffs):
+    _round_trips(StationaryLaw(*grid))
+    _round_trips(ChainStatistics(*stats, 100, 10, dps))
+    _round_trips(StatisticsComparison({k: StatisticDifference(k, *v) for k, v in diffs.items()}))
+
+
+_regimes = st.fixed_dictionaries({r: st.floats(0, 1) for r in
+                                  ("local-min", "local-chaos", "global-chaos", "unstable")})
+
+
+@given(st.builds(MultiscaleSample, st.sampled_from(["1/2", "0.5000000001"]), st.booleans(),
+                 st.sampled_from(["local-min", "global-chaos"]), _regimes, _opt, _opt,
+                 _opt | st.tuples(_opt, _opt),
+                 _opt | st.tuples(st.tuples(_opt, _opt), st.tuples(_opt, _opt)), _opt, _opt,
+                 _opt, _opt, _opt, _opt, _int, _int, _int, _int))
+def test_multiscale_sample_round_trip(s):
+    _round_trips(s)
+
+
+def test_multiscale_results_from_runs_round_trip():
+    ms = sine_model(sp.Rational(1, 1000))
+    x0 = uniform_starts(0, 0.5, 6, 1)
+    run = run_chains(ms.objective, 0.1, x0, 200, bins=20, tail=4)
+    out = sample(ms, 0.1, steps=400, chains=20)
+    with precision(20):
+        pts = period_doubling_points(ms, 0.0, 1)
+    comparison = compare_statistics(mp_chain_statistics(ms, 0.1, x0[:2, 0], 30, dps=20),
+                                    float64_chain_statistics(ms, 0.1, x0[:2, 0], 30))
+    for r in [run, out, noise_law(ms), noise_law(ms, exact=False), comparison, pts[0],
+              distances(run, GibbsLaw(ms.f0, ms.vars[0], 0.1, 0.5))]:
+        _round_trips(r)
+    assert out.sigma2 == "1/2" and comparison["lyapunov"].name == "lyapunov"
+    assert out["regime"] == out.regime and comparison["mean"]["z"] == comparison["mean"].z
+    assert set(dict(comparison.items())) == {"mean", "second", "lyapunov"}

@@ -5,6 +5,8 @@ import math
 import pytest
 
 from lrtheory.cli import main
+from lrtheory.multiscale.analysis import MultiscaleSample, sample
+from lrtheory.multiscale.model import Multiscale
 
 BASE = ["multiscale", "--f0", "x**2/2", "--f1", "sin(x)", "--vars", "x"]
 
@@ -31,6 +33,9 @@ def test_json_contract_global_chaos(capsys):
     # global chaos: lambda ~ log(eta/(2 eps)) = log 1000
     assert out["lyapunov"] == pytest.approx(math.log(1000), abs=0.02)
     assert 0 < out["tv_distance"] < 0.1 and 0 < out["ks_distance"] < 0.1
+    # the JSON is the library's result, exactly
+    ms = Multiscale.periodic("x**2/2", "sin(x)", "1e-4")
+    assert MultiscaleSample.from_json(out) == sample(ms, 0.2, steps=2000, chains=400)
 
 
 def test_json_local_min_and_unstable(capsys):

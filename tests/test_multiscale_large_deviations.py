@@ -10,6 +10,7 @@ from lrtheory.errors import ComputationError
 from lrtheory.multiscale.large_deviations import (climbing_cost, climbing_momentum, noise_cgf,
                                                   occupation_exponent)
 from lrtheory.multiscale.model import Multiscale
+from lrtheory.precision import precision
 
 WELL = "(x**2 - 1)**2/4 + x/20"
 
@@ -54,13 +55,13 @@ def test_double_well_exponent_against_mpmath_derivation():
         g = df(t)
         return mpmath.findroot(lambda q: mpmath.log(mpmath.besseli(0, q)) - q * g,
                                4 * g + mpmath.sign(g) * mpmath.mpf("1e-3"))
-    with mpmath.workdps(20):
+    with precision(20):
         w_l = mpmath.quad(p, [left, saddle])
         w_r = -mpmath.quad(p, [saddle, right])
     def f0(t):
         return (t * t - 1) ** 2 / 4 + t / 20
     gibbs = 2 * (f0(right) - f0(left)) / 0.5
-    assert out["bounded_noise"] == pytest.approx(float(w_l - w_r), abs=1e-7)
-    assert out["gibbs"] == pytest.approx(gibbs, abs=1e-12)
-    assert out["c"] == pytest.approx(float(w_l - w_r) - gibbs, abs=1e-7)
-    assert out["c"] > 0.1  # the right (higher) well is rarer than Gibbs predicts
+    assert out.bounded_noise == pytest.approx(float(w_l - w_r), abs=1e-7)
+    assert out.gibbs == pytest.approx(gibbs, abs=1e-12)
+    assert out.c == pytest.approx(float(w_l - w_r) - gibbs, abs=1e-7)
+    assert out.c > 0.1  # the right (higher) well is rarer than Gibbs predicts

@@ -20,11 +20,15 @@ def moments(edges, p):
 def test_stationary_variance_quadratic_closed_form(h):
     """f0 = x²/2: stationary variance ησ²/(2 − η), σ² = 1/2, mean 0 by symmetry."""
     ms = Multiscale.periodic("x**2/2", "sin(x)", "1/10000")
-    edges, p = bounded_noise_stationary(ms, h, -1, 1, bins=1000)
+    law = bounded_noise_stationary(ms, h, -1, 1, bins=1000)
+    edges, p = law.edges, law.probabilities
     m, v = moments(edges, p)
     assert abs(m) < 1e-10
     assert v == pytest.approx(bounded_noise_variance(h, 0.5), rel=5e-4)
     assert p.sum() == pytest.approx(1) and (p >= 0).all()
+    # symmetric law: half the mass on each side of 0; all of it above -1
+    assert law.mass_above(0.0) == pytest.approx(0.5, abs=1e-10)
+    assert law.mass_above(-1.0) == pytest.approx(1.0) and law.mass_above(1.0) == 0.0
 
 
 def test_double_well_occupation_against_simulation():
@@ -33,7 +37,8 @@ def test_double_well_occupation_against_simulation():
     ms = Multiscale.periodic("(x**2 - 1)**2/4 + x/20", "sin(x)", "3/10000")
     x = ms.vars[0]
     xs = float(sp.nsolve(sp.diff(ms.f0, x), x, 0))
-    edges, p = bounded_noise_stationary(ms, h, -2.5, 2.5, bins=1000)
+    law = bounded_noise_stationary(ms, h, -2.5, 2.5, bins=1000)
+    edges, p = law.edges, law.probabilities
     centers = (edges[1:] + edges[:-1]) / 2
     rng = np.random.default_rng(0)
     x0 = rng.choice(centers, size=2000, p=p)[:, None]

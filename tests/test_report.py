@@ -19,6 +19,8 @@ HUGE = "1234567890" * 300
 
 
 def _figure(folder: Path, stem: str) -> dict:
+    """A figure in ``folder`` (a ``figures`` folder); its entry names it relative to the
+    folder above, as `lrtheory verify` records figures beside the results."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -30,8 +32,8 @@ def _figure(folder: Path, stem: str) -> dict:
     fig.savefig(pdf)
     fig.savefig(png, dpi=60)
     plt.close(fig)
-    return {"name": f"{stem} {HOSTILE[:20]}", "pdf": str(pdf), "png": str(png),
-            "caption": "Caption with " + HOSTILE}
+    return {"name": f"{stem} {HOSTILE[:20]}", "pdf": f"{folder.name}/{pdf.name}",
+            "png": f"{folder.name}/{png.name}", "caption": "Caption with " + HOSTILE}
 
 
 def hostile_results(folder: Path) -> dict:
@@ -69,10 +71,10 @@ def hostile_results(folder: Path) -> dict:
                 {"label": "a very long formula",
                  "latex": " + ".join(rf"\frac{{x^{{{i}}}}}{{{i}!}}" for i in range(60))},
                 {"label": "not LaTeX", "latex": r"\frac{1}{2"},
-                {"label": "fails only when compiled", "latex": r"\undefinedmacro{x}"}],
-            "figures": [_figure(folder, "BLOG-2-orbit"),
-                        _figure(folder, "weird name#%&_µ"),
-                        {"name": "missing_figure", "pdf": str(folder / "nope.pdf"),
+                {"label": "fails only when compiled", "latex": r"a & b"}],
+            "figures": [_figure(folder / "figures", "BLOG-2-orbit"),
+                        _figure(folder / "figures", "weird name#%&_µ"),
+                        {"name": "missing_figure", "pdf": "figures/nope.pdf",
                          "png": "", "caption": "gone"}],
             "findings": [
                 {"statement": "h < 1/L: monotone " + HOSTILE, "verdict": "proved",
@@ -98,7 +100,7 @@ def hostile_results(folder: Path) -> dict:
                          evidence={"findings": [], "summary": ""})
     compile_error = dict(refuted, id="KT-4", title="Statement that fails only in LaTeX",
                          verdict="confirmed",
-                         statement=r"text with x^2 outside math and \nosuchmacro",
+                         statement=r"text with x^2 outside math",
                          evidence={})
     errored = {"id": "EOS-1", "title": "Catapult " + HOSTILE, "source": "somewhere else " + HOSTILE,
                "statement": "", "tags": [], "verdict": "error", "method": "", "seconds": 0.01,
@@ -126,7 +128,7 @@ def built(tmp_path_factory):
         pytest.skip("latexmk not installed")
     root = tmp_path_factory.mktemp("report")
     results = hostile_results(root / "src")
-    info = report_pkg.write_report(results, root / "out")
+    info = report_pkg.write_report(results, root / "out", base_dirs=[root / "src"])
     return {"info": info, "out": root / "out", "results": results}
 
 
@@ -151,9 +153,9 @@ def test_hostile_results_compile_to_a_pdf(built):
 @pytest.mark.latex
 def test_only_the_blocks_that_break_latex_fall_back_to_source(built):
     fallbacks = {f["block"]: f["reason"] for f in built["info"]["fallbacks"]}
-    # claim 1's 4th formula uses an undefined macro, claim 4's statement has ^ outside math
+    # claim 1's 4th formula has & outside an alignment, claim 4's statement ^ outside math
     assert set(fallbacks) == {"1/formula/4", "4/statement"}
-    assert "Undefined control sequence" in fallbacks["1/formula/4"]
+    assert "Misplaced alignment tab character" in fallbacks["1/formula/4"]
     tex = Path(built["info"]["tex"]).read_text()
     assert "Shown as LaTeX source: LaTeX error: Missing \\$ inserted" in tex
     assert "Shown as LaTeX source: it uses \\textbackslash{}input" in tex  # vetted, never run
@@ -272,12 +274,12 @@ def test_an_interrupted_write_leaves_the_old_report_files_intact(tmp_path, monke
 @needs_latex
 def test_inline_math_that_breaks_latex_is_retried_escaped(tmp_path):
     results = {"claims": [{"id": "BLOG-1", "verdict": "proved", "statement": "$x$",
-                           "evidence": {"findings": [{"statement": r"uses $\nosuchmacro$",
+                           "evidence": {"findings": [{"statement": r"uses $x^$",
                                                       "verdict": "proved", "method": "exact"}]}}]}
     info = report_pkg.write_report(results, tmp_path)
     assert info["pdf_built"], info
     assert [f["block"] for f in info["fallbacks"]] == ["inline math"]
-    assert r"uses \$\textbackslash{}nosuchmacro\$" in (tmp_path / "lrtheory-report.tex").read_text()
+    assert r"uses \$x\textasciicircum{}\$" in (tmp_path / "lrtheory-report.tex").read_text()
 
 
 @pytest.mark.latex
@@ -312,10 +314,11 @@ def test_figures_already_in_the_report_folder_are_used_in_place(tmp_path):
 
 
 def test_a_corrupt_figure_file_is_reported_missing_not_included(tmp_path):
-    bad = tmp_path / "bad.pdf"
+    bad = tmp_path / "figures" / "bad.pdf"
+    bad.parent.mkdir()
     bad.write_text("not a pdf")
     results = {"claims": [{"id": "BLOG-2", "verdict": "proved", "evidence": {"figures": [
-        {"name": "bad", "pdf": str(bad), "png": "", "caption": ""}]}}]}
-    report_pkg.write_report(results, tmp_path / "out", compile_pdf=False)
+        {"name": "bad", "pdf": "figures/bad.pdf", "png": "", "caption": ""}]}}]}
+    report_pkg.write_report(results, tmp_path / "out", compile_pdf=False, base_dirs=[tmp_path])
     tex = (tmp_path / "out" / "lrtheory-report.tex").read_text()
     assert "includegraphics" not in tex and "figure file not found" in tex

@@ -175,3 +175,20 @@ def test_log_summary_reads_errors_boxes_and_pages():
     assert (s.overfull_hbox, s.underfull, s.pages) == (2, 1, 7)
     assert s.errors == ["Undefined control sequence.", "Missing $ inserted."]
     assert s.error_line == 42
+
+
+def test_non_finite_floats_stored_as_tagged_json_are_shown_as_numbers():
+    assert show({"type": "float", "value": "nan"}) == "nan"
+    assert show({"type": "float", "value": "-inf"}) == "-inf"
+    assert show({"type": "mpf", "value": "x"}).startswith("{")
+
+
+@pytest.mark.parametrize("latex,why", [
+    (r"^^5cinput{/etc/passwd}", r"\input"), (r"^^5c^^69nput{x}", r"\input"),
+    (r"\pdffiledump length 9 {x}", r"\pdffiledump"), (r"\scantokens{x}", r"\scantokens"),
+    (r"\begin{filecontents}{a}x\end{filecontents}", "filecontents"),
+    ("\\\u00ednput{x}", "\u00ed"), ("x^^", "^^"),
+])
+def test_vet_checks_tokens_after_decoding_carets(latex, why):
+    safe, reason = vet(latex)
+    assert safe is None and why in reason

@@ -2,36 +2,40 @@
 
 Each subcommand lives in a module ``lrtheory/cli/cmd_<name>.py`` that defines
 ``ORDER`` (position in ``--help``) and ``register(subparsers)``; the parser found by
-``register`` sets ``func(args) -> int``.  Exit codes: 0 success, 1 a check or computation
-failed, 2 bad usage or bad input (one line on stderr, never a traceback), 3 baseline drift.
+``register`` sets ``func(args) -> int``.  Options are declared with the shared vocabulary
+of :mod:`lrtheory.cli.options`.  Exit codes: 0 success, 1 a check or computation failed,
+2 bad usage or bad input (one line on stderr, never a traceback), 3 baseline drift,
+130 interrupted (Ctrl-C at any moment, also while modules are being imported).
+
+Start-up is cheap: the command modules import sympy, numpy, mpmath, flint and matplotlib
+inside their ``func`` only, so ``--version``, ``--help`` and ``list`` import none of them.
 """
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
-import pkgutil
 import sys
 
 from .. import __version__
 from ..errors import ComputationError, InputError
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line on stderr, exit 2
-        self.exit(2, f"{self.prog}: error: {message}\n")
+def build_parser():
+    """The ``lrtheory`` parser with every ``cmd_*`` subcommand registered."""
+    import importlib
 
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="lrtheory",
-                     description="Check theorem statements about gradient descent with large "
-                                 "learning rates: symbolically, in high precision, rigorously.")
-    parser.add_argument("--version", action="version", version=f"lrtheory {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    mods = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("cmd_"):
-            mods.append(importlib.import_module(f"{__name__}.{info.name}"))
+    from ..limits import describe
+    from .options import Parser
+    parser = Parser(prog="lrtheory",
+                    description="Check theorem statements about gradient descent with large "
+                                "learning rates: symbolically, in high precision, rigorously.",
+                    epilog=describe())
+    parser.add_argument("--version", action="version", version=f"lrtheory {__version__}",
+                        help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser,
+                                help="what to run; `lrtheory COMMAND --help` shows its options")
+    names = {f[:-3] for folder in __path__ for f in os.listdir(folder)
+             if f.startswith("cmd_") and f.endswith(".py")}
+    mods = [importlib.import_module(f"{__name__}.{name}") for name in names]
     for mod in sorted(mods, key=lambda m: (getattr(m, "ORDER", 99), m.__name__)):
         mod.register(sub)
     return parser
@@ -42,12 +46,15 @@ def err(message: str) -> None:
 
 
 def main(argv=None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
     try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help, --version, bad usage: argparse has said it
+            return 0 if exc.code is None else int(exc.code)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
         return int(args.func(args) or 0)
     except InputError as exc:
         err(str(exc))

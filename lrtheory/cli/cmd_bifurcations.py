@@ -2,11 +2,9 @@
 GD's periodic orbits as the learning rate varies."""
 from __future__ import annotations
 
-from ..dynamics.bifurcations import find_bifurcations
-from ..errors import InputError
-from ..objectives import Objective
-from .cmd_orbits import parse_pair
 from .common import print_json, print_table
+from .options import (MAX_PERIOD, MAX_SAMPLES, add_box, add_count, add_dps, add_expression,
+                      add_json_flag, add_lr_range, add_vars, parse_pair)
 
 ORDER = 21
 
@@ -19,32 +17,35 @@ def register(sub):
                     "Newton on the extended system at D digits; short periods are certified "
                     "by a Krawczyk test in (x, h); closed forms are reported only when they "
                     "agree to full precision.")
-    p.add_argument("expr")
-    p.add_argument("--vars", required=True)
-    p.add_argument("--lr-range", nargs=2, required=True, metavar=("A", "B"))
-    p.add_argument("--max-period", type=int, default=2)
-    p.add_argument("--dps", type=int, default=50)
-    p.add_argument("--box", default="-3,3", help="LO,HI where orbits are sought")
-    p.add_argument("--samples", type=int, default=40, help="learning rates sampled")
-    p.add_argument("--json", action="store_true")
+    add_expression(p)
+    add_vars(p)
+    add_lr_range(p)
+    add_count(p, "--max-period", "largest period P of the orbits followed", default=2, lo=1,
+              hi=MAX_PERIOD, metavar="P")
+    add_dps(p, 50)
+    add_box(p, help="LO,HI: orbits are sought in the box [LO,HI]^n")
+    add_count(p, "--samples", "learning rates sampled in [A, B]", default=40, lo=2,
+              hi=MAX_SAMPLES)
+    add_json_flag(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    if not 1 <= args.max_period <= 16:
-        raise InputError(f"--max-period must be between 1 and 16, got {args.max_period}")
-    if args.dps < 15 or args.dps > 500:
-        raise InputError(f"--dps must be between 15 and 500, got {args.dps}")
-    if args.samples < 2:
-        raise InputError("--samples must be at least 2")
+    from ..dynamics.bifurcations import find_bifurcations
+    from ..objectives import Objective
     obj = Objective(args.expr, args.vars)
     lo, hi = parse_pair(args.box, "box")
-    found = find_bifurcations(obj, tuple(args.lr_range), args.max_period, dps=args.dps,
-                              box=(float(lo), float(hi)), samples=args.samples)
+    res = find_bifurcations(obj, tuple(args.lr_range), args.max_period, dps=args.dps,
+                            box=(float(lo), float(hi)), samples=args.samples)
     if args.json:
-        print_json({"bifurcations": [b.to_json() for b in found]})
+        print_json(res.to_json())
         return 0
-    rows = [[b.type, b.period, b.to_json()["lr"][:32], ", ".join(c[:16] for c in b.to_json()["point"]),
-             "yes" if b.certified else "no", b.closed_form or "-"] for b in found]
+    rows = []
+    for b in res.bifurcations:
+        d = b.decimal()
+        rows.append([b.kind, b.period, d["lr"][:32], ", ".join(c[:16] for c in d["point"]),
+                     "yes" if b.certified else "no", b.closed_form or "-"])
     print_table(["type", "period", "lr", "point", "certified", "closed form"], rows)
+    print(f"complete: {res.complete} (learning rates sampled at {res.samples} points: a "
+          "bifurcation is found only when an orbit near it is found at a sample)")
     return 0

@@ -1,16 +1,10 @@
 """`lrtheory lyapunov EXPR --vars x,y --lr H --x0 a,b` — Lyapunov spectrum of a GD orbit."""
 from __future__ import annotations
 
-import math
-
-import mpmath
-
-from ..dynamics.lyapunov import lyapunov_exponents
 from ..errors import InputError
-from ..objectives import Objective
-from ..parsing import parse_number
-from .cmd_orbits import decimal_string
 from .common import print_json, print_table
+from .options import (add_dps, add_expression, add_json_flag, add_lr, add_point, add_steps,
+                      add_vars)
 
 ORDER = 22
 
@@ -20,46 +14,43 @@ def register(sub):
         "lyapunov", help="Lyapunov exponents of a GD orbit (QR of tangent maps)",
         description="Lyapunov spectrum of the GD orbit from X0 by QR re-orthonormalisation "
                     "of the tangent maps I - H hess f, after a transient; float64 by default, "
-                    "mpmath at --dps digits with --backend mpmath. Write negative starts as "
-                    "--x0=-0.3,0.2.")
-    p.add_argument("expr")
-    p.add_argument("--vars", required=True)
-    p.add_argument("--lr", required=True)
-    p.add_argument("--x0", required=True, help="start, comma separated")
-    p.add_argument("--steps", type=int, default=100000)
-    p.add_argument("--transient", type=int, default=1000)
-    p.add_argument("--backend", choices=("float64", "mpmath"), default="float64")
-    p.add_argument("--dps", type=int, default=30, help="digits for --backend mpmath")
-    p.add_argument("--json", action="store_true")
+                    "mpmath at --dps digits with --backend mpmath. --json prints the "
+                    "LyapunovSpectrum result (lrtheory.dynamics.lyapunov) as to_json().")
+    add_expression(p)
+    add_vars(p)
+    add_lr(p)
+    add_point(p, "--x0", "start, comma-separated coordinates, e.g. -0.3,0.2")
+    add_steps(p, 100_000, "GD steps measured after the transient")
+    add_steps(p, 1000, "GD steps discarded first", flag="--transient", lo=0)
+    p.add_argument("--backend", choices=("float64", "mpmath"), default="float64",
+                   help="arithmetic of the orbit and its tangent maps")
+    add_dps(p, 30, "decimal digits for --backend mpmath")
+    add_json_flag(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    import mpmath
+
+    from ..dynamics.lyapunov import lyapunov_exponents
+    from ..objectives import Objective
+    from ..parsing import parse_number
     obj = Objective(args.expr, args.vars)
     x0 = [float(parse_number(s, "x0")) for s in args.x0.split(",")]
     if len(x0) != obj.dim:
         raise InputError(f"--x0 has {len(x0)} coordinates, objective has {obj.dim}")
-    if args.steps < 1 or args.steps > 10**8 or args.transient < 0:
-        raise InputError("--steps must be in 1..1e8 and --transient >= 0")
     lr = parse_number(args.lr, "learning rate")
     h = args.lr if args.backend == "mpmath" else float(lr)
     with mpmath.workdps(args.dps):
         r = lyapunov_exponents(obj, h, [x0], args.steps, args.transient, args.backend)
-    expo = [float(v) for v in r["exponents"][0]]
-    diverged = bool(r["diverged"][0])
-    out = {"lr": decimal_string(lr, 17), "x0": args.x0.split(","), "steps": args.steps,
-           "transient": args.transient, "backend": args.backend,
-           "exponents": [None if diverged or not math.isfinite(v) else v for v in expo],
-           "diverged": diverged,
-           "running": [[k, float(v[0])] for k, v in zip([k for k, _ in r["running"]],
-                                                         r["running_per_start"])]}
     if args.json:
-        print_json(out)
+        print_json(r.to_json())
         return 0
-    if diverged:
+    if r.diverged[0]:
         print("the orbit diverged (left every bounded set): no exponents")
         return 0
+    expo = [float(v) for v in r.exponents[0]]
     print_table(["i", "lambda_i"], [[i + 1, f"{v:.6f}"] for i, v in enumerate(expo)])
-    last = out["running"][-4:]
+    last = list(zip([k for k, _ in r.running], r.running_per_start[:, 0]))[-4:]
     print("running lambda_1: " + ", ".join(f"{k}: {v:.5f}" for k, v in last))
     return 0

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from ..errors import InputError
-from ..multiscale.analysis import sample
-from ..multiscale.model import Multiscale
-from ..parsing import check_lr, parse_number
 from .common import print_json, print_table
+from .options import (MAX_CHAINS, add_count, add_json_flag, add_lr, add_number, add_seed,
+                      add_steps, add_vars, expression)
 
 ORDER = 20
 
@@ -20,42 +19,46 @@ def register(sub):
                     "(local-min, local-chaos, global-chaos, unstable), the Lyapunov exponent, "
                     "the iterates' mean and variance, and in 1-D the Gibbs variance and the "
                     "TV / KS distances to the Gibbs law exp(-2 f0/(eta sigma^2))/Z.")
-    p.add_argument("--f0", required=True, help="macroscopic objective, e.g. 'x**2/2'")
-    p.add_argument("--f1", required=True, help="periodic microscopic part in the fast "
-                                               "variable, e.g. 'sin(x)'")
-    p.add_argument("--vars", default="x", help="variables (default: x)")
-    p.add_argument("--eps", required=True, help="scale separation eps > 0")
-    p.add_argument("--lr", required=True, help="learning rate eta > 0")
-    p.add_argument("--steps", type=int, default=20000,
-                   help="GD steps per chain, the first quarter is burn-in (default 20000)")
-    p.add_argument("--chains", type=int, default=1000, help="number of chains (default 1000)")
-    p.add_argument("--start", default="0", help="centre of the random starts (default 0)")
-    p.add_argument("--width", default="1", help="width of the random starts (default 1)")
-    p.add_argument("--seed", type=int, default=0, help="random seed of the starts")
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--f0", required=True, metavar="EXPR", type=expression,
+                   help="macroscopic objective, e.g. 'x**2/2'")
+    p.add_argument("--f1", required=True, metavar="EXPR", type=expression,
+                   help="periodic microscopic part in the fast variable, e.g. 'sin(x)'")
+    add_vars(p, required=False, default="x")
+    add_number(p, "--eps", "scale separation eps > 0", required=True, positive=True,
+               metavar="EPS")
+    add_lr(p, "learning rate eta > 0, exact")
+    add_steps(p, 20_000, "GD steps per chain, the first quarter is burn-in (steps x chains "
+                         "at most 5e9)", lo=4)
+    add_count(p, "--chains", "number of chains", default=1000, lo=2, hi=MAX_CHAINS)
+    add_number(p, "--start", "centre of the random starts", default="0")
+    add_number(p, "--width", "width of the random starts, > 0", default="1", positive=True)
+    add_seed(p)
+    add_json_flag(p)
     p.set_defaults(func=run)
     return p
 
 
 def run(args) -> int:
-    if args.steps < 4 or args.chains < 2:
-        raise InputError("need --steps >= 4 and --chains >= 2")
+    import dataclasses
+
+    from ..multiscale.analysis import sample
+    from ..multiscale.model import Multiscale
+    from ..parsing import check_lr, parse_number
     if args.steps * args.chains > 5 * 10**9:
         raise InputError("--steps x --chains above 5e9: choose a smaller run")
     check_lr(args.lr)
     h = float(parse_number(args.lr, "learning rate"))
     width = float(parse_number(args.width, "width"))
-    if not width > 0:
-        raise InputError(f"--width must be positive, got {args.width}")
     ms = Multiscale.periodic(args.f0, args.f1, args.eps, args.vars)
     out = sample(ms, h, steps=args.steps, chains=args.chains,
                  start=float(parse_number(args.start, "start")), width=width, seed=args.seed)
     if args.json:
-        print_json(out)
+        print_json(out.to_json())
         return 0
-    rows = [[k, _fmt(v)] for k, v in out.items() if k != "regime_fractions"]
+    rows = [[f.name, _fmt(getattr(out, f.name))] for f in dataclasses.fields(out)
+            if f.name != "regime_fractions"]
     rows.append(["regime_fractions", ", ".join(f"{k} {v:.2f}" for k, v in
-                                               out["regime_fractions"].items() if v)])
+                                               out.regime_fractions.items() if v)])
     print_table(["quantity", "value"], rows)
     return 0
 

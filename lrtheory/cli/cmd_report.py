@@ -2,12 +2,11 @@
 SUMMARY.md of a results file."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..errors import InputError
-from ..report import write_report
 from .common import progress
+from .options import input_file, output_dir
 
 ORDER = 2
 
@@ -21,23 +20,23 @@ def register(sub):
                     "was written (and compiled, if latexmk is present), 1 when LaTeX failed, "
                     "2 when the results file is missing or not a results document.")
     p.add_argument("--results", default="reports/results.json", metavar="PATH",
-                   help="results JSON written by `lrtheory verify` (default: reports/results.json)")
-    p.add_argument("--out", default="reports", metavar="DIR",
-                   help="folder for the report (default: reports)")
+                   type=input_file, help="results JSON written by `lrtheory verify`")
+    p.add_argument("--out", default="reports", metavar="DIR", type=output_dir,
+                   help="folder for the report (created if absent)")
     p.add_argument("--no-pdf", action="store_true", help="write the .tex only, do not compile")
     p.set_defaults(func=run)
     return p
 
 
 def read_results(path) -> dict:
-    """A results document from ``path``; :class:`InputError` when it is not one."""
+    """A results document from ``path``, read within the input limits of
+    :func:`lrtheory.io.read_json`; :class:`InputError` when it is not one."""
+    from ..io import read_json
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path, "results file")
     except FileNotFoundError:
         raise InputError(f"no results file {path}: run `lrtheory verify` first") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read results file {path}: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
         raise InputError(f"{path} is not an lrtheory results file (no 'claims' list)")
     return data
@@ -45,6 +44,7 @@ def read_results(path) -> dict:
 
 def emit_report(results: dict, out_dir, base_dirs=(), pdf: bool = True) -> int:
     """Write the report and say on stderr what was written; exit status 0 or 1."""
+    from ..report import write_report
     info = write_report(results, out_dir, compile_pdf=pdf, base_dirs=base_dirs)
     progress(f"report source written to {info['tex']}")
     progress(f"summary written to {info['summary_md']}")

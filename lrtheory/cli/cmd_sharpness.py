@@ -2,11 +2,9 @@
 point: exact (radicals) at rational points, else high precision (BLOG-10, WCZT-1, WCZT-4)."""
 from __future__ import annotations
 
-from ..errors import InputError
-from ..factorization import hessian_spectrum_at
-from ..objectives import Objective
-from ..parsing import parse_number
 from .common import print_json, print_table
+from .options import add_expression, add_json_flag, add_vars, named_point
+from .options import parse_named_point as parse_point  # noqa: F401 (re-exported)
 
 ORDER = 30
 
@@ -18,35 +16,24 @@ def register(sub):
                     "(sympy radicals) when the Hessian there is rational and its "
                     "characteristic polynomial splits in radicals; otherwise 50 digits, "
                     "checked at 80 (\"exact\": false).")
-    p.add_argument("expr", metavar="EXPR", help="objective, e.g. '(1 - x*y)**2/2'")
-    p.add_argument("--vars", required=True, help="variables, e.g. x,y")
-    p.add_argument("--at", required=True, metavar="POINT",
-                   help="point, e.g. x=2,y=1/2 (exact rationals; decimals are exact too)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    add_expression(p)
+    add_vars(p)
+    p.add_argument("--at", required=True, metavar="POINT", type=named_point,
+                   help="point, e.g. x=2,y=-1/2 (exact rationals; decimals are exact too)")
+    add_json_flag(p)
     p.set_defaults(func=run)
 
 
-def parse_point(text: str) -> dict:
-    """``"x=2,y=1/2"`` → {"x": 2, "y": 1/2} (exact numbers)."""
-    point = {}
-    for item in text.split(","):
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise InputError(f"malformed point {text!r}: use name=value pairs, e.g. x=2,y=1/2")
-        if name.strip() in point:
-            raise InputError(f"variable {name.strip()!r} given twice in --at")
-        point[name.strip()] = parse_number(value, f"value of {name.strip()}")
-    return point
-
-
 def run(args) -> int:
+    from ..factorization import hessian_spectrum_at
+    from ..objectives import Objective
     obj = Objective(args.expr, args.vars)
     res = hessian_spectrum_at(obj, parse_point(args.at))
     if args.json:
-        print_json(res)
+        print_json(res.to_json())
         return 0
-    print(f"point: {', '.join(f'{k} = {v}' for k, v in res['point'].items())}")
-    print(f"exact: {str(res['exact']).lower()}")
-    print_table(["eigenvalue", "numeric"], zip(res["eigenvalues"], res["numeric"]))
-    print(f"sharpness: {res['sharpness']}")
+    print(f"point: {', '.join(f'{k} = {v}' for k, v in res.point.items())}")
+    print(f"exact: {str(res.exact).lower()}")
+    print_table(["eigenvalue", "numeric"], zip(res.eigenvalues, res.numeric))
+    print(f"sharpness: {res.sharpness}")
     return 0

@@ -1,19 +1,37 @@
 """`lrtheory verify [ID ...] [--json PATH] [--quick] [--report DIR] [--baseline PATH]
-[--update-baseline]` — run claim checks, print verdicts, write the results JSON and
+[--update-baseline] [--jobs N | --dask ADDRESS]` — run claim checks (in parallel with
+--jobs or --dask, the document as a serial run's), print verdicts, write the results JSON and
 SUMMARY.md (atomically), optionally the report, and hold the run to a baseline."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from .. import baseline as baselines
-from ..claims import CheckContext, run_claims, select
-from ..io import atomic_write_json
-from ..report.summary import write_summary
 from .cmd_report import emit_report
+from .cmd_sweep import add_parallel
 from .common import print_table, progress
+from .options import check_output_dir, check_output_file, input_file, output_dir, output_file
 
 ORDER = 1
 DEFAULT_BASELINE = "reports/baseline.json"
+#: Names of the registry used here, bound on first use (see :func:`_load_registry`).
+_REGISTRY_NAMES = ("CheckContext", "run_claims", "select", "baselines")
+
+
+def _load_registry() -> None:
+    """Bind the registry's ``CheckContext``, ``run_claims``, ``select`` and the baseline
+    module here on first use, so that ``lrtheory --help`` does not import them; a name
+    already bound (e.g. replaced by a test) is kept."""
+    from .. import baseline, claims
+    found = {"baselines": baseline, **{n: getattr(claims, n) for n in _REGISTRY_NAMES[:3]}}
+    for name, value in found.items():
+        globals().setdefault(name, value)
+
+
+def __getattr__(name: str):  # PEP 562: the registry names exist before first use too
+    if name in _REGISTRY_NAMES:
+        _load_registry()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def register(sub):
@@ -25,22 +43,24 @@ def register(sub):
                     "1 when a check errored (or the report PDF failed), 2 on bad usage or "
                     "unknown IDs, 3 when a verdict or number drifted from the baseline.")
     p.add_argument("ids", nargs="*", metavar="ID", help="claim IDs or prefixes (default: all)")
-    p.add_argument("--json", default="reports/results.json", metavar="PATH",
-                   help="where to write the results JSON (default: reports/results.json)")
+    p.add_argument("--json", default="reports/results.json", metavar="PATH", type=output_file,
+                   help="where to write the results JSON (SUMMARY.md goes beside it)")
     p.add_argument("--quick", action="store_true",
                    help="smaller instances and fewer samples (what the test suite runs)")
     p.add_argument("--long", action="store_true",
                    help="run the long versions of checks that have one (EOS-2: 8000 steps, "
                         "all network variants)")
-    p.add_argument("--figures", metavar="DIR", default=None,
+    p.add_argument("--figures", metavar="DIR", default=None, type=output_dir,
                    help="where figures go (default: a 'figures' folder beside the JSON)")
-    p.add_argument("--report", metavar="DIR", default=None,
-                   help="also write the LaTeX/PDF report into DIR")
-    p.add_argument("--baseline", metavar="PATH", default=None,
-                   help="compare verdicts and key numbers with this baseline; exit 3 on drift")
+    p.add_argument("--report", metavar="DIR", default=None, type=output_dir,
+                   help="also write the LaTeX/PDF report into DIR (default: no report)")
+    p.add_argument("--baseline", metavar="PATH", default=None, type=input_file,
+                   help="compare verdicts and key numbers with this baseline; exit 3 on drift "
+                        "(default: no comparison)")
     p.add_argument("--update-baseline", action="store_true",
-                   help="record this run's verdicts and numbers in the baseline (the claims "
-                        f"run, in this mode's section; default path {DEFAULT_BASELINE})")
+                   help="record this run's verdicts and numbers (of the claims run, in this "
+                        f"mode's section) in --baseline, else in {DEFAULT_BASELINE}")
+    add_parallel(p, "claims")
     p.set_defaults(func=run)
     return p
 
@@ -48,6 +68,7 @@ def register(sub):
 def load_baseline(args) -> dict | None:
     """The baseline this run is compared with or updates (None: none yet, or not asked),
     read before the run so that a missing or malformed baseline fails fast."""
+    _load_registry()
     if not (args.baseline or args.update_baseline):
         return None
     path = Path(args.baseline or DEFAULT_BASELINE)
@@ -61,6 +82,7 @@ def load_baseline(args) -> dict | None:
 
 def check_baseline(results: dict, args, previous: dict | None) -> int:
     """Compare with or update the baseline; returns 3 on drift, else 0."""
+    _load_registry()
     path = Path(args.baseline or DEFAULT_BASELINE)
     if args.update_baseline:
         for r in results["claims"]:
@@ -81,14 +103,29 @@ def check_baseline(results: dict, args, previous: dict | None) -> int:
     return 0
 
 
+def check_outputs(args) -> Path:
+    """Check, before any claim runs, every file and folder this run will write; returns
+    the figures folder."""
+    json_path = Path(args.json)
+    check_output_file(json_path.parent / "SUMMARY.md", "--json")
+    if args.update_baseline:
+        check_output_file(args.baseline or DEFAULT_BASELINE, "--baseline")
+    return check_output_dir(args.figures or json_path.parent / "figures", "--figures")
+
+
 def run(args) -> int:
+    from ..io import atomic_write_json
+    from ..report.summary import write_summary
+    _load_registry()
+    fig_dir = check_outputs(args)
     claims = select(args.ids)
     baseline = load_baseline(args)
     json_path = Path(args.json)
-    fig_dir = Path(args.figures) if args.figures else json_path.parent / "figures"
     ctx = CheckContext(quick=args.quick, long=args.long, figure_dir=fig_dir,
                        on_progress=progress)
-    results = run_claims(claims, ctx, progress=progress)
+    parallel = {"dask": args.dask} if args.dask else \
+        ({"jobs": args.jobs} if args.jobs > 1 else {})
+    results = run_claims(claims, ctx, progress=progress, **parallel)
     atomic_write_json(json_path, results)
     rows = [(r["id"], r["verdict"], r["method"] or "-", f"{r['seconds']:.2f}")
             for r in results["claims"]]

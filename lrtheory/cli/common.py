@@ -1,11 +1,11 @@
-"""Helpers shared by the subcommands: output of JSON and plain tables."""
+"""Helpers shared by the subcommands: output of JSON, plain tables and decimal strings."""
 from __future__ import annotations
 
-import json
 import sys
 
 
 def print_json(obj) -> None:
+    import json
     json.dump(obj, sys.stdout, indent=2, default=str)
     sys.stdout.write("\n")
 
@@ -22,3 +22,12 @@ def print_table(columns, rows, file=None) -> None:
 
 def progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
+
+
+def decimal_string(value, digits: int) -> str:
+    """An exact number as a decimal string with ``digits`` significant digits."""
+    import mpmath
+
+    from ..dynamics.orbits import mp_number
+    with mpmath.workdps(digits + 5):
+        return mpmath.nstr(mp_number(value), digits)

@@ -12,27 +12,32 @@ Both are regular zeros of the extended system in z = (x, h) ∈ R^{n+1}
 solved by Newton in mpmath.  Its Jacobian is exact: along the orbit we propagate
 A_k = ∂x_k/∂x_0, b_k = ∂x_k/∂h and their derivatives ∂A_k/∂x_{0,j}, ∂A_k/∂h using the third
 derivatives of f, and d det(B) = tr(adj(B) dB).  For p ≤ :data:`CERTIFY_MAX_PERIOD`
-the same recursion in ball arithmetic gives a Krawczyk test in (x, h).
+the same recursion in ball arithmetic gives the Krawczyk test of
+:mod:`lrtheory.certify.krawczyk` in (x, h), which also encloses the bifurcation value of h.
 
 :func:`period_doubling_cascade` follows a cascade h_1 < h_2 < … (period 2^{k−1} → 2^k at
 h_k) along the branch born at each doubling (normal-form seed, continuation in h),
 estimates Feigenbaum's δ from the ratios (h_k − h_{k−1})/(h_{k+1} − h_k) with an error
 estimate, and compares with δ = 4.669201609102990671853203820466…  (KT-2, BLOG-9).
+
+Results are :class:`Bifurcation`, :class:`BifurcationSearch` and :class:`DoublingCascade`
+objects (:mod:`lrtheory.results`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import mpmath
 import numpy as np
 import sympy as sp
-from flint import arb, arb_mat
+from flint import arb
 
+from ..certify.krawczyk import KrawczykTest, krawczyk_test
 from ..errors import ComputationError, InputError
 from ..evaluators import compile_exprs, to_arb
 from ..objectives import Objective
-from . import krawczyk
+from ..precision import current_dps, precision
+from ..results import Ball, Result, result
 from .maps import python_gd_map
 from .orbits import (_float_newton_seeds, _unique_rows, exact_lr, make_starts, minimal_period,
                      orbit_points)
@@ -45,26 +50,88 @@ CERTIFY_MAX_PERIOD = 8
 KINDS = {"period-doubling": 1, "fold": -1}
 
 
-@dataclass
-class Bifurcation:
-    """A bifurcation of a period-``period`` orbit at learning rate ``lr`` through
-    ``point`` (mpmath numbers at ``dps`` digits); ``certified``: a Krawczyk test in
-    (x, h) proved a unique solution of the extended system in a ball of radius
-    ``radius``; ``closed_form``: an algebraic number agreeing to full precision, or None."""
+@result
+class Bifurcation(Result):
+    """A bifurcation of a period-``period`` orbit: ``kind`` — "period-doubling" (multiplier
+    −1) or "fold" (+1), also readable as ``type``; ``lr`` — the learning rate h* and
+    ``point`` — the orbit point x* (exact mpmath numbers, Newton at ``dps`` digits);
+    ``certified`` — a Krawczyk test in (x, h) proved a unique solution of the extended
+    system in the box of half-width ``radius`` about (x*, h*); ``enclosure`` — then its enclosure K ∩ X, one
+    :class:`~lrtheory.results.Ball` per coordinate of (x, h) (None otherwise);
+    ``closed_form`` — an algebraic number agreeing with h* to full precision, or None."""
 
-    type: str
+    kind: str
     period: int
     lr: mpmath.mpf
-    point: list
+    point: tuple
     dps: int
     certified: bool = False
     radius: float | None = None
+    enclosure: tuple | None = None
     closed_form: str | None = None
+    _repr_skip = ("enclosure",)
 
-    def to_json(self) -> dict:
-        return {"type": self.type, "period": self.period, "lr": mpmath.nstr(self.lr, self.dps),
-                "point": [mpmath.nstr(c, self.dps) for c in self.point],
-                "certified": self.certified, "closed_form": self.closed_form}
+    @property
+    def type(self) -> str:
+        """The ``kind`` (the name of this field before bifurcations were result objects)."""
+        return self.kind
+
+    @property
+    def lr_enclosure(self) -> Ball | None:
+        """The certified enclosure of h* (None when not certified)."""
+        return self.enclosure[-1] if self.enclosure else None
+
+    def decimal(self, digits: int | None = None) -> dict:
+        """``lr`` and ``point`` as decimal strings of ``digits`` (default ``dps``) digits."""
+        d = digits or self.dps
+        return {"lr": mpmath.nstr(self.lr, d), "point": [mpmath.nstr(c, d) for c in self.point]}
+
+
+@result
+class BifurcationSearch(Result):
+    """Result of :func:`find_bifurcations`: ``bifurcations`` sorted by learning rate, found
+    for orbits of period ≤ ``max_period`` in ``box`` at ``samples`` learning rates of
+    ``lr_range`` (exact) from ``starts`` starts, at ``dps`` digits; ``complete`` is
+    "unknown": the scan is sampled — a bifurcation is found only when an orbit near it is
+    found at a sampled learning rate — and proves nothing about bifurcations it missed."""
+
+    bifurcations: tuple = ()
+    lr_range: tuple = ()
+    max_period: int = 0
+    box: tuple = ()
+    samples: int = 0
+    starts: int = 0
+    dps: int = 0
+    certify: bool = True
+    complete: str = "unknown"
+
+
+@result
+class DoublingCascade(Result):
+    """Result of :func:`period_doubling_cascade`: ``bifurcations`` h_1 < h_2 < … (period
+    2^{k−1} → 2^k at h_k); ``ratios`` δ_k = (h_k − h_{k−1})/(h_{k+1} − h_k); ``aitken`` —
+    Aitken extrapolations of three successive ratios; ``delta`` — the estimate of
+    Feigenbaum's δ (the last extrapolation, else the last ratio) and ``delta_error`` — its
+    error estimate (change between the last two); ``delta_reference`` — δ to 68 digits;
+    ``deviation`` = |delta − δ|; ``accumulation`` — h_n + (h_n − h_{n−1})/(δ − 1);
+    ``regular`` — every ratio from the third on lies in (3, 7) (False: a jump to another
+    branch, or no cascade).  Item access ``cascade["delta"]`` reads a field (the form of
+    the dict this result replaces)."""
+
+    bifurcations: tuple
+    ratios: tuple
+    aitken: tuple
+    delta: mpmath.mpf
+    delta_error: float
+    delta_reference: mpmath.mpf
+    deviation: float
+    accumulation: mpmath.mpf
+    regular: bool
+
+    def __getitem__(self, name: str):
+        if name not in self.__dataclass_fields__:
+            raise KeyError(name)
+        return getattr(self, name)
 
 
 # ---- derivatives along an orbit ---------------------------------------------------------
@@ -172,7 +239,7 @@ def solve_extended(obj: Objective, x0, h0, p: int, kind: str, dps: int = 50,
     sigma = KINDS[kind]
     n = obj.dim
     guard = 15 + int(np.log10(max(p, 1)) * 3)
-    with mpmath.workdps(dps + guard):
+    with precision(dps=dps + guard):
         z = [mpmath.mpf(c) for c in x0] + [mpmath.mpf(h0)]
         tol = mpmath.mpf(10) ** (-dps - 3)
         for it in range(maxiter):
@@ -190,34 +257,32 @@ def solve_extended(obj: Objective, x0, h0, p: int, kind: str, dps: int = 50,
     return None
 
 
+def bifurcation_enclosure(obj: Objective, x, h, p: int, kind: str, dps: int = 50,
+                          radius: float | None = None) -> KrawczykTest:
+    """The Krawczyk test (:func:`lrtheory.certify.krawczyk_test`) for E_σ in the box
+    (x, h) ± ``radius`` (default 10^(−dps/2)) at ``dps`` + 10 digits, ball arithmetic
+    along the p-step composition (used for p ≤ CERTIFY_MAX_PERIOD)."""
+    sigma = KINDS[kind]
+    r = radius if radius is not None else 10.0 ** (-(dps // 2))
+    with precision(dps=dps + 10):
+        rad = to_arb(r)
+        box = [arb(to_arb(c), rad) for c in list(x) + [h]]
+        return krawczyk_test(lambda m: extended_system(obj, m, p, sigma, "arb")[0],
+                             lambda X: extended_system(obj, X, p, sigma, "arb")[1], box)
+
+
 def certify_bifurcation(obj: Objective, x, h, p: int, kind: str, dps: int = 50,
                         radius: float | None = None) -> bool:
-    """Krawczyk test for E_σ in the box (x, h) ± ``radius`` (ball arithmetic along the
-    p-step composition; only used for p ≤ CERTIFY_MAX_PERIOD)."""
-    sigma = KINDS[kind]
-    n = obj.dim
-    r = radius if radius is not None else 10.0 ** (-(dps // 2))
-    with krawczyk.arb_precision(dps + 10):
-        mid = [to_arb(c) for c in list(x) + [h]]
-        rad = to_arb(r)
-        box = [arb(c, rad) for c in mid]
-        F_m, J_m = extended_system(obj, mid, p, sigma, "arb")
-        _, J_X = extended_system(obj, box, p, sigma, "arb")
-        try:
-            C = arb_mat(J_m).mid().inv().mid()
-        except (ZeroDivisionError, ValueError):
-            return False
-        N = n + 1
-        K = arb_mat(N, 1, mid) - C * arb_mat(N, 1, F_m) \
-            + (krawczyk.ball_identity(N) - C * arb_mat(J_X)) * arb_mat(N, 1, [arb(0, rad)] * N)
-        return all(box[i].contains_interior(K[i, 0]) for i in range(N))
+    """Whether :func:`bifurcation_enclosure` proves a unique solution of E_σ in the box
+    (x, h) ± ``radius``."""
+    return bifurcation_enclosure(obj, x, h, p, kind, dps, radius).proved
 
 
 def recognize_closed_form(value, dps: int, max_degree: int = 4, max_coeff: int = 10**4):
     """An algebraic closed form (root of an integer polynomial of degree ≤ ``max_degree``)
     for ``value``, accepted only if the sympy root agrees with ``value`` to ``dps − 5``
     digits; else None."""
-    with mpmath.workdps(dps):
+    with precision(dps=dps):
         v = mpmath.mpf(value)
         for deg in range(1, max_degree + 1):
             coeffs = mpmath.findpoly(v, deg, maxcoeff=max_coeff)
@@ -229,7 +294,7 @@ def recognize_closed_form(value, dps: int, max_degree: int = 4, max_coeff: int =
     poly = sp.Poly(sum(int(c) * xs ** (len(coeffs) - 1 - i) for i, c in enumerate(coeffs)), xs)
     for root in sp.real_roots(poly):
         expr = sp.nsimplify(root) if poly.degree() <= 2 else root
-        with mpmath.workdps(dps + 10):
+        with precision(dps=dps + 10):
             approx = mpmath.mpf(str(sp.N(expr, dps + 10)))
             if abs(approx - v) <= mpmath.mpf(10) ** (-(dps - 5)) * (1 + abs(v)):
                 return str(sp.radsimp(expr)) if poly.degree() <= 2 else str(expr)
@@ -249,7 +314,7 @@ def _float_multiplier(obj: Objective, x: np.ndarray, h: float, p: int) -> np.nda
 
 def find_bifurcations(obj: Objective, lr_range, max_period: int, dps: int = 50,
                       box=(-3.0, 3.0), samples: int = 80, starts: int = 200,
-                      certify: bool = True) -> list[Bifurcation]:
+                      certify: bool = True) -> BifurcationSearch:
     """Period doublings and folds of orbits of minimal period ≤ ``max_period`` with
     learning rate in ``lr_range = (a, b)``, sorted by learning rate.
 
@@ -257,7 +322,8 @@ def find_bifurcations(obj: Objective, lr_range, max_period: int, dps: int = 50,
     ``starts`` starts); every orbit with a multiplier within 0.35 of −1 (+1) seeds Newton on
     the extended system at ``dps`` digits.  Solutions are kept when h lies in the range,
     the minimal period is p and the extended Jacobian is regular; those with
-    p ≤ CERTIFY_MAX_PERIOD are certified by a Krawczyk test in (x, h) when ``certify``."""
+    p ≤ CERTIFY_MAX_PERIOD are certified by a Krawczyk test in (x, h) when ``certify``.
+    The scan is sampled and reports ``complete = "unknown"`` (:class:`BifurcationSearch`)."""
     a, b = (float(exact_lr(v)) for v in lr_range)
     if not a < b:
         raise InputError(f"lr range must satisfy A < B, got {lr_range}")
@@ -287,7 +353,8 @@ def find_bifurcations(obj: Objective, lr_range, max_period: int, dps: int = 50,
                          certify)
             previous[p] = (h, seeds, mults)
     found.sort(key=lambda bf: bf.lr)
-    return found
+    return BifurcationSearch(tuple(found), tuple(exact_lr(v) for v in lr_range), max_period,
+                             (float(box[0]), float(box[1])), samples, starts, dps, certify)
 
 
 def _try(obj, found, tried, seed, h, p, kind, dps, lr_range, certify):
@@ -307,21 +374,22 @@ def _add_solution(obj, found, seed, h, p, kind, dps, lr_range, certify):
     x, hh = sol
     if not lr_range[0] <= hh <= lr_range[1]:
         return
-    with mpmath.workdps(dps + 10):
+    with precision(dps=dps + 10):
         pts = orbit_points(obj, x, hh, p)[:-1]
         tol = mpmath.mpf(10) ** (-(dps // 3))
         if minimal_period(pts, tol) != p:
             return
         for bf in found:
-            if bf.type == kind and bf.period == p and abs(bf.lr - hh) < tol and any(
+            if bf.kind == kind and bf.period == p and abs(bf.lr - hh) < tol and any(
                     max(abs(u - v) for u, v in zip(q, bf.point)) < tol for q in pts):
                 return
-    bf = Bifurcation(kind, p, hh, x, dps)
+    radius = test = None
     if certify and p <= CERTIFY_MAX_PERIOD:
-        bf.radius = 10.0 ** (-(dps // 2))
-        bf.certified = certify_bifurcation(obj, x, hh, p, kind, dps, bf.radius)
-    bf.closed_form = recognize_closed_form(hh, dps)
-    found.append(bf)
+        radius = 10.0 ** (-(dps // 2))
+        test = bifurcation_enclosure(obj, x, hh, p, kind, dps, radius)
+    found.append(Bifurcation(kind, p, hh, tuple(x), dps, bool(test and test.proved), radius,
+                             test.enclosure if test else None,
+                             recognize_closed_form(hh, dps)))
 
 
 # ---- the period-doubling cascade ---------------------------------------------------------
@@ -344,7 +412,7 @@ def _branch_seed(obj: Objective, x, h, p: int, delta):
     (μ² − 1) u + (F²)‴ u³/6 = 0,  μ² − 1 ≈ −2 μ_h δ,  so  s = sqrt(12 μ_h δ / (F²)‴)
     (the eigenvector of the multiplier −1 is 1 in one dimension).  F‴ is a central
     difference of F″ at the working precision.  Returns (x_seed, s) as floats."""
-    with mpmath.workdps(mpmath.mp.dps + 20):
+    with precision(dps=current_dps() + 20):
         x0, h0 = mpmath.mpf(x), mpmath.mpf(h)
         _, A, b, dA, dAh = orbit_derivatives(obj, [x0], h0, p)
         e = mpmath.mpf(10) ** (-(mpmath.mp.dps // 3)) * (1 + abs(x0))
@@ -389,7 +457,7 @@ def _follow_branch(obj: Objective, g, dg, prev: Bifurcation, gap: float, dps: in
     bracket [h_a, h_b] seeds the extended system at ``dps`` digits."""
     p, q = prev.period, 2 * prev.period
     h = float(prev.lr) + 1e-3 * gap
-    with mpmath.workdps(dps):
+    with precision(dps=dps):
         x, amp = _branch_seed(obj, prev.point[0], prev.lr, p, mpmath.mpf(h) - prev.lr)
     state = _correct(g, dg, x, h, q, amp)
     if state is None or abs(_float_orbit(g, dg, state[0], h, p)[0]) < amp:
@@ -425,10 +493,11 @@ def _solve_on_branch(obj, x, h, q, dps, bracket, amp):
             or abs(float(sol[0][0]) - x) > 0.1 * amp:
         raise ComputationError(f"Newton on the extended system left the period-{q} branch "
                                f"near h = {h}")
-    return Bifurcation("period-doubling", q, sol[1], sol[0], dps)
+    return Bifurcation("period-doubling", q, sol[1], tuple(sol[0]), dps)
 
 
-def period_doubling_cascade(obj: Objective, x_start, h_start, n: int, dps: int = 50) -> dict:
+def period_doubling_cascade(obj: Objective, x_start, h_start, n: int,
+                            dps: int = 50) -> DoublingCascade:
     """The first ``n`` period-doubling points h_1 < … < h_n of a 1-D GD map, starting
     from a guess (``x_start``, ``h_start``) of the first (a fixed point with multiplier
     −1), with Feigenbaum ratio estimates (KT-2, BLOG-9).
@@ -441,10 +510,8 @@ def period_doubling_cascade(obj: Objective, x_start, h_start, n: int, dps: int =
     extrapolation of the last three, its error estimate the change between the last two
     extrapolations (or ratios).
 
-    Returns ``{"bifurcations": [Bifurcation], "ratios": [mpf], "delta": mpf,
-    "delta_error": float, "delta_reference": mpf, "deviation": float, "accumulation":
-    mpf, "regular": bool}`` (``regular`` is False when a ratio from the third on leaves
-    (3, 7): no Feigenbaum cascade)."""
+    Returns a :class:`DoublingCascade` (``regular`` is False when a ratio from the third
+    on leaves (3, 7): no Feigenbaum cascade)."""
     if obj.dim != 1:
         raise InputError("period_doubling_cascade needs a 1-D objective")
     if n < 1:
@@ -454,7 +521,7 @@ def period_doubling_cascade(obj: Objective, x_start, h_start, n: int, dps: int =
     if first is None:
         raise ComputationError(f"no period-doubling point of a fixed point found from "
                                f"x = {x_start}, h = {h_start}")
-    bifs = [Bifurcation("period-doubling", 1, first[1], first[0], dps)]
+    bifs = [Bifurcation("period-doubling", 1, first[1], tuple(first[0]), dps)]
     gap = float(first[1]) / 10
     for _ in range(2, n + 1):
         bifs.append(_follow_branch(obj, g, dg, bifs[-1], gap, dps))
@@ -468,7 +535,7 @@ def feigenbaum_ratios(hs) -> list:
 
 
 def _feigenbaum_summary(bifs, dps):
-    with mpmath.workdps(dps):
+    with precision(dps=dps):
         hs = [b.lr for b in bifs]
         ratios = feigenbaum_ratios(hs)
         ref = mpmath.mpf(FEIGENBAUM_DELTA)
@@ -486,7 +553,5 @@ def _feigenbaum_summary(bifs, dps):
     # a cascade followed along one branch has ratios near δ from the third on; a ratio far
     # off means a jump to another branch (or no cascade): reported, not hidden
     regular = all(3 < r < 7 for r in ratios[2:])
-    return {"bifurcations": bifs, "ratios": ratios, "aitken": aitken, "delta": est,
-            "regular": regular,
-            "delta_error": float(err), "delta_reference": ref,
-            "deviation": float(abs(est - ref)), "accumulation": acc}
+    return DoublingCascade(tuple(bifs), tuple(ratios), tuple(aitken), est, float(err), ref,
+                           float(abs(est - ref)), acc, regular)

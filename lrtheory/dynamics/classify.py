@@ -1,21 +1,27 @@
 """Classify the long-run behaviour of GD trajectories (vectorized over many starts).
 
-A trajectory's tail is *diverged* when it left a ball of radius ``blowup`` or overflowed to
-inf/nan, *converged* when its last steps move less than ``tol``, *periodic-p* when
-x_{k+p} ≈ x_k over the tail for the smallest such p ≤ ``max_period``, and *aperiodic*
-otherwise (bounded, not periodic up to max_period: chaotic or quasi-periodic; a Lyapunov
-exponent tells which).
+The classification itself is :func:`lrtheory.gd.classify_states` (one implementation for
+every GD run in lrtheory): a tail is *diverged* when it left a ball of radius ``blowup`` or
+overflowed to inf/nan, *converged* when its steps move less than ``tol`` (relative to
+1 + max|x|), *periodic-p* when x_{k+p} ≈ x_k over the tail for the smallest such
+p ≤ ``max_period``, and *aperiodic* otherwise (bounded, not periodic up to max_period:
+chaotic or quasi-periodic; a Lyapunov exponent tells which).  Runs of
+:func:`lrtheory.gd.run_gd` with ``Record(classify=True)`` carry the same labels (with
+``divergent`` for ``diverged``).
 """
 from __future__ import annotations
 
 import numpy as np
+
+from ..gd import classify_states, classify_tail_length
 
 LABELS = ("converged", "periodic", "aperiodic", "diverged")
 
 
 def classify_tail(traj: np.ndarray, tol: float = 1e-9, max_period: int = 16,
                   blowup: float = 1e6, tail: int | None = None) -> list[dict]:
-    """Classify trajectories of shape (steps + 1, m, n) (or (steps + 1, n) for one start).
+    """Classify trajectories of shape (steps + 1, m, n) (or (steps + 1, n) for one start)
+    over their last ``tail`` states (default :func:`lrtheory.gd.classify_tail_length`).
 
     Returns one dict per start: ``{"label", "period", "limit"}`` where ``period`` is the
     detected minimal period (1 for converged, None otherwise) and ``limit`` the last point.
@@ -23,28 +29,13 @@ def classify_tail(traj: np.ndarray, tol: float = 1e-9, max_period: int = 16,
     traj = np.asarray(traj, dtype=float)
     if traj.ndim == 2:
         traj = traj[:, None, :]
-    steps = traj.shape[0]
-    tail = tail or max(2 * max_period + 2, min(steps // 4, 512))
-    T = traj[-tail:]
+    T = traj[-(tail or classify_tail_length(traj.shape[0], max_period)):]
+    labels, periods = classify_states(T, tol, max_period, blowup)
     out = []
-    with np.errstate(all="ignore"):
-        finite = np.all(np.isfinite(T), axis=(0, 2))
-        big = np.nanmax(np.abs(np.where(np.isfinite(T), T, np.inf)), axis=(0, 2)) > blowup
-        scale = 1.0 + np.max(np.abs(np.where(np.isfinite(T), T, 0.0)), axis=(0, 2))
-        periods = np.full(T.shape[1], -1)
-        for p in range(1, max_period + 1):
-            if p >= tail:
-                break
-            gap = np.max(np.abs(T[p:] - T[:-p]), axis=(0, 2))
-            hit = (gap <= tol * scale) & (periods < 0)
-            periods[hit] = p
-    for j in range(T.shape[1]):
-        if not finite[j] or big[j]:
+    for j, (lab, p) in enumerate(zip(labels, periods)):
+        if lab == "divergent":
             out.append({"label": "diverged", "period": None, "limit": None})
-        elif periods[j] == 1:
-            out.append({"label": "converged", "period": 1, "limit": T[-1, j].tolist()})
-        elif periods[j] > 1:
-            out.append({"label": "periodic", "period": int(periods[j]), "limit": T[-1, j].tolist()})
         else:
-            out.append({"label": "aperiodic", "period": None, "limit": T[-1, j].tolist()})
+            out.append({"label": lab, "period": int(p) if p else None,
+                        "limit": T[-1, j].tolist()})
     return out

@@ -14,7 +14,10 @@ box X (python-flint balls) of a cover of the search region is
       DE_p(X) = DG_h(G^{p−1}(X)) ··· DG_h(X) − I;
 
 * **split** in two along its widest side otherwise, down to a depth limit; boxes left at
-  the limit are *undecided* and reported, never dropped.
+  the limit (or beyond the box budget) are *undecided* and reported, never dropped.
+
+The Krawczyk test is the one of :mod:`lrtheory.certify.krawczyk`, the search the branch and
+bound of :mod:`lrtheory.certify.branch_and_bound`.
 
 Only the short composition G^p (p ≤ 3 in BLOG-8) is evaluated on balls.  Each accepted box
 holds exactly one zero; it is identified with a known certified orbit point when that
@@ -29,19 +32,24 @@ point in B \\ U.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from functools import partial
 
 import sympy as sp
-from flint import arb, arb_mat
+from flint import arb
 
-from ..objectives import Objective
+from ..certify import (ACCEPT, EXCLUDE, SPLIT, BoxSearch, ball_identity, bisect_widest,
+                       box_balls, branch_and_bound, excludes_zero, krawczyk_test)
+from ..errors import InputError
 from ..evaluators import to_arb
-from .krawczyk import ball_identity, mid_inverse, arb_precision, monodromy_ball
+from ..numbers import convert, parameter
+from ..objectives import Objective
+from ..precision import precision
+from ..results import Result, result
+from .krawczyk import monodromy_ball
 
 #: Split point of a box side as a fraction of its width: off-centre, so that points with
 #: simple dyadic coordinates (the origin, the symmetry lines) do not fall on box edges.
-SPLIT = 0.484375
+SPLIT_FRACTION = 0.484375
 
 
 # ---- step 1: the minimizer curve of (1 − xy)²/2 --------------------------------------------
@@ -50,7 +58,8 @@ def curve_residual_map(obj: Objective, h) -> tuple[sp.Expr, sp.Expr]:
     exact GD step of f(x, y) = (1 − xy)²/2; the two agree identically."""
     x, y = obj.vars
     r = x * y - 1
-    G = obj.gd_map_exprs(sp.nsimplify(h))
+    h = parameter(h, "learning rate")
+    G = obj.gd_map_exprs(h)
     lhs = sp.expand(G[0] * G[1] - 1)
     return lhs, sp.expand(r * (1 - h * (x**2 + y**2) + h**2 * r * (r + 1)))
 
@@ -60,41 +69,29 @@ def curve_expansion_bound(h, delta) -> sp.Rational:
 
     For |r| < δ ≤ 1/2: x² + y² ≥ 2|xy| = 2|1 + r| ≥ 2(1 − δ) and r(r + 1) < δ(1 + δ), so
     φ = 1 − h(x² + y²) + h² r(r + 1) < 1 − 2h(1 − δ) + h²δ(1 + δ) = −c, i.e. |φ| > c."""
-    h, delta = sp.nsimplify(h), sp.nsimplify(delta)
+    h, delta = convert(h, "learning rate"), convert(delta, "delta")
     if not 0 < delta <= sp.Rational(1, 2):
-        raise ValueError("the bound needs 0 < delta <= 1/2")
+        raise InputError("the bound needs 0 < delta <= 1/2")
     return 2 * h * (1 - delta) - 1 - h**2 * delta * (1 + delta)
 
 
-def near_curve(delta) -> Callable[[list], bool]:
-    """Box predicate: |xy − 1| < δ holds on the whole ball box (x, y)."""
-    d = to_arb(sp.nsimplify(delta))
+class near_curve:
+    """Box predicate: |xy − 1| < δ holds on the whole ball box (x, y).  A plain object (it
+    pickles) whose ``str`` names the region."""
 
-    def inside(X) -> bool:
+    def __init__(self, delta):
+        self.delta = convert(delta, "delta")
+
+    def __call__(self, X) -> bool:
+        d = to_arb(self.delta)
         r = X[0] * X[1] - 1
         return bool(r > -d and r < d)
-    return inside
+
+    def __str__(self):
+        return f"|xy - 1| < {self.delta}"
 
 
 # ---- step 2: branch and bound on E_p = G^p − id ------------------------------------------
-@dataclass
-class BoxSearch:
-    """Outcome of :func:`zeros_in_box`: ``accepted`` — (box, K(X) ∩ X) pairs, each with a
-    unique zero of E_p; ``undecided`` — boxes left at the depth limit; ``boxes`` — boxes
-    processed; ``depth`` — the deepest box processed."""
-
-    period: int
-    accepted: list = field(default_factory=list)
-    undecided: list = field(default_factory=list)
-    boxes: int = 0
-    depth: int = 0
-
-
-def _ball_box(lo, hi) -> list:
-    """Balls containing the real box ∏[lo_i, hi_i] (float endpoints, exact)."""
-    return [arb(a).union(arb(b)) for a, b in zip(lo, hi)]
-
-
 def _misses(z, lo: arb, hi: arb) -> bool:
     """Some coordinate of the ball point ``z`` lies certainly outside [lo, hi]."""
     return any(c > hi or c < lo for c in z)
@@ -108,96 +105,69 @@ def image_chain(obj: Objective, X, h: arb, p: int) -> list:
     return chain
 
 
-def _excludes_zero(vec) -> bool:
-    return any(not v.contains(0) for v in vec)
-
-
-def _krawczyk(obj: Objective, X, chain, h: arb):
-    """('out' | 'unique' | 'split', K(X) ∩ X or None) from the mean-value form and the
-    Krawczyk operator of E_p on X (``chain`` = :func:`image_chain` of X)."""
-    p, n = len(chain) - 1, len(X)
-    m = [arb(x.mid()) for x in X]
-    Em = [a - b for a, b in zip(image_chain(obj, m, h, p)[-1], m)]
-    J = monodromy_ball(obj, chain[:p], h) - ball_identity(n)
-    dX = arb_mat(n, 1, [x - c for x, c in zip(X, m)])
-    Em_col = arb_mat(n, 1, Em)
-    if _excludes_zero([(Em_col + J * dX)[i, 0] for i in range(n)]):
-        return "out", None
-    C = mid_inverse(J)
-    if C is None:
-        return "split", None
-    K = arb_mat(n, 1, m) - C * Em_col + (ball_identity(n) - C * J) * dX
-    K = [K[i, 0] for i in range(n)]
-    if any(not k.overlaps(x) for k, x in zip(K, X)):
-        return "out", None
-    if all(x.contains_interior(k) for k, x in zip(K, X)):
-        return "unique", [k.intersection(x) for k, x in zip(K, X)]
-    return "split", None
-
-
 def classify_box(obj: Objective, X, h: arb, p: int, bounds, excluded=None):
-    """('out' | 'unique' | 'split', enclosure) for one box X (see the module docstring)."""
+    """The branch-and-bound verdict for one ball box X: (EXCLUDE, None), (SPLIT, None) or
+    (ACCEPT, enclosure of the unique zero of E_p as Balls) — see the module docstring."""
     if excluded is not None and excluded(X):
-        return "out", None
+        return EXCLUDE, None
     chain = image_chain(obj, X, h, p)
     if any(_misses(z, *bounds) for z in chain[1:p]):
-        return "out", None
-    if _excludes_zero([a - b for a, b in zip(chain[p], X)]):
-        return "out", None
-    return _krawczyk(obj, X, chain, h)
-
-
-def _halves(lo, hi):
-    """The two halves of [lo, hi] split across the widest side at the fraction SPLIT."""
-    i = max(range(len(lo)), key=lambda k: hi[k] - lo[k])
-    cut = lo[i] + (hi[i] - lo[i]) * SPLIT
-    return (lo, hi[:i] + [cut] + hi[i + 1:]), (lo[:i] + [cut] + lo[i + 1:], hi)
+        return EXCLUDE, None
+    if excludes_zero([a - b for a, b in zip(chain[p], X)]):
+        return EXCLUDE, None
+    n = len(X)
+    test = krawczyk_test(
+        lambda m: [a - b for a, b in zip(image_chain(obj, m, h, p)[-1], m)],
+        lambda _: monodromy_ball(obj, chain[:p], h) - ball_identity(n), X)
+    if test.proved:
+        return ACCEPT, test.enclosure
+    return (EXCLUDE, None) if test.verdict == "empty" else (SPLIT, None)
 
 
 def zeros_in_box(obj: Objective, h, p: int, box, excluded=None, max_depth: int = 40,
-                 dps: int = 20) -> BoxSearch:
+                 dps: int = 20, max_boxes: int = 10**6) -> BoxSearch:
     """All zeros of E_p = G_h^p − id in the square ``box = (lo, hi)`` whose orbits stay in
-    it, outside the ``excluded`` region (a predicate on ball boxes), by branch and bound.
-
-    Depth-first, deterministic: the box counts are reproducible."""
-    res = BoxSearch(p)
-    with arb_precision(dps):
-        hb, bounds = to_arb(sp.nsimplify(h)), (to_arb(box[0]), to_arb(box[1]))
-        stack = [([float(box[0])] * obj.dim, [float(box[1])] * obj.dim, 0)]
-        while stack:
-            lo, hi, depth = stack.pop()
-            res.boxes, res.depth = res.boxes + 1, max(res.depth, depth)
-            X = _ball_box(lo, hi)
-            verdict, K = classify_box(obj, X, hb, p, bounds, excluded)
-            if verdict == "unique":
-                res.accepted.append((X, K))
-            elif verdict == "split" and depth >= max_depth:
-                res.undecided.append(X)
-            elif verdict == "split":
-                stack.extend((a, b, depth + 1) for a, b in reversed(_halves(lo, hi)))
-    return res
+    it, outside the ``excluded`` region (a predicate on ball boxes), by branch and bound
+    (:func:`lrtheory.certify.branch_and_bound`; accepted values are the zeros' enclosures
+    K(X) ∩ X as Balls).  Depth-first, deterministic: the box counts are reproducible."""
+    with precision(dps=dps):
+        hb, bounds = to_arb(convert(h, "learning rate")), (to_arb(box[0]), to_arb(box[1]))
+        root = ((float(box[0]), float(box[1])),) * obj.dim
+        return branch_and_bound(
+            root, lambda b: classify_box(obj, box_balls(b), hb, p, bounds, excluded),
+            split=partial(bisect_widest, fraction=SPLIT_FRACTION), max_depth=max_depth,
+            max_boxes=max_boxes)
 
 
 # ---- step 3: identify the zeros with a list of certified orbits ---------------------------
-@dataclass
-class Completeness:
-    """Outcome of :func:`prove_complete` for one period p: ``matched`` — indices of the
-    known orbits of minimal period p owning an accepted zero; ``missing`` — enclosures of
-    zeros of E_p whose orbits stay in B but belong to no known orbit of period dividing p;
-    ``unresolved`` — accepted zeros neither matched, nor missing, nor leaving B;
-    ``complete`` — every orbit of minimal period p in B (off the excluded region) is known."""
+@result
+class OrbitCompleteness(Result):
+    """Outcome of :func:`prove_complete` for one period p.
+
+    ``search`` — the branch and bound (:class:`~lrtheory.certify.BoxSearch`); ``known`` —
+    known orbits of minimal period p; ``matched`` — indices (into the orbit list given) of
+    those owning an accepted zero; ``missing`` — enclosures (Balls) of zeros of E_p whose
+    orbits stay in B but belong to no known orbit of period dividing p; ``unresolved`` —
+    accepted zeros neither matched, nor missing, nor leaving B; ``excluded_region`` — the
+    region left out ("" for none).  ``complete``: every orbit of minimal period p in B (off
+    the excluded region) is known."""
 
     period: int
     search: BoxSearch
     known: int = 0
-    matched: set = field(default_factory=set)
-    missing: list = field(default_factory=list)
-    unresolved: list = field(default_factory=list)
+    matched: tuple = ()
+    missing: tuple = ()
+    unresolved: tuple = ()
+    excluded_region: str = ""
 
     @property
     def complete(self) -> bool:
-        return (not self.search.undecided and not self.missing and not self.unresolved
+        return (self.search.decided and not self.missing and not self.unresolved
                 and len(self.matched) == self.known)
+
+
+#: The name used before completeness results were result objects.
+Completeness = OrbitCompleteness
 
 
 def _inside(inner, outer) -> bool:
@@ -211,7 +181,7 @@ def _owner(X, orbits, p: int):
     for k, o in enumerate(orbits):
         cert = o.certificate
         if (cert is not None and cert.proved and cert.minimal and p % o.period == 0
-                and any(_inside(b, X) for b in cert.boxes)):
+                and any(_inside(b, X) for b in cert.balls())):
             return k, o.period
     return None
 
@@ -227,27 +197,31 @@ def _orbit_fate(obj: Objective, K, h: arb, p: int, bounds) -> str:
 
 
 def prove_complete(obj: Objective, h, p: int, box, orbits, excluded=None,
-                   max_depth: int = 40, dps: int = 20) -> Completeness:
+                   max_depth: int = 40, dps: int = 20, max_boxes: int = 10**6
+                   ) -> OrbitCompleteness:
     """Branch and bound for E_p (:func:`zeros_in_box`), then each accepted zero is
     identified with a point of a known certified orbit (``orbits``: PeriodicOrbit with
     Krawczyk certificates) or classified as missing / leaving B / unresolved."""
-    res = Completeness(p, zeros_in_box(obj, h, p, box, excluded, max_depth, dps),
-                       known=sum(o.period == p for o in orbits))
+    search = zeros_in_box(obj, h, p, box, excluded, max_depth, dps, max_boxes)
+    matched, missing, unresolved = set(), [], []
     seen: list = []   # boxes of unmatched zeros: a K inside one is the same zero
-    with arb_precision(dps):
-        hb, bounds = to_arb(sp.nsimplify(h)), (to_arb(box[0]), to_arb(box[1]))
-        for X, K in res.search.accepted:
+    with precision(dps=dps):
+        hb, bounds = to_arb(convert(h, "learning rate")), (to_arb(box[0]), to_arb(box[1]))
+        for box_k, enclosure in search.accepted:
+            X, K = box_balls(box_k), [b.to_arb() for b in enclosure]
             owner = _owner(X, orbits, p)
             if owner is not None:
                 if owner[1] == p:
-                    res.matched.add(owner[0])
+                    matched.add(owner[0])
                 continue
             if any(_inside(K, S) for S in seen):
                 continue
             seen.append(X)
             fate = _orbit_fate(obj, K, hb, p, bounds)
             if fate == "stays":
-                res.missing.append(K)
+                missing.append(enclosure)
             elif fate == "unknown":
-                res.unresolved.append(K)
-    return res
+                unresolved.append(enclosure)
+    return OrbitCompleteness(p, search, sum(o.period == p for o in orbits),
+                             tuple(sorted(matched)), tuple(missing), tuple(unresolved),
+                             "" if excluded is None else str(excluded))

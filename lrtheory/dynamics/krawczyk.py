@@ -6,62 +6,62 @@ multiple-shooting system
     F(Z) = (G_h(z_0) − z_1, G_h(z_1) − z_2, …, G_h(z_{p−1}) − z_0),   Z ∈ R^{np},
 
 whose Jacobian is block bidiagonal: DG_h(z_i) on the diagonal, −I on the super-diagonal
-(cyclically).  The Krawczyk operator on a box X = m + [−r, r]^{np}
-
-    K(X) = m − C F(m) + (I − C·J(X))(X − m),      C ≈ J(m)^{-1},
-
-with J(X) an enclosure of the Jacobian over X, proves: if K(X) ⊂ int X then F has exactly
-one zero in X.  Only the short map G_h is ever evaluated on balls (never a long
-composition), so the enclosures stay tight.
+(cyclically).  The Krawczyk test of :mod:`lrtheory.certify.krawczyk` on a box X about the
+orbit proves that F has exactly one zero in X and encloses it in K(X) ∩ X.  Only the short
+map G_h is ever evaluated on balls (never a long composition), so the enclosures stay
+tight.
 
 With the orbit enclosed, DG_h^p(z_0) = DG_h(z_{p−1})···DG_h(z_0) is enclosed by the ball
 matrix product, and its eigenvalues (the multipliers) by ``acb_mat.eig`` (Arb's certified
 eigenvalue enclosures: valid for every matrix in the ball).  All |µ| < 1 proves the orbit
 attracting, some |µ| > 1 proves it repelling.
+
+Certificates are :class:`OrbitCertificate` results: exact :class:`~lrtheory.results.Ball`
+enclosures that pickle and convert back to python-flint balls without loss, so a
+certificate can be checked again anywhere (:func:`certify_boxes`).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-
-import flint
 from flint import acb, acb_mat, arb, arb_mat
 
+from ..certify.krawczyk import ball_identity, krawczyk_test, mid_inverse
 from ..evaluators import to_arb
 from ..objectives import Objective
+from ..precision import precision
+from ..results import Ball, ComplexBall, Result, result
+
+__all__ = ["OrbitCertificate", "Certificate", "shooting_residual", "shooting_jacobian",
+           "certify_boxes", "krawczyk_box", "monodromy_ball", "multiplier_enclosures",
+           "ball_identity", "mid_inverse", "acb_to_pair", "ball_str"]
 
 
-@contextmanager
-def arb_precision(dps: int):
-    """Run python-flint ball arithmetic at about ``dps`` decimal digits (plus guard bits)."""
-    old = flint.ctx.prec
-    flint.ctx.prec = int(dps * 3.33) + 32
-    try:
-        yield
-    finally:
-        flint.ctx.prec = old
-
-
-@dataclass
-class Certificate:
+@result
+class OrbitCertificate(Result):
     """Outcome of a Krawczyk test on a periodic orbit.
 
-    ``proved`` — K(X) ⊂ int X (a unique orbit in the boxes); ``boxes`` — the ball
-    coordinates of z_0..z_{p−1}; ``minimal`` — the boxes prove the minimal period is p;
-    ``multipliers`` — acb enclosures of the eigenvalues of DG^p (None if not isolated);
-    ``stable`` — True attracting, False repelling, None undecided; ``reason`` — why not."""
+    ``proved`` — K(X) ⊂ int X: a unique orbit in the boxes; ``radius`` — the largest
+    half-width of the boxes tested; ``boxes`` — enclosures K(X) ∩ X of z_0..z_{p−1}, one
+    :class:`Ball` per coordinate; ``minimal`` — the boxes prove the minimal period is p;
+    ``multipliers`` — :class:`ComplexBall` enclosures of the eigenvalues of DG^p (None if
+    Arb could not isolate them); ``stable`` — True attracting, False repelling, None
+    undecided; ``reason`` — why not proved."""
 
     proved: bool
     radius: float
-    boxes: list = field(default_factory=list)
+    boxes: tuple = ()
     minimal: bool = False
-    multipliers: list | None = None
+    multipliers: tuple | None = None
     stable: bool | None = None
     reason: str = ""
+    _repr_skip = ("boxes",)
+
+    def balls(self) -> list:
+        """The point enclosures as python-flint balls: [[z_0 coordinates], …] (lossless)."""
+        return [[b.to_arb() for b in pt] for pt in self.boxes]
 
 
-def ball_identity(n: int) -> arb_mat:
-    return arb_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
+#: The name used before certificates were result objects.
+Certificate = OrbitCertificate
 
 
 def shooting_residual(obj: Objective, Z: list[list[arb]], h: arb) -> list[arb]:
@@ -89,46 +89,39 @@ def shooting_jacobian(obj: Objective, Z: list[list[arb]], h: arb) -> arb_mat:
     return J
 
 
-def mid_inverse(J: arb_mat) -> arb_mat | None:
-    """An exact (radius-0) approximate inverse of the midpoint of ``J``; None if singular."""
-    try:
-        inv = J.mid().inv()
-    except (ZeroDivisionError, ValueError):
-        return None
-    return inv.mid()
+def certify_boxes(obj: Objective, boxes, h) -> OrbitCertificate:
+    """Krawczyk test of the shooting system on ``boxes`` (p lists of n balls, one box per
+    orbit point) at the current precision; on success, the minimal period and the
+    multiplier enclosures from the tightened boxes."""
+    n, p = obj.dim, len(boxes)
+    hb = to_arb(h)
+
+    def points(flat):
+        return [list(flat[i * n:(i + 1) * n]) for i in range(p)]
+    X = [c for pt in boxes for c in pt]
+    radius = max(float(c.rad()) for c in X)
+    test = krawczyk_test(lambda m: shooting_residual(obj, points(m), hb),
+                         lambda B: shooting_jacobian(obj, points(B), hb), X)
+    if not test.proved:
+        return OrbitCertificate(False, radius, reason=test.reason)
+    tight = points(test.enclosure)
+    balls = [[b.to_arb() for b in pt] for pt in tight]
+    mults, stable = multiplier_enclosures(obj, balls, hb)
+    return OrbitCertificate(True, radius, tuple(tuple(pt) for pt in tight),
+                            _boxes_prove_minimal(balls),
+                            None if mults is None else tuple(ComplexBall.from_acb(m)
+                                                             for m in mults),
+                            stable)
 
 
-def krawczyk_box(obj: Objective, points, h, radius: float, dps: int = 50) -> Certificate:
+def krawczyk_box(obj: Objective, points, h, radius: float, dps: int = 50) -> OrbitCertificate:
     """Krawczyk test for a period-p orbit near ``points`` (p points, each of length n)
-    in the box of half-width ``radius`` about them (BLOG-8).
+    in the box of half-width ``radius`` about them, at ``dps`` digits (BLOG-8).
 
     ``h`` may be an mpmath number, a string or an exact value; it is enclosed exactly."""
-    with arb_precision(dps):
-        hb = to_arb(h)
-        mid = [[to_arb(c) for c in pt] for pt in points]
+    with precision(dps=dps):
         rad = to_arb(radius)
-        box = [[arb(c, rad) for c in pt] for pt in mid]
-        F_m = shooting_residual(obj, mid, hb)
-        J_X = shooting_jacobian(obj, box, hb)
-        C = mid_inverse(shooting_jacobian(obj, mid, hb))
-        if C is None:
-            return Certificate(False, radius, reason="Jacobian of the shooting system is "
-                               "singular at the centre (orbit not isolated?)")
-        N = J_X.nrows()
-        m_vec = arb_mat(N, 1, [c for pt in mid for c in pt])
-        dX = arb_mat(N, 1, [arb(0, rad)] * N)
-        K = m_vec - C * arb_mat(N, 1, F_m) + (ball_identity(N) - C * J_X) * dX
-        flat_box = [c for pt in box for c in pt]
-        inside = all(flat_box[i].contains_interior(K[i, 0]) for i in range(N))
-        if not inside:
-            return Certificate(False, radius, reason="K(X) is not inside the box")
-        n, p = obj.dim, len(points)
-        # The unique zero lies in K(X) ∩ X: use the tighter K(X) as the enclosure.
-        tight = [[K[i * n + a, 0] for a in range(n)] for i in range(p)]
-        cert = Certificate(True, radius, boxes=tight,
-                           minimal=_boxes_prove_minimal(tight))
-        cert.multipliers, cert.stable = multiplier_enclosures(obj, tight, hb)
-        return cert
+        return certify_boxes(obj, [[arb(to_arb(c), rad) for c in pt] for pt in points], h)
 
 
 def _boxes_prove_minimal(boxes) -> bool:
@@ -150,7 +143,7 @@ def monodromy_ball(obj: Objective, boxes, h: arb) -> arb_mat:
 
 
 def multiplier_enclosures(obj: Objective, boxes, h: arb):
-    """Certified multiplier enclosures and rigorous stability (True attracting, False
+    """Certified multiplier enclosures (acb) and rigorous stability (True attracting, False
     repelling, None undecided).
 
     Eigenvalues from ``acb_mat.eig`` (Rump's verified algorithm).  When Arb cannot isolate
@@ -181,6 +174,16 @@ def multiplier_enclosures(obj: Objective, boxes, h: arb):
     return mults, None
 
 
-def acb_to_pair(z: acb, digits: int = 30) -> list[str]:
-    """[real, imag] midpoints of a complex ball as decimal strings."""
+def acb_to_pair(z, digits: int = 30) -> list[str]:
+    """[real, imag] midpoints of a complex ball (``acb`` or :class:`ComplexBall`) as
+    decimal strings."""
+    if isinstance(z, ComplexBall):
+        z = z.to_acb()
+    z = acb(z)
     return [z.real.mid().str(digits, radius=False), z.imag.mid().str(digits, radius=False)]
+
+
+def ball_str(b: Ball, digits: int = 10) -> str:
+    """``mid ± rad`` of a :class:`Ball` with ``digits`` significant digits of the midpoint."""
+    x = b.to_arb()
+    return f"{x.mid().str(digits, radius=False)} ± {x.rad().str(2, radius=False)}"

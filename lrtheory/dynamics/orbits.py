@@ -1,25 +1,45 @@
 """Periodic orbits of the GD map G_h(x) = x − h∇f(x) (BLOG-8).
 
-A period-p point solves G_h^p(x) = x.  :func:`find_periodic_orbits` finds them in a box:
+A period-p point solves G_h^p(x) = x.  :func:`search_periodic_orbits` finds them in a box:
 
-1. seeds — vectorized float64 Newton on G_h^p(x) − x from many starts (a grid and seeded
-   uniform points), with a Levenberg–Marquardt-regularised step so that curves of fixed
-   points (such as the minimizer set xy = 1 of (1 − xy)²/2) do not break it; seeds where
-   DG^p − I is singular are set aside as non-isolated;
-2. refinement — Newton in mpmath at ``dps`` digits, one run per orbit;
-3. classification — minimal period, isolated or not (smallest singular value of
-   DG^p − I), deduplication up to cyclic shift, multipliers = eigenvalues of
-   DG_h^p = DG_h(x_{p−1})···DG_h(x_0), stability from |µ|;
-4. certification (``certify=True``) — a Krawczyk test on the multiple-shooting system and
-   certified multiplier enclosures (:mod:`lrtheory.dynamics.krawczyk`).
+1. starts — for each period p two independent seeded batches of
+   n_p = min(starts·growth^(p−1), max_starts) uniform starts (the first batch also holds a
+   regular grid of about n_p points): the number of period-p orbits grows geometrically
+   with p, and so do the starts;
+2. seeds — vectorized float64 Newton on G_h^p(x) − x from every start, with a
+   Levenberg–Marquardt-regularised step so that curves of fixed points (such as the
+   minimizer set xy = 1 of (1 − xy)²/2) do not break it; seeds where DG^p − I is singular
+   are set aside as non-isolated;
+3. deduplication by hashing — each seed's float64 orbit is rotated to its canonical cyclic
+   start (the lexicographically smallest point, rounded to a 10⁻⁶ grid) and keyed by that
+   point; each key is refined once, and a key whose orbit was already refined is recognised
+   through a spatial hash of the refined orbits' points, confirmed by a distance check over
+   every point and cyclic shift;
+4. refinement — Newton in mpmath at ``dps`` digits; minimal period, isolation (smallest
+   singular value of DG^p − I), multipliers = eigenvalues of DG_h^p = DG_h(x_{p−1})···DG_h(x_0),
+   stability from |µ|;
+5. certification (``certify=True``) — a Krawczyk test on the multiple-shooting system and
+   certified multiplier enclosures (:mod:`lrtheory.dynamics.krawczyk`);
+6. coverage — per period, the orbits found against a capture–recapture estimate of how many
+   there are: with n₁, n₂ orbits reached by the two batches and m by both, Chapman's
+   estimator N̂ = (n₁ + 1)(n₂ + 1)/(m + 1) − 1 with variance
+   (n₁ + 1)(n₂ + 1)(n₁ − m)(n₂ − m)/((m + 1)²(m + 2)) and a 95 % normal interval (clipped
+   below at the number found); or "proved" where a branch-and-bound proof of completeness
+   (:mod:`lrtheory.dynamics.completeness`, ``prove``) succeeds.
+
+Seeds whose float64 orbit has a smaller minimal period q are left to the period-q pass.  The
+estimate assumes that an orbit is as likely to be reached in either batch; orbits with very
+small Newton basins make it an underestimate, so "estimated" is evidence, never a proof.
 
 Non-isolated solutions (a curve of fixed points) cannot be certified by Krawczyk, which
-needs isolated zeros; they are returned separately by :func:`search_periodic_orbits` so
-the caller can treat the family analytically.
+needs isolated zeros; they are returned separately (:class:`NonIsolatedSet`) so the caller
+can treat the family analytically.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import itertools
+import math
+from collections import defaultdict
 
 import mpmath
 import numpy as np
@@ -28,27 +48,29 @@ import sympy as sp
 from ..errors import InputError
 from ..evaluators import to_arb
 from ..objectives import Objective
-from ..parsing import check_lr, parse_number
+from ..numbers import convert
+from ..parsing import check_lr
+from ..precision import precision
+from ..results import Result, result
 from . import krawczyk
 from .classify import classify_tail
+from .completeness import OrbitCompleteness, prove_complete
+
+#: Side of the grid that rounds a float64 orbit point to its hash key, and the distance
+#: (max-norm, every point) under which a float64 orbit is the same as a refined one.
+KEY_CELL = 1e-6
+#: Distance under which two refined orbits (compared in float64) are the same orbit.
+REFINED_TOL = 1e-12
+#: z of the two-sided 95 % normal interval of the capture–recapture estimate.
+Z95 = 1.959963984540054
 
 
 def exact_lr(h) -> sp.Expr:
     """The learning rate as an exact sympy number: strings are parsed exactly ("1.9" is
     19/10), floats are read as their shortest decimal representation, mpmath numbers as
     their exact binary value.  Raises InputError unless 0 < h < ∞."""
-    if isinstance(h, mpmath.mpf):
-        num, den = mpmath.libmp.to_rational(h._mpf_)
-        v = sp.Rational(int(num), int(den))
-    elif isinstance(h, float):
-        v = sp.Rational(repr(h))
-    elif isinstance(h, (str, int)):
-        v = parse_number(h, "learning rate")
-    elif isinstance(h, sp.Basic):
-        v = h
-    else:
-        raise InputError(f"learning rate must be a number, got {h!r}")
-    check_lr(float(v))
+    v = convert(h, "learning rate")
+    check_lr(v)
     return v
 
 
@@ -61,45 +83,168 @@ def mp_number(v) -> mpmath.mpf:
     return mpmath.mpf(v)
 
 
-@dataclass
-class PeriodicOrbit:
-    """An isolated periodic orbit of G_h: ``points`` x_0..x_{p−1} (mpmath, canonical
-    cyclic start), ``multipliers`` (eigenvalues of DG_h^p), ``stable`` (True attracting,
-    False repelling, None undecided), ``certified`` (Krawczyk proved existence, local
-    uniqueness, the minimal period and the stability verdict)."""
+# ---- result objects ------------------------------------------------------------------------
+_STABILITY = {True: "attracting", False: "repelling", None: "undecided"}
+
+
+@result
+class PeriodicOrbit(Result):
+    """An isolated periodic orbit of G_h(x) = x − h∇f(x).
+
+    ``period`` — the minimal period p; ``points`` — x_0..x_{p−1}, each a tuple of exact
+    mpmath numbers (Newton at ``dps`` digits), starting at the canonical cyclic start;
+    ``multipliers`` — eigenvalues of DG_h^p (mpmath, largest modulus first); ``stable`` —
+    True attracting, False repelling, None undecided (rigorous when certified); ``h`` — the
+    learning rate (exact sympy number); ``dps`` — digits of the points; ``certified`` — a
+    Krawczyk test proved existence, local uniqueness, the minimal period and the stability
+    verdict; ``certificate`` — the :class:`~lrtheory.dynamics.krawczyk.OrbitCertificate`
+    (None without certification)."""
 
     period: int
-    points: list
-    multipliers: list
+    points: tuple
+    multipliers: tuple
     stable: bool | None
     h: object
     dps: int
     certified: bool = False
-    certificate: krawczyk.Certificate | None = None
+    certificate: krawczyk.OrbitCertificate | None = None
+    _repr_skip = ("certificate",)
 
     @property
     def spectral_radius(self):
         return max(abs(m) for m in self.multipliers)
 
-    def to_json(self, digits: int | None = None) -> dict:
-        """The JSON form of the CLI contract: numbers as decimal strings."""
-        d = digits or self.dps
-        return {"period": self.period,
-                "points": [[mpmath.nstr(c, d) for c in pt] for pt in self.points],
-                "multipliers": [[mpmath.nstr(mpmath.re(m), d), mpmath.nstr(mpmath.im(m), d)]
-                                for m in self.multipliers],
-                "stable": self.stable, "certified": self.certified}
+    @property
+    def stability(self) -> str:
+        """"attracting", "repelling" or "undecided"."""
+        return _STABILITY[self.stable]
+
+    def float_points(self) -> np.ndarray:
+        """The points as a float64 array of shape (p, n)."""
+        return np.array([[float(c) for c in pt] for pt in self.points])
 
 
-@dataclass
-class OrbitSearch:
-    """Result of :func:`search_periodic_orbits`: isolated orbits and sample points (float64
-    seeds or mpmath points) of non-isolated periodic sets (e.g. a curve of fixed points),
-    keyed by the period searched."""
+@result
+class NonIsolatedSet(Result):
+    """Points of a non-isolated set of periodic points (a curve or family, e.g. of
+    minimizers) reached by the period-``period`` search: ``points`` — float64 array
+    (k, n) of distinct Newton end points (max-norm separation ≥ 10⁻⁷).  Krawczyk cannot
+    certify them; treat the family analytically."""
 
-    orbits: list = field(default_factory=list)
-    non_isolated: dict = field(default_factory=dict)
-    starts: int = 0
+    period: int
+    points: np.ndarray
+
+    def __repr__(self):
+        return f"NonIsolatedSet(period={self.period}, points={len(self.points)})"
+
+
+@result
+class PeriodCoverage(Result):
+    """How complete the orbit list is for one period p.
+
+    ``starts`` — starts of the two batches at this period; ``found`` — isolated orbits of
+    minimal period p found; ``captures`` — (n₁, n₂, m): orbits reached by the first batch,
+    by the second, by both; ``estimate`` — Chapman's capture–recapture estimate of the
+    number of such orbits reachable in the box, ``interval`` — its 95 % interval (clipped
+    below at ``found``); ``complete`` — "proved" (a branch-and-bound proof that no other
+    orbit exists, ``proof``), "estimated" (only the estimate speaks for completeness) or
+    "unknown" (no orbit was reached by both batches: no estimate worth the name);
+    ``proof`` — the :class:`~lrtheory.dynamics.completeness.OrbitCompleteness` attempted
+    for this period, or None."""
+
+    period: int
+    starts: int
+    found: int
+    captures: tuple
+    estimate: float | None
+    interval: tuple | None
+    complete: str
+    proof: OrbitCompleteness | None = None
+    _repr_skip = ("proof",)
+
+    @property
+    def shortfall(self) -> float:
+        """Orbits estimated but not found (0 when proved complete)."""
+        if self.complete == "proved" or self.estimate is None:
+            return 0.0
+        return max(0.0, self.estimate - self.found)
+
+    def summary(self) -> str:
+        """One line: found, estimate and interval, completeness status (and why a proof
+        attempted for this period did not succeed)."""
+        if self.complete == "proved":
+            return f"{self.found} (proved complete)"
+        text = f"{self.found} (coverage unknown)" if self.estimate is None else (
+            f"{self.found} of about {self.estimate:.1f} [{self.interval[0]:.1f}, "
+            f"{self.interval[1]:.1f}] ({self.complete})")
+        if self.proof is not None:
+            text += (f"; completeness proof failed: {len(self.proof.missing)} orbit points "
+                     f"missing, {len(self.proof.unresolved)} unresolved, "
+                     f"{len(self.proof.search.undecided)} boxes undecided")
+        return text
+
+
+@result
+class OrbitSearchSettings(Result):
+    """Settings of :func:`search_periodic_orbits`: learning rate ``h`` (exact), periods
+    1..``max_period``, the square ``box`` (lo, hi) of every coordinate, ``starts`` per
+    batch at period 1 growing by ``growth`` per period up to ``max_starts``, ``dps``
+    digits, ``seed``, ``certify``, completeness proved for periods ≤ ``prove`` outside the
+    ``excluded`` region (its description; "" for none) with boxes down to depth
+    ``prove_depth``."""
+
+    h: object
+    max_period: int
+    box: tuple
+    starts: int
+    growth: float
+    max_starts: int
+    dps: int
+    seed: int
+    certify: bool
+    prove: int = 0
+    excluded: str = ""
+    prove_depth: int = 40
+
+    def starts_per_batch(self, p: int) -> int:
+        """n_p = min(⌈starts · growth^(p−1)⌉, max_starts)."""
+        return min(math.ceil(self.starts * self.growth ** (p - 1)), self.max_starts)
+
+
+@result
+class OrbitSearch(Result):
+    """Result of :func:`search_periodic_orbits`: ``orbits`` — the isolated orbits (sorted
+    by period, then first point); ``non_isolated`` — :class:`NonIsolatedSet` per period
+    searched where Newton reached one; ``coverage`` — :class:`PeriodCoverage` per period;
+    ``settings`` — :class:`OrbitSearchSettings`."""
+
+    orbits: tuple = ()
+    non_isolated: tuple = ()
+    coverage: tuple = ()
+    settings: OrbitSearchSettings | None = None
+
+    def by_period(self, p: int) -> tuple:
+        """The orbits of minimal period p."""
+        return tuple(o for o in self.orbits if o.period == p)
+
+    def non_isolated_points(self, p: int) -> np.ndarray:
+        """Points of non-isolated sets reached by the period-p search (possibly empty)."""
+        for s in self.non_isolated:
+            if s.period == p:
+                return s.points
+        return np.zeros((0, len(self.orbits[0].points[0]) if self.orbits else 0))
+
+    @property
+    def starts(self) -> int:
+        """All starts used (every period, both batches)."""
+        return sum(c.starts for c in self.coverage)
+
+    def __repr__(self):
+        h = self.settings.h if self.settings else None
+        coverage = "; ".join(f"p={c.period}: {c.summary()}" for c in self.coverage)
+        families = ", ".join(f"p={s.period}: {len(s.points)}" for s in self.non_isolated)
+        return (f"OrbitSearch(h={h}, orbits={len(self.orbits)}, coverage=[{coverage}], "
+                f"non_isolated=[{families}])")
 
 
 # ---- the composed map in mpmath -------------------------------------------------------
@@ -143,7 +288,7 @@ def newton_periodic(obj: Objective, x0, h, p: int, dps: int = 50, maxiter: int =
     step where DG^p − I is singular).
 
     Returns (x, residual) with mpmath numbers, or None when it diverges or stalls."""
-    with mpmath.workdps(dps + 10):
+    with precision(dps=dps + 10):
         x = mpmath.matrix([mpmath.mpf(c) for c in x0])
         tol = mpmath.mpf(10) ** (-dps - 3)
         res = None
@@ -169,10 +314,13 @@ def _float_newton_seeds(obj: Objective, h: float, p: int, X0: np.ndarray,
                         iters: int = 40, max_step: float = 0.5) -> np.ndarray:
     """Vectorized float64 Newton on G^p(x) − x over starts X0 (m, n) with a
     Levenberg–Marquardt-regularised step (solvable where DG^p − I is singular, e.g. on a
-    curve of fixed points) and a step-length cap; returns the converged points (k, n)."""
-    X = np.array(X0, dtype=float)
+    curve of fixed points) and a step-length cap; returns the converged points (k, n).
+    A start leaves the iteration once its step is below 10⁻¹³·(1 + |x|) (float64 cannot
+    move it further)."""
+    X = np.array(X0, dtype=float).reshape(-1, obj.dim)
     n = obj.dim
     eye = np.eye(n)
+    settled = []
     with np.errstate(all="ignore"):
         for _ in range(iters):
             Y, M = X, np.broadcast_to(eye, X.shape + (n,)).copy()
@@ -183,7 +331,7 @@ def _float_newton_seeds(obj: Objective, h: float, p: int, X0: np.ndarray,
             good = np.all(np.isfinite(F), axis=1) & np.all(np.isfinite(M), axis=(1, 2))
             X, F, M = X[good], F[good], M[good]
             if not len(X):
-                return X
+                break
             A = M - eye
             At = np.swapaxes(A, 1, 2)
             AtA = At @ A
@@ -191,6 +339,10 @@ def _float_newton_seeds(obj: Objective, h: float, p: int, X0: np.ndarray,
             dx = -np.linalg.solve(AtA + mu * eye, np.einsum("kij,kj->ki", At, F)[..., None])[..., 0]
             norm = np.max(np.abs(dx), axis=1, keepdims=True)
             X = X + dx * np.minimum(1.0, max_step / np.maximum(norm, 1e-300))
+            still = norm[:, 0] > 1e-13 * (1 + np.max(np.abs(X), axis=1))
+            settled.append(X[~still])
+            X = X[still]
+        X = np.concatenate(settled + [X])
         Y = X
         for _ in range(p):
             Y = obj.numpy.gd_step(Y, h)
@@ -238,6 +390,108 @@ def make_starts(box, dim: int, starts: int, seed: int = 0) -> np.ndarray:
     return np.concatenate([U, G])
 
 
+def start_batches(box, dim: int, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two independent batches of about ``n`` starts each: :func:`make_starts` (⌈n/2⌉
+    uniform points from ``seed`` and a grid of about as many) and ``n`` uniform points
+    from an independent stream."""
+    other = np.random.default_rng([seed, 1]).uniform(box[0], box[1], size=(n, dim))
+    return make_starts(box, dim, -(-n // 2), seed), other
+
+
+def float_orbits(obj: Objective, h: float, p: int, X: np.ndarray) -> np.ndarray:
+    """x, G(x), …, G^{p−1}(x) in float64 for each row of X: shape (k, p, n)."""
+    pts = [np.asarray(X, dtype=float).reshape(-1, obj.dim)]
+    for _ in range(p - 1):
+        pts.append(obj.numpy.gd_step(pts[-1], h))
+    return np.stack(pts, axis=1)
+
+
+def _float_minimal(P: np.ndarray, tol: float = KEY_CELL) -> np.ndarray:
+    """Rows of float orbits P (k, p, n) whose minimal period is p: x_d differs from x_0 by
+    more than ``tol``·(1 + |x_0|) for every proper divisor d of p."""
+    p = P.shape[1]
+    ok = np.ones(len(P), dtype=bool)
+    scale = 1 + np.max(np.abs(P[:, 0]), axis=1)
+    for d in range(1, p):
+        if p % d == 0:
+            ok &= np.max(np.abs(P[:, d] - P[:, 0]), axis=1) > tol * scale
+    return ok
+
+
+def _canonical_float(P: np.ndarray, cell: float = KEY_CELL) -> np.ndarray:
+    """Each float orbit of P (k, p, n) rotated to start at its lexicographically smallest
+    point, coordinates compared on the grid of side ``cell``."""
+    k, p, n = P.shape
+    R = np.floor(P / cell)
+    smallest = np.ones((k, p), dtype=bool)
+    for c in range(n):
+        v = np.where(smallest, R[:, :, c], np.inf)
+        smallest &= v == v.min(axis=1, keepdims=True)
+    start = np.argmax(smallest, axis=1)
+    idx = (np.arange(p)[None, :] + start[:, None]) % p
+    return np.take_along_axis(P, idx[:, :, None], axis=1)
+
+
+def _same_float_orbit(A: np.ndarray, B: np.ndarray, tol: float) -> bool:
+    """Whether float orbits A, B (p, n) coincide up to a cyclic shift within ``tol``."""
+    return len(A) == len(B) and any(np.max(np.abs(np.roll(A, s, axis=0) - B)) < tol
+                                    for s in range(len(A)))
+
+
+class _OrbitIndex:
+    """Spatial hash of float64 orbits of one period: grid cells of side :data:`KEY_CELL`
+    → the orbits with a point in the cell.  :meth:`find` looks in the 3ⁿ cells around a
+    candidate's first point and confirms by :func:`_same_float_orbit` (``tol`` ≤ cell)."""
+
+    def __init__(self):
+        self.cells: dict = defaultdict(list)
+        self.orbits: list[np.ndarray] = []
+
+    @staticmethod
+    def _cell(x) -> tuple:
+        return tuple(int(c) for c in np.floor(x / KEY_CELL))
+
+    def find(self, P: np.ndarray, tol: float) -> int | None:
+        home = self._cell(P[0])
+        for off in itertools.product((-1, 0, 1), repeat=len(home)):
+            for k in self.cells.get(tuple(a + b for a, b in zip(home, off)), ()):
+                if _same_float_orbit(self.orbits[k], P, tol):
+                    return k
+        return None
+
+    def add(self, P: np.ndarray) -> int:
+        k = len(self.orbits)
+        self.orbits.append(P)
+        for cell in {self._cell(x) for x in P}:
+            self.cells[cell].append(k)
+        return k
+
+
+def _seed_groups(obj: Objective, h: float, p: int, batches, box):
+    """Float64 stage of the period-p pass: (groups, non-isolated seeds).  A group is
+    (float orbit (p, n) at its canonical start, bit mask of the batches that reached it),
+    one per hash key of the canonical start, in key order."""
+    lo, hi = box
+    seeds = [_float_newton_seeds(obj, h, p, X0) for X0 in batches]
+    S = np.concatenate(seeds)
+    L = np.concatenate([np.full(len(s), b) for b, s in enumerate(seeds)])
+    inside = np.all((S >= lo - 1e-9) & (S <= hi + 1e-9), axis=1)
+    S, L = S[inside], L[inside]
+    flat = _float_non_isolated(obj, h, p, S)
+    family = S[flat]
+    S, L = S[~flat], L[~flat]
+    P = float_orbits(obj, h, p, S)
+    keep = np.all((P >= lo - 1e-9) & (P <= hi + 1e-9), axis=(1, 2)) & _float_minimal(P)
+    P, L = _canonical_float(P[keep]), L[keep]
+    if not len(P):
+        return [], family
+    keys = np.floor(P[:, 0] / KEY_CELL).astype(np.int64)
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    bits = np.zeros(len(first), dtype=np.int64)
+    np.bitwise_or.at(bits, inverse.ravel(), np.left_shift(1, L))
+    return [(P[i], int(b)) for i, b in zip(first, bits)], family
+
+
 # ---- classification --------------------------------------------------------------------
 def minimal_period(points, tol) -> int:
     """Smallest d dividing p with x_d = x_0 (within ``tol``), for points x_0..x_{p−1}."""
@@ -256,8 +510,8 @@ def canonical_rotation(points) -> list:
     return points[k:] + points[:k]
 
 
-def same_orbit(a: list, b: list, tol) -> bool:
-    """Whether two orbits (lists of points) coincide up to a cyclic shift, within tol."""
+def same_orbit(a, b, tol) -> bool:
+    """Whether two orbits (sequences of points) coincide up to a cyclic shift, within tol."""
     if len(a) != len(b):
         return False
     return any(all(max(abs(u - v) for u, v in zip(a[(i + s) % len(a)], b[i])) < tol
@@ -277,95 +531,168 @@ def stability(multipliers, dps: int) -> bool | None:
 
 
 def _refine(obj, seed, h, p, dps):
-    """mpmath refinement of one float seed; returns (points, isolated) or None."""
+    """mpmath refinement of one float seed: (points x_0..x_{p−1}, DG_h^p, isolated) at
+    ``dps`` + 10 digits, or None when Newton fails."""
     sol = newton_periodic(obj, seed, h, p, dps)
     if sol is None:
         return None
-    with mpmath.workdps(dps + 10):
+    with precision(dps=dps + 10):
         pts = orbit_points(obj, sol[0], h, p)[:-1]
-        A = monodromy(obj, pts, h) - mpmath.eye(obj.dim)
-        smin = min(mpmath.svd_r(A, compute_uv=False))
-        isolated = smin > mpmath.mpf(10) ** (-(dps // 3))
-    return pts, isolated
-
-
-def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int = 2000,
-                           dps: int = 50, seed: int = 0, certify: bool = False) -> OrbitSearch:
-    """All periodic orbits of minimal period ≤ ``max_period`` whose points lie in the
-    square ``box = (lo, hi)`` (every coordinate), found from ``starts`` seeded starts plus a
-    grid.  See the module docstring for the method.  The search is numerical: it finds the
-    orbits Newton reaches from the starts and cannot prove that none was missed."""
-    h = exact_lr(h)
-    if max_period < 1:
-        raise InputError(f"max_period must be at least 1, got {max_period}")
-    lo, hi = (float(box[0]), float(box[1]))
-    if not lo < hi:
-        raise InputError(f"box must satisfy lo < hi, got {box}")
-    X0 = make_starts((lo, hi), obj.dim, starts, seed)
-    result = OrbitSearch(starts=len(X0))
-    tol_same = mpmath.mpf(10) ** (-(dps // 3))
-    for p in range(1, max_period + 1):
-        seeds = _float_newton_seeds(obj, float(h), p, X0)
-        seeds = seeds[np.all((seeds >= lo - 1e-9) & (seeds <= hi + 1e-9), axis=1)]
-        seeds = _unique_rows(seeds)
-        flat = _float_non_isolated(obj, float(h), p, seeds)
-        if flat.any():
-            result.non_isolated.setdefault(p, []).extend(seeds[flat].tolist())
-        done: list[np.ndarray] = []   # float points of orbits already refined
-        for s in seeds[~flat]:
-            if any(np.max(np.abs(d - s)) < 1e-6 for d in done):
-                continue
-            refined = _refine(obj, s, h, p, dps)
-            if refined is None:
-                continue
-            pts, isolated = refined
-            done.extend(np.array([[float(c) for c in pt] for pt in pts]))
-            if any(not (lo <= c <= hi) for pt in pts for c in pt):
-                continue
-            q = minimal_period(pts, tol_same)
-            pts = canonical_rotation(pts[:q])
-            if not isolated:
-                result.non_isolated.setdefault(q, []).append(pts[0])
-                continue
-            if any(same_orbit(pts, o.points, tol_same) for o in result.orbits):
-                continue
-            result.orbits.append(_classified(obj, pts, h, dps, certify))
-    result.orbits.sort(key=lambda o: (o.period, [float(c) for c in o.points[0]]))
-    return result
-
-
-def _classified(obj, pts, h, dps, certify) -> PeriodicOrbit:
-    with mpmath.workdps(dps + 10):
         M = monodromy(obj, pts, h)
+        smin = min(mpmath.svd_r(M - mpmath.eye(obj.dim), compute_uv=False))
+        isolated = smin > mpmath.mpf(10) ** (-(dps // 3))
+    return pts, M, isolated
+
+
+def classify_orbit(obj: Objective, pts, h, dps: int, certify: bool = False,
+                   M=None) -> PeriodicOrbit:
+    """The :class:`PeriodicOrbit` through ``pts`` (minimal period len(pts)): multipliers
+    from the eigenvalues of DG_h^p (``M`` when already computed), stability, and with
+    ``certify`` a Krawczyk certificate (:func:`certify_orbit`)."""
+    with precision(dps=dps + 10):
+        M = monodromy(obj, pts, h) if M is None else M
         mults = list(mpmath.eig(M, left=False, right=False)) if obj.dim > 1 else [M[0, 0]]
     mults.sort(key=lambda m: -abs(m))
-    orbit = PeriodicOrbit(len(pts), pts, mults, stability(mults, dps), h, dps)
-    if certify:
-        certify_orbit(obj, orbit)
-    return orbit
+    orbit = PeriodicOrbit(len(pts), tuple(tuple(pt) for pt in pts), tuple(mults),
+                          stability(mults, dps), exact_lr(h), dps)
+    return certify_orbit(obj, orbit) if certify else orbit
 
 
 def certify_orbit(obj: Objective, orbit: PeriodicOrbit, radius=None) -> PeriodicOrbit:
-    """Run the Krawczyk test on ``orbit`` (box half-width ``radius``, default
-    10^(−dps/2) times the orbit's scale); on success mark it certified and replace its
-    stability by the rigorous verdict from the multiplier enclosures."""
+    """``orbit`` with a Krawczyk certificate (box half-width ``radius``, default
+    10^(−dps/2) times the orbit's scale): certified when the test proves a unique orbit of
+    minimal period p with decided stability, whose rigorous verdict then replaces the
+    numerical one.  Returns a new orbit (results are immutable)."""
     scale = 1 + max(abs(float(c)) for pt in orbit.points for c in pt)
     r = radius if radius is not None else scale * 10.0 ** (-(orbit.dps // 2))
     cert = krawczyk.krawczyk_box(obj, orbit.points, orbit.h, r, orbit.dps)
-    orbit.certificate = cert
-    orbit.certified = bool(cert.proved and cert.minimal and cert.stable is not None)
-    if orbit.certified:
-        orbit.stable = cert.stable
-    return orbit
+    certified = bool(cert.proved and cert.minimal and cert.stable is not None)
+    return PeriodicOrbit(orbit.period, orbit.points, orbit.multipliers,
+                         cert.stable if certified else orbit.stable, orbit.h, orbit.dps,
+                         certified, cert)
+
+
+def recheck_orbit(obj: Objective, orbit: PeriodicOrbit) -> krawczyk.OrbitCertificate:
+    """The Krawczyk test run again on the stored enclosures of ``orbit``'s certificate
+    (converted back to python-flint balls, at the orbit's precision): proved means that
+    the stored boxes themselves hold a unique orbit, so the certificate is still valid
+    (for instance after pickling or a JSON round trip)."""
+    if orbit.certificate is None or not orbit.certificate.proved:
+        raise InputError("the orbit has no proved certificate to check")
+    with precision(dps=orbit.dps):
+        return krawczyk.certify_boxes(obj, orbit.certificate.balls(), orbit.h)
+
+
+# ---- the search ----------------------------------------------------------------------------
+def chapman_estimate(n1: int, n2: int, m: int) -> tuple[float, tuple[float, float]]:
+    """Chapman's capture–recapture estimate N̂ = (n₁+1)(n₂+1)/(m+1) − 1 of a population
+    from two independent samples of n₁ and n₂ distinct members, m in both, and the 95 %
+    normal interval N̂ ± 1.96·sqrt(var), var = (n₁+1)(n₂+1)(n₁−m)(n₂−m)/((m+1)²(m+2))
+    (Chapman 1951; Seber 1970)."""
+    if not 0 <= m <= min(n1, n2):
+        raise ValueError(f"need 0 <= m <= min(n1, n2), got n1={n1}, n2={n2}, m={m}")
+    est = (n1 + 1) * (n2 + 1) / (m + 1) - 1
+    var = (n1 + 1) * (n2 + 1) * (n1 - m) * (n2 - m) / ((m + 1) ** 2 * (m + 2))
+    half = Z95 * math.sqrt(var)
+    return est, (est - half, est + half)
+
+
+def _coverage(p: int, starts: int, found: int, bits: list[int], proof) -> PeriodCoverage:
+    n1 = sum(b & 1 != 0 for b in bits)
+    n2 = sum(b & 2 != 0 for b in bits)
+    m = sum(b & 3 == 3 for b in bits)
+    est, (lo, hi) = chapman_estimate(n1, n2, m)
+    status = "proved" if proof is not None and proof.complete else \
+        ("unknown" if m == 0 and n1 + n2 > 0 else "estimated")
+    return PeriodCoverage(p, starts, found, (n1, n2, m), est,
+                          (max(lo, float(found)), max(hi, float(found))), status, proof)
+
+
+def _period_pass(obj: Objective, h, p: int, batches, box, dps: int, certify: bool):
+    """One period: (orbits of minimal period p, their batch bit masks, non-isolated
+    seeds)."""
+    groups, family = _seed_groups(obj, float(h), p, batches, box)
+    index, orbits, bits = _OrbitIndex(), [], []
+    extra = []
+    tol_same = mpmath.mpf(10) ** (-(dps // 3))
+    for P, mask in groups:
+        k = index.find(P, KEY_CELL)
+        if k is None:
+            refined = _refine(obj, P[0], h, p, dps)
+            if refined is None:
+                continue
+            pts, M, isolated = refined
+            if not isolated:
+                extra.append([float(c) for c in pts[0]])
+                continue
+            if any(not (box[0] <= c <= box[1]) for pt in pts for c in pt) \
+                    or minimal_period(pts, tol_same) != p:
+                continue
+            pts = canonical_rotation(pts)
+            F = np.array([[float(c) for c in pt] for pt in pts])
+            k = index.find(F, REFINED_TOL)
+            if k is None:
+                k = index.add(F)
+                orbits.append(classify_orbit(obj, pts, h, dps, certify, M))
+                bits.append(0)
+        bits[k] |= mask
+    if extra:
+        family = np.concatenate([family, np.array(extra)])
+    return orbits, bits, family
+
+
+def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int = 2000,
+                           dps: int = 50, seed: int = 0, certify: bool = False,
+                           growth: float = 2.0, max_starts: int = 2**18, prove: int = 0,
+                           excluded=None, prove_depth: int = 40) -> OrbitSearch:
+    """All periodic orbits of minimal period ≤ ``max_period`` whose points lie in the
+    square ``box = (lo, hi)`` (every coordinate), with their coverage (see the module
+    docstring for the method): period p uses two batches of
+    min(⌈``starts``·``growth``^(p−1)⌉, ``max_starts``) seeded starts each.
+
+    ``prove`` > 0 (needs ``certify``) runs the branch-and-bound completeness proof of
+    :func:`~lrtheory.dynamics.completeness.prove_complete` for periods ≤ ``prove``
+    outside the ``excluded`` region (a predicate on ball boxes, see ``near_curve``), boxes
+    split down to depth ``prove_depth``."""
+    h = exact_lr(h)
+    if max_period < 1:
+        raise InputError(f"max_period must be at least 1, got {max_period}")
+    if starts < 1 or growth < 1 or max_starts < 1:
+        raise InputError(f"starts, max_starts must be positive and growth >= 1, got "
+                         f"starts={starts}, growth={growth}, max_starts={max_starts}")
+    if prove and not certify:
+        raise InputError("proving completeness (prove > 0) needs certify=True")
+    lo, hi = (float(box[0]), float(box[1]))
+    if not lo < hi:
+        raise InputError(f"box must satisfy lo < hi, got {box}")
+    settings = OrbitSearchSettings(h, max_period, (lo, hi), starts, float(growth), max_starts,
+                                   dps, seed, certify, prove,
+                                   "" if excluded is None else str(excluded), prove_depth)
+    orbits, families, passes = [], [], []
+    for p in range(1, max_period + 1):
+        n = settings.starts_per_batch(p)
+        batches = start_batches((lo, hi), obj.dim, n, seed)
+        found, bits, family = _period_pass(obj, h, p, batches, (lo, hi), dps, certify)
+        orbits += found
+        if len(family):
+            families.append(NonIsolatedSet(p, _unique_rows(family)))
+        passes.append((p, sum(len(b) for b in batches), len(found), bits))
+    orbits.sort(key=lambda o: (o.period, [float(c) for c in o.points[0]]))
+    proofs = {p: prove_complete(obj, h, p, (lo, hi), orbits, excluded, prove_depth)
+              for p in range(1, min(prove, max_period) + 1)}
+    coverage = tuple(_coverage(p, s, f, b, proofs.get(p)) for p, s, f, b in passes)
+    return OrbitSearch(tuple(orbits), tuple(families), coverage, settings)
 
 
 def find_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int = 2000,
-                         dps: int = 50, seed: int = 0, certify: bool = False) -> list[PeriodicOrbit]:
+                         dps: int = 50, seed: int = 0,
+                         certify: bool = False) -> list[PeriodicOrbit]:
     """Isolated periodic orbits of G_h(x) = x − h∇f(x) with minimal period ≤ ``max_period``
     and all points in ``box = (lo, hi)`` (BLOG-8).  Each has its points at ``dps`` digits,
     multipliers and stability; with ``certify=True`` a Krawczyk certificate.  Non-isolated
-    periodic sets are skipped (see :func:`search_periodic_orbits`)."""
-    return search_periodic_orbits(obj, h, max_period, box, starts, dps, seed, certify).orbits
+    periodic sets and the coverage are in :func:`search_periodic_orbits`."""
+    return list(search_periodic_orbits(obj, h, max_period, box, starts, dps, seed,
+                                       certify).orbits)
 
 
 # ---- basins ------------------------------------------------------------------------------
@@ -426,7 +753,7 @@ def real_periodic_points(g_expr, var, p: int, box) -> list:
         raise InputError("real_periodic_points needs a polynomial with rational coefficients")
     g = fmpq_poly([fmpq(int(c.p), int(c.q)) for c in reversed(poly.all_coeffs())])
     ident = fmpq_poly([0, 1])
-    lo, hi = (to_arb(sp.nsimplify(b)) if not isinstance(b, float) else to_arb(b)
+    lo, hi = (to_arb(convert(b, "box bound")) if not isinstance(b, float) else to_arb(b)
               for b in box)
 
     def roots(d):

@@ -34,7 +34,7 @@ from itertools import product
 from math import factorial
 
 import sympy as sp
-from sympy import QQ
+from flint import fmpq
 
 Tree = tuple
 
@@ -115,7 +115,8 @@ def field_coefficients(order: int) -> list[tuple[Tree, Fraction]]:
 
 # ---- evaluation in a differential ring ---------------------------------------------------
 class ElementaryDifferentials:
-    """``F(τ)`` for a field ``F0`` over a differential ring with derivation ``d(p, i)``."""
+    """``F(τ)`` for a field ``F0`` over a differential ring with derivation ``d(p, i)``
+    (python-flint polynomials: elements are multiplied by ``fmpq`` coefficients)."""
 
     def __init__(self, F0, d, zero):
         self.F0, self.d, self.zero, self.n = list(F0), d, zero, len(F0)
@@ -160,8 +161,8 @@ def bseries_fields(F0, order: int, d, zero) -> list[list]:
     return fields
 
 
-def _qq(c: Fraction):
-    return QQ(c.numerator, c.denominator)
+def _qq(c: Fraction) -> fmpq:
+    return fmpq(c.numerator, c.denominator)
 
 
 # ---- coordinate-free form -----------------------------------------------------------------

@@ -3,7 +3,7 @@
 because jets are algebraically independent (see :mod:`lrtheory.modeq.jets`)."""
 from __future__ import annotations
 
-from sympy import QQ
+from flint import fmpq
 
 from .bseries import bseries_fields
 from .jets import JetRing
@@ -39,8 +39,8 @@ def closed_forms(J: JetRing) -> list[list]:
     Hg = _hess_vec(J, g)
     HHg = _hess_vec(J, Hg)
     Tgg = _third(J, g, g)
-    return [[-c for c in g], [-c * QQ(1, 2) for c in Hg],
-            [-a * QQ(1, 3) - b * QQ(1, 12) for a, b in zip(HHg, Tgg)]]
+    return [[-c for c in g], [-c * fmpq(1, 2) for c in Hg],
+            [-a * fmpq(1, 3) - b * fmpq(1, 12) for a, b in zip(HHg, Tgg)]]
 
 
 def both_derivations(n: int, order: int) -> tuple[JetRing, list, list]:
@@ -53,7 +53,7 @@ def both_derivations(n: int, order: int) -> tuple[JetRing, list, list]:
 
 def first_order_potential(J: JetRing):
     """``‖∇f‖²/4`` as a jet polynomial."""
-    return sum((g * g for g in J.gradient), J.zero) * QQ(1, 4)
+    return sum((g * g for g in J.gradient), J.zero) * fmpq(1, 4)
 
 
 def is_gradient_of(J: JetRing, F, phi) -> bool:
@@ -64,4 +64,4 @@ def is_gradient_of(J: JetRing, F, phi) -> bool:
 def generic_curl(J: JetRing, F) -> dict:
     """Non-zero curl components of a universal field (non-zero means: not a gradient for
     some ``f`` at some point)."""
-    return {k: c for k, c in curl(F, J.d).items() if c}
+    return {k: c for k, c in curl(F, J.d).items() if not c.is_zero()}

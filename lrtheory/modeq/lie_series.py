@@ -12,16 +12,18 @@ coefficient of ``h^{m+1}`` (which is zero in ``Φ_h`` for ``m ≥ 1``) gives
     F_m = − Σ_{k=2}^{m+1} P_k[m+1−k] / k!,
 
 where every term on the right involves only ``F_0, …, F_{m−1}``.  The recursion works in
-any differential ring: the caller passes the components of ``F₀`` and the partial
-derivation ``d(p, i) = ∂p/∂x_i`` (a polynomial ring in the coordinates, or the ring of
-differential polynomials in the jets of ``f``, see :mod:`lrtheory.modeq.jets`).
+any differential ring over Q whose elements can be multiplied by a python-flint ``fmpq``:
+the caller passes the components of ``F₀`` and the partial derivation
+``d(p, i) = ∂p/∂x_i``.  lrtheory runs it on python-flint ``fmpq_mpoly`` polynomials, in the
+coordinates (polynomial objectives, ``d = p.derivative(i)``) or in the jets of ``f``
+(every other objective, see :mod:`lrtheory.modeq.jets`).
 """
 from __future__ import annotations
 
 from math import factorial
 from typing import Callable, Sequence
 
-from sympy import QQ
+from flint import fmpq
 
 
 def lie_series_fields(F0: Sequence, order: int, d: Callable[[object, int], object],
@@ -40,18 +42,18 @@ def lie_series_fields(F0: Sequence, order: int, d: Callable[[object, int], objec
         return jac[key]
 
     for m in range(1, order + 1):
-        total = [zero] * n
+        Fm = [zero] * n  # accumulates −Σ_k P_k[m+1−k]/k!
         for k in range(2, m + 2):
             j = m + 1 - k
             acc = [zero] * n
             for i in range(j + 1):
                 J, F = jacobian((k - 1, j - i)), fields[i]
                 for c in range(n):
-                    acc[c] = acc[c] + sum((F[q] * J[c][q] for q in range(n)), zero)
+                    for q in range(n):
+                        acc[c] = acc[c] + F[q] * J[c][q]
             P[(k, j)] = acc
-            w = QQ(1, factorial(k))
-            total = [t + a * w for t, a in zip(total, acc)]
-        Fm = [-t for t in total]
+            w = fmpq(1, factorial(k))
+            Fm = [t - a * w for t, a in zip(Fm, acc)]
         fields.append(Fm)
         P[(1, m)] = Fm
     return fields

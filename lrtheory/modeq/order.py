@@ -20,7 +20,9 @@ import sympy as sp
 
 from ..errors import ComputationError
 from ..evaluators import compile_exprs
+from ..gd import TRAJECTORY, run_gd
 from ..numerics import mp_fit_loglog_slope
+from ..results import Result, result
 from .field import ModifiedEquation
 
 H = sp.Symbol("h", positive=True)
@@ -101,14 +103,33 @@ def one_step_defect(me: ModifiedEquation, order: int, x0, h) -> mpmath.mpf:
     h = mpmath.mpf(h)
     field = truncated_flow_field(me, order)
     flow = integrate(lambda y: field(y, h), x0, h)
-    gd = me.objective.mpmath.gd_step([mpmath.mpf(v) for v in x0], h)
+    gd = me.model.mpmath.gd_step([mpmath.mpf(v) for v in x0], h)
     return _norm([a - b for a, b in zip(flow, gd)])
 
 
-def fitted_order(me: ModifiedEquation, order: int, x0, hs, dps=(40, 60)) -> dict:
+@result
+class OrderFit(Result):
+    """The fitted order of the one-step defect of the order-``order`` modified flow.
+
+    ``hs``: the step sizes; ``defects``: the one-step defects at the highest precision
+    (mpmath numbers); ``slope``: the least-squares log-log slope (expected ``order + 2``);
+    ``local_slopes``: the slopes between consecutive ``h``; ``max_residual``: of the fit in
+    log-log; ``change``: the largest relative change of a defect between the precisions
+    ``dps``."""
+
+    order: int
+    hs: tuple
+    defects: tuple
+    slope: float
+    local_slopes: tuple
+    max_residual: float
+    change: float
+    dps: tuple
+
+
+def fitted_order(me: ModifiedEquation, order: int, x0, hs, dps=(40, 60)) -> OrderFit:
     """One-step defects for each ``h`` in ``hs`` at two precisions, and the log-log slope
-    (expected ``order + 2``).  ``change`` is the largest relative change of a defect between
-    the precisions."""
+    (expected ``order + 2``), as an :class:`OrderFit`."""
     runs = []
     for d in dps:
         with mpmath.workdps(d):
@@ -116,8 +137,9 @@ def fitted_order(me: ModifiedEquation, order: int, x0, hs, dps=(40, 60)) -> dict
     with mpmath.workdps(dps[-1]):
         fit = mp_fit_loglog_slope([mpmath.mpf(h) for h in hs], runs[-1])
         change = max(abs(a - b) / b for a, b in zip(runs[0], runs[-1]))
-    return {"hs": [float(mpmath.mpf(h)) for h in hs], "defects": runs[-1], "fit": fit,
-            "slope": fit["slope"], "change": float(change), "dps": list(dps)}
+    return OrderFit(order, tuple(float(mpmath.mpf(h)) for h in hs), tuple(runs[-1]),
+                    fit["slope"], tuple(fit["local_slopes"]), fit["max_residual"],
+                    float(change), tuple(dps))
 
 
 def global_error(me: ModifiedEquation, order: int | None, x0, h, T, tol=None) -> mpmath.mpf:
@@ -127,12 +149,14 @@ def global_error(me: ModifiedEquation, order: int | None, x0, h, T, tol=None) ->
     h = mpmath.mpf(h)
     field = truncated_flow_field(me, 0 if order is None else order)
     steps = int(mpmath.floor(mpmath.mpf(T) / h + mpmath.mpf("1e-12")))
-    x = y = [mpmath.mpf(v) for v in x0]
+    gd = run_gd(me.model, [list(x0)], h, steps, TRAJECTORY, backend="mpmath").trajectory[0]
+    y = [mpmath.mpf(v) for v in x0]
     worst, state = mpmath.mpf(0), {}
-    for _ in range(steps):
-        x = me.objective.mpmath.gd_step(x, h)
+    for k in range(steps):
         y = integrate(lambda z: field(z, h), y, h, tol=tol, state=state)
-        err = _norm([a - b for a, b in zip(x, y)])
+        if k + 1 >= len(gd):  # the GD orbit overflowed at this step
+            return mpmath.inf
+        err = _norm([a - b for a, b in zip(gd[k + 1], y)])
         if not mpmath.isfinite(err):
             return mpmath.inf
         worst = max(worst, err)

@@ -13,10 +13,10 @@ linear flow in that eigen-direction reproduces GD, and a real matrix logarithm o
 from __future__ import annotations
 
 import sympy as sp
-from sympy import QQ
-from sympy.polys.rings import PolyRing
 
 from ..errors import InputError
+from ..numbers import parameter, to_matrix
+from . import poly
 from .lie_series import lie_series_fields
 
 
@@ -28,17 +28,28 @@ def series_term(A: sp.Matrix, n: int) -> sp.Matrix:
 def lie_series_quadratic(A: sp.Matrix, order: int) -> list[sp.Matrix]:
     """``F_0 … F_order`` of ``f = ½xᵀAx`` from the Lie-series recursion, as the matrices
     ``M_n`` with ``F_n(x) = M_n x``; the entries of ``A`` may be symbols (they are treated
-    as constants of the polynomial ring)."""
-    A = sp.Matrix(A)
+    as constants: extra generators of the polynomial ring, never differentiated)."""
+    A = to_matrix(A, "A")
     n = A.shape[0]
     xs = sp.symbols(f"x1:{n + 1}")
-    params = sorted(A.free_symbols, key=str)
-    R = PolyRing(tuple(xs) + tuple(params), QQ)
-    gens = R.gens[:n]
-    Ax = [sum((R.from_expr(A[i, j]) * gens[j] for j in range(n)), R.zero) for i in range(n)]
-    fields = lie_series_fields([-c for c in Ax], order, lambda p, i: p.diff(gens[i]), R.zero)
-    return [sp.Matrix(n, n, lambda i, j: F[i].coeff_wrt(gens[j], 1).as_expr()
-                      if F[i] else 0) for F in fields]
+    params = tuple(sorted(A.free_symbols, key=str))
+    ctx = poly.context([str(s) for s in xs + params])
+    gens = ctx.gens()[:n]
+    Ax = [sum((poly.from_expr(A[i, j], xs + params, ctx) * gens[j] for j in range(n)),
+              poly.zero(ctx)) for i in range(n)]
+    fields = lie_series_fields([-c for c in Ax], order, lambda p, i: p.derivative(i),
+                               poly.zero(ctx))
+    return [sp.Matrix(n, n, lambda i, j: _linear_coefficient(F[i], j, n, params))
+            for F in fields]
+
+
+def _linear_coefficient(p, j: int, n: int, params: tuple) -> sp.Expr:
+    """The coefficient of ``x_j`` in ``p`` (linear in the first ``n`` generators), as a
+    sympy expression in the parameters."""
+    unit = tuple(int(k == j) for k in range(n))
+    terms = {m[n:]: c for m, c in p.terms() if m[:n] == unit}
+    return sum((poly.rational(c) * sp.Mul(*[s**e for s, e in zip(params, m)])
+                for m, c in terms.items()), sp.Integer(0))
 
 
 def scalar_series_radius() -> sp.Expr:
@@ -50,9 +61,10 @@ def scalar_series_radius() -> sp.Expr:
 
 def gd_multipliers(A: sp.Matrix, h) -> dict:
     """Exact eigenvalues ``1 − hλ`` of the GD map with their multiplicities."""
-    A = sp.Matrix(A)
+    A = to_matrix(A, "A")
     if A != A.T:
         raise InputError("the quadratic closed form needs a symmetric matrix A")
+    h = parameter(h, "learning rate")
     return {sp.nsimplify(1 - h * lam): m for lam, m in A.eigenvals().items()}
 
 

@@ -18,6 +18,8 @@ import sympy as sp
 from ..dynamics.statistics import total_variation as tv_distance
 from ..errors import InputError
 from ..evaluators import compile_exprs
+from ..gd import ItemAccess
+from ..results import Result, result
 from .model import Multiscale
 from .sampling import ChainRun, run_map
 
@@ -101,15 +103,27 @@ def ks_distance(p: np.ndarray, q: np.ndarray) -> float:
     return float(np.max(np.abs(np.cumsum(p) - np.cumsum(q))))
 
 
-def distances(run: ChainRun, law: GibbsLaw) -> dict:
+@result
+class Distances(ItemAccess, Result):
+    """Distances of a run's histogram to a reference law: total variation ``tv`` and
+    Kolmogorov–Smirnov ``ks`` (at the bin edges), and their sampling noise ``tv_noise``,
+    ``ks_noise`` (the distance between the two chain halves / 2)."""
+
+    tv: float
+    ks: float
+    tv_noise: float
+    ks_noise: float
+
+
+def distances(run: ChainRun, law: GibbsLaw) -> Distances:
     """TV and KS distances of the run's histogram to ``law``, with their sampling noise
     estimated from the two chain halves (distance between halves / 2: each half has half
     the samples, so its noise is √2 larger, and the halves' noises add)."""
     P = law.bin_probabilities(run.edges)
     a, b = run.half_probabilities()
     p = run.probabilities
-    return {"tv": tv_distance(p, P), "ks": ks_distance(p, P),
-            "tv_noise": tv_distance(a, b) / 2, "ks_noise": ks_distance(a, b) / 2}
+    return Distances(tv_distance(p, P), ks_distance(p, P), tv_distance(a, b) / 2,
+                     ks_distance(a, b) / 2)
 
 
 def bounded_noise_chains(ms: Multiscale, h: float, x0, steps: int, seed: int = 0,

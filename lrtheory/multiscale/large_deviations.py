@@ -22,6 +22,8 @@ from scipy.optimize import brentq
 
 from ..errors import ComputationError, InputError
 from ..evaluators import compile_exprs
+from ..gd import ItemAccess
+from ..results import Result, result
 from .model import Multiscale
 
 
@@ -70,8 +72,19 @@ def climbing_cost(ms: Multiscale, a: float, b: float, points: int = 4096) -> flo
     return float(val)
 
 
+@result
+class OccupationExponent(ItemAccess, Result):
+    """Small-η exponents of the right/left well occupation ratio: ``bounded_noise`` =
+    W(l → s) − W(r → s), ``gibbs`` = 2(f₀(r) − f₀(l))/σ² and ``c`` = bounded_noise − gibbs
+    (P_bounded/P_Gibbs ≈ exp(−c/η) for the rarer right well)."""
+
+    bounded_noise: float
+    gibbs: float
+    c: float
+
+
 def occupation_exponent(ms: Multiscale, left: float, saddle: float, right: float,
-                        sigma2: float) -> dict:
+                        sigma2: float) -> OccupationExponent:
     """Exponents of the right/left well ratio as η → 0: bounded noise
     W(l → s) − W(r → s) against Gibbs 2(f₀(r) − f₀(l))/σ², and their difference c, so that
     P_bounded/P_Gibbs ≈ exp(−c/η) for the right well's frequency when it is the rare one."""
@@ -79,4 +92,4 @@ def occupation_exponent(ms: Multiscale, left: float, saddle: float, right: float
     f = compile_exprs([ms.f0], [x], "numpy")
     bn = climbing_cost(ms, left, saddle) - climbing_cost(ms, right, saddle)
     gibbs = 2 * float(f(right)[0] - f(left)[0]) / sigma2
-    return {"bounded_noise": bn, "gibbs": gibbs, "c": bn - gibbs}
+    return OccupationExponent(bn, gibbs, bn - gibbs)

@@ -20,11 +20,12 @@ import sympy as sp
 from ..catalogue import multiscale as multiscale_objective
 from ..errors import InputError
 from ..objectives import Objective
-from ..parsing import parse_expression, parse_number, parse_variables
+from ..numbers import convert
+from ..parsing import parse_variables, to_expr
 
 
 def _positive(value, label: str) -> sp.Expr:
-    v = parse_number(value, label) if isinstance(value, str) else sp.nsimplify(value)
+    v = convert(value, label)
     if not (v.is_number and v.is_real and v > 0):
         raise InputError(f"{label} must be a positive number, got {value}")
     return v
@@ -52,8 +53,7 @@ class Multiscale:
         """f₀(x) + ε f₁(x/ε) with f₁ periodic; ``f1`` is written in the fast variable
         (``"sin(x)"`` means ε sin(x/ε))."""
         xs = parse_variables(variables) if isinstance(variables, str) else tuple(variables)
-        e0 = parse_expression(f0, xs) if isinstance(f0, str) else sp.sympify(f0)
-        e1 = parse_expression(f1, xs) if isinstance(f1, str) else sp.sympify(f1)
+        e0, e1 = to_expr(f0, xs, "f0"), to_expr(f1, xs, "f1")
         eps = _positive(eps, "eps")
         if periods is None:
             periods = tuple(_period(e1, v) for v in xs)
@@ -83,15 +83,14 @@ class Multiscale:
             raise InputError(f"{len(th)} angles for {n_ang} frequencies")
         if set(th) & set(xs):
             raise InputError("angle names must differ from the variable names")
-        e0 = parse_expression(f0, xs) if isinstance(f0, str) else sp.sympify(f0)
-        F = parse_expression(F1, th) if isinstance(F1, str) else sp.sympify(F1)
+        e0, F = to_expr(f0, xs, "f0"), to_expr(F1, th, "F1")
         for t in th:
             if sp.simplify(F.subs(t, t + 1) - F) != 0:
                 raise InputError(f"F1 = {F} is not 1-periodic in {t}")
         _check_nonresonant(Om)
         fast = F.subs({t: sum(Om[i, j] * xs[j] for j in range(len(xs)))
                        for i, t in enumerate(th)}, simultaneous=True)
-        return cls(e0, sp.sympify(fast), _positive(eps, "eps"), xs, torus=(F, th, Om),
+        return cls(e0, fast, _positive(eps, "eps"), xs, torus=(F, th, Om),
                    name="quasi-periodic multiscale")
 
     # ---- derived objects ----------------------------------------------------------------
@@ -127,7 +126,7 @@ class Multiscale:
 
 
 def _number(w) -> sp.Expr:
-    v = parse_number(w, "frequency") if isinstance(w, str) else sp.nsimplify(w)
+    v = convert(w, "frequency")
     if not (v.is_number and v.is_real):
         raise InputError(f"frequency must be a real number, got {w}")
     return v

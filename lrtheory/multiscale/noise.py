@@ -15,23 +15,24 @@ periodic integrands: the error estimate is the change between the last two refin
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import sympy as sp
 
 from ..errors import ComputationError
+from ..results import Result, result
 from .model import Multiscale
 
 
-@dataclass
-class NoiseLaw:
-    """Mean and covariance of ζ; ``exact`` tells whether they are closed forms."""
+@result
+class NoiseLaw(Result):
+    """Mean (d×1) and covariance (d×d) of ζ as sympy matrices; ``exact`` tells whether
+    they are closed forms; ``error`` is 0 when exact, else the quadrature error
+    estimate."""
 
-    mean: sp.Matrix
-    cov: sp.Matrix
+    mean: sp.ImmutableMatrix
+    cov: sp.ImmutableMatrix
     exact: bool
-    error: float  # 0 when exact, else the quadrature error estimate
+    error: float
 
     @property
     def sigma2(self) -> sp.Expr:
@@ -64,13 +65,15 @@ def noise_law(ms: Multiscale, exact: bool = True) -> NoiseLaw:
             m = sp.Matrix(averaged[:n])
             C = _symmetric(averaged[n:], n)
             M = -(Om.T * m)
-            return NoiseLaw(sp.simplify(M), sp.simplify(Om.T * C * Om - M * M.T), True, 0.0)
+            return NoiseLaw(sp.ImmutableMatrix(sp.simplify(M)),
+                            sp.ImmutableMatrix(sp.simplify(Om.T * C * Om - M * M.T)), True, 0.0)
     values, err = periodic_average(list(grad) + entries, vars_, [float(b) for b in box])
     m = sp.Matrix([sp.Float(v, 17) for v in values[:n]])
     C = _symmetric([sp.Float(v, 17) for v in values[n:]], n)
     Omf = Om.evalf(17)
     M = -(Omf.T * m)
-    return NoiseLaw(M, Omf.T * C * Omf - M * M.T, False, err)
+    return NoiseLaw(sp.ImmutableMatrix(M), sp.ImmutableMatrix(Omf.T * C * Omf - M * M.T), False,
+                    float(err))
 
 
 def _symmetric(upper, n: int) -> sp.Matrix:

@@ -27,6 +27,9 @@ from ..dynamics.bifurcations import FEIGENBAUM_DELTA as _DELTA_DIGITS
 from ..dynamics.bifurcations import orbit_derivatives, period_doubling_cascade
 from ..dynamics.classify import classify_tail
 from ..errors import ComputationError, InputError
+from ..gd import LAST, ItemAccess, run_gd
+from ..precision import current_dps, precision
+from ..results import Result, result
 from .model import Multiscale
 from .sampling import ChainRun
 
@@ -62,27 +65,19 @@ def majority(labels) -> tuple[str, dict]:
 
 
 # ---- period doublings (KT-2) ------------------------------------------------------------
-def _map_1d(ms: Multiscale):
-    """φ(x, η) = x − η f′(x) in mpmath (1-D objectives only)."""
+def local_minimum(ms: Multiscale, x_start, descent_steps: int = 5000) -> mpmath.mpf:
+    """The microscopic minimum GD with a small step (η = ε/10) reaches from ``x_start``
+    (``descent_steps`` steps in mpmath at 20 digits, :func:`lrtheory.gd.run_gd`), polished
+    by Newton on f′ at the working precision; raises :class:`ComputationError` when the
+    descent diverges or the limit is not a minimum."""
     if ms.dim != 1:
         raise InputError("period doublings are located for 1-D objectives")
     model = ms.objective.mpmath
-
-    def phi(x, h):
-        return x - h * model.grad([x])[0]
-    return phi
-
-
-def local_minimum(ms: Multiscale, x_start, descent_steps: int = 5000) -> mpmath.mpf:
-    """The microscopic minimum GD with a small step (η = ε/(10 L₀-scale)) reaches from
-    ``x_start``, polished by Newton on f′ at the working precision; raises
-    :class:`ComputationError` when the limit is not a minimum."""
-    model = ms.objective.mpmath
-    phi = _map_1d(ms)
-    x, h = mpmath.mpf(x_start), ms.eps / 10
-    with mpmath.workdps(20):
-        for _ in range(descent_steps):
-            x = phi(x, h)
+    run = run_gd(ms.objective, [x_start], ms.eps / 10, descent_steps, LAST,
+                 backend="mpmath", dps=20)
+    if run.diverged[0]:
+        raise ComputationError(f"GD from {x_start} with step eps/10 diverged")
+    x = +run.last[0][0]
     try:
         x = mpmath.findroot(lambda t: model.grad([t])[0], x,
                             df=lambda t: model.hess([t])[0, 0])
@@ -97,21 +92,32 @@ def minimum_cascade(ms: Multiscale, x_start, count: int, dps: int) -> dict:
     """:func:`period_doubling_cascade` (``count`` doublings at ``dps`` digits) of the
     orbit born at the microscopic minimum x* near ``x_start``, started at
     (x*, η₁ = 2/f″(x*))."""
-    with mpmath.workdps(dps):
+    with precision(dps):
         xs = local_minimum(ms, x_start)
         eta1 = 2 / ms.objective.mpmath.hess([xs])[0, 0]
     return period_doubling_cascade(ms.objective, xs, eta1, count, dps=dps)
 
 
-def period_doubling_points(ms: Multiscale, x_start, count: int = 4) -> list[dict]:
+@result
+class DoublingPoint(ItemAccess, Result):
+    """The k-th period-doubling point: the period-``period_before`` orbit through ``x``
+    has multiplier ``multiplier`` = (φ^p)′(x) = −1 (to working precision) at the
+    learning rate ``eta`` (mpmath numbers)."""
+
+    k: int
+    period_before: int
+    eta: mpmath.mpf
+    x: mpmath.mpf
+    multiplier: mpmath.mpf
+
+
+def period_doubling_points(ms: Multiscale, x_start, count: int = 4) -> list[DoublingPoint]:
     """The first ``count`` period-doubling learning rates η₁ < η₂ < … of the orbit born at
     the microscopic minimum near ``x_start`` (:func:`minimum_cascade`), at the caller's
-    mpmath precision.  Each entry: {"k", "period_before", "eta", "x", "multiplier"}, the
-    multiplier μ_p = (φ^p)′(x) of the period-p orbit at η_k."""
+    mpmath precision, with the multiplier μ_p = (φ^p)′(x) of the period-p orbit at η_k."""
     out = []
-    for k, bf in enumerate(minimum_cascade(ms, x_start, count, mpmath.mp.dps)["bifurcations"],
+    for k, bf in enumerate(minimum_cascade(ms, x_start, count, current_dps())["bifurcations"],
                            start=1):
         A = orbit_derivatives(ms.objective, bf.point, bf.lr, bf.period)[1]
-        out.append({"k": k, "period_before": bf.period, "eta": bf.lr, "x": bf.point[0],
-                    "multiplier": A[0][0]})
+        out.append(DoublingPoint(k, int(bf.period), bf.lr, bf.point[0], A[0][0]))
     return out

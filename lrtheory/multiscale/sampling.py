@@ -15,38 +15,51 @@ after ``burn`` steps every ``thin``-th iterate feeds
 
 A chain whose state overflows or leaves |x| < ``blowup`` has diverged: its statistics are
 excluded and it is counted as unstable (divergence is a result, not an error).
+
+The GD map is the kernel's (:func:`lrtheory.gd.maps.numpy_gd_map`), but the loop is
+:func:`run_map`'s own rather than :func:`lrtheory.gd.run_gd`: it folds every sampled
+iterate into the statistics as it goes (a run of 10⁸ chain-steps keeps no trajectory),
+samples log|φ′| only at the thinned steps, and iterates any map given as a callable (the
+bounded-noise model of :mod:`.gibbs` draws fresh noise each step).
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import InputError
-from ..dynamics.maps import numpy_gd_map
+from ..gd.maps import numpy_gd_map
 from ..objectives import Objective
 from ..parsing import check_lr
+from ..results import Result, result
 
 
-@dataclass
-class ChainRun:
-    """Statistics of a vectorized run (see the module docstring)."""
+@result
+class ChainRun(Result):
+    """Statistics of a vectorized run of C chains in n dimensions (module docstring).
+
+    ``h``; ``steps`` after ``burn`` burn-in steps, sampled every ``thin``-th iterate:
+    ``samples`` per chain.  Per chain: ``sum_x`` (C, n) and ``sum_xx`` (C, n, n) sums of
+    x and x xᵀ, ``sum_log`` (C,) the Lyapunov sums, ``lo``/``hi`` (C, n) running min and
+    max, ``diverged`` (C,) bool, ``sum_obs`` (C, m) sums of the optional observable (None
+    without one).  ``counts`` (2, bins + 2): histogram of the first coordinate (underflow,
+    bins, overflow) for the even and the odd chains, over ``edges`` (bins + 1,);
+    ``tail`` (T, C, n): the last T iterates, after the sampled ones."""
 
     h: float
     steps: int
     burn: int
     thin: int
-    samples: int            # sampled iterates per chain
-    sum_x: np.ndarray       # (C, n)
-    sum_xx: np.ndarray      # (C, n, n)
-    sum_log: np.ndarray     # (C,)
-    lo: np.ndarray          # (C, n) running minimum
-    hi: np.ndarray          # (C, n) running maximum
-    counts: np.ndarray      # (2, bins + 2): underflow, bins, overflow, for two chain halves
-    edges: np.ndarray       # (bins + 1,)
-    tail: np.ndarray        # (T, C, n) last iterates
-    diverged: np.ndarray    # (C,) bool
-    sum_obs: np.ndarray | None = None  # (C, m) sums of the optional observable
+    samples: int
+    sum_x: np.ndarray
+    sum_xx: np.ndarray
+    sum_log: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    counts: np.ndarray
+    edges: np.ndarray
+    tail: np.ndarray
+    diverged: np.ndarray
+    sum_obs: np.ndarray | None = None
 
     # ---- derived quantities ---------------------------------------------------------
     @property
@@ -103,6 +116,7 @@ class ChainRun:
         return c / max(c.sum(), 1)
 
     def half_probabilities(self) -> tuple[np.ndarray, np.ndarray]:
+        """Empirical bin probabilities of the even and of the odd chains."""
         a, b = self.counts
         return a / max(a.sum(), 1), b / max(b.sum(), 1)
 

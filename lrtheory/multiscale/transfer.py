@@ -19,13 +19,31 @@ import sympy as sp
 
 from ..errors import InputError
 from ..evaluators import compile_exprs
+from ..results import Result, result
 from .model import Multiscale
+
+
+@result
+class StationaryLaw(Result):
+    """A stationary law on a grid of cells: cell ``edges`` (bins + 1,) and the cell
+    ``probabilities`` (bins,), summing to 1."""
+
+    edges: np.ndarray
+    probabilities: np.ndarray
+
+    @property
+    def centers(self) -> np.ndarray:
+        return (self.edges[1:] + self.edges[:-1]) / 2
+
+    def mass_above(self, t: float) -> float:
+        """Total probability of the cells whose centre lies above ``t``."""
+        return float(self.probabilities[self.centers > t].sum())
 
 
 def bounded_noise_stationary(ms: Multiscale, h: float, lo: float, hi: float,
                              bins: int = 4000, noise_points: int = 2048,
-                             chunk: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """(cell edges, stationary cell probabilities) of the bounded-noise model (1-D)."""
+                             chunk: int = 256) -> StationaryLaw:
+    """The stationary law of the bounded-noise model (1-D) on ``bins`` cells of [lo, hi]."""
     if ms.dim != 1 or ms.periods is None:
         raise InputError("the transfer operator is implemented for 1-D periodic f1")
     if not (hi > lo and bins >= 10 and noise_points >= 16):
@@ -61,4 +79,4 @@ def bounded_noise_stationary(ms: Multiscale, h: float, lo: float, hi: float,
     b[-1] = 1.0
     pi = spla.spsolve(A, b)
     pi = np.clip(pi, 0, None)
-    return edges, pi / pi.sum()
+    return StationaryLaw(edges, pi / pi.sum())

@@ -13,13 +13,16 @@ never costs the whole PDF, and the report says which statement was not typeset.
 Prose (titles, findings, notes, captions, table titles and headers) is escaped text in
 which ``$...$`` segments that pass vetting are typeset as inline math, as the checks
 write them.  If the compile fails at a line that is not a vetted block, the report is
-rebuilt once with all prose escaped.
+rebuilt once with all prose escaped; if that fails too, or a compile times out, the last
+rebuild shows every statement and formula as source.  The compile itself runs in the
+sandbox of :mod:`lrtheory.report.build`, within a time budget.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from .. import limits
 from ..io import atomic_write_text
 from . import document
 from . import build as latex_build
@@ -68,9 +71,11 @@ def write_report(results: dict, out_dir, compile_pdf: bool = True, *,
                  base_dirs=()) -> dict:
     """Write the report of ``results`` into ``out_dir``.
 
-    ``base_dirs``: folders against which relative figure paths of the results are resolved
-    (besides the current folder and ``out_dir``).  Returns the paths written, whether the
-    PDF was built (and why not), the blocks shown as source, and the LaTeX log summary."""
+    ``base_dirs``: folders (the results file's folder) whose ``figures/`` subfolder holds
+    the figures the results name (besides ``out_dir/figures``); figure paths that are
+    absolute, contain ``..`` or lead out of those folders are refused.  Returns the paths
+    written, whether the PDF was built (and why not), the blocks shown as source, and the
+    LaTeX log summary."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     figures = place_figures(results, out, base_dirs)
@@ -91,31 +96,45 @@ def write_report(results: dict, out_dir, compile_pdf: bool = True, *,
 
 def _compile(results: dict, figures: dict, out: Path, info: dict) -> dict:
     """Render and compile, falling back to source text for the block that breaks LaTeX
-    (or for all inline math when the error is elsewhere) until the PDF builds."""
+    (or for all inline math when the error is elsewhere, and at last for every statement
+    and formula) until the PDF builds, within the time budget of
+    :class:`~lrtheory.report.build.Budget` and at most :data:`MAX_FALLBACKS` rebuilds."""
     forced, inline_math, fallbacks = {}, True, info["fallbacks"]
+    budget = latex_build.Budget()
     while True:
         tex = render(document.build(results, forced, figures, inline_math))
         atomic_write_text(out / TEX_NAME, tex)
-        built = latex_build.compile_pdf(out / TEX_NAME)
+        timeout = budget.next_timeout()
+        if timeout < 1:
+            built = latex_build.BuildResult(False, None, None, latex_build.LogSummary(),
+                                            "the LaTeX time budget of "
+                                            f"{limits.LATEX_TOTAL_SECONDS} s is "
+                                            "spent (limit LATEX_TOTAL_SECONDS)")
+            break
+        built = latex_build.compile_pdf(out / TEX_NAME, timeout, inputs=info["figures"])
         info.update(log=str(built.log) if built.log else None,
                     log_summary=built.summary.to_json())
-        if built.ok or len(fallbacks) >= MAX_FALLBACKS:
+        if built.ok or len(fallbacks) >= MAX_FALLBACKS or isinstance(forced,
+                                                                      document.AllBlocks):
             break
         errors = built.summary.errors
         reason = f"LaTeX error: {errors[0] if errors else built.message}"
         if re.search(r"[A-Za-z]", built.summary.error_context):
             reason += f" at {built.summary.error_context}"
-        key = raw_block_at(tex, built.summary.error_line)
-        if key is not None and key not in forced:
+        key = None if built.timed_out else raw_block_at(tex, built.summary.error_line)
+        last = len(fallbacks) == MAX_FALLBACKS - 1
+        if key is not None and key not in forced and not last:
             forced[key] = reason
             fallbacks.append({"block": key, "where": describe_block(key, results),
                               "reason": reason})
-        elif inline_math:
+        elif inline_math and not built.timed_out and not last:
             inline_math = False
             fallbacks.append({"block": "inline math", "where": "all $...$ in prose",
                               "reason": reason})
         else:
-            break
+            forced, inline_math = document.AllBlocks(reason), False
+            fallbacks.append({"block": "all", "where": "every statement, formula and "
+                              "$...$ in prose", "reason": reason})
     info.update(pdf=str(built.pdf) if built.ok else None, pdf_built=built.ok,
                 reason="" if built.ok else built.message)
     if not built.ok:

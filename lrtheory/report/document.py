@@ -52,6 +52,9 @@ def show(value, limit: int = MAX_VALUE_CHARS) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value) if math.isfinite(value) else str(value)
+    if isinstance(value, dict) and set(value) == {"type", "value"} and \
+            value["type"] == "float" and isinstance(value["value"], str):
+        return abbreviate(value["value"], limit)  # a non-finite float as stored in JSON
     if isinstance(value, (dict, list)):
         value = json.dumps(value, default=str, ensure_ascii=False)
     return abbreviate(str(value), limit)
@@ -92,6 +95,21 @@ class RawBlock:
     latex: Latex | None
     source: str
     reason: str | None = None
+
+
+class AllBlocks(dict):
+    """A ``forced`` mapping that sends every raw block to source text with one reason (the
+    last fallback of a build that fails where no single block can be blamed)."""
+
+    def __init__(self, reason: str):
+        super().__init__()
+        self.reason = reason
+
+    def __contains__(self, key) -> bool:
+        return True
+
+    def __getitem__(self, key) -> str:
+        return self.reason
 
 
 def raw_block(key: str, latex, math: bool, forced: dict) -> RawBlock:
@@ -334,7 +352,7 @@ def build(results: dict, forced: dict | None = None, figures: dict | None = None
     ``inline_math``: whether ``$...$`` in prose is typeset as math."""
     token = INLINE_MATH.set(inline_math)
     try:
-        return _context(_dict(results), forced or {}, figures or {})
+        return _context(_dict(results), {} if forced is None else forced, figures or {})
     finally:
         INLINE_MATH.reset(token)
 

@@ -1,6 +1,11 @@
 """Figures of the report: find each figure file named in the results, copy it under a
 LaTeX-safe name into ``<out>/figures/`` (vector PDF for the report, PNG beside it for
-quick viewing), and say plainly when a figure is missing."""
+quick viewing), and say plainly when a figure is missing.
+
+Figures are taken only from the results' own figure folder (``figures/`` beside the
+results file, or the report's own ``figures/``): a path that is absolute or contains
+``..`` is refused, and so is a file whose real path (links followed) lies outside those
+folders, so a results file cannot pull other files of the system into the report."""
 from __future__ import annotations
 
 import re
@@ -10,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..io import atomic_write_bytes
+from ..io import atomic_write_bytes, read_bytes
 
 _MAGIC = {".pdf": b"%PDF-", ".png": b"\x89PNG"}
 
@@ -32,17 +37,30 @@ def _valid(path: Path) -> bool:
         return False
 
 
-def resolve(name, suffix: str, base_dirs) -> Path | None:
-    """The existing, well-formed file a results entry names: as given, relative to each of
-    ``base_dirs``, or by its file name in a ``figures`` folder there."""
+def path_problem(name) -> str | None:
+    """Why a figure path from the results is refused (absolute, ``..``), or None."""
     if not isinstance(name, str) or not name:
         return None
-    given = Path(name)
-    candidates = [given] if given.is_absolute() else [Path(b) / given for b in base_dirs]
-    candidates += [Path(b) / "figures" / given.name for b in base_dirs]
-    for c in candidates:
-        if c.suffix.lower() == suffix and c.is_file() and _valid(c):
-            return c
+    given = Path(name.replace("\\", "/"))
+    why = ("is absolute" if given.is_absolute() or name.startswith("~") else
+           "contains '..'" if ".." in given.parts else None)
+    return why and f"figure path {name} {why}: only the results' figures folder is used"
+
+
+def resolve(name, suffix: str, base_dirs) -> Path | None:
+    """The existing, well-formed file a results entry names, relative to one of
+    ``base_dirs`` or by its file name in the ``figures`` folder there, whose real path lies
+    inside that ``figures`` folder; None for anything else (see :func:`path_problem`)."""
+    if not isinstance(name, str) or not name or path_problem(name):
+        return None
+    given = Path(name.replace("\\", "/"))
+    for b in base_dirs:
+        folder = (Path(b) / "figures").resolve()
+        for c in (Path(b) / given, Path(b) / "figures" / given.name):
+            real = c.resolve()
+            if real.is_relative_to(folder) and real.suffix.lower() == suffix \
+                    and real.is_file() and _valid(real):
+                return real
     return None
 
 
@@ -54,7 +72,7 @@ def safe_stem(text: str) -> str:
 def _copy(src: Path, dest: Path) -> None:
     if dest.exists() and dest.resolve() == src.resolve():
         return
-    atomic_write_bytes(dest, src.read_bytes())
+    atomic_write_bytes(dest, read_bytes(src, "figure"))
 
 
 def png_from_pdf(pdf: Path, png: Path) -> bool:
@@ -79,8 +97,9 @@ def place_figure(entry: dict, stem: str, out_dir: Path, base_dirs) -> FigureView
     png = resolve(entry.get("png"), ".png", base_dirs)
     if pdf is None and png is None:
         wanted = entry.get("pdf") or entry.get("png") or "(no file named)"
+        why = path_problem(entry.get("pdf")) or path_problem(entry.get("png"))
         return FigureView(name, caption, None, None,
-                          f"figure file not found or not a valid PDF/PNG: {wanted}")
+                          why or f"figure file not found or not a valid PDF/PNG: {wanted}")
     fig_dir = out_dir / "figures"
     rel_pdf = rel_png = None
     if pdf is not None:
@@ -98,7 +117,7 @@ def place_figures(results: dict, out_dir, base_dirs=()) -> dict:
     """Place every figure of ``results``; returns {(claim number, figure number): view}
     with claims numbered from 1 as in :func:`lrtheory.report.document.build`."""
     out_dir = Path(out_dir)
-    bases = [Path(b) for b in base_dirs] + [Path.cwd(), out_dir]
+    bases = [Path(b) for b in base_dirs] + [out_dir]
     placed, used = {}, set()
     claims = results.get("claims") if isinstance(results, dict) else None
     for i, record in enumerate(claims if isinstance(claims, list) else [], 1):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .. import limits
 
 
 class Latex(str):
@@ -182,17 +183,115 @@ def pdf_string(text) -> str:
 
 
 # -- vetting LaTeX carried by the results -------------------------------------------------
+#
+# An allowlist at the token level: TeX's ^^ notation is decoded first (as TeX reads it),
+# then every control sequence must be one of the typesetting commands below and every
+# environment one of the environments below.  Nothing on these lists reads or writes a
+# file, defines a macro, changes a catcode or reaches a PDF primitive; a statement that
+# uses anything else is shown as source text with the reason.
 
-_FORBIDDEN = re.compile(
-    r"\\(input|include|includeonly|write|immediate|openout|openin|read|closeout|def|gdef|"
-    r"edef|xdef|let|futurelet|catcode|lccode|uccode|csname|endcsname|expandafter|"
-    r"newcommand|renewcommand|providecommand|DeclareRobustCommand|newenvironment|"
-    r"renewenvironment|makeatletter|makeatother|usepackage|RequirePackage|documentclass|"
-    r"special|pdfprimitive|directlua|verb|end\s*\{document\}|begin\s*\{document\}|"
-    r"endinput|output|everypar|shipout|newpage|clearpage|pagebreak|tableofcontents|"
-    r"section|subsection|chapter|part|batchmode|nonstopmode|scrollmode|errorstopmode|"
-    r"jobname|loop|repeat|iftrue|iffalse|else|fi|aftergroup|afterassignment|"
-    r"includegraphics|InputIfFileExists|IfFileExists|openin|pdfximage|label)(?![A-Za-z])")
+_WORDS = """
+alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa varkappa
+lambda mu nu xi omicron pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi
+omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega digamma
+le leq ge geq ne neq approx sim simeq cong equiv propto ll gg lesssim gtrsim leqslant
+geqslant lessgtr prec succ preceq succeq subset supset subseteq supseteq subsetneq
+supsetneq in notin ni mid nmid parallel nparallel perp models vdash dashv asymp doteq
+to mapsto rightarrow leftarrow leftrightarrow Rightarrow Leftarrow Leftrightarrow
+longrightarrow longleftarrow longleftrightarrow Longrightarrow Longleftarrow
+Longleftrightarrow longmapsto implies impliedby iff uparrow downarrow updownarrow
+Uparrow Downarrow nearrow searrow swarrow nwarrow hookrightarrow hookleftarrow
+rightharpoonup leftharpoonup rightleftharpoons gets
+pm mp times div cdot cdotp ast star circ bullet oplus ominus otimes oslash odot cup cap
+setminus smallsetminus wedge vee land lor lnot neg sqcup sqcap triangle bigtriangleup
+bigtriangledown triangleleft triangleright intercal amalg wr
+sum prod coprod int iint iiint oint bigcup bigcap bigoplus bigotimes bigodot bigvee
+bigwedge bigsqcup
+sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh coth exp log ln lg det dim
+ker deg gcd hom inf sup lim liminf limsup max min Pr arg bmod pmod mod
+infty nabla partial forall exists nexists emptyset varnothing Re Im ell hbar hslash imath
+jmath aleph beth prime backprime dagger ddagger angle measuredangle top bot flat natural
+sharp surd diamond Diamond Box square blacksquare triangledown checkmark complement
+ldots cdots vdots ddots dots dotsc dotsb dotsm dotsi colon lbrace rbrace lbrack rbrack
+left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr bigm Bigm
+langle rangle lceil rceil lfloor rfloor lvert rvert lVert rVert vert Vert backslash
+frac dfrac tfrac cfrac sqrt binom dbinom tbinom overline underline overbrace underbrace
+overrightarrow overleftarrow widehat widetilde hat tilde bar vec dot ddot dddot acute
+grave check breve mathring stackrel overset underset substack boxed operatorname
+limits nolimits displaystyle textstyle scriptstyle scriptscriptstyle phantom hphantom
+vphantom smash not mathop mathbin mathrel mathord mathopen mathclose mathpunct
+mathbb mathcal mathfrak mathrm mathbf mathit mathsf mathtt boldsymbol pmb
+textbf textit textrm textsf texttt textup textsl textsc textmd textnormal emph text mbox
+tiny scriptsize footnotesize small normalsize large Large
+quad qquad enspace thinspace medspace thickspace negthinspace negmedspace
+negthickspace hspace hfill allowbreak newline linebreak nobreak par item nonumber notag
+S P dag ddag copyright pounds textbackslash textasciitilde textasciicircum textbar
+textless textgreater textendash textemdash textquotedblleft textquotedblright
+textquoteleft textquoteright textbullet textperiodcentered slash ensuremath i j
+o O ae AE oe OE aa AA ss l L
+begin end
+"""
+#: Control words user LaTeX (statements, formulas, inline math) may use.
+ALLOWED_COMMANDS = frozenset(_WORDS.split()) | {"lrU"}  # lrU: the <U+XXXX> marker
+#: Control symbols (backslash + one character) user LaTeX may use.
+ALLOWED_SYMBOLS = frozenset("\\,;:!> {}%$&#_|()[]-/'`^~\"=.@")
+#: Environments user LaTeX may open, in a formula (math) and in a statement (text).
+MATH_ENVIRONMENTS = frozenset({"aligned", "gathered", "split", "cases", "matrix", "pmatrix",
+                               "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix",
+                               "array", "subarray"})
+TEXT_ENVIRONMENTS = MATH_ENVIRONMENTS | {"itemize", "enumerate", "equation*", "align*",
+                                         "gather*", "multline*"}
+#: Characters of user LaTeX vetted at most (longer blocks are shown as source).
+MAX_LATEX_CHARS = limits.MAX_LATEX_CHARS
+
+_CARETS = re.compile(r"\^\^([0-9a-f]{2})|\^\^([\x00-\x7f])")
+_CONTROL = re.compile(r"\\([A-Za-z]+|[\s\S]?)")
+
+
+def decode_carets(text: str) -> str:
+    """TeX's ``^^`` notation decoded as TeX reads it (``^^5c`` is ``\\``, ``^^M`` is a
+    carriage return, ``^^^^`` … repeatedly), and characters that cannot be typeset
+    dropped, until nothing changes: what is left is exactly what TeX will read."""
+    def one(m: re.Match) -> str:
+        if m.group(1):
+            return chr(int(m.group(1), 16))
+        c = ord(m.group(2))
+        return chr(c + 64 if c < 64 else c - 64)
+    while True:
+        new = _clean(_CARETS.sub(one, text))
+        if new == text:
+            return text
+        text = new
+
+
+def _clean(s: str) -> str:
+    """Drop control characters (tab and newline stay) and mark untypesettable ones."""
+    return "".join(c if (c.isascii() and (c.isprintable() or c in "\n\t")) or
+                   (not c.isascii() and _char_safe(c))
+                   else ("" if c.isascii() else unknown_char(c)) for c in s)
+
+
+def _tokens_problem(s: str, math: bool) -> str | None:
+    """Why the control sequences or environments of ``s`` are not allowed, or None."""
+    if "^^" in s:
+        return "it uses TeX's ^^ character notation"
+    for m in _CONTROL.finditer(s):
+        name = m.group(1)
+        if not name:
+            return "it ends with a lone backslash"
+        if len(name) == 1 and not name.isalpha():
+            if name not in ALLOWED_SYMBOLS:
+                return f"it uses the control symbol \\{name}, which is not allowed"
+        elif name not in ALLOWED_COMMANDS:
+            return (f"it uses \\{name}, which is not among the LaTeX commands a statement "
+                    "may use (a report must not run it)")
+    allowed = MATH_ENVIRONMENTS if math else TEXT_ENVIRONMENTS
+    for m in re.finditer(r"\\(?:begin|end)\s*(\{([^{}]*)\})?", s):
+        if m.group(1) is None:
+            return "its \\begin/\\end has no environment name in braces"
+        if m.group(2).strip() not in allowed:
+            return f"it uses the environment {m.group(2).strip()!r}, which is not allowed"
+    return None
 
 
 def _strip_escaped(s: str) -> str:
@@ -221,34 +320,37 @@ def _braces_balanced(s: str) -> bool:
 
 def _problems(s: str, math: bool) -> str | None:
     live = _strip_escaped(s)
-    m = _FORBIDDEN.search(s)
     checks = [
-        (not s.strip(), "it is empty"),
-        (m is not None, f"it uses \\{m.group(1) if m else ''}, which a report must not run"),
-        ("%" in live, "it contains an unescaped % (a comment)"),
-        ("#" in live, "it contains an unescaped #"),
-        (not _braces_balanced(s), "its braces are unbalanced"),
-        (not _environments_balanced(s), "its \\begin/\\end are unbalanced"),
-        (s.count(r"\(") != s.count(r"\)"), "its \\( \\) are unbalanced"),
-        (s.count(r"\[") != s.count(r"\]"), "its \\[ \\] are unbalanced"),
-        (not math and live.count("$") % 2 == 1, "its $ signs are unbalanced"),
-        (math and ("$" in live or r"\(" in s or r"\[" in s),
+        (lambda: not s.strip(), "it is empty"),
+        (lambda: len(s) > MAX_LATEX_CHARS, f"it is longer than {MAX_LATEX_CHARS} characters"),
+        (lambda: _tokens_problem(s, math), None),
+        (lambda: "%" in live, "it contains an unescaped % (a comment)"),
+        (lambda: "#" in live, "it contains an unescaped #"),
+        (lambda: not _braces_balanced(s), "its braces are unbalanced"),
+        (lambda: not _environments_balanced(s), "its \\begin/\\end are unbalanced"),
+        (lambda: s.count(r"\(") != s.count(r"\)"), "its \\( \\) are unbalanced"),
+        (lambda: s.count(r"\[") != s.count(r"\]"), "its \\[ \\] are unbalanced"),
+        (lambda: not math and live.count("$") % 2 == 1, "its $ signs are unbalanced"),
+        (lambda: math and ("$" in live or r"\(" in s or r"\[" in s),
          "a formula must be math content, without $ or \\( \\[ delimiters"),
     ]
     for bad, reason in checks:
-        if bad:
-            return reason
+        found = bad()
+        if found:
+            return found if reason is None else reason
     return None
 
 
 def vet(latex, math: bool = False) -> tuple[Latex | None, str | None]:
     """Check LaTeX carried by the results (``math``: a formula body, else a statement in
-    text mode).  Returns ``(safe_latex, None)`` or ``(None, reason)``.  Characters that
-    cannot be typeset become ``<U+XXXX>`` markers; control characters are dropped."""
-    s = "".join(c if (c.isascii() and (c.isprintable() or c in "\n\t")) or
-                (not c.isascii() and _char_safe(c))
-                else ("" if c.isascii() else unknown_char(c))
-                for c in str(latex))
+    text mode) against the allowlist, after decoding TeX's ``^^`` notation.  Returns
+    ``(safe_latex, None)`` — the decoded text, which is exactly what TeX will read — or
+    ``(None, reason)``.  Characters that cannot be typeset become ``<U+XXXX>`` markers;
+    control characters are dropped."""
+    text = str(latex)
+    if len(text) > 4 * MAX_LATEX_CHARS:
+        return None, f"it is longer than {MAX_LATEX_CHARS} characters"
+    s = decode_carets(text)
     reason = _problems(s, math)
     return (None, reason) if reason else (Latex(s), None)
 

@@ -14,17 +14,24 @@ is 2/h (a quadratic with curvature S is stable under GD iff S ≤ 2/h).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import dataclasses
 
 import numpy as np
 
 from ..errors import InputError
 from ..parsing import check_lr
+from ..gd import ItemAccess
+from ..results import Result, result
 
 
-@dataclass
-class Catapult:
-    """One catapult episode: steps (start, peak, end), the loss and sharpness there."""
+@result
+class Catapult(ItemAccess, Result):
+    """One catapult episode.
+
+    ``start``, ``peak``, ``end``: the steps where it starts (S > 2/h), where the loss is
+    largest and where the loss is back at or below its starting value (S < 2/h there);
+    ``loss_start``, ``loss_peak``: the loss at start and peak; ``sharp_start``,
+    ``sharp_end``: the sharpness at start and end."""
 
     start: int
     peak: int
@@ -34,8 +41,50 @@ class Catapult:
     sharp_start: float
     sharp_end: float
 
+    @property
+    def rise(self) -> float:
+        """loss_peak / loss_start."""
+        return self.loss_peak / self.loss_start
+
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a plain dict."""
+        return dataclasses.asdict(self)
+
+
+@result
+class EdgeOfStability(ItemAccess, Result):
+    """Progressive sharpening and edge-of-stability statistics of a run (see
+    :func:`edge_of_stability`).
+
+    ``eta``, ``band``: the learning rate and the band half-width; ``ratio_start`` = ηS₀/2;
+    ``reach_step``: first recorded step with ηS/2 ≥ 1 − band (None if never);
+    ``sharpening_factor`` = S(reach)/S₀; ``in_band_fraction``: fraction of the recorded S
+    from reach on with |ηS/2 − 1| ≤ band; ``ratio_min``/``ratio_median``/``ratio_max`` of
+    ηS/2 from reach on; ``loss_ratio`` = median(L over the last tenth of the steps from
+    reach on)/L_reach; ``loss_increases``: steps with L_{k+1} > L_k from reach on;
+    ``steps_after``: steps recorded after reach."""
+
+    eta: float
+    band: float
+    ratio_start: float
+    reach_step: int | None = None
+    sharpening_factor: float | None = None
+    in_band_fraction: float = 0.0
+    ratio_min: float | None = None
+    ratio_median: float | None = None
+    ratio_max: float | None = None
+    loss_ratio: float | None = None
+    loss_increases: int = 0
+    steps_after: int = 0
+
+    def is_edge(self, min_fraction: float = 0.8, min_steps: int = 100) -> bool:
+        """The EOS-2 criterion: the band was reached and at least ``min_fraction`` of the
+        later sharpness samples lie in it, over at least ``min_steps`` steps, while the
+        loss ended lower than at reach and rose at some step."""
+        return (self.reach_step is not None and self.steps_after >= min_steps
+                and self.in_band_fraction >= min_fraction
+                and self.loss_ratio is not None and self.loss_ratio < 1.0
+                and self.loss_increases > 0)
 
 
 def _series(a, name: str) -> np.ndarray:
@@ -89,16 +138,11 @@ def _episode_from(L, S, k, thr, rise) -> Catapult | None:
     return Catapult(k, p, e, float(L[k]), float(L[p]), float(S[k]), float(S[e]))
 
 
-def edge_of_stability(loss, sharp_steps, sharpness, eta: float, band: float = 0.1) -> dict:
-    """Progressive sharpening and edge-of-stability statistics of a training run.
-
-    ``loss`` is recorded at every step, ``sharpness`` at the steps ``sharp_steps``.
-    Returns ``reach_step`` (first step with ηS/2 ≥ 1 − band; None if never),
-    ``sharpening_factor`` = S(reach)/S_0, ``in_band_fraction`` (fraction of recorded S
-    after reach with |ηS/2 − 1| ≤ band), ``ratio_min/median/max`` of ηS/2 after reach,
-    ``loss_ratio`` = median(L over the last tenth of the run)/L_reach,
-    ``loss_increases`` (steps with L_{k+1} > L_k after reach) and ``steps_after`` (how
-    many steps were recorded after reach)."""
+def edge_of_stability(loss, sharp_steps, sharpness, eta: float,
+                      band: float = 0.1) -> EdgeOfStability:
+    """Progressive sharpening and edge-of-stability statistics of a training run
+    (:class:`EdgeOfStability`): ``loss`` is recorded at every step, ``sharpness`` at the
+    steps ``sharp_steps``."""
     check_lr(eta)
     if not 0 < band < 1:
         raise InputError(f"band must be in (0, 1), got {band}")
@@ -108,31 +152,25 @@ def edge_of_stability(loss, sharp_steps, sharpness, eta: float, band: float = 0.
     if steps.shape != r.shape:
         raise InputError("sharp_steps and sharpness must have the same length")
     hit = np.nonzero(r >= 1.0 - band)[0]
-    out = {"ratio_start": float(r[0]), "reach_step": None, "sharpening_factor": None,
-           "in_band_fraction": 0.0, "ratio_min": None, "ratio_median": None,
-           "ratio_max": None, "loss_ratio": None, "loss_increases": 0, "steps_after": 0}
     if hit.size == 0:
-        return out
+        return EdgeOfStability(float(eta), float(band), float(r[0]))
     i = int(hit[0])
     k = int(steps[i])
     after = r[i:]
     Lafter = L[k:]
-    out.update(reach_step=k, sharpening_factor=float(r[i] / r[0]) if r[0] > 0 else None,
-               in_band_fraction=float(np.mean(np.abs(after - 1.0) <= band)),
-               ratio_min=float(after.min()), ratio_median=float(np.median(after)),
-               ratio_max=float(after.max()),
-               loss_ratio=float(np.median(Lafter[-max(1, Lafter.size // 10):]) / Lafter[0])
-               if Lafter.size > 1 else None,
-               loss_increases=int(np.sum(np.diff(Lafter) > 0)),
-               steps_after=int(Lafter.size - 1))
-    return out
+    return EdgeOfStability(
+        float(eta), float(band), float(r[0]), reach_step=k,
+        sharpening_factor=float(r[i] / r[0]) if r[0] > 0 else None,
+        in_band_fraction=float(np.mean(np.abs(after - 1.0) <= band)),
+        ratio_min=float(after.min()), ratio_median=float(np.median(after)),
+        ratio_max=float(after.max()),
+        loss_ratio=float(np.median(Lafter[-max(1, Lafter.size // 10):]) / Lafter[0])
+        if Lafter.size > 1 else None,
+        loss_increases=int(np.sum(np.diff(Lafter) > 0)), steps_after=int(Lafter.size - 1))
 
 
-def is_edge_of_stability(stats: dict, min_fraction: float = 0.8, min_steps: int = 100) -> bool:
-    """The EOS-2 criterion on :func:`edge_of_stability` statistics: the band was reached
-    and at least ``min_fraction`` of the later sharpness samples lie in it, over at least
-    ``min_steps`` steps, while the loss ended lower than at reach and rose at some step."""
-    return (stats["reach_step"] is not None and stats["steps_after"] >= min_steps
-            and stats["in_band_fraction"] >= min_fraction
-            and stats["loss_ratio"] is not None and stats["loss_ratio"] < 1.0
-            and stats["loss_increases"] > 0)
+def is_edge_of_stability(stats: EdgeOfStability, min_fraction: float = 0.8,
+                         min_steps: int = 100) -> bool:
+    """The EOS-2 criterion on :func:`edge_of_stability` statistics
+    (:meth:`EdgeOfStability.is_edge`)."""
+    return stats.is_edge(min_fraction, min_steps)

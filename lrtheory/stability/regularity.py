@@ -20,20 +20,23 @@ episodes (REG-4, :mod:`.detectors`) and the fitted linear convergence rate (REG-
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 import mpmath
 import numpy as np
 import sympy as sp
 
+from .. import gd
 from ..catalogue import LOSSES, product_loss
 from ..dynamics.classify import classify_tail
 from ..errors import InputError
+from ..numbers import convert
 from ..numerics import fit_loglog_slope
 from ..objectives import Objective
 from ..parsing import check_lr
-from .detectors import catapults
+from ..precision import precision
+from ..results import Result, result
+from .detectors import Catapult, catapults
 
 SUBQUADRATIC = ("pseudo_huber", "logcosh")
 
@@ -44,36 +47,77 @@ def loss_expr(loss: str, mu=1) -> tuple[sp.Expr, sp.Symbol]:
     if loss not in LOSSES:
         raise InputError(f"unknown loss {loss!r}; known: {sorted(LOSSES)}")
     s = sp.Symbol("s", real=True)
-    return LOSSES[loss](s, sp.sympify(mu)), s
+    return LOSSES[loss](s, convert(mu, "mu")), s
 
 
-def regularity_profile(loss: str, mu=1, r_range=(1e1, 1e4)) -> dict:
+@result
+class RegularityProfile(gd.ItemAccess, Result):
+    """Measured regularity of a loss ℓ of the family.
+
+    ``loss``, ``mu``: the loss name and its minimizer µ; ``ell2_at_mu`` = ℓ″(µ) and
+    ``dell_at_infinity`` = lim_{s→∞} ℓ′(s) (exact, sympy); ``dell`` = ℓ′(s);
+    ``growth_exponent``: the fitted p of |ℓ′(µ + r)| ~ r^p (log–log least squares over
+    ``r_range``) and ``growth_fit_residual`` its largest log residual."""
+
+    loss: str
+    mu: sp.Expr
+    ell2_at_mu: sp.Expr
+    dell_at_infinity: sp.Expr
+    growth_exponent: float
+    growth_fit_residual: float
+    dell: sp.Expr
+    r_range: tuple = (1e1, 1e4)
+
+
+def regularity_profile(loss: str, mu=1, r_range=(1e1, 1e4)) -> RegularityProfile:
     """Measured regularity of ℓ: exact ℓ″(µ), the limit of ℓ′ at +∞ (sympy) and the fitted
-    far-field exponent p of |ℓ′(µ + r)| ~ r^p over ``r_range`` (log–log least squares)."""
+    far-field exponent p of |ℓ′(µ + r)| ~ r^p over ``r_range`` (25 geometric points,
+    ℓ′ evaluated in mpmath at 30 digits)."""
+    mu = convert(mu, "mu")
     ell, s = loss_expr(loss, mu)
     d1, d2 = sp.diff(ell, s), sp.diff(ell, s, 2)
     r = np.geomspace(*r_range, 25)
     d1n = sp.lambdify(s, d1, "mpmath")
-    with mpmath.workdps(30):
+    with precision(30):
         vals = [abs(d1n(mpmath.mpf(mu) + mpmath.mpf(float(t)))) for t in r]
     fit = fit_loglog_slope(r, vals)
-    return {"loss": loss, "ell2_at_mu": sp.simplify(d2.subs(s, mu)),
-            "dell_at_infinity": sp.limit(d1, s, sp.oo), "growth_exponent": fit["slope"],
-            "growth_fit_residual": fit["max_residual"], "dell": d1}
+    return RegularityProfile(loss, mu, sp.simplify(d2.subs(s, mu)),
+                             sp.limit(d1, s, sp.oo), fit["slope"], fit["max_residual"], d1,
+                             tuple(float(v) for v in r_range))
 
 
-def minimizer_hessian_identity(loss: str, mu=1, d: int = 1) -> dict:
-    """Symbolic proof that on {xᵀy = µ} the Hessian of ℓ(xᵀy) equals ℓ″(µ) v vᵀ, v = (y, x).
+@result
+class MinimizerHessianIdentity(gd.ItemAccess, Result):
+    """Symbolic check that on {xᵀy = µ} the Hessian of ℓ(xᵀy) is ℓ″(µ) v vᵀ, v = (y, x).
+
+    ``chain_rule``: ∇²f = ℓ″(s) v vᵀ + ℓ′(s) J (s = xᵀy, J = [[0, I], [I, 0]]) entrywise;
+    ``stationary``: ℓ′(µ) = 0 exactly; ``residual_zero``: both (False means "not proved",
+    not "false"); ``sharpness`` = ℓ″(µ)(‖x‖² + ‖y‖²); ``sharpness_on_set``: the same on the
+    parametrized set (y = µ/x for d = 1, y = µx/‖x‖² + c(−x₂, x₁, 0, …) for d ≥ 2);
+    ``min_sharpness`` = 2µℓ″(µ); ``ell2_at_mu`` = ℓ″(µ)."""
+
+    loss: str
+    mu: sp.Expr
+    d: int
+    residual_zero: bool
+    chain_rule: bool
+    stationary: bool
+    sharpness: sp.Expr
+    sharpness_on_set: sp.Expr
+    min_sharpness: sp.Expr
+    ell2_at_mu: sp.Expr
+
+
+def minimizer_hessian_identity(loss: str, mu=1, d: int = 1) -> MinimizerHessianIdentity:
+    """Symbolic proof that on {xᵀy = µ} the Hessian of ℓ(xᵀy) equals ℓ″(µ) v vᵀ, v = (y, x)
+    (:class:`MinimizerHessianIdentity`).
 
     Two exact steps: (1) the chain-rule identity ∇²f = ℓ″(s) v vᵀ + ℓ′(s) J, s = xᵀy,
     J = [[0, I], [I, 0]], checked entrywise by sympy on the objective's own Hessian (no
-    constraint involved); (2) ℓ′(µ) = 0 exactly, so on the set the J term vanishes.
-    ``residual_zero`` is True when both hold (False means "not proved", not "false").
-    Also returns ℓ″(µ)(‖x‖² + ‖y‖²) on the set, parameterized by x and y = µ/x (d = 1) or
-    y = µx/‖x‖² + c(−x₂, x₁, 0, …) (d ≥ 2), and its minimum 2µℓ″(µ)."""
+    constraint involved); (2) ℓ′(µ) = 0 exactly, so on the set the J term vanishes."""
     obj = product_loss(loss, mu, d)
     xs, ys = obj.vars[:d], obj.vars[d:]
-    mu = sp.sympify(mu)
+    mu = convert(mu, "mu")
     ell, s = loss_expr(loss, mu)
     d1, d2 = sp.diff(ell, s), sp.diff(ell, s, 2)
     dot = sum(a * b for a, b in zip(xs, ys))
@@ -82,7 +126,7 @@ def minimizer_hessian_identity(loss: str, mu=1, d: int = 1) -> dict:
     chain = d2.subs(s, dot) * v * v.T + d1.subs(s, dot) * J
     chain_ok = all(sp.simplify(e) == 0 for e in obj.hessian - chain)
     ell2 = sp.simplify(d2.subs(s, mu))
-    stationary = sp.simplify(d1.subs(s, mu)) == 0
+    stationary = bool(sp.simplify(d1.subs(s, mu)) == 0)
     nx2 = sum(c**2 for c in xs)
     if d == 1:
         sub = {ys[0]: mu / xs[0]}
@@ -91,10 +135,9 @@ def minimizer_hessian_identity(loss: str, mu=1, d: int = 1) -> dict:
         w = [-xs[1] * c, xs[0] * c] + [0] * (d - 2)
         sub = {ys[i]: mu * xs[i] / nx2 + w[i] for i in range(d)}
     sharp = ell2 * (nx2 + sum(y**2 for y in ys))
-    return {"residual_zero": bool(chain_ok and stationary), "chain_rule": chain_ok,
-            "stationary": stationary, "sharpness": sharp,
-            "sharpness_on_set": sp.simplify(sharp.subs(sub)), "min_sharpness": 2 * mu * ell2,
-            "ell2_at_mu": ell2}
+    return MinimizerHessianIdentity(loss, mu, d, bool(chain_ok and stationary), chain_ok,
+                                    stationary, sharp, sp.simplify(sharp.subs(sub)),
+                                    2 * mu * ell2, ell2)
 
 
 @lru_cache(maxsize=None)
@@ -104,18 +147,10 @@ def family_objective(loss: str, mu=1, d: int = 1) -> Objective:
 
 
 def sharpness(obj: Objective, X) -> np.ndarray:
-    """λ_max(∇²f) at points X of shape (..., n); NaN where X is not finite."""
+    """λ_max(∇²f) at points X of shape (..., n) (:func:`lrtheory.gd.sharpness`); NaN where
+    X or the Hessian is not finite."""
     X = np.asarray(X, dtype=float)
-    ok = np.all(np.isfinite(X), axis=-1)
-    out = np.full(X.shape[:-1], np.nan)
-    if ok.any():
-        H = obj.numpy.hess(X[ok])
-        with np.errstate(all="ignore"):
-            good = np.all(np.isfinite(H), axis=(-2, -1))
-        vals = np.full(H.shape[0], np.nan)
-        vals[good] = np.linalg.eigvalsh(H[good])[:, -1]
-        out[ok] = vals
-    return out
+    return gd.sharpness(obj, X.reshape(-1, X.shape[-1])).reshape(X.shape[:-1])
 
 
 # ---- GD runs ------------------------------------------------------------------------------
@@ -157,22 +192,46 @@ def gradient_flow_sharpness(starts, mu=1, ell2_at_mu: float = 1.0) -> np.ndarray
     return np.where(P > 0, S, np.nan)
 
 
-@dataclass
-class StartResult:
-    """One GD run of the family: start, step, outcome and the measured quantities."""
+@result
+class LinearRate(gd.ItemAccess, Result):
+    """Fitted linear convergence of a loss series against the linearization.
+
+    ``rho_fit``: per-step factor ρ of the fit log L_k = k log ρ + c on the final stretch
+    of steps with lo ≤ L_k ≤ hi; ``rho_pred`` = (1 − hS∞)²; ``log_ratio`` =
+    log ρ_fit / log ρ_pred (NaN unless 0 < ρ_pred < 1); ``k_eps``: first step with
+    L_k ≤ hi; ``window``: the first and last fitted step."""
+
+    rho_fit: float
+    rho_pred: float
+    log_ratio: float
+    k_eps: int
+    window: tuple[int, int]
+
+
+@result
+class StartResult(Result):
+    """One GD run of the family: start, step, outcome and the measured quantities.
+
+    ``loss``, ``h``, ``x0``: the loss, the learning rate and the start (x then y);
+    ``label``: converged / periodic / aperiodic / diverged (the tail classification);
+    ``sharp0`` = λ_max(∇²f(x0)) ("L at initialization").  For a converged run:
+    ``limit``, ``sharp_limit`` = S∞, ``residual`` = |x∞ᵀy∞ − µ|, ``gap`` = 2/h − S∞,
+    ``imbalance`` = ‖x∞‖ − ‖y∞‖ and ``rate`` (:class:`LinearRate`, None when the loss
+    never enters the fit window); NaN / None otherwise.  ``catapults``: the catapult
+    episodes of the run (:class:`~lrtheory.stability.detectors.Catapult`)."""
 
     loss: str
     h: float
-    x0: list
-    label: str                     # converged / periodic / aperiodic / diverged
-    sharp0: float                  # λ_max(∇²f(x0)) = "L at initialization"
-    limit: list | None = None
+    x0: tuple[float, ...]
+    label: str
+    sharp0: float
+    limit: tuple[float, ...] | None = None
     sharp_limit: float = float("nan")
-    residual: float = float("nan")  # |x∞ᵀy∞ − µ|
-    gap: float = float("nan")       # 2/h − S∞
-    imbalance: float = float("nan")  # ‖x∞‖ − ‖y∞‖ (|x∞| − |y∞| for d = 1)
-    catapults: list = field(default_factory=list)
-    rate: dict | None = None
+    residual: float = float("nan")
+    gap: float = float("nan")
+    imbalance: float = float("nan")
+    catapults: tuple[Catapult, ...] = ()
+    rate: LinearRate | None = None
 
     @property
     def rel_gap(self) -> float:
@@ -190,33 +249,36 @@ def run_family(loss: str, h: float, starts, steps: int, mu=1, tol: float = 1e-12
         raise InputError("starts must have an even number of coordinates (x then y)")
     d = starts.shape[1] // 2
     obj = family_objective(loss, mu, d)
-    traj = obj.numpy.run(starts, h, steps)
+    run = gd.run_gd(obj, starts, h, steps, gd.Record(last=False, every=1, loss=True))
+    traj, losses = run.trajectory, run.loss_trajectory   # (steps + 1, m, 2d), (steps + 1, m)
     labels = classify_tail(traj, tol=tol)
-    with np.errstate(all="ignore"):
-        losses = obj.numpy.value(traj)            # (steps + 1, m)
-    sharp = sharpness(obj, traj)                  # (steps + 1, m)
-    out = []
-    for j, lab in enumerate(labels):
-        res = StartResult(loss, float(h), starts[j].tolist(), lab["label"], float(sharp[0, j]))
-        res.catapults = [c.as_dict() for c in catapults(losses[:, j], sharp[:, j], h, rise)]
-        if lab["label"] == "converged":
-            xl = np.asarray(lab["limit"])
-            res.limit = xl.tolist()
-            res.sharp_limit = float(sharp[-1, j])
-            res.residual = float(abs(xl[:d] @ xl[d:] - float(mu)))
-            res.gap = 2.0 / h - res.sharp_limit
-            res.imbalance = float(np.linalg.norm(xl[:d]) - np.linalg.norm(xl[d:]))
-            res.rate = fit_linear_rate(losses[:, j], h, res.sharp_limit)
-        out.append(res)
-    return out
+    sharp = sharpness(obj, traj)                         # (steps + 1, m)
+    return [_start_result(loss, float(h), starts[j], lab, losses[:, j], sharp[:, j], mu, rise)
+            for j, lab in enumerate(labels)]
+
+
+def _start_result(loss, h, x0, lab, losses, sharp, mu, rise) -> StartResult:
+    """The :class:`StartResult` of one classified run from its loss and sharpness series."""
+    common = dict(loss=loss, h=h, x0=tuple(float(v) for v in x0), label=lab["label"],
+                  sharp0=float(sharp[0]), catapults=tuple(catapults(losses, sharp, h, rise)))
+    if lab["label"] != "converged":
+        return StartResult(**common)
+    d = len(x0) // 2
+    xl = np.asarray(lab["limit"], dtype=float)
+    s_lim = float(sharp[-1])
+    return StartResult(**common, limit=tuple(float(v) for v in xl), sharp_limit=s_lim,
+                       residual=float(abs(xl[:d] @ xl[d:] - float(mu))), gap=2.0 / h - s_lim,
+                       imbalance=float(np.linalg.norm(xl[:d]) - np.linalg.norm(xl[d:])),
+                       rate=fit_linear_rate(losses, h, s_lim))
 
 
 def fit_linear_rate(loss_series, h: float, sharp_limit: float, lo: float = 1e-24,
-                    hi: float = 1e-6) -> dict | None:
+                    hi: float = 1e-6) -> LinearRate | None:
     """Fit log L_k = k log ρ + c on the steps with lo ≤ L_k ≤ hi (the asymptotic window;
     f* = 0 for every loss of the family) and compare with the linearization at the limit:
     the normal component contracts by |1 − hS∞| per step, so ρ_pred = (1 − hS∞)².
-    Also reports k_eps, the first step with L_k ≤ hi (a non-asymptotic iteration count)."""
+    Also reports k_eps, the first step with L_k ≤ hi (a non-asymptotic iteration count).
+    None when fewer than 8 steps fall in the window."""
     L = np.asarray(loss_series, dtype=float)
     win = np.nonzero((L >= lo) & (L <= hi))[0]
     if win.size < 8:
@@ -229,22 +291,37 @@ def fit_linear_rate(loss_series, h: float, sharp_limit: float, lo: float = 1e-24
     slope, _ = np.polyfit(ks, np.log(L[ks]), 1)
     pred = (1.0 - h * sharp_limit) ** 2
     hit = np.nonzero(L <= hi)[0]
-    return {"rho_fit": float(np.exp(slope)), "rho_pred": float(pred),
-            "log_ratio": float(slope / np.log(pred)) if 0 < pred < 1 else float("nan"),
-            "k_eps": int(hit[0]), "window": [int(ks[0]), int(ks[-1])]}
+    return LinearRate(float(np.exp(slope)), float(pred),
+                      float(slope / np.log(pred)) if 0 < pred < 1 else float("nan"),
+                      int(hit[0]), (int(ks[0]), int(ks[-1])))
 
 
 # ---- precision escalation -------------------------------------------------------------------
-def replay_mpmath(loss: str, h, x0, steps: int, mu=1, dps: int = 30) -> dict:
+@result
+class Replay(gd.ItemAccess, Result):
+    """A GD run of the family replayed in mpmath at ``dps`` digits: the final point
+    ``limit`` after ``steps`` steps, its sharpness ``sharp_limit`` and ``gap`` = 2/h − S
+    (rounded to float64 from the high-precision values)."""
+
+    loss: str
+    h: float
+    x0: tuple[float, ...]
+    steps: int
+    dps: int
+    limit: tuple[float, ...]
+    sharp_limit: float
+    gap: float
+
+
+def replay_mpmath(loss: str, h, x0, steps: int, mu=1, dps: int = 30) -> Replay:
     """The same GD run in mpmath at ``dps`` digits: the final point, its sharpness and gap
     (h and x0 are taken exactly from their float64 values, as in the float64 run)."""
     obj = family_objective(loss, mu, len(x0) // 2)
-    with mpmath.workdps(dps):
-        hm = mpmath.mpf(h)
-        x = [mpmath.mpf(c) for c in x0]
-        for _ in range(steps):
-            x = obj.mpmath.gd_step(x, hm)
-        H = obj.mpmath.hess(x)
-        S = max(mpmath.eigsy(H)[0])
-        return {"limit": [float(c) for c in x], "sharp_limit": float(S),
-                "gap": float(2 / hm - S), "dps": dps}
+    x0 = [float(c) for c in x0]
+    run = gd.run_gd(obj, x0, float(h), steps, gd.Record(sharpness=True), backend="mpmath",
+                    dps=dps)
+    S = run.sharpness[0]
+    with precision(dps):
+        gap = 2 / mpmath.mpf(float(h)) - S
+    return Replay(loss, float(h), tuple(x0), int(steps), int(dps),
+                  tuple(float(c) for c in run.last[0]), float(S), float(gap))

@@ -83,7 +83,7 @@ def _orbit_spectra(ctx, ev: Evidence) -> None:
     X, Y = np.array(ORBIT_X, float), np.array(ORBIT_Y, float)
     A = X @ Y.T
     for G in ORBIT_G:
-        same = fz.orbit_charpoly_identity(ORBIT_X, ORBIT_Y, G)
+        same = fz.orbit_charpoly_identity(ORBIT_X, ORBIT_Y, G).holds
         ok &= same
         Gf = np.array(G, float)
         Xg, Yg = X @ Gf, Y @ np.linalg.inv(Gf).T
@@ -170,19 +170,19 @@ def check_blog11(ctx) -> Evidence:
         t = B.convergence_threshold(1, x0, 1, hL_max=8.0, grid=80 if ctx.quick else 200,
                                     refine=1 if ctx.quick else 2,
                                     max_steps=5_000 if ctx.quick else 20_000)
-        L = t["L"]
-        window_ok &= t["window_converged"] == 1.0
-        if t["window_converged"] != 1.0:
+        L = t.L
+        window_ok &= t.window_converged == 1.0
+        if t.window_converged != 1.0:
             failing.append(f"x0 = {x0} (L/mu = {L:.3g})")
-        thresholds[x0] = t["threshold_hL"]
-        n_conv += t["converged"]
-        n_viol += t["bound_violations"]
-        fail_ok &= t["threshold_hL"] is not None and not t["converged_above"]
+        thresholds[x0] = t.threshold_hL
+        n_conv += t.converged
+        n_viol += t.bound_violations
+        fail_ok &= t.threshold_hL is not None and not t.converged_above
         rows.append([x0, _fmt(L), _fmt(2 / L), _fmt(4 / L), _fmt(L, 5),
-                     _fmt(t["window_converged"], 3), _fmt(t["threshold_hL"], 6),
-                     _fmt(t["resolution"], 2), t["failure_label"], str(t["converged_above"])])
+                     _fmt(t.window_converged, 3), _fmt(t.threshold_hL, 6),
+                     _fmt(t.resolution, 2), t.failure_label, str(t.converged_above)])
         if x0 in (9, 99):
-            ev.approx(f"threshold_hL_x0_{x0}", t["threshold_hL"], rel_tol=1e-3)
+            ev.approx(f"threshold_hL_x0_{x0}", t.threshold_hL, rel_tol=1e-3)
     ev.table("Convergence of GD on (1-xy)^2/2 from (x0, 1) against hL", [
         "x0", "L", "2/L", "4/L", "L/mu (hL at h = 1/mu)", "converged fraction of hL in (2,4)",
         "first failure hL", "resolution", "failure", "converges again above"], rows,
@@ -259,10 +259,10 @@ def _more_balance(ctx, ev: Evidence) -> None:
     pair = [h0 * 9 / 10, h0]
     esc = [B.escalated_limit(1, 9, 1, h) for h in pair]
     L = B.sharpness_at(1, 9, 1)
-    imb = [e["runs"][-1].imbalance for e in esc]
-    stable = all(e["change"] is not None and e["change"] < 1e-15 for e in esc)
-    rows = [[str(h), _fmt(float(h) * L, 5), _fmt(e["runs"][-1].imbalance, 10),
-             _fmt(e["change"], 2)] for h, e in zip(pair, esc)]
+    imb = [e.final.imbalance for e in esc]
+    stable = all(e.change is not None and e.change < 1e-15 for e in esc)
+    rows = [[str(h), _fmt(float(h) * L, 5), _fmt(e.final.imbalance, 10),
+             _fmt(e.change, 2)] for h, e in zip(pair, esc)]
     ev.table("(c) realized imbalance at two rates in (2/L, 4/L), start (9, 1) (mpmath)",
              ["h", "hL", "(x_inf - y_inf)^2", "change 30->60 digits"], rows)
     counter = stable and imb[1] > imb[0]

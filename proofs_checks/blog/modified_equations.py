@@ -10,7 +10,7 @@ from flint import fmpq
 from lrtheory.catalogue import scalar_quadratic
 from lrtheory.claims import Evidence, claim
 from lrtheory.errors import ComputationError
-from lrtheory.modeq import modified_equation
+from lrtheory.modeq import modified_equation, universal_potential
 from lrtheory.modeq.bseries import euler_coefficients, trees
 from lrtheory.modeq.identities import (both_derivations, closed_forms, first_order_potential,
                                        generic_curl, is_gradient_of)
@@ -32,10 +32,10 @@ def _fit_rows(me, orders, x0, hs, dps):
     rows, ok = [], True
     for N in orders:
         r = fitted_order(me, N, x0, hs, dps=dps)
-        good = abs(r["slope"] - (N + 2)) < SLOPE_TOL and r["change"] < 1e-8
+        good = abs(r.slope - (N + 2)) < SLOPE_TOL and r.change < 1e-8
         ok &= good
-        rows.append([N, N + 2, round(r["slope"], 4), round(r["fit"]["local_slopes"][-1], 4),
-                     mpmath.nstr(r["defects"][-1], 5), f"{r['change']:.1e}"])
+        rows.append([N, N + 2, round(r.slope, 4), round(r.local_slopes[-1], 4),
+                     mpmath.nstr(r.defects[-1], 5), f"{r.change:.1e}"])
     return rows, ok
 
 
@@ -203,12 +203,33 @@ def _gradient_structure(ev, ctx):
     ev.finding("every order is a gradient in 1-D (no curl; potentials by exact integration)",
                "proved" if ok_1d and all(v in ("yes", "") for v in rows[3][1:]) else "refuted",
                "symbolic")
+    _one_dimensional_potentials(ev, top)
     fact_not = rows[0][3] == "no"
     ev.finding("order 2 is in general NOT a gradient in n >= 2: the generic curl is a non-zero "
                "jet polynomial (n = 2, 3), and for (1-xy)^2/2 the curl of F_2 is "
                "(x^4 - y^4)(1 - xy)/3 != 0; separable f such as x^4/4 + y^4/4 stay gradients",
                "proved" if not2 and fact_not else "refuted", "symbolic")
     ev.exact("factorization_gradient_orders", ",".join(r for r in rows[0][1:]))
+
+
+def _one_dimensional_potentials(ev, top):
+    """1-D potentials in closed form (no general integration), checked by differentiation;
+    F_2 is not a total derivative in the jet ring, so they depend on f beyond its jets."""
+    x, t = sp.Symbol("x", real=True), sp.Symbol("t")
+    in_t = {sp.tanh(x): t, sp.sinh(x): t * sp.cosh(x)}  # all cosh cancel for log cosh
+    ok = universal_potential(("x",), 2, 2) is None
+    for expr in ("log(cosh(x))", "exp(-x**2)"):
+        me = modified_equation(expr, top, "x", potentials=True)
+        for n in range(top + 1):
+            rest = (sp.diff(me.potentials[n], x) + me.fields[n][0]).xreplace(in_t)
+            ok &= sp.cancel(sp.powsimp(sp.expand(rest))) == 0
+        if expr == "log(cosh(x))":
+            ev.formula("f_3 for log cosh x", potential_latex(3, me.potentials[3]))
+    ev.finding(f"1-D potentials f_n, n <= {top}, of log cosh x and exp(-x^2) in closed form "
+               "(differential algebra of f, no integrate), -f_n' = F_n exactly; "
+               "F_2 = -f^(1)^2 f^(3)/12 - f^(1) f^(2)^2/3 is not the derivative of a "
+               "polynomial in the jets, so f_n (n >= 2) is not universal",
+               "proved" if ok else "refuted", "symbolic")
 
 
 @claim("BLOG-6", title="Where 1/L comes from: the quadratic modified equation",

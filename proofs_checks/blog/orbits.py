@@ -2,8 +2,6 @@
 a chaotic attractor)."""
 from __future__ import annotations
 
-import time
-
 import mpmath
 import numpy as np
 import sympy as sp
@@ -11,15 +9,15 @@ import sympy as sp
 from lrtheory.catalogue import double_well, factorization_vector
 from lrtheory.claims import Evidence, claim
 from lrtheory.dynamics.bifurcations import period_doubling_cascade
-from lrtheory.dynamics.completeness import (curve_expansion_bound, curve_residual_map, near_curve,
-                                            prove_complete)
+from lrtheory.dynamics.completeness import curve_expansion_bound, curve_residual_map, near_curve
 from lrtheory.dynamics.diagrams import orbit_diagram, plot_orbit_diagram
-from lrtheory.dynamics.krawczyk import acb_to_pair
+from lrtheory.dynamics.krawczyk import ball_str
 from lrtheory.dynamics.lyapunov import lyapunov_exponents
 from lrtheory.dynamics.orbits import (basin_fractions, find_periodic_orbits, real_periodic_points,
                                       same_orbit, search_periodic_orbits)
 from lrtheory.dynamics.statistics import histogram_convergence
-from lrtheory.plotting import new_figure
+from lrtheory.plotting import new_figure, plot_periodic_orbits
+from lrtheory.precision import precision
 
 H = sp.Rational(19, 10)
 BOX = (-2.5, 2.5)
@@ -97,8 +95,7 @@ def _orbit_rows(orbits):
         cert = o.certificate
         mults = ", ".join(mpmath.nstr(m.real if hasattr(m, "real") else m, 8)
                           for m in o.multipliers)
-        encl = ", ".join("{} ± {}".format(acb_to_pair(m, 10)[0], m.real.rad().str(2, radius=False))
-                         for m in (cert.multipliers or [])) if cert else ""
+        encl = ", ".join(ball_str(m.real, 10) for m in (cert.multipliers or [])) if cert else ""
         rows.append([o.period, pts, mults, encl,
                      {True: "attracting", False: "repelling", None: "undecided"}[o.stable],
                      "yes" if o.certified else "no"])
@@ -107,7 +104,7 @@ def _orbit_rows(orbits):
 
 def _on_line(o, sign) -> bool:
     """All points satisfy x = sign·y (to 30 digits; points carry 50)."""
-    with mpmath.workdps(o.dps + 10):
+    with precision(dps=o.dps + 10):
         return all(abs(pt[0] - sign * pt[1]) < mpmath.mpf(10) ** (-30) for pt in o.points)
 
 
@@ -157,22 +154,20 @@ def _curve_band(ev: Evidence) -> bool:
     return ok
 
 
-def _box_completeness(ev: Evidence, ctx, obj, orbits) -> int:
-    """Branch and bound over B minus the band: the orbit list is complete for small p."""
+def _box_completeness(ev: Evidence, res) -> int:
+    """The search's branch-and-bound proofs over B minus the band: the orbit list is
+    complete for small p."""
     band = _curve_band(ev)
-    periods = range(1, BB_PERIODS[0 if ctx.quick else 1] + 1)
+    proofs = [c.proof for c in res.coverage if c.proof is not None]
     rows = []
-    for p in periods:
-        ctx.progress(f"BLOG-8: branch and bound for period {p}")
-        t0 = time.perf_counter()
-        r = prove_complete(obj, H, p, BOX, orbits, near_curve(DELTA), max_depth=BB_DEPTH)
+    for r in proofs:
+        p = r.period
         ok = band and r.complete
         ev.exact(f"complete_period_{p}", ok)
         ev.exact(f"boxes_period_{p}", r.search.boxes)
         rows.append([p, r.known, len(r.matched), len(r.missing), r.search.boxes,
-                     r.search.depth, len(r.search.undecided),
-                     f"{time.perf_counter() - t0:.2f}"])
-        missing = "; ".join("(" + ", ".join(c.mid().str(10, radius=False) for c in K) + ")"
+                     r.search.depth, len(r.search.undecided)])
+        missing = "; ".join("(" + ", ".join(f"{c.mid:.10g}" for c in K) + ")"
                             for K in r.missing)
         plural = "s" if r.known != 1 else ""
         ev.finding(f"The list of isolated orbits of minimal period {p} in the box is complete "
@@ -187,25 +182,40 @@ def _box_completeness(ev: Evidence, ctx, obj, orbits) -> int:
                    f", {len(r.unresolved)} unresolved.")
     ev.table("Completeness in the whole box by branch and bound (the band $|xy-1|<1/10$ "
              "excluded by the expansion bound)", ["$p$", "known orbits", "matched", "missing",
-             "boxes", "max depth", "undecided", "time (s)"], rows,
+             "boxes", "max depth", "undecided"], rows,
              note="A zero is matched when the certified enclosure of a point of a known orbit "
                   "lies in the box where the Krawczyk test proved a unique zero of G^p - id.")
-    return max(periods)
+    return max(r.period for r in proofs)
+
+
+def _coverage_table(ev: Evidence, res) -> None:
+    rows = [[c.period, c.starts, c.found, ", ".join(map(str, c.captures)),
+             f"{c.estimate:.1f} [{c.interval[0]:.1f}, {c.interval[1]:.1f}]", c.complete]
+            for c in res.coverage]
+    ev.table("Coverage of the orbit search per period: starts of the two independent batches, "
+             "orbits found, orbits reached by batch 1, batch 2 and both, Chapman's "
+             "capture-recapture estimate of the number of orbits (95% interval), and "
+             "completeness", ["p", "starts", "found", "captures", "estimate", "complete"], rows,
+             note="'proved': branch and bound below; 'estimated': numerical evidence only "
+                  "(orbits with tiny Newton basins would make the estimate low).")
 
 
 def _blog8_search(ev: Evidence, ctx):
     obj = factorization_vector(1, 1)
-    ctx.progress("BLOG-8: orbit search and Krawczyk certification")
-    res = search_periodic_orbits(obj, H, 4, BOX, starts=1000, dps=DPS, seed=0, certify=True)
+    prove = BB_PERIODS[0 if ctx.quick else 1]
+    ctx.progress(f"BLOG-8: orbit search, Krawczyk certification, branch and bound for "
+                 f"periods <= {prove}")
+    res = search_periodic_orbits(obj, H, 4, BOX, starts=1000, dps=DPS, seed=0, certify=True,
+                                 prove=prove, excluded=near_curve(DELTA), prove_depth=BB_DEPTH)
     orbits = res.orbits
     if not ctx.quick:
         other = search_periodic_orbits(obj, H, 4, BOX, starts=3000, dps=DPS, seed=1)
         same = sum(any(same_orbit(a.points, b.points, 1e-20) for b in orbits)
                    for a in other.orbits)
         ev.exact("orbits_found_second_search", len(other.orbits),
-                 "independent search: 3000 other seeded starts")
-        ev.finding("A second, independent search (seed 1, 3000 random starts) finds the "
-                   "same orbits.",
+                 "independent search: seed 1, 3000 starts per batch at period 1")
+        ev.finding("A second, independent search (seed 1, 3000 starts per batch at period 1, "
+                   "doubling with each period) finds the same orbits.",
                    "confirmed" if same == len(other.orbits) == len(orbits) else "inconclusive",
                    "mpmath", f"{len(other.orbits)} orbits, {same} of them among the "
                    f"{len(orbits)} of the first search")
@@ -214,7 +224,7 @@ def _blog8_search(ev: Evidence, ctx):
         ev.exact(f"isolated_orbits_period_{p}", len(os_))
     ev.exact("orbits_certified", sum(o.certified for o in orbits))
     ev.exact("orbits_attracting", sum(o.stable is True for o in orbits))
-    ev.note(f"{len(res.non_isolated.get(1, []))} Newton runs converged to non-isolated fixed "
+    ev.note(f"{len(res.non_isolated_points(1))} Newton runs converged to non-isolated fixed "
             "points (the minimizer curve xy = 1, treated analytically above); Krawczyk "
             "needs isolated zeros, so these are not certified individually.")
     ev.table("Isolated periodic orbits of minimal period $\\le 4$ in $[-2.5,2.5]^2$ "
@@ -233,7 +243,7 @@ def _blog8_search(ev: Evidence, ctx):
                "enclosed by acb_mat.eig of the ball product of DG_h along the boxes. "
                "Completeness off the invariant lines: proved for small periods by branch and "
                "bound (below), numerical (Newton from seeded starts) for the others.")
-    return obj, orbits, all_cert, n_att
+    return obj, res, all_cert, n_att
 
 
 def _blog8_basins(ev: Evidence, ctx, obj, orbits):
@@ -305,10 +315,7 @@ def _orbit_figure(obj, orbits):
     s = np.linspace(0.4, 2.5, 200)
     for sign in (1, -1):
         ax.plot(sign * s, sign / s, color="red", lw=0.8)
-    for o in sorted(orbits, key=lambda o: -o.period):
-        P = np.array([[float(c) for c in pt] for pt in o.points])
-        ax.plot(P[:, 0], P[:, 1], "o", ms=2 + o.period, mfc="none", mew=0.8,
-                color=f"C{o.period - 1}", label=f"period {o.period}")
+    plot_periodic_orbits(orbits, ax=ax)
     tail = obj.numpy.run([0.3, 0.31], float(H), 4000)[1000:]
     ax.plot(tail[:, 0], tail[:, 1], ".", ms=1, color="k", label="attractor")
     handles = {h.get_label(): h for h in ax.get_lines()
@@ -328,9 +335,11 @@ def check_blog8(ctx) -> Evidence:
                   "(python-flint) for certification; float64 for basins",
                   tolerance="Krawczyk inclusion K(X) in int X; basin classification tol 1e-9")
     _minimizer_curve(ev)
-    obj, orbits, all_cert, n_att = _blog8_search(ev, ctx)
+    obj, res, all_cert, n_att = _blog8_search(ev, ctx)
+    orbits = res.orbits
     complete = _line_completeness(ev, orbits)
-    max_p = _box_completeness(ev, ctx, obj, orbits)
+    max_p = _box_completeness(ev, res)
+    _coverage_table(ev, res)
     periodic, fr, on_diag = _blog8_basins(ev, ctx, obj, orbits)
     _other_rates(ev, ctx)
     ev.figure(ctx.save_figure(_orbit_figure(obj, orbits), "orbits",
@@ -370,7 +379,7 @@ def _blog9_lyapunov(ev: Evidence, ctx, obj):
     lam = r["exponents"][ok]
     sem = np.std(lam[:, 0]) / np.sqrt(len(lam))
     mp_steps = 1000 if ctx.quick else 20000
-    with mpmath.workdps(30):
+    with precision(dps=30):
         r_mp = lyapunov_exponents(obj, "1.9", X[ok][:2], mp_steps, transient=1000,
                                   backend="mpmath")
     r_fl = lyapunov_exponents(obj, float(H), X[ok][:2], mp_steps, transient=1000)
@@ -428,25 +437,25 @@ def _blog9_cascade(ev: Evidence, ctx):
     r = period_doubling_cascade(double_well(1), 1, 1, n, dps=DPS)
     # precision escalation: the same cascade at 20 more digits must agree to ~DPS digits
     r_hi = period_doubling_cascade(double_well(1), 1, 1, n, dps=DPS + 20)
-    with mpmath.workdps(DPS + 20):
-        change = max(abs(a.lr - b.lr) for a, b in zip(r["bifurcations"], r_hi["bifurcations"]))
+    with precision(dps=DPS + 20):
+        change = max(abs(a.lr - b.lr) for a, b in zip(r.bifurcations, r_hi.bifurcations))
     ev.note(f"Cascade recomputed at {DPS + 20} digits: the h_k move by at most "
             f"{mpmath.nstr(change, 3)}.")
-    rows = [[b.period, mpmath.nstr(b.lr, 25)] for b in r["bifurcations"]]
+    rows = [[b.period, mpmath.nstr(b.lr, 25)] for b in r.bifurcations]
     ev.table("Period doublings of $t\\mapsto t(1+h-ht^2)$ (GD on the diagonal $x=y$): "
              "period $p\\to 2p$ at $h_k$ (50 digits)", ["p", "h_k"], rows)
     ev.table("Feigenbaum ratios $\\delta_k=(h_k-h_{k-1})/(h_{k+1}-h_k)$",
-             ["k", "delta_k"], [[k + 2, mpmath.nstr(d, 12)] for k, d in enumerate(r["ratios"])])
-    ev.approx("feigenbaum_delta_estimate", float(r["delta"]), rel_tol=1e-9,
+             ["k", "delta_k"], [[k + 2, mpmath.nstr(d, 12)] for k, d in enumerate(r.ratios)])
+    ev.approx("feigenbaum_delta_estimate", float(r.delta), rel_tol=1e-9,
               note="deterministic 50-digit computation")
-    ev.approx("cascade_accumulation_h", float(r["accumulation"]), rel_tol=1e-8)
-    ok = r["regular"] and r["deviation"] <= 10 * r["delta_error"] + 1e-12 \
+    ev.approx("cascade_accumulation_h", float(r.accumulation), rel_tol=1e-8)
+    ok = r.regular and r.deviation <= 10 * r.delta_error + 1e-12 \
         and change < mpmath.mpf(10) ** (-(DPS - 5))
     ev.finding(f"On the diagonal the route to chaos is a period-doubling cascade "
-               f"accumulating at $h_\\infty\\approx{mpmath.nstr(r['accumulation'], 10)}<1.9$; "
-               f"the ratio estimate $\\delta\\approx{mpmath.nstr(r['delta'], 12)}$ (error "
-               f"estimate {r['delta_error']:.1e}) agrees with Feigenbaum's "
-               f"$\\delta=4.6692016091\\ldots$ (deviation {r['deviation']:.1e}).",
+               f"accumulating at $h_\\infty\\approx{mpmath.nstr(r.accumulation, 10)}<1.9$; "
+               f"the ratio estimate $\\delta\\approx{mpmath.nstr(r.delta, 12)}$ (error "
+               f"estimate {r.delta_error:.1e}) agrees with Feigenbaum's "
+               f"$\\delta=4.6692016091\\ldots$ (deviation {r.deviation:.1e}).",
                "confirmed" if ok else "inconclusive", "mpmath",
                "Extended system (G^p(x) = x, (G^p)'(x) = -1) by Newton at 50 digits, "
                f"recomputed at {DPS + 20} digits (max change {mpmath.nstr(change, 3)}); "
@@ -471,9 +480,9 @@ def check_blog9(ctx) -> Evidence:
     if not ctx.quick:
         hs = np.linspace(0.9, 2.0, 700)
         d = orbit_diagram(double_well(1), hs, [[0.3]], transient=1500, keep=150)
-        fig = plot_orbit_diagram(d, "t", {f"$h_{k + 1}$": b.lr for k, b in
-                                          enumerate(r["bifurcations"][:3])} | {"h = 1.9": 1.9})
-        ev.figure(ctx.save_figure(fig, "orbit-diagram", "Orbit diagram of GD on the diagonal "
+        ax = plot_orbit_diagram(d, "t", {f"$h_{k + 1}$": b.lr for k, b in
+                                         enumerate(r.bifurcations[:3])} | {"h = 1.9": 1.9})
+        ev.figure(ctx.save_figure(ax, "orbit-diagram", "Orbit diagram of GD on the diagonal "
                                   "x = y of (1-xy)^2/2 (the cubic map t -> t(1+h-ht^2)); "
                                   "vertical lines: the first period doublings (computed at 50 digits) and h = 1.9."))
     ev.summary = ("At h = 1.9, GD on (1-xy)^2/2 converges to a chaotic attractor on the "

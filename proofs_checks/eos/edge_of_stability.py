@@ -39,18 +39,18 @@ def _run(net: Network, steps: int, every: int, jitter: float = 0.0):
 
 def _sharpening(stats) -> bool:
     """Progressive sharpening: S starts below the band and rises by a factor ≥ 1.5 into it."""
-    return stats["reach_step"] is not None and stats["ratio_start"] < 1 - BAND \
-        and stats["sharpening_factor"] >= 1.5
+    return stats.reach_step is not None and stats.ratio_start < 1 - BAND \
+        and stats.sharpening_factor >= 1.5
 
 
 def _row(label, run, stats):
     f = lambda v, fmt: "-" if v is None else format(v, fmt)  # noqa: E731
-    return [label, "yes" if run.diverged else "no", f(stats["ratio_start"], ".3f"),
-            f(stats["reach_step"], "d"), f(stats["sharpening_factor"], ".2f"),
+    return [label, "yes" if run.diverged else "no", f(stats.ratio_start, ".3f"),
+            f(stats.reach_step, "d"), f(stats.sharpening_factor, ".2f"),
             "yes" if _sharpening(stats) else "no",
-            f(stats["in_band_fraction"], ".2f"),
-            f"{f(stats['ratio_min'], '.3f')}..{f(stats['ratio_max'], '.3f')}",
-            f(stats["loss_ratio"], ".3g"), stats["loss_increases"],
+            f(stats.in_band_fraction, ".2f"),
+            f"{f(stats.ratio_min, '.3f')}..{f(stats.ratio_max, '.3f')}",
+            f(stats.loss_ratio, ".3g"), stats.loss_increases,
             "yes" if is_edge_of_stability(stats) else "no"]
 
 
@@ -81,15 +81,15 @@ def check_eos2(ctx) -> Evidence:
     eos = is_edge_of_stability(stats)
     ev.finding("progressive sharpening: S rises from below 2/eta into the band",
                "confirmed" if sharpening else "refuted", "float64",
-               detail=f"eta S0/2 = {stats['ratio_start']:.3f}, reached the band at step "
-                      f"{stats['reach_step']}, factor {stats['sharpening_factor']}")
+               detail=f"eta S0/2 = {stats.ratio_start:.3f}, reached the band at step "
+                      f"{stats.reach_step}, factor {stats.sharpening_factor}")
     ev.finding("edge of stability: S hovers around 2/eta while the loss decreases "
                "non-monotonically", "confirmed" if eos else "refuted", "float64",
-               detail=f"in-band fraction {stats['in_band_fraction']:.2f}, eta S/2 in "
-                      f"[{stats['ratio_min']}, {stats['ratio_max']}], loss ratio "
-                      f"{stats['loss_ratio']}, {stats['loss_increases']} increases")
-    ev.approx("eos2_reach_step", stats["reach_step"] or -1, rel_tol=0.05)
-    ev.approx("eos2_in_band_fraction", stats["in_band_fraction"], rel_tol=0.1, abs_tol=0.05)
+               detail=f"in-band fraction {stats.in_band_fraction:.2f}, eta S/2 in "
+                      f"[{stats.ratio_min}, {stats.ratio_max}], loss ratio "
+                      f"{stats.loss_ratio}, {stats.loss_increases} increases")
+    ev.approx("eos2_reach_step", stats.reach_step or -1, rel_tol=0.05)
+    ev.approx("eos2_in_band_fraction", stats.in_band_fraction, rel_tol=0.1, abs_tol=0.05)
     # Lanczos against the dense spectrum at a few recorded iterates of a short replay
     checks = []
     theta = net.init_params(SETUP["seed"], scale=SETUP["init_scale"])
@@ -115,7 +115,7 @@ def check_eos2(ctx) -> Evidence:
             label = f"{act}, {loss}{', batch norm' if bn else ''}"
             rows.append(_row(label, r, s))
             if is_edge_of_stability(s) and not _sharpening(s):
-                ev.note(f"{label}: eta S0/2 = {s['ratio_start']:.2f} at initialization, so "
+                ev.note(f"{label}: eta S0/2 = {s.ratio_start:.2f} at initialization, so "
                         "the edge of stability is reached without progressive sharpening.")
     ev.table(f"Full-batch GD, eta = {ETA}, {steps} steps: sharpening and EoS statistics",
              COLUMNS, rows)

@@ -1,0 +1,19 @@
+"""Rigorous certification in ball arithmetic: one Krawczyk test and one branch and bound.
+
+* :mod:`.krawczyk` — :func:`krawczyk_test` proves that a box holds exactly one zero of a
+  square system F(z) = 0 (or none), given ball evaluators of F and of its Jacobian, and
+  returns the tightened enclosure K(X) ∩ X;
+* :mod:`.branch_and_bound` — :func:`branch_and_bound` covers a box by sub-boxes, each
+  accepted, excluded or split by a callback, within a depth limit and a box budget; boxes
+  left undecided are listed in the result, never dropped.
+
+Periodic orbits (multiple shooting), their completeness in a box and bifurcations in the
+learning rate (:mod:`lrtheory.dynamics`) are all certified through these two functions.
+"""
+from .branch_and_bound import ACCEPT, EXCLUDE, SPLIT, BoxSearch, bisect_widest, branch_and_bound
+from .krawczyk import (EMPTY, UNDECIDED, UNIQUE, KrawczykTest, ball_identity, box_balls,
+                       excludes_zero, krawczyk_test, mid_inverse)
+
+__all__ = ["krawczyk_test", "KrawczykTest", "UNIQUE", "EMPTY", "UNDECIDED", "ball_identity",
+           "mid_inverse", "excludes_zero", "box_balls", "branch_and_bound", "BoxSearch",
+           "bisect_widest", "ACCEPT", "EXCLUDE", "SPLIT"]

@@ -1,0 +1,160 @@
+"""Claim projects: the ``[tool.lrtheory]`` section of a ``pyproject.toml``.
+
+::
+
+    [tool.lrtheory]
+    title = "Large learning rates, revisited"     # the report's title
+    authors = ["A. Author", "B. Author"]
+    claims = ["claims"]          # claims files (.py, .toml), folders of them, module names
+    include = ["lrtheory"]       # installed claim collections to include (optional)
+    baseline = "lrtheory-baseline.json"            # the regression baseline
+    report = "report"            # where results, SUMMARY.md and the report go
+    bibliography = "refs.bib"    # optional BibTeX file(s) of sources
+
+    [tool.lrtheory.sources.mine]
+    authors = ["A. Author"]
+    title = "Large learning rates, revisited"
+    year = 2025
+    venue = "preprint"           # optional, as are doi and url
+
+A project is found by searching upward from the current folder for the nearest
+``pyproject.toml`` that has a ``[tool.lrtheory]`` section (``--config FILE`` names one).
+Paths are relative to the folder of that file.  Reading a project imports nothing heavy.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from .sources import Source, read_bibtex, sources_from_tables
+
+#: Keys of ``[tool.lrtheory]``.
+PROJECT_KEYS = ("title", "authors", "claims", "include", "baseline", "report", "sources",
+                "bibliography")
+DEFAULT_BASELINE = "lrtheory-baseline.json"
+DEFAULT_REPORT = "report"
+#: Bytes of a TOML file read (a pyproject.toml or a claims file).
+MAX_TOML_BYTES = 4 * 1024 * 1024
+
+
+def read_toml(path, what: str = "TOML file") -> dict:
+    """The parsed TOML file at ``path``; :class:`InputError` naming the file (and the line,
+    for a syntax error) when it cannot be read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_TOML_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"no {what} {path}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what} {path}: {exc.strerror}") from None
+    if len(data) > MAX_TOML_BYTES:
+        raise InputError(f"{what} {path} is larger than {MAX_TOML_BYTES} bytes")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{what} {path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _strings(value, where: str, key: str) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or any(not isinstance(v, str) or not v.strip()
+                                          for v in items):
+        raise InputError(f"{where}: '{key}' must be a list of non-empty strings, "
+                         f"got {value!r}")
+    return tuple(v.strip() for v in items)
+
+
+def _text(value, where: str, key: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(f"{where}: '{key}' must be a string, got {value!r}")
+    return value.strip()
+
+
+@dataclass
+class Project:
+    """A claim project: its ``pyproject.toml`` (``file``), the folder it is in (``root``)
+    and the settings of its ``[tool.lrtheory]`` section."""
+
+    file: Path
+    root: Path
+    title: str = ""
+    authors: tuple = ()
+    claims: tuple = ("claims",)
+    include: tuple = ()
+    baseline: Path | None = None
+    report: Path | None = None
+    sources: list[Source] = field(default_factory=list)
+    bibliography: tuple = ()
+
+    def all_sources(self) -> list[Source]:
+        """The sources of ``[tool.lrtheory.sources]`` and of the bibliography files."""
+        out = list(self.sources)
+        for bib in self.bibliography:
+            out += read_bibtex(self.root / bib)
+        return out
+
+
+def read_project(path) -> Project:
+    """The project of the ``pyproject.toml`` at ``path``; :class:`InputError` when the file
+    has no ``[tool.lrtheory]`` section or the section is malformed (unknown keys are named
+    with the valid ones)."""
+    path = Path(path).resolve()
+    data = read_toml(path, "project file")
+    section = (data.get("tool") or {}).get("lrtheory") if isinstance(data, dict) else None
+    where = f"{path}: [tool.lrtheory]"
+    if section is None:
+        raise InputError(f"{path} has no [tool.lrtheory] section (create a project with "
+                         f"`lrtheory init`)")
+    if not isinstance(section, dict):
+        raise InputError(f"{where} must be a table")
+    unknown = sorted(set(section) - set(PROJECT_KEYS))
+    if unknown:
+        raise InputError(f"{where}: unknown key {unknown[0]!r}; valid keys: "
+                         f"{', '.join(PROJECT_KEYS)}")
+    root = path.parent
+    get = section.get
+    return Project(
+        file=path, root=root, title=_text(get("title", ""), where, "title"),
+        authors=_strings(get("authors", []), where, "authors"),
+        claims=_strings(get("claims", ["claims"]), where, "claims"),
+        include=_strings(get("include", []), where, "include"),
+        baseline=root / _text(get("baseline", DEFAULT_BASELINE), where, "baseline"),
+        report=root / _text(get("report", DEFAULT_REPORT), where, "report"),
+        sources=sources_from_tables(get("sources", {}), f"{where}.sources"),
+        bibliography=_strings(get("bibliography", []), where, "bibliography"))
+
+
+def _has_section(path: Path) -> bool:
+    """Whether ``path`` mentions a ``[tool.lrtheory]`` table (checked before parsing)."""
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(MAX_TOML_BYTES + 1)
+    except OSError:
+        return False
+    return b"tool.lrtheory" in text or b'"lrtheory"' in text and b"[tool" in text
+
+
+def find_project(cwd=None, config=None) -> Project | None:
+    """The project of ``config`` (a pyproject.toml), else of the nearest pyproject.toml
+    with a ``[tool.lrtheory]`` section in ``cwd`` (default: the current folder) or above;
+    None outside any project."""
+    if config is not None:
+        return read_project(config)
+    here = Path(cwd or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and _has_section(candidate):
+            data = read_toml(candidate, "project file")
+            if isinstance(data.get("tool"), dict) and "lrtheory" in data["tool"]:
+                return read_project(candidate)
+    return None

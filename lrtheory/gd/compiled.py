@@ -1,0 +1,340 @@
+"""The compiled float64 engine of :mod:`lrtheory.gd` (numba, optional).
+
+From the objective's exact gradient and Hessian, sympy's Python printer writes the GD map
+G_h(x) = x − h∇f(x) and the tangent map DG_h(x) = I − h∇²f(x) as straight-line ``math``
+code over scalar locals (common subexpressions shared), which is spliced into the per-run
+loop below and compiled with ``numba.njit``.  The loop does exactly what the numpy engine
+does (:class:`lrtheory.gd.kernel._Plan`), run by run: take one QR step of the tangent
+frame (modified Gram–Schmidt, the same operation order), step, set the state to nan when
+it leaves the ball of radius ``blowup``, and record the new state (trajectory row, ring
+buffer, streaming moments and histogram).
+
+Each variant of the loop (:class:`Variant`: which records are kept, and the kept
+coordinates) is generated on its own, so a run pays only for what it records.  Up to
+:data:`UNROLL` dimensions the tangent frame, the Lyapunov sums and the moments live in
+scalar locals for the whole run of one start (the code a person writes by hand); above,
+in small arrays.  A run's state is read from and written back to the plan's arrays once
+per start and chunk, never per step.
+
+The compiled kernels are cached on the Objective (attribute ``gd_kernel``, dropped when
+the objective is pickled).  numba is imported only when a kernel is first built.  An
+objective whose expressions do not print as ``math`` code (or that numba rejects) has no
+kernel: :func:`kernel_for` returns None and the numpy engine runs.
+"""
+from __future__ import annotations
+
+import textwrap
+from typing import NamedTuple
+
+import numpy as np
+import sympy as sp
+from sympy.printing.pycode import PythonCodePrinter
+
+from ..errors import InputError
+
+__all__ = ["kernel_for", "kernel_source", "Variant", "MAX_DIM", "UNROLL"]
+
+#: Objectives with more variables run on the numpy engine (scalar locals per coordinate).
+MAX_DIM = 48
+#: Frames and moments of at most this many coordinates are unrolled into scalar locals.
+UNROLL = 4
+_ATTR = "gd_kernel"
+_FAILED = "failed"
+
+
+class Variant(NamedTuple):
+    """What one compiled loop records (the cache key of a kernel)."""
+
+    lyapunov: bool = True
+    trajectory: bool = True
+    ring: bool = True
+    ball: bool = True
+    checkpoints: bool = True
+    moments: bool = True
+    histogram: bool = True
+    coords: tuple = ()        # the kept coordinates (empty: all)
+
+
+#: Argument list of every kernel; the plan passes them in this order (see ``_arguments``).
+_ARGS = ("X, H, s0, s1, T, blowup, save, every, traj, L, ring, Q, sums, ck_index, running, "
+         "thin, mom1, mom2, mn, mx, hist, hlo, hscale, hbins, hgroups")
+
+_TEMPLATE = '''
+def chunk({args}):
+    M = X.shape[0]
+    nan = math.nan
+{alloc}
+    for j in range(M):
+        h = H[j]
+{load}
+        if s0 == 0 and T == 0:
+            t = 0
+{store0}
+        for s in range(s0, s1):
+{lyap}
+{step}
+{ball}
+            t = s + 1 - T
+            if t >= 0:
+{store}
+{save}
+'''
+
+#: The QR step of the tangent frame for n > UNROLL, in local arrays: V = J·Q, modified
+#: Gram–Schmidt, log|R_ii|.
+_QR_LOOP = '''\
+for col in range(n):
+    for r in range(n):
+        acc = 0.0
+        for c in range(n):
+            acc += Jm[r, c] * Qm[c, col]
+        Vm[r, col] = acc
+for i in range(n):
+    for k in range(i):
+        d = 0.0
+        for r in range(n):
+            d += Qm[r, k] * Vm[r, i]
+        for r in range(n):
+            Vm[r, i] = Vm[r, i] - d * Qm[r, k]
+    nrm = 0.0
+    for r in range(n):
+        nrm += Vm[r, i] * Vm[r, i]
+    nrm = math.sqrt(nrm)
+    for r in range(n):
+        Qm[r, i] = Vm[r, i] / nrm
+    ls[i] += math.log(nrm)'''
+
+
+def _ind(text: str, k: int) -> str:
+    return textwrap.indent(text, " " * k)
+
+
+def _dot(terms) -> str:
+    """a0*b0 + a1*b1 + …, summed left to right (the numpy engine's order)."""
+    return " + ".join(f"{a} * {b}" for a, b in terms)
+
+
+class _Names:
+    """Names of the per-run state in the generated code: scalar locals up to UNROLL
+    coordinates, elements of local (frame) or output (moments) arrays above."""
+
+    def __init__(self, n: int, coords: tuple):
+        self.n, self.coords = n, coords
+        self.small_frame = n <= UNROLL
+        self.small_stats = len(coords) <= UNROLL
+
+    def q(self, r, c):
+        return f"q_{r}_{c}" if self.small_frame else f"Qm[{r}, {c}]"
+
+    def lsum(self, i):
+        return f"l_{i}" if self.small_frame else f"ls[{i}]"
+
+    def m1(self, k):
+        return f"m1_{k}" if self.small_stats else f"mom1[j, {k}]"
+
+    def m2(self, k, l):
+        return f"m2_{k}_{l}" if self.small_stats else f"mom2[j, {k}, {l}]"
+
+    def lo(self, k):
+        return f"lo_{k}" if self.small_stats else f"mn[j, {k}]"
+
+    def hi(self, k):
+        return f"hi_{k}" if self.small_stats else f"mx[j, {k}]"
+
+
+def _qr_unrolled(n: int) -> list[str]:
+    """One QR step in scalar locals: v = J·q column by column, then modified Gram–Schmidt
+    (the new columns q_·k, k < i, project out of v_·i in turn), l_i += log‖v_·i‖."""
+    lines = [f"v_{r}_{c} = {_dot((f'j_{r}_{k}', f'q_{k}_{c}') for k in range(n))}"
+             for c in range(n) for r in range(n)]
+    for i in range(n):
+        for k in range(i):
+            lines.append(f"d = {_dot((f'q_{r}_{k}', f'v_{r}_{i}') for r in range(n))}")
+            lines += [f"v_{r}_{i} = v_{r}_{i} - d * q_{r}_{k}" for r in range(n)]
+        lines.append(f"nrm = math.sqrt({_dot((f'v_{r}_{i}', f'v_{r}_{i}') for r in range(n))})")
+        lines += [f"q_{r}_{i} = v_{r}_{i} / nrm" for r in range(n)]
+        lines.append(f"l_{i} += math.log(nrm)")
+    return lines
+
+
+def _lyapunov_block(n: int, jac_lines: list[str], names: _Names, checkpoints: bool) -> str:
+    """The tangent step taken from the state s_t (t = s − T ≥ 0).  In one dimension
+    |R| = |J·q| = |J| exactly (the frame q is ±1): no frame is kept."""
+    if n == 1:
+        body = jac_lines + ["l_0 += math.log(abs(j_0_0))"]
+    elif names.small_frame:
+        body = jac_lines + _qr_unrolled(n)
+    else:
+        body = jac_lines + [f"Jm[{r}, {c}] = j_{r}_{c}" for r in range(n) for c in range(n)]
+        body += _QR_LOOP.splitlines()
+    if checkpoints:
+        body += ["ci = ck_index[s + 1 - T]", "if ci >= 0:"]
+        body += [f"    running[ci, j, {i}] = {names.lsum(i)} / (s + 1 - T)" for i in range(n)]
+    return "if s >= T:\n" + _ind("\n".join(body), 4)
+
+
+def _store_block(n: int, v: Variant, names: _Names) -> str:
+    """Record the state s_t (locals x0, …) at recorded step t."""
+    lines = []
+    if v.trajectory:
+        lines.append("if t % every == 0:")
+        lines += [f"    traj[j, t // every, {k}] = x{c}" for k, c in enumerate(v.coords)]
+    if v.ring:
+        lines.append("rr = t % L")
+        lines += [f"ring[rr, j, {i}] = x{i}" for i in range(n)]
+    if v.moments or v.histogram:
+        lines.append("if t % thin == 0:")
+        stats = []
+        if v.moments:
+            for k, c in enumerate(v.coords):
+                stats += [f"{names.m1(k)} += x{c}",
+                          f"if x{c} < {names.lo(k)}:", f"    {names.lo(k)} = x{c}",
+                          f"if x{c} > {names.hi(k)}:", f"    {names.hi(k)} = x{c}"]
+                stats += [f"{names.m2(k, l)} += x{c} * x{d}"
+                          for l, d in enumerate(v.coords) if l >= k]
+        if v.histogram:
+            stats.append("g = j if hgroups == 0 else j % hgroups")
+            for k, c in enumerate(v.coords):
+                stats += [f"if x{c} == x{c}:",                    # nan is not counted
+                          f"    b = np.floor((x{c} - hlo) * hscale)",
+                          "    ib = 0 if b < 0.0 else (hbins + 1 if b >= hbins else int(b) + 1)",
+                          f"    hist[g, {k}, ib] += 1"]
+        lines += ["    " + s for s in stats]
+    return "\n".join(lines) if lines else "pass"
+
+
+def _load_save(n: int, v: Variant, names: _Names) -> tuple[str, str]:
+    """Code that reads one start's state at the start of a chunk and writes it back."""
+    load = [f"x{i} = X[j, {i}]" for i in range(n)]
+    save = [f"X[j, {i}] = x{i}" for i in range(n)]
+    if v.lyapunov:
+        load += [f"{names.lsum(i)} = sums[j, {i}]" for i in range(n)]
+        save += [f"sums[j, {i}] = {names.lsum(i)}" for i in range(n)]
+        if n > 1:
+            frame = [(r, c) for r in range(n) for c in range(n)]
+            load += ["if s0 == 0:"]
+            load += [f"    {names.q(r, c)} = {1.0 if r == c else 0.0}" for r, c in frame]
+            load += ["else:"] + [f"    {names.q(r, c)} = Q[j, {r}, {c}]" for r, c in frame]
+            save += ["if save:"] + [f"    Q[j, {r}, {c}] = {names.q(r, c)}" for r, c in frame]
+    if v.moments and names.small_stats:
+        nc = len(v.coords)
+        pairs = [(k, l) for k in range(nc) for l in range(k, nc)]
+        for arr, name in (("mom1", names.m1), ("mn", names.lo), ("mx", names.hi)):
+            load += [f"{name(k)} = {arr}[j, {k}]" for k in range(nc)]
+            save += [f"{arr}[j, {k}] = {name(k)}" for k in range(nc)]
+        load += [f"{names.m2(k, l)} = mom2[j, {k}, {l}]" for k, l in pairs]
+        save += [f"mom2[j, {k}, {l}] = {names.m2(k, l)}" for k, l in pairs]
+    return "\n".join(load), "\n".join(save)
+
+
+def kernel_source(obj, variant: Variant | None = None) -> str:
+    """The Python source of the per-run loop for ``obj`` recording what ``variant`` names
+    (default: everything, all coordinates); raises ValueError when an expression does not
+    print as ``math`` code."""
+    n = obj.dim
+    v = variant or Variant()
+    if not v.coords:
+        v = v._replace(coords=tuple(range(n)))
+    names = _Names(n, v.coords)
+    xs = [sp.Symbol(f"x{i}") for i in range(n)]
+    sub = dict(zip(obj.vars, xs))
+    printer = PythonCodePrinter({"fully_qualified_modules": True, "strict": True})
+
+    def block(exprs, targets):
+        temps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("c_"))
+        lines = [f"{t} = {printer.doprint(e)}" for t, e in temps]
+        lines += [f"{t} = {printer.doprint(e)}" for t, e in zip(targets, reduced)]
+        if any("Not supported" in ln for ln in lines):
+            raise ValueError("expression does not print as math code")
+        return lines
+
+    step = block([g.xreplace(sub) for g in obj.gradient], [f"g{i}" for i in range(n)])
+    step += [f"x{i} = x{i} - h * g{i}" for i in range(n)]
+    lyap = ""
+    if v.lyapunov:
+        jac = block([e.xreplace(sub) for e in obj.hessian], [f"hh{i}" for i in range(n * n)])
+        jac += [f"j_{i // n}_{i % n} = {'1.0 - ' if i // n == i % n else '-'}h * hh{i}"
+                for i in range(n * n)]
+        lyap = _ind(_lyapunov_block(n, jac, names, v.checkpoints), 12)
+    alloc = []
+    if v.lyapunov and not names.small_frame:
+        alloc = ["Jm = np.empty((n, n))", "Vm = np.empty((n, n))", "Qm = np.empty((n, n))",
+                 "ls = np.empty(n)"]
+    ball = ""
+    if v.ball:
+        inside = " and ".join(f"abs(x{i}) <= blowup" for i in range(n))
+        ball = _ind(f"if not ({inside}):\n" + "\n".join(f"    x{i} = nan" for i in range(n)),
+                    12)
+    load, save = _load_save(n, v, names)
+    store = _store_block(n, v, names)
+    return _TEMPLATE.format(
+        args=_ARGS, alloc=_ind("\n".join([f"n = {n}"] + alloc), 4), load=_ind(load, 8),
+        store0=_ind(store, 12), lyap=lyap, step=_ind("\n".join(step), 12), ball=ball,
+        store=_ind(store, 16), save=_ind(save, 8))
+
+
+def _build(obj, variant: Variant):
+    import math
+
+    import numba
+    ns = {"math": math, "np": np}
+    exec(compile(kernel_source(obj, variant), f"<lrtheory.gd kernel for {obj.name}>",
+                 "exec"), ns)
+    fn = numba.njit(cache=False, nogil=True, error_model="numpy")(ns["chunk"])
+    _warm_up(fn, obj.dim, len(variant.coords) or obj.dim)
+    return fn
+
+
+def variant_of(plan) -> Variant:
+    """The kernel variant a float64 plan needs."""
+    rec = plan.rec
+    return Variant(bool(rec.lyapunov), plan.every > 0, plan.L > 0,
+                   bool(np.isfinite(plan.blowup)), len(plan.checkpoints) > 0,
+                   bool(rec.moments), rec.histogram is not None,
+                   tuple(int(c) for c in plan.coords))
+
+
+def kernel_for(obj, plan, strict: bool = False):
+    """``run(s0, s1, save)`` advancing the float64 ``plan`` from step s0 to s1 with the
+    compiled loop (``save``: keep the tangent frames for a later chunk), or None when
+    ``obj`` has no kernel (``strict``: raise :class:`InputError` instead).  Each variant is
+    compiled once per objective, on first use."""
+    cache = obj.__dict__.setdefault(_ATTR, {})
+    variant = variant_of(plan)
+    if variant not in cache:
+        try:
+            if obj.dim > MAX_DIM:
+                raise ValueError("too many variables")
+            cache[variant] = _build(obj, variant)
+        except Exception:  # an expression does not print as math code, or numba refused
+            cache[variant] = _FAILED
+    fn = cache[variant]
+    if isinstance(fn, str):
+        if strict:
+            raise InputError(f"no compiled GD kernel for {obj.name} (an expression does not "
+                             f"print as math code, numba refused it, or it has more than "
+                             f"{MAX_DIM} variables): use engine='numpy'")
+        return None
+
+    def run(s0, s1, save):
+        fn(*_arguments(plan, s0, s1, save))
+    return run
+
+
+def _arguments(plan, s0: int, s1: int, save: bool) -> tuple:
+    """The kernel's arguments (:data:`_ARGS`) from the plan's arrays, with fixed types."""
+    hist, lo, scale, bins, groups = plan.hist_args()
+    return (plan.X, plan.H, int(s0), int(s1), int(plan.T), float(plan.blowup), bool(save),
+            max(int(plan.every), 1), plan.traj, max(int(plan.L), 1), plan.ring,
+            plan.frames(save), plan.sums, plan.ck_index, plan.running, int(plan.thin),
+            plan.mom1, plan.mom2, plan.mn, plan.mx, hist, lo, scale, bins, groups)
+
+
+def _warm_up(fn, n: int, nc: int):
+    """Compile for the argument types every call uses (errors surface here)."""
+    z = np.zeros
+    with np.errstate(all="ignore"):
+        fn(z((1, n)), np.ones(1), 0, 1, 0, np.inf, False, 1, z((1, 2, nc)), 1,
+           z((1, 1, n)), z((1, n, n)), z((1, n)), np.full(2, -1, dtype=np.int64),
+           z((0, 1, n)), 1, z((1, nc)), z((1, nc, nc)), np.full((1, nc), np.inf),
+           np.full((1, nc), -np.inf), z((1, nc, 3), dtype=np.int64), 0.0, 1.0, 1, 0)
