@@ -16,9 +16,11 @@ _LAZY = {
     "InputError": ".errors",
     "LRTheoryError": ".errors",
     "ComputationError": ".errors",
+    "symbols": ".parsing",
 }
 
-__all__ = ["Objective", "InputError", "LRTheoryError", "ComputationError", "__version__"]
+__all__ = ["Objective", "InputError", "LRTheoryError", "ComputationError", "symbols",
+           "__version__"]
 
 
 def __getattr__(name: str):

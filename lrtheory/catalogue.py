@@ -1,4 +1,4 @@
-"""Named constructors for the objectives the claims use (see ../shared/CLAIMS.md).
+"""Named constructors for the objectives the claims use (see docs/claims.md).
 
 Parameters may be numbers of any kind or text; they are read by
 :func:`lrtheory.numbers.convert` (text by the restricted parser), expressions by

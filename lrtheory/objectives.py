@@ -20,7 +20,7 @@ from flint import arb_mat, fmpq, fmpq_mat
 from .errors import InputError
 from .evaluators import compile_exprs, to_arb
 from .numbers import parameter, to_rational
-from .parsing import check_differentiable, parse_variables, to_expr
+from .parsing import check_differentiable, parse_variables, symbol_named, to_expr
 
 
 class Objective:
@@ -51,6 +51,16 @@ class Objective:
         self.name = name or str(self.expr)
 
     # ---- exact calculus -------------------------------------------------------------
+    @property
+    def variables(self) -> tuple[sp.Symbol, ...]:
+        """The variables, the symbols ``expr`` and every derived expression are written in:
+        real symbols (:func:`lrtheory.symbols`) when given as names, else those given."""
+        return self.vars
+
+    def symbol(self, name: str) -> sp.Symbol:
+        """The variable called ``name``."""
+        return symbol_named(self.vars, name)
+
     @property
     def dim(self) -> int:
         return len(self.vars)

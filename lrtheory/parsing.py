@@ -111,6 +111,38 @@ def parse_variables(text) -> tuple[sp.Symbol, ...]:
     return tuple(sp.Symbol(n, real=True) for n in names)
 
 
+def symbols(names) -> tuple[sp.Symbol, ...]:
+    """The sympy symbols lrtheory uses for the variables ``names`` (``"x,y"``, ``"x y"`` or
+    a sequence of names): ``sp.Symbol(name, real=True)`` for each name, checked like
+    :func:`parse_variables`.
+
+    Every objective and result built from variable *names* is written in these symbols,
+    so user expressions in them compare, substitute and differentiate as expected::
+
+        x, y = lrtheory.symbols("x y")
+        me = modified_equation("(1 - x*y)**2/2", 1, variables="x,y")
+        me.fields[0][0] == -x*y**2 + y        # True
+
+    A plain ``sp.Symbol("x")`` or ``sp.symbols("x")`` (no assumption) is a *different*
+    symbol to sympy: an expression in it differentiates to 0 in lrtheory's ``x`` and never
+    equals one written in lrtheory's ``x``.  Either build with these symbols, take them from
+    the result (``me.variables``, ``me.symbol("x")``, ``Objective.variables``), or pass your
+    own symbols to :class:`~lrtheory.objectives.Objective` (its results then use yours)."""
+    if isinstance(names, str):
+        names = names.replace(" ", ",")
+    return parse_variables(names)
+
+
+def symbol_named(variables, name: str) -> sp.Symbol:
+    """The symbol called ``name`` among ``variables``; :class:`InputError` naming the
+    variables when there is none."""
+    for v in variables:
+        if v.name == name:
+            return v
+    raise InputError(f"no variable {name!r}; the variables are "
+                     f"{', '.join(v.name for v in variables)}")
+
+
 # -- bounds on what sympy builds ----------------------------------------------------------
 
 _TEN_POWER = 10 ** limits.MAX_INTEGER_DIGITS

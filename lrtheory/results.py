@@ -9,8 +9,10 @@ with :func:`result` — so that a user, a worker process and a claim all see the
   types, numbers as exact integers and decimal-free mantissa/exponent pairs.
 * ``==`` and ``hash`` compare the canonical JSON, so results holding numpy arrays, NaN or
   mpmath numbers compare by value.
-* ``repr`` is short and readable; ``_repr_html_`` is a table of the fields (Jupyter);
-  a result whose value is a formula defines ``latex()`` and gets ``_repr_latex_``.
+* ``repr`` is short and readable (small arrays and value types such as :class:`Ball` are
+  shown by value); ``_repr_html_`` is a table of the fields (Jupyter); a result whose value
+  is a formula defines ``latex()`` and gets ``_repr_latex_`` and a typeset formula row in
+  the table.
 * Results pickle (no closures, lambdas or python-flint objects inside): rigorous
   enclosures are the value types :class:`Ball` and :class:`ComplexBall`, exact integers
   that convert to python-flint ``arb``/``acb`` balls and back.
@@ -108,6 +110,10 @@ class Result:
         rows = "".join(f"<tr><th style='text-align:left'>{html.escape(f.name)}</th>"
                        f"<td style='text-align:left'>{_html(getattr(self, f.name))}</td></tr>"
                        for f in self._shown_fields())
+        latex = getattr(self, "latex", None)
+        if callable(latex):  # the formula too, typeset by the notebook's MathJax
+            rows += (f"<tr><th style='text-align:left'>formula</th><td style='text-align:left'>"
+                     f"$$ {html.escape(latex())} $$</td></tr>")
         doc = (type(self).__doc__ or "").strip().splitlines()
         caption = html.escape(doc[0]) if doc else ""
         return (f"<table><caption style='text-align:left'><b>{type(self).__name__}</b> "
@@ -271,6 +277,9 @@ _DECODERS = {
 # ---- display helpers ---------------------------------------------------------------------
 def _short(v) -> str:
     if isinstance(v, Result):
+        if type(v).__str__ is not object.__str__:  # a value type that prints as a value
+            text = str(v)
+            return text if len(text) <= 80 else text[:77] + "…"
         return repr(v) if len(repr(v)) <= 100 else f"{type(v).__name__}(…)"
     if isinstance(v, (list, tuple)):
         if len(v) > _SHORT_ITEMS:
@@ -279,6 +288,8 @@ def _short(v) -> str:
             return f"[{len(v)} × {kind}]"
         return "[" + ", ".join(_short(x) for x in v) + "]"
     if type(v).__module__.split(".")[0] == "numpy" and hasattr(v, "shape") and v.shape:
+        if v.size <= _SHORT_ITEMS and v.dtype.kind in "biuf":  # small: the values
+            return "array(" + " ".join(str(v).split()) + ")"
         return f"array(shape={tuple(v.shape)}, dtype={v.dtype})"
     text = str(v) if type(v).__module__.split(".")[0] in ("sympy", "mpmath") else repr(v)
     return text if len(text) <= 80 else text[:77] + "…"

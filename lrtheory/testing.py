@@ -1,8 +1,9 @@
 """Assertions for a user's own pytest suite: registered claims and one's own statements.
 
-* :func:`assert_claim` runs the check of a registered claim (e.g. ``"BLOG-1"``) and fails
-  unless its verdict is one of ``accept`` (default: proved or confirmed); the failure
-  message carries the findings.
+* :func:`assert_claim` runs the check of a claim (e.g. ``"BLOG-1"``, or a claim of the
+  project the tests run in) and fails unless its verdict is one of ``accept`` (default:
+  proved or confirmed); the failure message carries the findings.  (A project's claims
+  are all test items with the pytest plugin, :mod:`lrtheory.pytest_plugin`.)
 * :func:`assert_statement` searches a hypothesis strategy for a counterexample to a
   statement (see :mod:`lrtheory.falsify`) and fails with the shrunk counterexample.
 * :func:`assert_refuted` is the converse: it fails unless a counterexample is found — for
@@ -26,7 +27,7 @@ def assert_claim(claim_id: str, accept=("proved", "confirmed"), quick: bool = Tr
     bad = set(accept) - set(VERDICTS)
     if bad:
         raise InputError(f"unknown verdicts {sorted(bad)}; verdicts are {list(VERDICTS)}")
-    matches = [c for c in select([claim_id]) if c.id == claim_id.upper()]
+    matches = [c for c in select([claim_id]) if c.id.casefold() == str(claim_id).casefold()]
     if not matches:
         raise InputError(f"{claim_id!r} is not a single claim ID (e.g. 'BLOG-1')")
     record = run_claim(matches[0], CheckContext(quick=quick))

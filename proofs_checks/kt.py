@@ -625,6 +625,8 @@ def check_kt5(ctx) -> Evidence:
     ratios = [0.5, 1.5, 1.9, 3.8, 4.2, 4.4] + scan
     chains, steps = (60, 2000) if ctx.quick else (200, 6000)
     rows, conv_ok, asym, lam_med, windows = [], True, [], [], []
+    ctx.progress(f"KT-5: Lyapunov exponents of {chains} chains at {len(ratios)} values of "
+                 "eta/eps")
     for r in ratios:
         run, labels = _regime_run(ms, r * eps, chains, steps)
         lam = run.chain_lyapunov
@@ -665,6 +667,7 @@ def check_kt5(ctx) -> Evidence:
                "+ 0.01)", "confirmed" if asym_ok else "refuted", "float64")
     for r, mean, _, _ in asym:
         ev.approx(f"lyapunov_eta_over_eps_{r:g}", mean, rel_tol=0.01)
+    ctx.progress("KT-5: round-off control in mpmath (30 digits)")
     x0 = np.random.default_rng(7).uniform(-0.1, 0.1, 6 if ctx.quick else 12)
     h = 4.4 * eps
     cmp = compare_statistics(mp_chain_statistics(ms, h, x0, 1500, burn=500, dps=30),

@@ -32,6 +32,21 @@ def h_of_c(c):
     return mpmath.sqrt(mpmath.mpf(1) / 4 - c)
 
 
+def cubic_reference() -> list:
+    """(kind, period, h) of every bifurcation of period ≤ 4 of GD on x³/3 − x with
+    h ∈ [0.9, 1.5], from the quadratic family at 60 digits (each seed c0 a parameter where
+    the orbit is attracting, just before its bifurcation)."""
+    with mpmath.workdps(60):
+        return [(kind, p, h_of_c(quadratic_family_parameter(p, s, c0)))
+                for kind, p, s, c0 in [("period-doubling", 1, -1, "-0.74"),
+                                       ("period-doubling", 2, -1, "-1.24"),
+                                       ("period-doubling", 4, -1, "-1.36"),
+                                       ("fold", 3, 1, "-1.755"),
+                                       ("period-doubling", 3, -1, "-1.765"),
+                                       ("fold", 4, 1, "-1.9410"),
+                                       ("period-doubling", 4, -1, "-1.9418")]]
+
+
 @pytest.fixture(scope="module")
 def cubic():
     return E.exact_bifurcations(Objective("x**3/3 - x", "x"), ("0.9", "1.5"), 4)
@@ -39,18 +54,9 @@ def cubic():
 
 def test_cubic_list_is_complete_and_matches_the_quadratic_family(cubic):
     assert cubic.complete.proved, cubic.complete.reason
-    expected = []  # (kind, period, h) from the quadratic family, computed independently
+    expected = cubic_reference()   # from the quadratic family, computed independently
     with mpmath.workdps(60):
-        # seeds: parameters where the orbit is attracting, just before its bifurcation
-        for kind, p, s, c0 in [("period-doubling", 1, -1, "-0.74"),
-                               ("period-doubling", 2, -1, "-1.24"),
-                               ("period-doubling", 4, -1, "-1.36"),
-                               ("fold", 3, 1, "-1.755"),
-                               ("period-doubling", 3, -1, "-1.765"),
-                               ("fold", 4, 1, "-1.9410"),
-                               ("period-doubling", 4, -1, "-1.9418")]:
-            expected.append((kind, p, h_of_c(quadratic_family_parameter(p, s, c0))))
-        got = [(b.kind, b.period, b.lr) for b in cubic.bifurcations]
+        got = [(b.kind, b.period, b.lr_exact) for b in cubic.bifurcations]
         assert [(k, p) for k, p, _ in got] == [(k, p) for k, p, _ in expected]
         for (_, p, number), (_, _, h) in zip(got, expected):
             assert abs(mpmath.mpf(number.enclosure.mid) - h) < 1e-14
@@ -62,7 +68,7 @@ def test_cubic_list_is_complete_and_matches_the_quadratic_family(cubic):
 
 
 def test_cubic_closed_forms_are_exact(cubic):
-    by = {(b.kind, b.period): b.lr for b in cubic.bifurcations}
+    by = {(b.kind, b.period): b.lr_exact for b in cubic.bifurcations}
     assert by[("period-doubling", 1)].closed_form == "1"
     assert sp.simplify(sp.sympify(by[("period-doubling", 2)].closed_form) - sp.sqrt(6) / 2) == 0
     fold3 = by[("fold", 3)]
@@ -79,8 +85,8 @@ def test_double_well_cascade_to_period_four_is_complete():
     # √5 − 1, the period-4 orbits next; the map is odd, so everything comes in pairs
     assert kinds == [("period-doubling", 1)] * 2 + [("period-doubling", 2)] * 2 + \
         [("period-doubling", 4)] * 2
-    assert res.bifurcations[0].lr.closed_form == "1"
-    assert res.bifurcations[2].lr.equals(sp.sqrt(5) - 1) is True
+    assert res.bifurcations[0].lr_exact.closed_form == "1"
+    assert res.bifurcations[2].lr_exact.equals(sp.sqrt(5) - 1) is True
     # independent: Newton on g^4(x) = x, (g^4)'(x) = −1 for g(x) = (1 + h)x − hx³
     with mpmath.workdps(50):
         def system(x, h):
@@ -90,8 +96,9 @@ def test_double_well_cascade_to_period_four_is_complete():
                 w = (1 + h) * w - h * w ** 3
             return [w - x, d + 1]
         x4, h4 = mpmath.findroot(system, (mpmath.mpf("0.609"), mpmath.mpf("1.288")))
-        assert abs(mpmath.mpf(res.bifurcations[4].lr.enclosure.mid) - h4) < 1e-14
-        assert any(abs(b.mid - x4) < 1e-12 for b in res.bifurcations[4].orbit + res.bifurcations[5].orbit)
+        assert abs(mpmath.mpf(res.bifurcations[4].lr_exact.enclosure.mid) - h4) < 1e-14
+        assert any(abs(b.mid - x4) < 1e-12
+                   for (b,) in res.bifurcations[4].orbit + res.bifurcations[5].orbit)
 
 
 def test_without_precision_escalation_the_unresolved_root_is_named(monkeypatch):

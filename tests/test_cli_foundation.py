@@ -41,7 +41,8 @@ def test_list_one_line_per_claim():
 
 def test_verify_json_contract(tmp_path):
     path = tmp_path / "r.json"
-    code, out, err = run("verify", "BLOG-2", "EOS-1", "--quick", "--json", str(path))
+    code, out, err = run("verify", "BLOG-2", "EOS-1", "--quick", "--json", str(path),
+                         "--progress")
     assert code == 0, err
     doc = json.loads(path.read_text())
     assert doc["lrtheory"] == __version__
@@ -51,7 +52,7 @@ def test_verify_json_contract(tmp_path):
                           "seconds", "evidence"}
         assert c["verdict"] in ("proved", "confirmed", "refuted", "inconclusive")
     assert "BLOG-2" in out and "verdict" in out
-    assert "[1/2]" in err  # progress on stderr
+    assert "[1/2]" in err  # progress on stderr when asked (--progress)
 
 
 def test_verify_unknown_id_exit_2(tmp_path):

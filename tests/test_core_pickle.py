@@ -129,5 +129,5 @@ def test_certified_enclosures_are_still_balls_after_the_trip(results):
                 a = ball.to_arb()
                 assert a.is_finite() and a.rad() < 1e-20
     exact = pickle.loads(pickle.dumps(results["exact_bifurcations"]))
-    h = exact.bifurcations[0].lr.enclosure.to_arb()
+    h = exact.bifurcations[0].lr_enclosure.to_arb()
     assert h.contains(1) and h.rad() < 1e-40  # the fixed point doubles at h = 1 exactly

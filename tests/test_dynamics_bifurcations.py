@@ -86,7 +86,8 @@ def test_fold_of_period_three_against_exact_root_counts():
 
 def test_find_bifurcations_sorted_with_closed_forms():
     res = find_bifurcations(OBJ, ("0.8", "1.25"), 2, dps=40, samples=12, starts=40)
-    assert isinstance(res, BifurcationSearch) and res.complete == "unknown"
+    assert isinstance(res, BifurcationSearch) and res.method == "sample"
+    assert res.complete.status == "not proved" and "12 points" in res.complete.reason
     assert res.lr_range == (sp.Rational(4, 5), sp.Rational(5, 4))
     found = res.bifurcations
     lrs = [b.lr for b in found]
@@ -183,3 +184,54 @@ def test_cascade_follows_the_branch_born_at_each_doubling():
         assert abs(etas[0] - mpmath.mpf("1.998004456")) < 1e-9
         assert abs(etas[1] - mpmath.mpf("3.431689008")) < 1e-9
     assert r.regular
+
+
+def test_bialternate_product_has_the_pairwise_products_as_eigenvalues():
+    """A⊙A for a 3×3 matrix: eigenvalues µ_iµ_j (i < j), against numpy's eigenvalues of A."""
+    from lrtheory.dynamics.bifurcations import bialternate
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(3, 3))
+    mu = np.linalg.eigvals(A)
+    expected = sorted((mu[i] * mu[j] for i in range(3) for j in range(i + 1, 3)),
+                      key=lambda z: (round(z.real, 9), round(z.imag, 9)))
+    P = np.array(bialternate(A.tolist(), A.tolist()), dtype=float)
+    got = sorted(np.linalg.eigvals(P), key=lambda z: (round(z.real, 9), round(z.imag, 9)))
+    assert np.allclose(got, expected, atol=1e-12)
+
+
+def test_parameter_column_and_ns_jacobian_match_finite_differences():
+    """∂E/∂a (with a free) and the Jacobian of the Neimark–Sacker system against central
+    differences at 40 digits (2-D, period 2)."""
+    from lrtheory.bifurcation.curves import with_parameter
+    from lrtheory.dynamics.bifurcations import extended_residual, extended_system
+    obj = with_parameter("x**4/4 + y**4/4 - a*x*y + sin(x)/7", "x,y", "a")
+    a = obj.params[0]
+    with mpmath.workdps(40):
+        z = [mpmath.mpf("0.55"), mpmath.mpf("1.15"), mpmath.mpf("0.61"), mpmath.mpf("0.9")]
+        eps = mpmath.mpf(10) ** -15
+        for sigma in (1, -1, "ns"):
+            F, J = extended_system(obj, z, 2, sigma, param=(a, None), free_param=True)
+            assert F == extended_residual(obj, z[:3], 2, sigma, param=(a, z[3]))
+            for j in range(4):
+                zp, zm = list(z), list(z)
+                zp[j] += eps
+                zm[j] -= eps
+                Fp = extended_system(obj, zp, 2, sigma, param=(a, None), free_param=True)[0]
+                Fm = extended_system(obj, zm, 2, sigma, param=(a, None), free_param=True)[0]
+                for i in range(3):
+                    assert abs((Fp[i] - Fm[i]) / (2 * eps) - J[i][j]) < 1e-20
+
+
+def test_neimark_sacker_point_in_closed_form():
+    """GD on x⁴/4 + y⁴/4 − xy: the 2-cycle {(u, v), (v, u)} (u² + v² = 1/h,
+    uv = (1 − h)/h) has complex multipliers of modulus 1 at h = (9 − √17)/8 (derivation in
+    tests/test_continuation.py)."""
+    obj = Objective("x**4/4 + y**4/4 - x*y", "x,y")
+    x, h = solve_extended(obj, [0.55, 1.15], 0.61, 2, "neimark-sacker", dps=50)
+    with mpmath.workdps(50):
+        assert abs(h - (9 - mpmath.sqrt(17)) / 8) < mpmath.mpf(10) ** -45
+    test = bifurcation_enclosure(obj, x, h, 2, "neimark-sacker", dps=50)
+    with precision(dps=60):
+        assert test.proved and test.enclosure[-1].to_arb().contains((9 - arb(17).sqrt()) / 8)
+    with pytest.raises(InputError):
+        solve_extended(OBJ, [1], 1, 1, "neimark-sacker")       # needs dimension >= 2

@@ -56,11 +56,12 @@ def test_orbits_table_reports_coverage(capsys):
 def test_bifurcations_json_contract(capsys):
     code, out, err = run(capsys, "bifurcations", "(x**2 - 1)**2/4", "--vars", "x",
                          "--lr-range", "0.8", "1.25", "--max-period", "2", "--dps", "40",
-                         "--samples", "12", "--json")
+                         "--method", "sample", "--samples", "12", "--json")
     assert code == 0, err
     doc = json.loads(out)
     res = BifurcationSearch.from_json(doc)
-    assert res.to_json() == doc and res.complete == "unknown" and res.samples == 12
+    assert res.to_json() == doc and res.method == "sample" and res.samples == 12
+    assert doc["complete"]["status"] == "not proved" and "12 points" in doc["complete"]["reason"]
     bifs = res.bifurcations
     assert bifs and [b.lr for b in bifs] == sorted(b.lr for b in bifs)
     assert {b.kind for b in bifs} <= {"period-doubling", "fold"}

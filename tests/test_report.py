@@ -133,6 +133,8 @@ def built(tmp_path_factory):
 
 
 def _pdftotext(pdf: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not installed (apt-get install poppler-utils)")
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
 
@@ -186,7 +188,7 @@ def test_pdf_text_shows_every_claim_the_refutation_and_hostile_strings(built):
 @pytest.mark.latex
 def test_pages_render_with_content(built, tmp_path):
     if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm not installed")
+        pytest.skip("pdftoppm not installed (apt-get install poppler-utils)")
     from PIL import Image
     subprocess.run(["pdftoppm", "-png", "-r", "30", built["info"]["pdf"], str(tmp_path / "p")],
                    check=True)

@@ -30,11 +30,19 @@ solutions are grouped into orbits; a multiplier +1 of period 2d at a period-doub
 parameter of period d (the doubled orbit leaving the period-d orbit) is recorded with that
 doubling, not as a fold.  The learning rate of every bifurcation is an algebraic number
 given by its minimal polynomial q, with radicals when deg q ≤ 2.
+
+The result is the :class:`~lrtheory.bifurcation.results.BifurcationSearch` of every method
+(``method="exact"``): each :class:`~lrtheory.bifurcation.results.Bifurcation` has
+``lr_exact`` (the :class:`~lrtheory.bifurcation.results.AlgebraicNumber`), ``lr`` and
+``point`` (the midpoints of the enclosures, exactly), ``enclosure`` (x and h) and ``orbit``
+(the enclosures of the orbit's points).  ``ExactBifurcation`` and ``ExactBifurcationList``
+are the former names of these types.
 """
 from __future__ import annotations
 
 import math
 
+import mpmath
 import numpy as np
 import sympy as sp
 from flint import acb, acb_poly, arb, fmpq, fmpq_mpoly_ctx, fmpq_poly, fmpz_poly
@@ -44,94 +52,28 @@ from ..errors import InputError
 from ..numbers import convert
 from ..objectives import Objective
 from ..precision import precision
-from ..results import Ball, Result, result
+from ..results import Ball
+from .results import (NOT_PROVED, PROVED, AlgebraicNumber, Bifurcation, BifurcationSearch,
+                      SearchCompleteness)
 
-__all__ = ["exact_bifurcations", "ExactBifurcation", "ExactBifurcationList",
-           "AlgebraicNumber", "SearchCompleteness", "is_exact_applicable"]
+__all__ = ["exact_bifurcations", "is_exact_applicable", "ball_mpf", "ExactBifurcation",
+           "ExactBifurcationList", "AlgebraicNumber", "SearchCompleteness"]
 
 #: Largest degree of g^p in x handled (the dynatomic polynomials grow like deg(g)^p).
 MAX_ITERATE_DEGREE = 256
 KINDS = {-1: "period-doubling", 1: "fold"}
+METHOD = ("exact elimination: resultants over Q (FLINT), root isolation (Arb), Krawczyk "
+          "certification in (x, h)")
+
+#: The names of the exact method's results before every method returned the same types.
+ExactBifurcation = Bifurcation
+ExactBifurcationList = BifurcationSearch
 
 
-@result
-class AlgebraicNumber(Result):
-    """A real algebraic number: the root of ``minpoly`` (integer coefficients, constant
-    term first, irreducible over Q) inside ``enclosure``; ``closed_form`` is a radical
-    expression (sympy text) when the degree is at most 2, else ``""``."""
-
-    minpoly: tuple
-    enclosure: Ball
-    closed_form: str = ""
-
-    def polynomial(self, symbol: sp.Symbol) -> sp.Expr:
-        return sum(int(c) * symbol ** k for k, c in enumerate(self.minpoly))
-
-    def equals(self, value: sp.Expr) -> bool | None:
-        """Exactly whether this number equals the real constant ``value``: True when value
-        is a root of the minimal polynomial inside the enclosure, False when it is not a
-        root or lies outside; None when sympy cannot decide whether it is a root."""
-        t = sp.Dummy("t")
-        residual = sp.simplify(self.polynomial(t).subs(t, value))
-        if residual != 0:
-            return False if residual.is_zero is False or residual.is_number and \
-                sp.N(residual, 30) != 0 else None
-        with precision(bits=max(128, -self.enclosure.rad_exp + 64)):
-            from ..evaluators import to_arb
-            ball = to_arb(value)
-            inside = self.enclosure.to_arb().overlaps(ball)
-        return bool(inside)
-
-    def __str__(self):
-        return self.closed_form or str(self.enclosure)
-
-
-@result
-class ExactBifurcation(Result):
-    """A bifurcation of the GD map at learning rate ``lr``: ``kind`` is
-    ``"period-doubling"`` (multiplier −1), ``"fold"`` (multiplier +1, ∂²_x g^p ≠ 0) or
-    ``"degenerate +1"`` (multiplier +1 with ∂²_x g^p = 0 possible: pitchfork or
-    transcritical); ``period`` the minimal period of the orbit; ``orbit`` enclosures of
-    its points; ``certified`` always True here (Krawczyk in (x, h))."""
-
-    kind: str
-    period: int
-    lr: AlgebraicNumber
-    orbit: tuple
-    certified: bool = True
-
-    @property
-    def h(self) -> float:
-        return self.lr.enclosure.mid
-
-
-@result
-class SearchCompleteness(Result):
-    """Whether a list is complete: ``status`` ``"proved"`` or ``"not proved"``, the
-    ``method`` used and, when not proved, the ``reason`` (what was not excluded)."""
-
-    status: str
-    method: str
-    reason: str = ""
-
-    @property
-    def proved(self) -> bool:
-        return self.status == "proved"
-
-
-@result
-class ExactBifurcationList(Result):
-    """All bifurcations of minimal period ≤ ``max_period`` with learning rate in
-    ``lr_range`` (exact decimal or rational strings), sorted by h, and ``complete``."""
-
-    objective: str
-    variable: str
-    lr_range: tuple
-    max_period: int
-    bifurcations: tuple
-    complete: SearchCompleteness
-
-    _repr_skip = ("objective",)
+def ball_mpf(ball: Ball) -> mpmath.mpf:
+    """The midpoint of a :class:`Ball` as an mpmath number, exactly."""
+    from mpmath.libmp import from_man_exp
+    return mpmath.mp.make_mpf(from_man_exp(ball.mid_man, ball.mid_exp))
 
 
 # ---- the polynomial data ------------------------------------------------------------------
@@ -287,7 +229,7 @@ class _System:
 
 # ---- the search ------------------------------------------------------------------------------
 def exact_bifurcations(obj: Objective, lr_range, max_period: int,
-                       dps: int = 60) -> ExactBifurcationList:
+                       dps: int = 60) -> BifurcationSearch:
     """Every period doubling and fold of minimal period ≤ ``max_period`` of GD on the 1-D
     polynomial objective ``obj`` with h in ``lr_range`` (see the module docstring)."""
     lo, hi = (convert(v, "learning rate") for v in lr_range)
@@ -301,15 +243,13 @@ def exact_bifurcations(obj: Objective, lr_range, max_period: int,
         for p in range(1, int(max_period) + 1):
             for s in (-1, 1):
                 _search(maps, p, s, (lo, hi), found, open_roots)
-        bifs = _merge_doublings(maps, found)
-    complete = SearchCompleteness(
-        "proved" if not open_roots else "not proved",
-        "exact elimination: resultants over Q (FLINT), root isolation (Arb), "
-        "Krawczyk certification in (x, h)",
-        "" if not open_roots else "; ".join(open_roots))
-    bifs.sort(key=lambda b: (b.lr.enclosure.mid, b.period, b.kind))
-    return ExactBifurcationList(str(obj.expr), str(obj.vars[0]), (str(lo), str(hi)),
-                                int(max_period), tuple(bifs), complete)
+        bifs = _merge_doublings(maps, found, int(dps))
+    complete = SearchCompleteness(PROVED if not open_roots else NOT_PROVED, METHOD,
+                                  "; ".join(open_roots))
+    bifs.sort(key=lambda b: (b.lr, b.period, b.kind))
+    return BifurcationSearch(tuple(bifs), (lo, hi), int(max_period), dps=int(dps),
+                             complete=complete, method="exact", objective=str(obj.expr),
+                             variables=(str(obj.vars[0]),))
 
 
 def _search(maps: _Maps, p: int, s: int, lr_range, found: list, open_roots: list):
@@ -497,7 +437,7 @@ def _orbits(maps: _Maps, p: int, H: arb, points) -> list[tuple]:
     return orbits
 
 
-def _merge_doublings(maps: _Maps, found) -> list:
+def _merge_doublings(maps: _Maps, found, dps: int) -> list:
     """Turn (period, sign, h, orbit) into bifurcations; a multiplier +1 of period 2d at a
     period-doubling parameter of period d is that doubling seen from the doubled orbit."""
     out = []
@@ -506,7 +446,10 @@ def _merge_doublings(maps: _Maps, found) -> list:
         if s == 1 and p % 2 == 0 and (p // 2, number.minpoly) in doublings:
             continue
         kind = KINDS[s] if s == -1 else _plus_one_kind(maps, p, number, orbit)
-        out.append(ExactBifurcation(kind, p, number, tuple(orbit)))
+        out.append(Bifurcation(kind, p, ball_mpf(number.enclosure), (ball_mpf(orbit[0]),),
+                               dps, True, enclosure=(orbit[0], number.enclosure),
+                               closed_form=number.closed_form or None,
+                               orbit=tuple((b,) for b in orbit), lr_exact=number))
     return out
 
 

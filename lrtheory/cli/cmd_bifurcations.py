@@ -1,51 +1,77 @@
-"""`lrtheory bifurcations EXPR --vars x --lr-range A B` — period doublings and folds of
-GD's periodic orbits as the learning rate varies."""
+"""`lrtheory bifurcations EXPR --vars x --lr-range A B` — period doublings, folds and
+Neimark–Sacker points of GD's periodic orbits as the learning rate varies, with whether the
+list is proved complete."""
 from __future__ import annotations
 
 from .common import print_json, print_table
-from .options import (MAX_PERIOD, MAX_SAMPLES, add_box, add_count, add_dps, add_expression,
-                      add_json_flag, add_lr_range, add_vars, parse_pair)
+from .options import (MAX_PERIOD, MAX_SAMPLES, MAX_STARTS, add_box, add_count, add_dps,
+                      add_expression, add_json_flag, add_lr_range, add_vars, parse_pair)
 
 ORDER = 21
+METHODS = ("auto", "exact", "boxes", "continuation", "sample")
+#: Largest box budget per (period, kind) of the branch and bound.
+MAX_BOXES = 10**7
 
 
 def register(sub):
     p = sub.add_parser(
-        "bifurcations", help="period-doubling and fold points of GD orbits in the learning rate",
+        "bifurcations", help="period-doubling, fold and Neimark-Sacker points of GD orbits "
+                             "in the learning rate, proved complete where possible",
         description="Find the learning rates in [A, B] where a periodic orbit of GD of "
-                    "period <= P has a multiplier -1 (period doubling) or +1 (fold), by "
-                    "Newton on the extended system at D digits; short periods are certified "
-                    "by a Krawczyk test in (x, h); closed forms are reported only when they "
-                    "agree to full precision.")
+                    "period <= P has a multiplier -1 (period doubling), +1 (fold) or a "
+                    "complex pair on the unit circle (Neimark-Sacker, dimension >= 2). "
+                    "--method exact (1-D polynomial objectives) and boxes (branch and "
+                    "bound over boxes of (x, h)) prove the list complete or name what "
+                    "they could not exclude; continuation follows branches of orbits "
+                    "from orbit searches and period doublings; sample scans a grid of "
+                    "learning rates. Every result says whether it is complete: proved "
+                    "(with the method) or not proved (with why).")
     add_expression(p)
     add_vars(p)
     add_lr_range(p)
     add_count(p, "--max-period", "largest period P of the orbits followed", default=2, lo=1,
               hi=MAX_PERIOD, metavar="P")
-    add_dps(p, 50)
-    add_box(p, help="LO,HI: orbits are sought in the box [LO,HI]^n")
-    add_count(p, "--samples", "learning rates sampled in [A, B]", default=40, lo=2,
-              hi=MAX_SAMPLES)
+    p.add_argument("--method", default="auto", choices=METHODS, metavar="METHOD",
+                   help="auto (exact for a 1-D polynomial objective, else boxes when "
+                        "feasible, else continuation), exact, boxes, continuation or "
+                        "sample")
+    add_dps(p, 50, help="decimal digits of the reported bifurcations")
+    add_box(p, help="LO,HI: orbits with a point in [LO,HI]^n (boxes, continuation, sample; "
+                    "exact covers all x)")
+    add_count(p, "--samples", "learning rates sampled in [A, B] (--method sample)",
+              default=40, lo=2, hi=MAX_SAMPLES)
+    add_count(p, "--seeds", "learning rates in [A, B] where branches are seeded "
+              "(--method continuation)", default=5, lo=2, hi=MAX_SAMPLES)
+    add_count(p, "--starts", "starts of each orbit search (sample: 200, continuation: 100 "
+              "at period 1)", default=None, lo=1, hi=MAX_STARTS)
+    add_count(p, "--max-boxes", "box budget per period and kind (--method boxes)",
+              default=200_000, lo=1, hi=MAX_BOXES)
     add_json_flag(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from ..dynamics.bifurcations import find_bifurcations
+    from ..bifurcation.search import search_bifurcations
     from ..objectives import Objective
     obj = Objective(args.expr, args.vars)
     lo, hi = parse_pair(args.box, "box")
-    res = find_bifurcations(obj, tuple(args.lr_range), args.max_period, dps=args.dps,
-                            box=(float(lo), float(hi)), samples=args.samples)
+    res = search_bifurcations(obj, tuple(args.lr_range), args.max_period, args.method,
+                              box=(float(lo), float(hi)), dps=args.dps, samples=args.samples,
+                              starts=args.starts, seeds=args.seeds, max_boxes=args.max_boxes)
     if args.json:
         print_json(res.to_json())
         return 0
+    print_bifurcations(res.bifurcations)
+    print(f"complete: {res.complete}")
+    return 0
+
+
+def print_bifurcations(bifurcations) -> None:
+    """The table of bifurcations: kind, period, h, a point of the orbit, certified, closed
+    form."""
     rows = []
-    for b in res.bifurcations:
+    for b in bifurcations:
         d = b.decimal()
         rows.append([b.kind, b.period, d["lr"][:32], ", ".join(c[:16] for c in d["point"]),
                      "yes" if b.certified else "no", b.closed_form or "-"])
-    print_table(["type", "period", "lr", "point", "certified", "closed form"], rows)
-    print(f"complete: {res.complete} (learning rates sampled at {res.samples} points: a "
-          "bifurcation is found only when an orbit near it is found at a sample)")
-    return 0
+    print_table(["kind", "period", "lr", "point", "certified", "closed form"], rows)

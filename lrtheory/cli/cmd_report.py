@@ -1,12 +1,17 @@
-"""`lrtheory report [--results PATH] [--out DIR] [--no-pdf]` — the LaTeX/PDF report and
-SUMMARY.md of a results file."""
+"""`lrtheory report [--results PATH] [--out DIR] [--no-pdf] [--claims PATH] [--config
+FILE]` — the LaTeX/PDF report and SUMMARY.md of a results file.
+
+Inside a project the results and the report are in the project's report folder by
+default, and the report carries the project's title and authors; with ``--claims`` it
+holds only the claims found there."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..errors import InputError
-from .common import progress
-from .options import input_file, output_dir
+from .common import ProgressLines, progress
+from .options import add_progress, check_output_dir, input_file, output_dir
+from .project_options import add_discovery
 
 ORDER = 2
 
@@ -19,11 +24,15 @@ def register(sub):
                     "installed (otherwise say so and keep the .tex). Exit 0 when the report "
                     "was written (and compiled, if latexmk is present), 1 when LaTeX failed, "
                     "2 when the results file is missing or not a results document.")
-    p.add_argument("--results", default="reports/results.json", metavar="PATH",
-                   type=input_file, help="results JSON written by `lrtheory verify`")
-    p.add_argument("--out", default="reports", metavar="DIR", type=output_dir,
-                   help="folder for the report (created if absent)")
+    p.add_argument("--results", default=None, metavar="PATH", type=input_file,
+                   help="results JSON written by `lrtheory verify` (default: results.json "
+                        "in the project's report folder, else reports/results.json)")
+    p.add_argument("--out", default=None, metavar="DIR", type=output_dir,
+                   help="folder for the report, created if absent (default: the project's "
+                        "report folder, else reports)")
     p.add_argument("--no-pdf", action="store_true", help="write the .tex only, do not compile")
+    add_discovery(p)
+    add_progress(p)
     p.set_defaults(func=run)
     return p
 
@@ -42,9 +51,15 @@ def read_results(path) -> dict:
     return data
 
 
-def emit_report(results: dict, out_dir, base_dirs=(), pdf: bool = True) -> int:
-    """Write the report and say on stderr what was written; exit status 0 or 1."""
+def emit_report(results: dict, out_dir, base_dirs=(), pdf: bool = True,
+                lines=None) -> int:
+    """Write the report and say on stderr what was written; exit status 0 or 1.
+    ``lines`` (a :class:`~lrtheory.cli.common.ProgressLines`) gets the stage line."""
     from ..report import write_report
+    if lines is not None:
+        n = len(results.get("claims", []))
+        lines(f"writing the report of {n} claim(s) to {out_dir}"
+              + (" and compiling the PDF (LaTeX: up to a few minutes)" if pdf else ""))
     info = write_report(results, out_dir, compile_pdf=pdf, base_dirs=base_dirs)
     progress(f"report source written to {info['tex']}")
     progress(f"summary written to {info['summary_md']}")
@@ -63,7 +78,26 @@ def emit_report(results: dict, out_dir, base_dirs=(), pdf: bool = True) -> int:
     return 1
 
 
-def run(args) -> int:
-    path = Path(args.results)
+def _project_view(args) -> tuple[dict, Path, Path]:
+    """The results restricted to the discovered claims (with ``--claims``) and carrying
+    the project's title and authors, the results path and the output folder."""
+    from ..claims.project import find_project
+    project = find_project(config=args.config)
+    report = project.report if project else Path("reports")
+    path = Path(args.results) if args.results else report / "results.json"
+    out = check_output_dir(args.out or report, "--out")
     results = read_results(path)
-    return emit_report(results, args.out, base_dirs=[path.parent], pdf=not args.no_pdf)
+    if project and not results.get("project"):
+        results["project"] = {"title": project.title, "authors": list(project.authors)}
+    if args.claims:
+        from .project_options import registry_from_args
+        registry = registry_from_args(args, static=True)
+        keep = [r for r in results["claims"] if isinstance(r, dict) and r.get("id") in registry]
+        results = {**results, "claims": keep}
+    return results, path, out
+
+
+def run(args) -> int:
+    results, path, out = _project_view(args)
+    return emit_report(results, out, base_dirs=[path.parent], pdf=not args.no_pdf,
+                       lines=ProgressLines(args.progress or None))

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import InputError
 from .common import print_table, progress
 from .options import (MAX_PERIOD, MAX_STARTS, MAX_STEPS, add_box, add_count, add_dps,
-                      add_expression, add_lr_range, add_seed, add_steps, add_vars,
+                      add_expression, add_lr_range, add_progress, add_seed, add_steps, add_vars,
                       output_dir_problem, output_file_problem, parse_pair, point)
 
 ORDER = 23
@@ -66,7 +66,7 @@ def plot_paths(text) -> list[Path]:
 
 
 def add_output(p) -> None:
-    """``--chunk-size``, ``--out``, ``--resume``, ``--plot``."""
+    """``--chunk-size``, ``--out``, ``--resume``, ``--plot``, ``--progress``."""
     add_count(p, "--chunk-size", "cells per chunk (default: about eight chunks per worker)",
               default=None, lo=1, hi=2**31)
     p.add_argument("--out", metavar="FILE", default=None, type=_sweep_output,
@@ -77,13 +77,15 @@ def add_output(p) -> None:
                         "finished chunks")
     p.add_argument("--plot", metavar="FILE", default=None, type=_plot_file,
                    help="write the figure as FILE.png and FILE.pdf")
+    add_progress(p)
 
 
 def run_options(args) -> dict:
     """Keyword arguments of :func:`lrtheory.sweeps.run_sweep` from the shared options."""
     if args.resume and not args.out:
         raise InputError("--resume needs --out FILE (the output of the interrupted sweep)")
-    kw = {"chunk_size": args.chunk_size, "out": args.out, "resume": args.resume}
+    kw = {"chunk_size": args.chunk_size, "out": args.out, "resume": args.resume,
+          "progress": args.progress or None}
     if args.dask:
         kw["dask"] = args.dask
     elif args.jobs > 1:

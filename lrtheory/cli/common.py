@@ -21,7 +21,26 @@ def print_table(columns, rows, file=None) -> None:
 
 
 def progress(msg: str) -> None:
+    """A message on stderr (what was written where, notes, drifts): always shown."""
     print(msg, file=sys.stderr, flush=True)
+
+
+class ProgressLines:
+    """Progress of a long operation: one line per stage on stderr.
+
+    Shown when ``enabled`` (``--progress``) or, by default (None), when stderr is a
+    terminal; quiet otherwise, so that logs and captured output hold only the results and
+    messages.  The decision is taken here, so the object pickles into worker processes with
+    it.  Call it with the line."""
+
+    def __init__(self, enabled: bool | None = None):
+        if enabled is None:
+            enabled = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        self.enabled = bool(enabled)
+
+    def __call__(self, msg: str) -> None:
+        if self.enabled:
+            print(msg, file=sys.stderr, flush=True)
 
 
 def decimal_string(value, digits: int) -> str:

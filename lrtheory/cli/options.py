@@ -383,6 +383,15 @@ def add_seed(p, default: int = 0, help: str = "seed of the random starts"):
     add_count(p, "--seed", help, default=default, lo=0, hi=MAX_SEED, metavar="S")
 
 
+def add_progress(p):
+    """``--progress``: progress lines on stderr also when it is not a terminal (on a
+    terminal they are always shown); read by :class:`lrtheory.cli.common.ProgressLines`
+    as ``ProgressLines(args.progress or None)``."""
+    p.add_argument("--progress", action="store_true",
+                   help="show progress lines on stderr even when it is not a terminal (on a "
+                        "terminal they are always shown)")
+
+
 def add_json_flag(p, help: str = "print JSON instead of a table"):
     """``--json``: machine-readable output."""
     p.add_argument("--json", action="store_true", help=help)

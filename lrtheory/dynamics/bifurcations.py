@@ -3,25 +3,37 @@
 A period-p orbit through x undergoes
 
 * a period doubling at h when DG_h^p(x) has the multiplier −1,
-* a fold (or, with a symmetry, a pitchfork) when it has the multiplier +1.
+* a fold (or, with a symmetry, a pitchfork) when it has the multiplier +1,
+* a Neimark–Sacker bifurcation (dimension n ≥ 2) when a complex pair of multipliers
+  crosses the unit circle.
 
-Both are regular zeros of the extended system in z = (x, h) ∈ R^{n+1}
+Each is a zero of an extended system in z = (x, h) ∈ R^{n+1}
 
-    E_σ(x, h) = ( G_h^p(x) − x ,  det(DG_h^p(x) + σI) ),   σ = +1 (doubling), −1 (fold),
+    E_σ(x, h) = ( G_h^p(x) − x ,  ψ_σ(DG_h^p(x)) ),
+    ψ_{+1}(A) = det(A + I),   ψ_{−1}(A) = det(A − I),   ψ_ns(A) = det(A⊙A − I),
 
-solved by Newton in mpmath.  Its Jacobian is exact: along the orbit we propagate
-A_k = ∂x_k/∂x_0, b_k = ∂x_k/∂h and their derivatives ∂A_k/∂x_{0,j}, ∂A_k/∂h using the third
-derivatives of f, and d det(B) = tr(adj(B) dB).  For p ≤ :data:`CERTIFY_MAX_PERIOD`
-the same recursion in ball arithmetic gives the Krawczyk test of
+where A⊙A is the bialternate product (its eigenvalues are the products µ_iµ_j, i < j, so
+ψ_ns vanishes at a pair µ, 1/µ: a complex pair on the unit circle or a real "neutral
+saddle", told apart afterwards).  Regular zeros are solved by Newton in mpmath.  The
+Jacobian is exact: along the orbit we propagate A_k = ∂x_k/∂x_0, b_k = ∂x_k/∂h and their
+derivatives ∂A_k/∂x_{0,j}, ∂A_k/∂h using the third derivatives of f, and
+d det(B) = tr(adj(B) dB), d(A⊙A) = 2 dA⊙A.  With a parameter a of the objective
+(``param=(symbol, value)``) the same recursion carries c_k = ∂x_k/∂a and ∂A_k/∂a, so the
+extended system can also be solved, certified or continued in a.  For
+p ≤ :data:`CERTIFY_MAX_PERIOD` the recursion in ball arithmetic gives the Krawczyk test of
 :mod:`lrtheory.certify.krawczyk` in (x, h), which also encloses the bifurcation value of h.
 
-:func:`period_doubling_cascade` follows a cascade h_1 < h_2 < … (period 2^{k−1} → 2^k at
-h_k) along the branch born at each doubling (normal-form seed, continuation in h),
-estimates Feigenbaum's δ from the ratios (h_k − h_{k−1})/(h_{k+1} − h_k) with an error
-estimate, and compares with δ = 4.669201609102990671853203820466…  (KT-2, BLOG-9).
+:func:`find_bifurcations` is the grid-sampling scan (``lrtheory bifurcations --method
+sample``); the methods that prove their lists complete, and continuation, are in
+:mod:`lrtheory.bifurcation`.  :func:`period_doubling_cascade` follows a cascade
+h_1 < h_2 < … (period 2^{k−1} → 2^k at h_k) along the branch born at each doubling
+(normal-form seed, continuation in h), estimates Feigenbaum's δ from the ratios
+(h_k − h_{k−1})/(h_{k+1} − h_k) with an error estimate, and compares with
+δ = 4.669201609102990671853203820466…  (KT-2, BLOG-9).
 
-Results are :class:`Bifurcation`, :class:`BifurcationSearch` and :class:`DoublingCascade`
-objects (:mod:`lrtheory.results`).
+Results are :class:`~lrtheory.bifurcation.results.Bifurcation`,
+:class:`~lrtheory.bifurcation.results.BifurcationSearch` (defined in
+:mod:`lrtheory.bifurcation.results`, re-exported here) and :class:`DoublingCascade`.
 """
 from __future__ import annotations
 
@@ -32,78 +44,35 @@ import numpy as np
 import sympy as sp
 from flint import arb
 
+from ..bifurcation.results import (NOT_PROVED, Bifurcation, BifurcationSearch,
+                                   SearchCompleteness)
 from ..certify.krawczyk import KrawczykTest, krawczyk_test
 from ..errors import ComputationError, InputError
 from ..evaluators import compile_exprs, to_arb
 from ..objectives import Objective
 from ..precision import current_dps, precision
-from ..results import Ball, Result, result
+from ..results import Result, result
 from .maps import python_gd_map
 from .orbits import (_float_newton_seeds, _unique_rows, exact_lr, make_starts, minimal_period,
-                     orbit_points)
+                     mp_number, orbit_points)
+
+__all__ = ["Bifurcation", "BifurcationSearch", "DoublingCascade", "find_bifurcations",
+           "period_doubling_cascade", "solve_extended", "certify_bifurcation",
+           "bifurcation_enclosure", "extended_system", "extended_residual", "orbit_derivatives",
+           "orbit_jet",
+           "bialternate", "bifurcation_condition", "det", "adjugate", "multipliers",
+           "bifurcation_record", "same_bifurcation", "recognize_closed_form", "feigenbaum_ratios", "KINDS", "SIGMA",
+           "FEIGENBAUM_DELTA", "CERTIFY_MAX_PERIOD"]
 
 #: Feigenbaum's first constant (OEIS A006890).
 FEIGENBAUM_DELTA = "4.66920160910299067185320382046620161725818557747576863274565134300413"
 #: Bifurcations of period up to this are certified by a Krawczyk test in (x, h); longer
 #: compositions are not evaluated in ball arithmetic.
 CERTIFY_MAX_PERIOD = 8
+#: The kinds sought by the sampled scan, with the shift σ of ψ_σ = det(DG^p + σI).
 KINDS = {"period-doubling": 1, "fold": -1}
-
-
-@result
-class Bifurcation(Result):
-    """A bifurcation of a period-``period`` orbit: ``kind`` — "period-doubling" (multiplier
-    −1) or "fold" (+1), also readable as ``type``; ``lr`` — the learning rate h* and
-    ``point`` — the orbit point x* (exact mpmath numbers, Newton at ``dps`` digits);
-    ``certified`` — a Krawczyk test in (x, h) proved a unique solution of the extended
-    system in the box of half-width ``radius`` about (x*, h*); ``enclosure`` — then its enclosure K ∩ X, one
-    :class:`~lrtheory.results.Ball` per coordinate of (x, h) (None otherwise);
-    ``closed_form`` — an algebraic number agreeing with h* to full precision, or None."""
-
-    kind: str
-    period: int
-    lr: mpmath.mpf
-    point: tuple
-    dps: int
-    certified: bool = False
-    radius: float | None = None
-    enclosure: tuple | None = None
-    closed_form: str | None = None
-    _repr_skip = ("enclosure",)
-
-    @property
-    def type(self) -> str:
-        """The ``kind`` (the name of this field before bifurcations were result objects)."""
-        return self.kind
-
-    @property
-    def lr_enclosure(self) -> Ball | None:
-        """The certified enclosure of h* (None when not certified)."""
-        return self.enclosure[-1] if self.enclosure else None
-
-    def decimal(self, digits: int | None = None) -> dict:
-        """``lr`` and ``point`` as decimal strings of ``digits`` (default ``dps``) digits."""
-        d = digits or self.dps
-        return {"lr": mpmath.nstr(self.lr, d), "point": [mpmath.nstr(c, d) for c in self.point]}
-
-
-@result
-class BifurcationSearch(Result):
-    """Result of :func:`find_bifurcations`: ``bifurcations`` sorted by learning rate, found
-    for orbits of period ≤ ``max_period`` in ``box`` at ``samples`` learning rates of
-    ``lr_range`` (exact) from ``starts`` starts, at ``dps`` digits; ``complete`` is
-    "unknown": the scan is sampled — a bifurcation is found only when an orbit near it is
-    found at a sampled learning rate — and proves nothing about bifurcations it missed."""
-
-    bifurcations: tuple = ()
-    lr_range: tuple = ()
-    max_period: int = 0
-    box: tuple = ()
-    samples: int = 0
-    starts: int = 0
-    dps: int = 0
-    certify: bool = True
-    complete: str = "unknown"
+#: The condition ψ_σ of every kind: σ = ±1 for det(A ± I), "ns" for det(A⊙A − I).
+SIGMA = {"period-doubling": 1, "fold": -1, "degenerate +1": -1, "neimark-sacker": "ns"}
 
 
 @result
@@ -136,21 +105,42 @@ class DoublingCascade(Result):
 
 # ---- derivatives along an orbit ---------------------------------------------------------
 class _Calculus:
-    """∇f, ∇²f and the third-derivative tensor ∂_l ∇²f compiled for one backend."""
+    """∇f, ∇²f and the third-derivative tensor ∂_l ∇²f compiled for one backend; with a
+    parameter symbol a also ∂_a∇f and ∂_a∇²f, every function taking (x…, a)."""
 
-    def __init__(self, obj: Objective, backend: str):
+    def __init__(self, obj: Objective, backend: str, param=None):
         n = obj.dim
         H = obj.hessian
         T = [sp.diff(H[i, j], obj.vars[l]) for l in range(n) for i in range(n) for j in range(n)]
+        args = tuple(obj.vars) + ((param,) if param is not None else ())
         self.n = n
-        self.g = compile_exprs(list(obj.gradient), obj.vars, backend)
-        self.H = compile_exprs(list(H), obj.vars, backend)
-        self.T = compile_exprs(T, obj.vars, backend)
+        self.g = compile_exprs(list(obj.gradient), args, backend)
+        self.H = compile_exprs(list(H), args, backend)
+        self.T = compile_exprs(T, args, backend)
+        if param is not None:
+            self.ga = compile_exprs([sp.diff(e, param) for e in obj.gradient], args, backend)
+            self.Ha = compile_exprs([sp.diff(e, param) for e in H], args, backend)
 
 
 @lru_cache(maxsize=32)
-def _calculus(obj: Objective, backend: str) -> _Calculus:
-    return _Calculus(obj, backend)
+def _calculus(obj: Objective, backend: str, param=None) -> _Calculus:
+    return _Calculus(obj, backend, param)
+
+
+def _check_param(obj: Objective, param):
+    """(symbol, value) of a parameter of ``obj``, or None; an objective with undeclared
+    parameters needs one."""
+    if param is None:
+        if obj.params:
+            raise InputError(f"objective has parameters {[str(q) for q in obj.params]}: "
+                             "give a value (param=(symbol, value))")
+        return None
+    symbol, value = param
+    symbol = next((q for q in obj.params if str(q) == str(symbol)), None)
+    if symbol is None or len(obj.params) != 1:
+        raise InputError(f"parameter {param[0]!r} is not the one parameter of the objective "
+                         f"(parameters: {[str(q) for q in obj.params]})")
+    return symbol, value
 
 
 def _matmul(A, B):
@@ -158,124 +148,239 @@ def _matmul(A, B):
              for j in range(len(B[0]))] for i in range(len(A))]
 
 
-def orbit_derivatives(obj: Objective, x0, h, p: int, backend: str = "mpmath"):
-    """x_p = G_h^p(x_0) with A = ∂x_p/∂x_0, b = ∂x_p/∂h, dA[j] = ∂A/∂x_{0,j} and
-    dAh = ∂A/∂h (lists of numbers in ``backend``: "mpmath" or "arb").
+class _Jet:
+    """x_p and its derivatives along an orbit (see :func:`orbit_jet`)."""
+
+    __slots__ = ("x", "A", "b", "dA", "dAh", "c", "dAa")
+
+
+def orbit_jet(obj: Objective, x0, h, p: int, backend: str = "mpmath", param=None,
+              second: bool = True) -> _Jet:
+    """x_p = G_h^p(x_0) with A = ∂x_p/∂x_0, b = ∂x_p/∂h, dA[j] = ∂A/∂x_{0,j},
+    dAh = ∂A/∂h and, with ``param = (a, value)``, c = ∂x_p/∂a and dAa = ∂A/∂a (lists of
+    numbers in ``backend``: "mpmath" or "arb"); ``second=False`` skips the second
+    derivatives dA, dAh, dAa (left zero) and the third derivatives of f.
 
     Recursion (x = x_k, H = ∇²f(x), T_l = ∂_l∇²f(x), D = I − hH):
     A' = D A,  b' = D b − ∇f(x),  dA_j' = −h(Σ_l T_l A_lj) A + D dA_j,
-    dAh' = −(H + hΣ_l T_l b_l) A + D dAh."""
-    C = _calculus(obj, backend)
+    dAh' = −(H + hΣ_l T_l b_l) A + D dAh,  c' = D c − h∂_a∇f(x),
+    dAa' = −h(∂_a H + Σ_l T_l c_l) A + D dAa."""
+    param = _check_param(obj, param)
+    C = _calculus(obj, backend, None if param is None else param[0])
+    extra = () if param is None else \
+        (mp_number(param[1]) if backend == "mpmath" else to_arb(param[1]),)
     n = C.n
     one = mpmath.mpf(1) if backend == "mpmath" else arb(1)
     zero = 0 * one
     x = list(x0)
     A = [[one if i == j else zero for j in range(n)] for i in range(n)]
     b = [zero] * n
+    c = [zero] * n
     dA = [[[zero] * n for _ in range(n)] for _ in range(n)]
     dAh = [[zero] * n for _ in range(n)]
+    dAa = [[zero] * n for _ in range(n)]
     for _ in range(p):
-        g = C.g(*x)
-        He = C.H(*x)
-        Te = C.T(*x)
+        g = C.g(*x, *extra)
+        He = C.H(*x, *extra)
         H = [[He[i * n + j] for j in range(n)] for i in range(n)]
-        T = [[[Te[l * n * n + i * n + j] for j in range(n)] for i in range(n)] for l in range(n)]
         D = [[(one if i == j else zero) - h * H[i][j] for j in range(n)] for i in range(n)]
-        DA = _matmul(D, A)
+        if not second:
+            if param is not None:
+                ga = C.ga(*x, *extra)
+                c = [sum((D[i][k] * c[k] for k in range(n)), zero) - h * ga[i] for i in range(n)]
+            b = [sum((D[i][k] * b[k] for k in range(n)), zero) - g[i] for i in range(n)]
+            A = _matmul(D, A)
+            x = [x[i] - h * g[i] for i in range(n)]
+            continue
+        Te = C.T(*x, *extra)
+        T = [[[Te[l * n * n + i * n + j] for j in range(n)] for i in range(n)] for l in range(n)]
+
+        def contract(v):   # Σ_l T_l v_l
+            return [[sum((T[l][i][k] * v[l] for l in range(n)), zero) for k in range(n)]
+                    for i in range(n)]
         new_dA = []
         for j in range(n):
-            S = [[sum((T[l][i][k] * A[l][j] for l in range(n)), zero) for k in range(n)]
-                 for i in range(n)]
-            SA, DdA = _matmul(S, A), _matmul(D, dA[j])
+            SA, DdA = _matmul(contract([A[l][j] for l in range(n)]), A), _matmul(D, dA[j])
             new_dA.append([[DdA[i][k] - h * SA[i][k] for k in range(n)] for i in range(n)])
-        Sb = [[H[i][k] + h * sum((T[l][i][k] * b[l] for l in range(n)), zero)
-               for k in range(n)] for i in range(n)]
+        Tb = contract(b)
+        Sb = [[H[i][k] + h * Tb[i][k] for k in range(n)] for i in range(n)]
         SbA, DdAh = _matmul(Sb, A), _matmul(D, dAh)
         dAh = [[DdAh[i][k] - SbA[i][k] for k in range(n)] for i in range(n)]
+        if param is not None:
+            ga, Hae, Tc = C.ga(*x, *extra), C.Ha(*x, *extra), contract(c)
+            Sc = [[Hae[i * n + k] + Tc[i][k] for k in range(n)] for i in range(n)]
+            ScA, DdAa = _matmul(Sc, A), _matmul(D, dAa)
+            dAa = [[DdAa[i][k] - h * ScA[i][k] for k in range(n)] for i in range(n)]
+            c = [sum((D[i][k] * c[k] for k in range(n)), zero) - h * ga[i] for i in range(n)]
         b = [sum((D[i][k] * b[k] for k in range(n)), zero) - g[i] for i in range(n)]
-        A, dA = DA, new_dA
+        A, dA = _matmul(D, A), new_dA
         x = [x[i] - h * g[i] for i in range(n)]
-    return x, A, b, dA, dAh
+    jet = _Jet()
+    jet.x, jet.A, jet.b, jet.dA, jet.dAh, jet.c, jet.dAa = x, A, b, dA, dAh, c, dAa
+    return jet
 
 
-def _det(B):
+def orbit_derivatives(obj: Objective, x0, h, p: int, backend: str = "mpmath", param=None):
+    """(x_p, A, b, dA, dAh) of :func:`orbit_jet`."""
+    j = orbit_jet(obj, x0, h, p, backend, param)
+    return j.x, j.A, j.b, j.dA, j.dAh
+
+
+def det(B):
+    """The determinant of a small square matrix (list of rows, any number type), by
+    cofactor expansion."""
     n = len(B)
     if n == 1:
         return B[0][0]
     if n == 2:
         return B[0][0] * B[1][1] - B[0][1] * B[1][0]
-    return sum(((-1) ** j) * B[0][j] * _det([r[:j] + r[j + 1:] for r in B[1:]]) for j in range(n))
+    return sum(((-1) ** j) * B[0][j] * det([r[:j] + r[j + 1:] for r in B[1:]]) for j in range(n))
 
 
-def _adjugate(B):
+def adjugate(B):
+    """The adjugate adj(B) (B·adj(B) = det(B)·I) of a small square matrix."""
     n = len(B)
     if n == 1:
         return [[B[0][0] * 0 + 1]]
-    return [[((-1) ** (i + j)) * _det([r[:i] + r[i + 1:] for k, r in enumerate(B) if k != j])
+    return [[((-1) ** (i + j)) * det([r[:i] + r[i + 1:] for k, r in enumerate(B) if k != j])
              for j in range(n)] for i in range(n)]
 
 
-def extended_system(obj: Objective, z, p: int, sigma: int, backend: str = "mpmath"):
-    """E_σ(z) and its Jacobian for z = (x, h) (see the module docstring)."""
+def bialternate(A, B):
+    """The bialternate product A⊙B (m = n(n−1)/2 square), rows and columns indexed by the
+    pairs (p, q), p > q:  (A⊙B)_{(p,q),(r,s)} = ½(a_pr b_qs − a_ps b_qr + b_pr a_qs − b_ps a_qr).
+    The eigenvalues of A⊙A are the products µ_iµ_j (i < j) of those of A."""
+    n = len(A)
+    pairs = [(p, q) for p in range(1, n) for q in range(p)]
+    return [[(A[p][r] * B[q][s] - A[p][s] * B[q][r] + B[p][r] * A[q][s] - B[p][s] * A[q][r]) / 2
+             for r, s in pairs] for p, q in pairs]
+
+
+def bifurcation_condition(A, sigma):
+    """(ψ_σ(A), dψ) with dψ(dM) the derivative of ψ_σ in the direction dM (module
+    docstring): σ = ±1 for det(A ± I), "ns" for det(A⊙A − I)."""
+    n = len(A)
+    if sigma == "ns":
+        if n < 2:
+            raise InputError("a Neimark–Sacker bifurcation needs a map of dimension >= 2")
+        P = bialternate(A, A)
+        B = [[P[i][j] - (1 if i == j else 0) for j in range(len(P))] for i in range(len(P))]
+
+        def lift(dM):
+            return [[2 * v for v in row] for row in bialternate(dM, A)]
+    else:
+        B = [[A[i][j] + (sigma if i == j else 0) for j in range(n)] for i in range(n)]
+
+        def lift(dM):
+            return dM
+    m, adj = len(B), []
+
+    def ddet(dM):
+        if not adj:
+            adj.extend(adjugate(B))
+        L = lift(dM)
+        return sum(adj[i][k] * L[k][i] for i in range(m) for k in range(m))
+    return det(B), ddet
+
+
+def extended_residual(obj: Objective, z, p: int, sigma, backend: str = "mpmath", param=None):
+    """E_σ(z) alone (no derivatives beyond DG^p), z = (x, h)."""
+    n = obj.dim
+    x0 = list(z[:n])
+    j = orbit_jet(obj, x0, z[n], p, backend, param, second=False)
+    return [j.x[i] - x0[i] for i in range(n)] + [bifurcation_condition(j.A, sigma)[0]]
+
+
+def extended_system(obj: Objective, z, p: int, sigma, backend: str = "mpmath", param=None,
+                    free_param: bool = False):
+    """E_σ(z) and its Jacobian for z = (x, h) (see the module docstring); ``sigma`` is
+    ±1 or "ns".  With ``param = (a, value)`` the objective's parameter a is fixed at
+    ``value``; with ``free_param`` z = (x, h, a) and the Jacobian has the column ∂E/∂a
+    (``value`` is then ignored)."""
     n = obj.dim
     x0, h = list(z[:n]), z[n]
-    x, A, b, dA, dAh = orbit_derivatives(obj, x0, h, p, backend)
-    B = [[A[i][j] + (sigma if i == j else 0) for j in range(n)] for i in range(n)]
-    adj = _adjugate(B)
-
-    def ddet(dB):
-        return sum(adj[i][k] * dB[k][i] for i in range(n) for k in range(n))
-    F = [x[i] - x0[i] for i in range(n)] + [_det(B)]
-    J = [[A[i][j] - (1 if i == j else 0) for j in range(n)] + [b[i]] for i in range(n)]
-    J.append([ddet(dA[j]) for j in range(n)] + [ddet(dAh)])
+    if free_param:
+        param = (param[0], z[n + 1])
+    j = orbit_jet(obj, x0, h, p, backend, param)
+    psi, ddet = bifurcation_condition(j.A, sigma)
+    F = [j.x[i] - x0[i] for i in range(n)] + [psi]
+    J = [[j.A[i][k] - (1 if i == k else 0) for k in range(n)] + [j.b[i]] for i in range(n)]
+    J.append([ddet(j.dA[k]) for k in range(n)] + [ddet(j.dAh)])
+    if free_param:
+        for i in range(n):
+            J[i].append(j.c[i])
+        J[n].append(ddet(j.dAa))
     return F, J
 
 
 # ---- Newton and certification -----------------------------------------------------------
-def solve_extended(obj: Objective, x0, h0, p: int, kind: str, dps: int = 50,
-                   maxiter: int = 40):
-    """Newton on E_σ from (x0, h0) at ``dps`` digits (plus guard digits).  Returns
-    (x, h) as mpmath numbers, or None when Newton fails."""
-    sigma = KINDS[kind]
-    n = obj.dim
-    guard = 15 + int(np.log10(max(p, 1)) * 3)
-    with precision(dps=dps + guard):
-        z = [mpmath.mpf(c) for c in x0] + [mpmath.mpf(h0)]
-        tol = mpmath.mpf(10) ** (-dps - 3)
-        for it in range(maxiter):
-            try:
-                F, J = extended_system(obj, z, p, sigma)
-                dz = mpmath.lu_solve(mpmath.matrix(J), -mpmath.matrix(F))
-            except (ZeroDivisionError, ValueError, OverflowError):
-                return None
-            z = [z[i] + dz[i] for i in range(n + 1)]
-            step = max(abs(d) for d in dz)
-            if not all(mpmath.isfinite(c) for c in z) or z[n] <= 0:
-                return None
-            if step <= tol * (1 + max(abs(c) for c in z)):
-                return z[:n], z[n]
+def _sigma(kind: str, dim: int):
+    """σ of ``kind`` (:data:`SIGMA`), checked against the dimension of the map."""
+    if kind not in SIGMA:
+        raise InputError(f"unknown bifurcation kind {kind!r}; known: {sorted(SIGMA)}")
+    if SIGMA[kind] == "ns" and dim < 2:
+        raise InputError("a Neimark–Sacker bifurcation needs a map of dimension >= 2")
+    return SIGMA[kind]
+
+
+def newton_solve(system, z0, dps: int, maxiter: int = 40, positive: int | None = None):
+    """Newton on a square system ``system(z) -> (F, J)`` from ``z0`` at ``dps`` digits
+    (the caller sets the working precision, with guard digits).  Returns z (mpmath
+    numbers) once a step is below 10^(−dps−3)·(1 + |z|), or None when a step fails, leaves
+    the finite numbers or makes coordinate ``positive`` non-positive."""
+    z = [mpmath.mpf(c) for c in z0]
+    tol = mpmath.mpf(10) ** (-dps - 3)
+    for _ in range(maxiter):
+        try:
+            F, J = system(z)
+            dz = mpmath.lu_solve(mpmath.matrix(J), -mpmath.matrix(F))
+        except (ZeroDivisionError, ValueError, OverflowError):
+            return None
+        z = [z[i] + dz[i] for i in range(len(z))]
+        step = max(abs(d) for d in dz)
+        if not all(mpmath.isfinite(c) for c in z) or (positive is not None and z[positive] <= 0):
+            return None
+        if step <= tol * (1 + max(abs(c) for c in z)):
+            return z
     return None
 
 
+def solve_extended(obj: Objective, x0, h0, p: int, kind: str, dps: int = 50,
+                   maxiter: int = 40, param=None):
+    """Newton on E_σ from (x0, h0) at ``dps`` digits (plus guard digits), the objective's
+    parameter fixed by ``param = (a, value)`` if it has one.  Returns (x, h) as mpmath
+    numbers, or None when Newton fails."""
+    sigma = _sigma(kind, obj.dim)
+    n = obj.dim
+    guard = 15 + int(np.log10(max(p, 1)) * 3)
+    with precision(dps=dps + guard):
+        z = newton_solve(lambda v: extended_system(obj, v, p, sigma, param=param),
+                         [mpmath.mpf(c) for c in x0] + [mpmath.mpf(h0)], dps, maxiter,
+                         positive=n)
+    return None if z is None else (z[:n], z[n])
+
+
 def bifurcation_enclosure(obj: Objective, x, h, p: int, kind: str, dps: int = 50,
-                          radius: float | None = None) -> KrawczykTest:
+                          radius: float | None = None, param=None) -> KrawczykTest:
     """The Krawczyk test (:func:`lrtheory.certify.krawczyk_test`) for E_σ in the box
     (x, h) ± ``radius`` (default 10^(−dps/2)) at ``dps`` + 10 digits, ball arithmetic
-    along the p-step composition (used for p ≤ CERTIFY_MAX_PERIOD)."""
-    sigma = KINDS[kind]
+    along the p-step composition (used for p ≤ CERTIFY_MAX_PERIOD); the objective's
+    parameter, if any, is fixed at the exact value of ``param = (a, value)``."""
+    sigma = _sigma(kind, obj.dim)
     r = radius if radius is not None else 10.0 ** (-(dps // 2))
     with precision(dps=dps + 10):
         rad = to_arb(r)
         box = [arb(to_arb(c), rad) for c in list(x) + [h]]
-        return krawczyk_test(lambda m: extended_system(obj, m, p, sigma, "arb")[0],
-                             lambda X: extended_system(obj, X, p, sigma, "arb")[1], box)
+        return krawczyk_test(lambda m: extended_residual(obj, m, p, sigma, "arb", param),
+                             lambda X: extended_system(obj, X, p, sigma, "arb", param)[1],
+                             box)
 
 
 def certify_bifurcation(obj: Objective, x, h, p: int, kind: str, dps: int = 50,
-                        radius: float | None = None) -> bool:
+                        radius: float | None = None, param=None) -> bool:
     """Whether :func:`bifurcation_enclosure` proves a unique solution of E_σ in the box
     (x, h) ± ``radius``."""
-    return bifurcation_enclosure(obj, x, h, p, kind, dps, radius).proved
+    return bifurcation_enclosure(obj, x, h, p, kind, dps, radius, param).proved
 
 
 def recognize_closed_form(value, dps: int, max_degree: int = 4, max_coeff: int = 10**4):
@@ -323,10 +428,13 @@ def find_bifurcations(obj: Objective, lr_range, max_period: int, dps: int = 50,
     the extended system at ``dps`` digits.  Solutions are kept when h lies in the range,
     the minimal period is p and the extended Jacobian is regular; those with
     p ≤ CERTIFY_MAX_PERIOD are certified by a Krawczyk test in (x, h) when ``certify``.
-    The scan is sampled and reports ``complete = "unknown"`` (:class:`BifurcationSearch`)."""
+    The scan is sampled: ``complete`` says "not proved" with the sample spacing
+    (:class:`BifurcationSearch`)."""
     a, b = (float(exact_lr(v)) for v in lr_range)
     if not a < b:
         raise InputError(f"lr range must satisfy A < B, got {lr_range}")
+    if samples < 2:
+        raise InputError(f"samples must be at least 2, got {samples}")
     if max_period < 1:
         raise InputError(f"max period must be at least 1, got {max_period}")
     X0 = make_starts(box, obj.dim, starts, seed=0)
@@ -353,8 +461,15 @@ def find_bifurcations(obj: Objective, lr_range, max_period: int, dps: int = 50,
                          certify)
             previous[p] = (h, seeds, mults)
     found.sort(key=lambda bf: bf.lr)
+    complete = SearchCompleteness(
+        NOT_PROVED, "grid sampling",
+        f"learning rates sampled at {samples} points (spacing {(b - a) / (samples - 1):.3g}): "
+        "a bifurcation is found only when an orbit near it is found at a sample, so one "
+        "inside a window narrower than the spacing is missed")
     return BifurcationSearch(tuple(found), tuple(exact_lr(v) for v in lr_range), max_period,
-                             (float(box[0]), float(box[1])), samples, starts, dps, certify)
+                             (float(box[0]), float(box[1])), samples, starts, dps, certify,
+                             complete, "sample", str(obj.expr),
+                             tuple(str(v) for v in obj.vars))
 
 
 def _try(obj, found, tried, seed, h, p, kind, dps, lr_range, certify):
@@ -379,17 +494,50 @@ def _add_solution(obj, found, seed, h, p, kind, dps, lr_range, certify):
         tol = mpmath.mpf(10) ** (-(dps // 3))
         if minimal_period(pts, tol) != p:
             return
-        for bf in found:
-            if bf.kind == kind and bf.period == p and abs(bf.lr - hh) < tol and any(
-                    max(abs(u - v) for u, v in zip(q, bf.point)) < tol for q in pts):
-                return
+        if any(same_bifurcation(bf, kind, p, hh, pts, tol) for bf in found):
+            return
+    found.append(bifurcation_record(obj, kind, p, x, hh, dps, certify))
+
+
+def same_bifurcation(bf: Bifurcation, kind: str, p: int, h, points, tol) -> bool:
+    """Whether ``bf`` is the bifurcation (``kind``, ``p``) at ``h`` of the orbit through
+    ``points`` (x_0..x_{p−1}): same kind, period, h and a common point, within ``tol``."""
+    return bf.kind == kind and bf.period == p and abs(bf.lr - h) < tol and any(
+        max(abs(u - v) for u, v in zip(q, bf.point)) < tol for q in points)
+
+
+def bifurcation_record(obj: Objective, kind: str, p: int, x, h, dps: int,
+                       certify: bool = True, param=None) -> Bifurcation:
+    """The :class:`Bifurcation` at the solution (x, h) of E_σ: its multipliers (the
+    eigenvalues of DG_h^p at ``dps`` + 10 digits), a Krawczyk certificate in the box
+    (x, h) ± 10^(−dps/2) when ``certify`` and p ≤ CERTIFY_MAX_PERIOD, and a closed form
+    of h recognized to full precision."""
     radius = test = None
     if certify and p <= CERTIFY_MAX_PERIOD:
         radius = 10.0 ** (-(dps // 2))
-        test = bifurcation_enclosure(obj, x, hh, p, kind, dps, radius)
-    found.append(Bifurcation(kind, p, hh, tuple(x), dps, bool(test and test.proved), radius,
-                             test.enclosure if test else None,
-                             recognize_closed_form(hh, dps)))
+        test = bifurcation_enclosure(obj, x, h, p, kind, dps, radius, param)
+    with precision(dps=dps + 10):
+        A = orbit_jet(obj, [mpmath.mpf(c) for c in x], mpmath.mpf(h), p, param=param).A
+        mults = multipliers(A)
+    return Bifurcation(kind, p, h, tuple(x), dps, bool(test and test.proved), radius,
+                       test.enclosure if test and test.proved else None,
+                       recognize_closed_form(h, dps) if param is None else None,
+                       multipliers=tuple(mults))
+
+
+def multipliers(A) -> list:
+    """Eigenvalues of the square matrix A (lists of mpmath numbers), largest modulus
+    first; real ones as mpf."""
+    if len(A) == 1:
+        return [A[0][0]]
+    if len(A) == 2:   # µ = tr/2 ± sqrt(tr²/4 − det)
+        half = (A[0][0] + A[1][1]) / 2
+        root = mpmath.sqrt(mpmath.mpf(half * half - (A[0][0] * A[1][1] - A[0][1] * A[1][0])))
+        return sorted([half + root, half - root], key=lambda m: -abs(m))
+    mults = mpmath.eig(mpmath.matrix(A), left=False, right=False)
+    eps = mpmath.mpf(10) ** (-(mpmath.mp.dps * 2 // 3))
+    mults = [m.real if abs(m.imag) <= eps * (1 + abs(m)) else m for m in mults]
+    return sorted(mults, key=lambda m: -abs(m))
 
 
 # ---- the period-doubling cascade ---------------------------------------------------------

@@ -16,13 +16,17 @@ at once and keeps what a :class:`Record` asks for::
   every k steps), ``tail`` (the last L states), ``coords``, ``loss``, ``lyapunov`` (all n
   exponents by tangent QR, with ``checkpoints``), ``sharpness`` (λ_max of ∇²f at the end),
   ``classify`` (converged / periodic(p) / aperiodic / divergent, see
-  :mod:`lrtheory.gd.classify`), ``stop_when_settled``.  Presets: ``LAST``, ``TRAJECTORY``,
-  ``LYAPUNOV``, ``CLASSIFY``.  A ``transient`` of unrecorded steps comes first.
+  :mod:`lrtheory.gd.classify`), ``stop_when_settled``, and streaming statistics that store
+  no trajectory (float64): ``moments`` (per-run mean, second moment, minimum, maximum) and
+  ``histogram=(lo, hi, bins)`` (per run, or pooled into ``histogram_groups``) over every
+  ``thin``-th recorded state.  Presets: ``LAST``, ``TRAJECTORY``, ``LYAPUNOV``,
+  ``CLASSIFY``.  A ``transient`` of unrecorded steps comes first.
 * Overflow is a result, never a warning or an exception: the run is labelled ``divergent``
   (float64 states become nan; ``blowup`` sets the radius of the ball a run must stay in).
 * Backends: ``"float64"`` — vectorized numpy, or per run compiled by numba from the
   printed gradient and Hessian (:mod:`lrtheory.gd.compiled`, chosen automatically for long
-  runs when numba is installed; ``engine="numpy"|"numba"`` forces one,
+  runs when numba is installed — runs that stop when settled start on numpy and switch
+  only while runs remain; ``engine="numpy"|"numba"`` forces one,
   ``LRTHEORY_NO_NUMBA=1`` disables numba); ``"mpmath"`` (at ``dps`` digits, via
   :func:`lrtheory.precision.precision`); ``"exact"`` (rationals); ``"arb"`` (balls).
 * The result is a :class:`GDRun` (a :class:`lrtheory.results.Result`: ``to_json``,

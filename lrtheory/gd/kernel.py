@@ -95,22 +95,23 @@ def run_gd(obj, x0, lr, steps: int, record: Record = LAST, *, transient: int = 0
     if domain is not None:
         raise InputError("domain= is for the mpmath/exact/arb backends; float64 runs use "
                          "blowup=")
-    X, H, batch = batch_rows(obj, x0, lr)
+    X, H, batch = batch_rows(obj, x0, lr, compact_rates=True)
     plan = _Plan(obj, X, H, steps, transient, record, blowup)
     plan.run(*_choose_engine(obj, engine, plan))
     return plan.result(batch)
 
 
-def batch_rows(obj, x0, lr, dtype=float):
+def batch_rows(obj, x0, lr, dtype=float, compact_rates: bool = False):
     """Rows X (M, n), rates H (M,) and the batch shape of the starts ``x0`` broadcast
-    against the learning rates ``lr`` (fresh C-contiguous arrays of ``dtype``: float, or
-    object for exact and high-precision numbers); every rate is checked positive and
-    finite."""
-    X = np.array(x0, dtype=dtype, order="C")
+    against the learning rates ``lr`` (arrays of ``dtype``: float, or object for exact and
+    high-precision numbers; X may share memory with ``x0`` and is never written);
+    ``compact_rates``: one rate for all runs is returned as H of shape (1,).  Every rate is
+    checked positive and finite."""
+    X = np.asarray(x0, dtype=dtype)
     if X.ndim == 0 or X.shape[-1] != obj.dim:
         raise InputError(f"starts have {X.shape[-1] if X.ndim else 0} coordinates, "
                          f"objective has {obj.dim}")
-    H = np.array(lr, dtype=dtype, order="C")
+    H = np.array(lr, dtype=dtype)
     for h in (np.unique(H) if dtype is float else H.ravel()):
         check_lr(h if isinstance(h, (str, int, float)) else float(h))
     try:
@@ -120,7 +121,9 @@ def batch_rows(obj, x0, lr, dtype=float):
                          f"starts of shape {X.shape}") from None
     if X.shape[:-1] != batch:
         X = np.broadcast_to(X, batch + (obj.dim,)).copy()
-    if H.shape != batch:
+    if compact_rates and H.size == 1:
+        H = H.reshape(1)
+    elif H.shape != batch:
         H = np.broadcast_to(H, batch).copy()
     return X.reshape(-1, obj.dim), H.reshape(-1), batch
 
@@ -152,16 +155,19 @@ def _choose_engine(obj, engine, plan) -> tuple[str, bool]:
 class _Plan:
     """The arrays one float64 run fills, shared by both engines (see the module doc).
 
-    Per start: the state X (M, n), the trajectory (M, K, len(coords)) — contiguous per
-    start, returned time-first as a view —, the Lyapunov sums (M, n), and the streaming
-    moments (M, nc), (M, nc, nc) (upper triangle; symmetrised at the end), minima and
-    maxima; the ring buffer of the last states is (L, M, n) (time first, as the settled
-    test reads it) and the histogram (runs or groups, nc, bins + 2).  The tangent frames
-    (M, n, n) are kept only between chunks of a run that stops when settled."""
+    Per start: the starts X0 (M, n) (the caller's memory, never written), the current
+    state X (M, n) (None before the first chunk; not kept by a compiled run that needs no
+    final state), the trajectory (M, K, len(coords)) — contiguous per start, returned
+    time-first as a view —, the Lyapunov sums (M, n) and the streaming moments (M, nc),
+    (M, nc, nc), minima and maxima (not initialised: the first chunk starts them); the
+    ring buffer of the last states is (L, M, n) (time first, as the settled test reads it)
+    and the histogram (runs or groups, nc, bins + 2).  The tangent frames (M, n, n) are
+    kept only between chunks of a run that stops when settled."""
 
-    def __init__(self, obj, X, H, steps, transient, rec: Record, blowup):
-        self.obj, self.X, self.H = obj, X, H
-        self.M, n = X.shape
+    def __init__(self, obj, X0, H, steps, transient, rec: Record, blowup):
+        self.obj, self.X0, self.X, self.H = obj, X0, None, H
+        self.bad = None                          # diverged runs, as the compiled loop saw them
+        self.M, n = X0.shape
         self.steps, self.T, self.rec = steps, transient, rec
         self.total = transient + steps
         self.blowup = float(blowup)
@@ -170,26 +176,16 @@ class _Plan:
         self.coords = np.arange(n) if rec.coords is None else np.asarray(rec.coords)
         if np.any(self.coords < 0) or np.any(self.coords >= n):
             raise InputError(f"Record.coords {rec.coords} out of range for {n} variables")
-        nc = len(self.coords)
         self.every, self.thin = rec.every, rec.thin
-        self.traj = np.empty((self.M, steps // rec.every + 1, nc) if rec.every else (0, 0, nc))
         self.L = rec.classify_length(steps) if (rec.classify or rec.stop_when_settled) \
             else min(rec.tail, steps + 1)
         self.L = max(self.L, min(rec.tail, steps + 1))
-        self.ring = np.empty((self.L, self.M, n))
         self.Q = None
-        self.sums = np.zeros((self.M if rec.lyapunov else 0, n))
         cks = [c for c in rec.checkpoints if 1 <= c <= steps]
         self.checkpoints = tuple(cks)
         self.ck_index = np.full(steps + 1, -1, dtype=np.int64)
         self.ck_index[cks] = np.arange(len(cks))
-        self.running = np.full((len(cks), self.M, n), np.nan)
-        m = self.M if rec.moments else 0
-        self.mom1, self.mom2 = np.zeros((m, nc)), np.zeros((m, nc, nc))
-        self.mn, self.mx = np.full((m, nc), np.inf), np.full((m, nc), -np.inf)
-        groups = rec.histogram_groups or self.M
-        bins = rec.histogram[2] if rec.histogram else 1
-        self.hist = np.zeros((groups if rec.histogram else 0, nc, bins + 2), dtype=np.int64)
+        self.empty = None     # the allocator of the arrays, chosen with the first engine
         self.steps_run = steps
         self.compiled = None  # the numba loop, when that engine runs
         self.engines = []
@@ -205,12 +201,45 @@ class _Plan:
         lo, hi, bins = self.rec.histogram or (0.0, 1.0, 1)
         return self.hist, float(lo), bins / (hi - lo), int(bins), int(self.rec.histogram_groups)
 
+    def allocate(self, empty):
+        """Allocate the records with ``empty(shape, dtype=float64)``: numpy's, or for the
+        compiled engine numba's (:func:`lrtheory.gd.compiled.empty`)."""
+        rec, M, n, nc = self.rec, self.M, self.obj.dim, len(self.coords)
+        self.empty = empty
+        self.traj = empty((M, self.steps // rec.every + 1, nc) if rec.every else (0, 0, nc))
+        self.ring = empty((self.L, M, n))
+        self.sums = empty((M if rec.lyapunov else 0, n))
+        self.running = empty((len(self.checkpoints), M, n))
+        self.running.fill(np.nan)
+        m = M if rec.moments else 0
+        self.mom1, self.mom2 = empty((m, nc)), empty((m, nc, nc))
+        self.mn, self.mx = empty((m, nc)), empty((m, nc))
+        groups = rec.histogram_groups or M
+        bins = rec.histogram[2] if rec.histogram else 1
+        self.hist = empty((groups if rec.histogram else 0, nc, bins + 2), dtype=np.int64)
+        self.hist.fill(0)
+
+    def kernel_state(self) -> tuple:
+        """(starts, state out, bad) for the compiled loop: the state is read from X0
+        before the first chunk and from X after; X is allocated when the run needs its
+        final state (``last``, ``loss``, ``sharpness``, or a later chunk)."""
+        rec, n = self.rec, self.obj.dim
+        if self.bad is None:
+            self.bad = self.empty((self.M,), dtype=np.bool_)
+        if self.X is None:
+            need = rec.last or rec.loss or rec.sharpness or rec.stop_when_settled
+            self.X0 = _contiguous(self.X0)
+            self.X = self.empty((self.M if need else 0, n))
+            return self.X0, self.X, self.bad
+        self.X = _contiguous(self.X)
+        return self.X, self.X, self.bad
+
     def frames(self, save: bool) -> np.ndarray:
         """The tangent frames kept between chunks (allocated when a chunk saves them)."""
         n = self.obj.dim
         if self.Q is None:
             if save and self.rec.lyapunov and n > 1:
-                self.Q = np.empty((self.M, n, n))
+                self.Q = self.empty((self.M, n, n))
             else:
                 return np.empty((0, n, n))
         return self.Q
@@ -221,6 +250,11 @@ class _Plan:
         ``check_every`` steps until every run settled, switching from numpy to numba
         (``switch``) once the modelled numpy time spent reaches :data:`COMPILE_SECONDS`
         and the modelled time left is at least :data:`AUTO_NUMBA_SECONDS`."""
+        if engine == "numba":
+            from .compiled import empty
+            self.allocate(empty)
+        else:
+            self.allocate(np.empty)
         if not self.rec.stop_when_settled:
             self._chunk(engine, 0, self.total, False)
             return
@@ -244,7 +278,6 @@ class _Plan:
         if engine not in self.engines:
             self.engines.append(engine)
         if engine == "numba":
-            self.X = np.ascontiguousarray(self.X)
             self.compiled(s0, s1, save)
         else:
             self._numpy_chunk(s0, s1, save)
@@ -252,9 +285,11 @@ class _Plan:
     def _numpy_chunk(self, s0: int, s1: int, save: bool):
         step, tangent = _numpy_maps(self.obj)
         h = self.H[0] if np.all(self.H == self.H[0]) else self.H
-        X = self.X
+        X = self.X0 if self.X is None else self.X   # a step makes a new array: X0 is not written
         Q = self._numpy_frames(s0) if self.rec.lyapunov else None
         finite_ball = math.isfinite(self.blowup)
+        if s0 == 0:
+            self._init_accumulators()
         with np.errstate(all="ignore"):
             if s0 == 0 and self.T == 0:
                 self._store(X, 0)
@@ -269,6 +304,13 @@ class _Plan:
         self.X = X
         if Q is not None and save:
             self.Q = np.stack([np.stack(q, axis=1) for q in Q], axis=2)
+
+    def _init_accumulators(self):
+        """Lyapunov sums and moments before the first step (the compiled loop starts
+        from the same values in its registers)."""
+        for a, v in ((self.sums, 0.0), (self.mom1, 0.0), (self.mom2, 0.0),
+                     (self.mn, np.inf), (self.mx, -np.inf)):
+            a.fill(v)
 
     def _numpy_frames(self, s0: int) -> list:
         """The tangent frame as columns of coordinate arrays: the identity at the start,
@@ -312,7 +354,7 @@ class _Plan:
         nc = V.shape[1]
         self.mom1 += V
         for k in range(nc):
-            for m in range(k, nc):
+            for m in range(nc):
                 self.mom2[:, k, m] += V[:, k] * V[:, m]
         np.fmin(self.mn, V, out=self.mn)
         np.fmax(self.mx, V, out=self.mx)
@@ -340,15 +382,18 @@ class _Plan:
     def _nan_rows(self) -> np.ndarray:
         """Final states that overflowed become nan in every coordinate (a coordinate that
         is ±inf or nan never returns to a finite value).  Returns the diverged runs."""
-        bad = ~np.all(np.isfinite(self.X), axis=1)
+        bad = ~np.isfinite(self.X[:, 0])
+        for i in range(1, self.X.shape[1]):      # column by column: a short-axis reduction
+            bad |= ~np.isfinite(self.X[:, i])    # over 10⁶ rows is slow
         self.X[bad] = np.nan
         return bad
 
     def result(self, batch: tuple) -> GDRun:
         rec, n, t_end = self.rec, self.obj.dim, self.steps_run
-        diverged = self._nan_rows()
+        diverged = self.bad if self.engines[-1] == "numba" else self._nan_rows()
         shape = batch + (n,)
-        out = dict(backend="float64", engine="+".join(self.engines), lr=self.H.reshape(batch),
+        lr = np.broadcast_to(self.H[0], batch) if len(self.H) < self.M else self.H
+        out = dict(backend="float64", engine="+".join(self.engines), lr=lr.reshape(batch),
                    batch_shape=tuple(batch), steps=self.steps, transient=self.T,
                    steps_run=np.broadcast_to(np.int64(t_end), batch), record=rec,
                    diverged=diverged.reshape(batch))
@@ -391,10 +436,9 @@ class _Plan:
         rec, nc = self.rec, len(self.coords)
         out = {"samples": np.broadcast_to(np.int64(samples), batch)}
         if rec.moments:
-            upper = np.triu_indices(nc, 1)
-            self.mom2[:, upper[1], upper[0]] = self.mom2[:, upper[0], upper[1]]
-            out["mean"] = (self.mom1 / samples).reshape(batch + (nc,))
-            out["second_moment"] = (self.mom2 / samples).reshape(batch + (nc, nc))
+            out["mean"] = np.divide(self.mom1, samples, out=self.mom1).reshape(batch + (nc,))
+            out["second_moment"] = np.divide(self.mom2, samples, out=self.mom2).reshape(
+                batch + (nc, nc))
             out["minimum"] = self.mn.reshape(batch + (nc,))
             out["maximum"] = self.mx.reshape(batch + (nc,))
         if rec.histogram is not None:
@@ -403,6 +447,14 @@ class _Plan:
                 self.hist.reshape(batch + (nc, bins + 2))
             out["histogram_edges"] = np.linspace(lo, hi, bins + 1)
         return out
+
+
+def _contiguous(a: np.ndarray) -> np.ndarray:
+    """``a`` as a C-contiguous, aligned, writeable float64 array (the argument type every
+    compiled kernel is built for), copied only when it is not one already."""
+    f = a.flags
+    ok = a.dtype == np.float64 and f.c_contiguous and f.aligned and f.writeable
+    return a if ok else np.array(a, dtype=np.float64, order="C")
 
 
 def _numpy_maps(obj):

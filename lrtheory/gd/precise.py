@@ -182,16 +182,14 @@ def orbit(model, x, h, steps: int, rec: Record, transient: int = 0,
         if r.grad_sq and r.grad_sq[-1] is _LATER:
             r.grad_sq[-1] = sum((gi * gi for gi in g[1:]), g[0] * g[0])
 
+    if transient == 0:
+        store(x, 0)
     for s in range(transient + steps):
         t = s - transient
-        if t == 0:
-            store(x, 0)
         g = model.grad(x)
         fill_grad_sq(g)
         if Q is not None and t >= 0:
-            A = model.gd_jacobian(x, h) * Q
-            Q, R = mpmath.qr(A) if n > 1 else (mpmath.matrix([[mpmath.sign(A[0, 0])]]), A)
-            sums = [v + mpmath.log(abs(R[i, i])) for i, v in enumerate(sums)]
+            Q, sums = _tangent_step(model, x, h, Q, sums)
             if len(running) < len(cks) and t + 1 == cks[len(running)]:
                 running.append(tuple(v / (t + 1) for v in sums))
         new = [xi - h * gi for xi, gi in zip(x, g)]
@@ -215,6 +213,16 @@ def orbit(model, x, h, steps: int, rec: Record, transient: int = 0,
         r.exponents = tuple(v / steps for v in sums)
         r.running = tuple(running) + ((mpmath.nan,) * n,) * (len(cks) - len(running))
     return r
+
+
+def _tangent_step(model, x, h, Q, sums):
+    """One QR step of the tangent frame: DG_h(x)·Q = Q'R (Householder), sums_i +=
+    log|R_ii|.  In one dimension |R| = |DG_h(x)| = |1 − h f″(x)| and the frame (±1) is not
+    needed: a scalar, no matrix."""
+    if len(x) == 1:
+        return Q, [sums[0] + mpmath.log(abs(1 - h * mpmath.mpf(model._hess_entries(x)[0])))]
+    Q, R = mpmath.qr(model.gd_jacobian(x, h) * Q)
+    return Q, [v + mpmath.log(abs(R[i, i])) for i, v in enumerate(sums)]
 
 
 def _too_big(x, blowup, finite) -> bool:

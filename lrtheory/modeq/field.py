@@ -336,11 +336,8 @@ class ModifiedEquation(Result):
 
     def symbol(self, name: str) -> sp.Symbol:
         """The coordinate called ``name`` (the symbol the fields are written in)."""
-        for v in self.variables:
-            if v.name == name:
-                return v
-        raise InputError(f"no variable {name!r}; the variables are "
-                         f"{', '.join(v.name for v in self.variables)}")
+        from ..parsing import symbol_named
+        return symbol_named(self.variables, name)
 
     @property
     def polynomial(self) -> bool:

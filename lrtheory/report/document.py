@@ -237,19 +237,38 @@ class ClaimView:
 
 
 def source_keys(records: list) -> dict[str, str]:
-    """A short citation key per source text: the ID prefix (``BLOG``, ...) for a standard
-    source, ``S1``, ``S2``, ... for any other."""
+    """A short citation key per source text: the declared source's key (``source_key`` of
+    the record), else the ID prefix (``BLOG``, ...) for a built-in source, ``S1``, ``S2``,
+    ... for any other."""
     keys: dict[str, str] = {}
     others = 0
     for r in records:
         prefix = str(_dict(r).get("id", "")).split("-")[0]
         source = plain(_dict(r).get("source"))
+        declared = plain(_dict(r).get("source_key"))
         if source in keys:
+            continue
+        if declared:
+            keys[source] = declared
             continue
         if SOURCES.get(prefix) != source:
             others += 1
         keys[source] = prefix if SOURCES.get(prefix) == source else f"S{others}"
     return keys
+
+
+def source_entries(results: dict, keys: dict[str, str]) -> list[tuple[str, str]]:
+    """(key, text) of the sources section: the declared sources of the results document
+    (citation, with DOI or URL) where known, else the citation text of the records."""
+    declared = {plain(_dict(s).get("key")): _dict(s) for s in _list(results.get("sources"))}
+    out = []
+    for text, key in keys.items():
+        s = declared.get(key)
+        if s:
+            link = f"doi:{s['doi']}" if s.get("doi") else s.get("url") or ""
+            text = plain(s.get("citation") or text) + (f", {plain(link)}" if link else "")
+        out.append((key, text))
+    return out
 
 
 def number_rows(numbers: dict) -> list[list[str]]:
@@ -314,10 +333,10 @@ def finding_view(finding) -> dict:
 # -- the whole document ---------------------------------------------------------------------
 
 def source_groups(claims: list[ClaimView]) -> list[tuple[str, list[ClaimView]]]:
-    """Claims grouped by ID prefix, in order of first appearance."""
+    """Claims grouped by source key (else ID prefix), in order of first appearance."""
     groups: dict[str, list] = {}
     for c in claims:
-        groups.setdefault(c.id.split("-")[0], []).append(c)
+        groups.setdefault(c.source_key or c.id.split("-")[0], []).append(c)
     return list(groups.items())
 
 
@@ -361,7 +380,10 @@ def _context(results: dict, forced: dict, figures: dict) -> dict:
     records = _list(results.get("claims"))
     keys = source_keys(records)
     claims = [claim_view(i, r, forced, figures, keys) for i, r in enumerate(records, 1)]
+    project = _dict(results.get("project"))
     return {
+        "title": show(project.get("title")) or "lrtheory verification report",
+        "authors": ", ".join(show(a) for a in _list(project.get("authors"))),
         "version": show(results.get("lrtheory")),
         "mode": "quick" if results.get("quick") else "full",
         "date": show(_dict(results.get("environment")).get("date")),
@@ -370,7 +392,7 @@ def _context(results: dict, forced: dict, figures: dict) -> dict:
         "counts": verdict_counts(claims),
         "refuted": [c for c in claims if c.verdict == "refuted"],
         "errored": [c for c in claims if c.error],
-        "sources": [(k, v) for v, k in keys.items()],
+        "sources": source_entries(results, keys),
         "environment": environment_rows(results),
         "summary_rows": summary_rows(claims),
         "precision_rows": [[c.id, c.precision or "-", c.tolerance or "-"] for c in claims],

@@ -35,7 +35,9 @@ def summary_markdown(results: dict) -> str:
     mode = "quick" if results.get("quick") else "full"
     env = results.get("environment")
     date = env.get("date", "") if isinstance(env, dict) else ""
-    lines = ["# lrtheory verification summary", "",
+    project = results.get("project") if isinstance(results.get("project"), dict) else {}
+    title = md_cell(project.get("title")) if project.get("title") else ""
+    lines = [f"# {title + ': ' if title else ''}lrtheory verification summary", "",
              f"lrtheory {md_cell(results.get('lrtheory') or '?')}, {mode} run"
              + (f", results of {md_cell(date)}." if date else "."),
              "", "Verdicts: " + (", ".join(f"{md_cell(v)} {n}" for v, n in counts.items())

@@ -34,7 +34,10 @@ class Runner:
         self.kind, self.workers, self.pool, self.client = kind, workers, pool, client
 
     def map(self, fn, jobs: dict, progress=None):
-        """Yield ``(key, fn(*jobs[key]))`` for every key as the calls finish."""
+        """Yield ``(key, fn(*jobs[key]))`` for every key as the calls finish (``progress``:
+        a :class:`~lrtheory.sweeps.progress.Progress` to start, or to hand to Dask)."""
+        if progress is not None and self.kind != "dask":
+            progress.start()
         if self.kind == "serial":
             for key, args in jobs.items():
                 yield key, fn(*args)

@@ -33,6 +33,9 @@ class Progress:
         self.steps_per_chunk, self.label = steps_per_chunk, label
         self.t0 = time.perf_counter()
         self.dask_bar = False
+
+    def start(self) -> None:
+        """Draw the empty bar (the chunks are about to run here or on local workers)."""
         self._draw()
 
     def attach_dask(self, futures) -> None:

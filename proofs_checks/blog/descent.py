@@ -97,12 +97,13 @@ def _family_searches(ev: Evidence, n: int) -> None:
                   "undecided = a ball sign not decided at 256 or 1024 bits (or h(1 − Lh/2) = "
                   "0); left the box = the orbit left the box on which L is certified before "
                   "N steps, so the hypothesis does not apply")
-    ev.exact("instances_checked", total)
-    ev.exact("instances_undecided", undecided)
-    ev.exact("instances_left_box", left_total)
-    ev.approx("min_relative_slack_ridge_sums", -worst["ridge sums"], rel_tol=1e-6,
-              abs_tol=1e-12, note="deterministic search (derandomized hypothesis); "
-                                  "0 = the bound is attained")
+    # the instances hypothesis generates (and so these counts and slacks) depend on its
+    # version: they are notes, not baselined numbers
+    ev.note(f"Falsifier over the certified families: {total} instances, {undecided} "
+            f"undecided, {left_total} left the box; smallest relative slack on ridge sums "
+            f"{-worst['ridge sums']:.4g} (instance counts depend on hypothesis's version)")
+    ev.exact("families_refuted", len(refuted),
+             note="certified families with a counterexample to the lemma")
     if refuted:
         ev.finding("Descent lemma and summed bound on the certified families", "refuted",
                    "exact, interval", detail="; ".join(refuted))
@@ -128,10 +129,12 @@ def _sensitivity(ev: Evidence, n: int, quick: bool) -> None:
                   (fname, "hL < t ⇒ f(x_{k+1}) ≤ f(x_k)", fmpq(2), T_UNSAFE,
                    lambda t, fam=fam: (gd_instances(fam(max_dim=1), t_max=t),
                                        monotone_decrease(8)))]
-    rows, refuted_by = [], {}
+    rows, refuted_by, attained = [], {}, []
     for fname, label, const, moved, case in cases:
         tt = tightness(case, const, moved, max_examples=max(n, 60))
         refuted_by.setdefault(label, []).append(tt.sensitive)
+        if fname == "quadratics" and label.endswith("1 − sLh/2"):
+            attained.append(tt.slack == 0)
         cx = tt.moved.counterexample
         rows.append([fname, label, str(const), f"{tt.slack:.3e}", str(moved),
                      "yes" if tt.moved.refuted else "no", repr(cx) if cx is not None else "",
@@ -146,6 +149,8 @@ def _sensitivity(ev: Evidence, n: int, quick: bool) -> None:
     all_found = all(any(found) for found in refuted_by.values())
     ev.exact("sensitivity_all_refuted", all_found)
     ev.exact("sensitivity_cases", len(rows))
+    ev.exact("slack_attained", all(attained),
+             note="1 − Lh/2 is attained (relative slack 0) on quadratics, per step and summed")
     ev.finding("The constants are tight: at L in 1 − Lh/2 and at hL < 2 no counterexample, "
                "the minimal slack found is 0; with L → 0.9L in 1 − Lh/2, or with hL up to "
                "2.2, the statement is refuted by a shrunk counterexample",
@@ -229,6 +234,8 @@ def _printed_display(ev: Evidence, n: int) -> None:
                ""]])
     ok = printed.holds is False and corrected.holds is True
     ev.exact("printed_display_counterexample", ok)
+    ev.approx("printed_display_relative_slack", printed.detail.get("worst_relative_slack", 0),
+              rel_tol=1e-6, note="the planted instance 1 + cos x, x₀ = 1/10, h = 1, N = 1")
     ev.finding("The intermediate display Σ_{k=1}^N ‖∇f(x_k)‖² ≤ (f(x_0) − f(x_N))/(h(1 − Lh/2)) "
                "as printed is an index slip: it fails for f = 1 + cos x, x₀ = 1/10, h = 1, "
                "N = 1 (ball arithmetic), while Σ_{k<N} with f* (the catalogue's form) holds",

@@ -166,7 +166,9 @@ def check_blog11(ctx) -> Evidence:
     starts = [1.2, 2, 9, 99] if ctx.quick else BLOG11_STARTS
     rows, window_ok, fail_ok, failing, thresholds = [], True, True, [], {}
     n_conv = n_viol = 0
-    for x0 in starts:
+    for i, x0 in enumerate(starts, 1):
+        ctx.progress(f"BLOG-11: convergence threshold in hL from (x0, 1) = ({x0}, 1) "
+                     f"[{i}/{len(starts)}]")
         t = B.convergence_threshold(1, x0, 1, hL_max=8.0, grid=80 if ctx.quick else 200,
                                     refine=1 if ctx.quick else 2,
                                     max_steps=5_000 if ctx.quick else 20_000)
@@ -197,6 +199,7 @@ def check_blog11(ctx) -> Evidence:
                "in h (d/dh = -2/h^2 < 0).", "proved", "symbolic")
     ev.finding(f"(b) Every converged run of the scans obeys the bound: {n_conv} converged, "
                f"{n_viol} violations.", "confirmed" if n_viol == 0 else "refuted", "float64")
+    ctx.progress("BLOG-11: thresholds rechecked in mpmath (30 digits)")
     fail_ok &= _threshold_in_mpmath(ctx, ev, {x: thresholds[x] for x in (9, 99)
                                               if thresholds.get(x) is not None})
     ev.finding("(d) Too large h gives no convergence: above the measured threshold no scanned "
@@ -204,8 +207,11 @@ def check_blog11(ctx) -> Evidence:
                + ", ".join(f"x0 = {x}: {_fmt(v, 4)}" for x, v in thresholds.items())
                + " (near L/mu, i.e. h = 1/mu, for near-balanced starts).",
                "confirmed" if fail_ok else "refuted", "float64, mpmath")
+    ctx.progress("BLOG-11: exact per-step laws of the imbalance")
     _imbalance_laws(ctx, ev)
+    ctx.progress("BLOG-11: realized imbalance at two rates (mpmath 30 and 60 digits)")
     _more_balance(ctx, ev)
+    ctx.progress("BLOG-11: convergence map over (x0, hL)")
     _convergence_map(ctx, ev)
     ev.summary = ("Convergence in (2/L, 4/L) holds for unbalanced starts and fails for "
                   "near-balanced ones (the window then exceeds 1/mu); the imbalance bound "

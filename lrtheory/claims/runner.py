@@ -21,6 +21,7 @@ from .. import __version__
 from ..results import Result, result
 from .evidence import VERDICTS, Evidence
 
+
 @dataclass
 class CheckContext:
     """What a check may use: quick mode (small instances), long mode (the long versions of
@@ -44,7 +45,7 @@ class CheckContext:
         entry for :meth:`Evidence.figure` (None when figures are not being written).  A
         figure made through pyplot is closed afterwards; one made by
         :func:`lrtheory.plotting.new_figure` needs no closing."""
-        from .plotting import release_figure, save_figure
+        from ..plotting import release_figure, save_figure
         try:
             if self.figure_dir is None:
                 return None
@@ -157,15 +158,55 @@ def results_document(records, quick: bool, claims=()) -> dict:
             "sources": cited_sources(claims)}
 
 
-def run_claims(claims, ctx: CheckContext, progress: Callable[[str], None] | None = None) -> dict:
-    """Run ``claims`` and return the results document of the JSON contract."""
+def run_claims(claims, ctx: CheckContext, progress: Callable[[str], None] | None = None,
+               *, jobs: int | None = None, dask=None) -> dict:
+    """Run ``claims`` and return the results document of the JSON contract.
+
+    ``jobs=N`` (N > 1) runs the checks in N local processes, ``dask=`` on a Dask cluster
+    (a ``distributed.Client``, a scheduler address or ``"local"``); the claims of one check
+    module run in one process in order, their :class:`ClaimRecord` objects come back
+    pickled, and the entries stay in the order of ``claims``: the document is the serial
+    one (the timings aside)."""
     claims = list(claims)
-    records = []
-    for i, c in enumerate(claims, 1):
-        if progress:
-            progress(f"[{i}/{len(claims)}] {c.id} {c.title} ...")
-        rec = run_claim(c, ctx)
-        if progress:
-            progress(f"[{i}/{len(claims)}] {c.id}: {rec.verdict} ({rec.seconds:.1f} s)")
-        records.append(rec)
+    if (jobs or 1) > 1 or dask is not None:
+        records = _run_parallel(claims, ctx, progress, jobs, dask)
+    else:
+        records = []
+        for i, c in enumerate(claims, 1):
+            if progress:
+                progress(f"[{i}/{len(claims)}] {c.id} {c.title} ...")
+            rec = run_claim(c, ctx)
+            if progress:
+                progress(f"[{i}/{len(claims)}] {c.id}: {rec.verdict} ({rec.seconds:.1f} s)")
+            records.append(rec)
     return results_document(records, ctx.quick, claims)
+
+
+def run_claim_group(claims, ctx: CheckContext) -> list:
+    """:func:`run_claim` for each of ``claims`` in order, in one process."""
+    return [run_claim(c, ctx) for c in claims]
+
+
+def _run_parallel(claims, ctx: CheckContext, progress, jobs, dask) -> list:
+    """The records of ``claims`` run by the executors of :mod:`lrtheory.sweeps.executors`,
+    in the order of ``claims``; progress is reported as checks finish.  The claims of one
+    check module run in one process, in order, as in a serial run: what they share within
+    a process (a sweep cached by the module for several claims) is shared the same way."""
+    from ..sweeps.executors import open_runner
+    groups: dict = {}
+    for i, c in enumerate(claims):
+        groups.setdefault(getattr(c.check, "__module__", c.id), []).append(i)
+    records, done = {}, 0
+    with open_runner(jobs=jobs if (jobs or 1) > 1 else None, dask=dask) as runner:
+        if progress:
+            progress(f"running {len(claims)} claims ({len(groups)} check modules) on "
+                     f"{runner.workers} {runner.kind} worker(s)")
+        tasks = {k: ([claims[i] for i in idx], ctx) for k, idx in enumerate(groups.values())}
+        for k, recs in runner.map(run_claim_group, tasks):
+            for i, rec in zip(list(groups.values())[k], recs):
+                records[i] = rec
+                done += 1
+                if progress:
+                    progress(f"[{done}/{len(claims)}] {rec.id}: {rec.verdict} "
+                             f"({rec.seconds:.1f} s)")
+    return [records[i] for i in range(len(claims))]

@@ -36,6 +36,7 @@ import sys
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
@@ -56,14 +57,23 @@ _MODULE_NAME = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 @dataclass
 class Found:
-    """What some locations declare: claim specs (each with its location) and sources."""
+    """What some locations declare: claim specs (each with its location), sources, and the
+    keys of the sources each file declares (``local``: file -> keys)."""
 
     specs: list = field(default_factory=list)
     sources: list = field(default_factory=list)
+    local: dict = field(default_factory=dict)
+
+    @classmethod
+    def of_file(cls, file, specs, sources, location: str) -> "Found":
+        return cls([(s, location) for s in specs], list(sources),
+                   {str(file): tuple(s.key for s in sources)})
 
     def extend(self, other: "Found") -> "Found":
         self.specs += other.specs
         self.sources += other.sources
+        for file, keys in other.local.items():
+            self.local[file] = self.local.get(file, ()) + keys
         return self
 
 
@@ -104,7 +114,7 @@ def claim_files(folder) -> list[Path]:
 
 def _load_file(path: Path, static: bool) -> Found:
     if path.suffix == ".bib":
-        return Found([], read_bibtex(path))
+        return Found([], read_bibtex(path))   # a bibliography is shared by the whole scope
     if path.suffix == ".toml":
         from .toml_claims import load_toml_file
         specs, sources = load_toml_file(path, values=not static)
@@ -113,7 +123,7 @@ def _load_file(path: Path, static: bool) -> Found:
         specs, sources = read_python_file(path)
     else:
         specs, sources = load_python_file(path)
-    return Found([(s, str(path)) for s in specs], list(sources))
+    return Found.of_file(path, specs, sources, str(path))
 
 
 def _load_module(name: str, static: bool, shadow_roots=()) -> Found:
@@ -122,16 +132,19 @@ def _load_module(name: str, static: bool, shadow_roots=()) -> Found:
     if static:
         with _collection_path(shadow_roots):
             files = list(module_files(name))
+        if files:
+            _check_not_shadowed(name, files[0][1])
         for module, path in files:
             specs, sources = read_python_file(path)
-            found.extend(Found([(s, module) for s in specs], list(sources)))
+            found.extend(Found.of_file(path, specs, sources, module))
         folders = {p.parent for _, p in files if p.name == "__init__.py"}
     else:
         modules = _import_package(name, shadow_roots)
         for mod in modules:
-            specs = mod.__dict__.get("__lrtheory_claims__", [])
-            found.extend(Found([(s, mod.__name__) for s in specs],
-                               list(mod.__dict__.get("__lrtheory_sources__", []))))
+            found.extend(Found.of_file(getattr(mod, "__file__", "") or "",
+                                       mod.__dict__.get("__lrtheory_claims__", []),
+                                       mod.__dict__.get("__lrtheory_sources__", []),
+                                       mod.__name__))
         folders = {Path(p) for mod in modules for p in getattr(mod, "__path__", [])}
     for folder in sorted(folders):
         for path in sorted(folder.iterdir()):
@@ -216,11 +229,18 @@ def _run_file(path: Path, name: str):
     return module
 
 
+#: The folder holding the lrtheory package (and, installed or checked out, its built-in
+#: claims package beside it).
+HOME = Path(__file__).resolve().parents[2]
+
+
 @contextmanager
 def _collection_path(roots=()):
     """sys.path without the current folder ('' included) and ``roots`` while an installed
-    collection is found and imported."""
+    collection is found and imported (lrtheory's own folder stays: a source checkout
+    holds the built-in claims there)."""
     local = {os.path.realpath(os.getcwd()), *(os.path.realpath(r) for r in roots)}
+    local.discard(str(HOME))
     removed = [(i, p) for i, p in enumerate(sys.path)
                if p == "" or os.path.realpath(p) in local]
     for i, _ in reversed(removed):
@@ -253,7 +273,7 @@ def _import_package(name: str, shadow_roots=()) -> list:
     discovery loads them."""
     with loading(), _collection_path(shadow_roots):
         top = _import(name)
-        _check_not_shadowed(name, top)
+        _check_not_shadowed(name, getattr(top, "__file__", "") or "")
         modules = [top]
         for info in pkgutil.walk_packages(getattr(top, "__path__", []), prefix=name + ".",
                                           onerror=lambda n: _import(n)):
@@ -261,13 +281,12 @@ def _import_package(name: str, shadow_roots=()) -> list:
     return modules
 
 
-def _check_not_shadowed(name: str, module) -> None:
+def _check_not_shadowed(name: str, file) -> None:
     """The built-in collection must be the package installed beside lrtheory."""
     if name.split(".")[0] != BUILTIN_MODULE:
         return
-    home = Path(__file__).resolve().parents[2]
-    where = Path(getattr(module, "__file__", "") or "").resolve()
-    if home not in where.parents:
+    where = Path(file).resolve()
+    if HOME not in where.parents:
         raise InputError(f"the module {BUILTIN_MODULE} of lrtheory's built-in claims is "
                          f"shadowed by {where} (a folder of that name on the import path); "
                          "rename that folder or run from another one")
@@ -278,6 +297,12 @@ def installed_collections() -> dict[str, str]:
     """Installed claim collections: entry-point name -> module (group ``lrtheory.claims``).
     The built-in collection is always present (also when the installed metadata predates
     its entry point)."""
+    return dict(_collections(tuple(sys.path)))
+
+
+@lru_cache(maxsize=8)
+def _collections(path: tuple) -> tuple:
+    """The collections installed on the import path ``path`` (read once per path)."""
     from importlib.metadata import entry_points
     found: dict[str, str] = {}
     for ep in entry_points(group=GROUP):
@@ -289,7 +314,7 @@ def installed_collections() -> dict[str, str]:
                              f"{ep.value!r}")
         found[ep.name] = ep.value.strip()
     found.setdefault(BUILTIN, BUILTIN_MODULE)
-    return found
+    return tuple(found.items())
 
 
 def collection(name: str, static: bool = False, shadow_roots=()) -> Registry:
@@ -316,7 +341,7 @@ def _scope(locations, sources, static: bool, shadow_roots=()) -> Registry:
     for s in [*sources, *found.sources]:
         registry.add_source(s)
     for spec, location in found.specs:
-        registry.add(resolve(spec, registry.sources, location))
+        registry.add(resolve(spec, registry.sources, location, found.local.get(spec.file, ())))
     return registry
 
 

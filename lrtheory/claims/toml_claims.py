@@ -39,7 +39,7 @@ from .sources import read_bibtex, sources_from_tables
 
 #: Top-level keys of a claims file.
 FILE_KEYS = ("claim", "sources", "bibliography")
-_HEADER = re.compile(r"^\s*\[\[\s*claim\s*\]\]", re.M)
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*claim[ \t]*\]\]", re.M)
 
 
 def _suggest(word: str, choices) -> str:
@@ -47,9 +47,9 @@ def _suggest(word: str, choices) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _unknown(where: str, what: str, word, choices) -> InputError:
-    return InputError(f"{where}: unknown {what} {word!r}{_suggest(word, choices)}; "
-                      f"valid: {', '.join(choices)}")
+def _unknown(where: str, what: str, word, choices, context: str = "") -> InputError:
+    return InputError(f"{where}: unknown {what} {word!r}{context}{_suggest(word, choices)}; "
+                      f"valid {what}s: {', '.join(choices)}")
 
 
 def claim_lines(text: str) -> list[int]:
@@ -98,7 +98,7 @@ def claim_spec(table: dict, path: Path, line: int, values: bool, index: int = 0)
     allowed = CLAIM_KEYS + required + optional
     for key in table:
         if key not in allowed:
-            raise _unknown(where, f"key for kind {kind.name!r}", key, allowed)
+            raise _unknown(where, "key", key, allowed, f" for kind {kind.name!r}")
     for key in required:
         if key not in table:
             raise InputError(f"{where}: missing key {key!r} for kind {kind.name!r} "

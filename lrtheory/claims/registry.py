@@ -25,7 +25,7 @@ import sys
 from collections.abc import MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable
 
@@ -87,8 +87,8 @@ class Claim:
     """A registered claim: ``id``, ``title``, ``source`` (the citation text), ``statement``
     (LaTeX), ``check(ctx) -> Evidence``, ``tags``; ``source_key`` the declared source's key,
     ``expected`` the verdicts the claim declares it expects (empty: none), ``origin``
-    where it was declared (``file:line``) and ``location`` the claims file or module
-    discovery found it in."""
+    where it was declared (``file:line``), ``location`` the claims file or module
+    discovery found it in, and ``reference`` the declared :class:`Source`."""
 
     id: str
     title: str
@@ -100,6 +100,7 @@ class Claim:
     expected: tuple = ()
     origin: str = ""
     location: str = ""
+    reference: Source | None = None
 
     @property
     def prefix(self) -> str:
@@ -196,18 +197,22 @@ def resolve_legacy(spec: ClaimSpec) -> Claim:
     src = known.get(key)
     text = src.citation() if src else (spec.source or "")
     return Claim(spec.id, spec.title, text, spec.statement, spec.check, spec.tags,
-                 src.key if src else "", spec.expected, spec.origin)
+                 src.key if src else "", spec.expected, spec.origin, "", src)
 
 
-def resolve(spec: ClaimSpec, sources: dict[str, Source], location: str = "") -> Claim:
+def resolve(spec: ClaimSpec, sources: dict[str, Source], location: str = "",
+            local=()) -> Claim:
     """The claim of ``spec`` with its source resolved against ``sources`` (by key; by
-    default the key equal to the ID's prefix, else the only source declared);
+    default the key equal to the ID's prefix, else the only source declared in the
+    claim's own file (``local``), else the only source declared at all);
     :class:`InputError` naming the file and line when it names none of them."""
     key = spec.source
     if key is None:
         prefix = spec.id.split("-")[0]
         if prefix in sources:
             key = prefix
+        elif len(local) == 1:
+            key = local[0]
         elif len(sources) == 1:
             key = next(iter(sources))
         else:
@@ -218,7 +223,7 @@ def resolve(spec: ClaimSpec, sources: dict[str, Source], location: str = "") -> 
         raise InputError(f"{spec.origin}: claim {spec.id} names source {key!r}, which is "
                          f"not declared ({_declared(sources)})")
     return Claim(spec.id, spec.title, src.citation(), spec.statement, spec.check, spec.tags,
-                 src.key, spec.expected, spec.origin, location)
+                 src.key, spec.expected, spec.origin, location, src)
 
 
 def _declared(sources) -> str:
@@ -329,9 +334,11 @@ class Registry(MutableMapping):
 
     # -- reading ----------------------------------------------------------------------------
     def _order(self, c: Claim) -> tuple:
+        """By the declared source (or, for a claim citing none, the source named by its
+        ID's prefix), then by ID."""
         keys = list(self.sources)
-        return (keys.index(c.source_key) if c.source_key in self.sources else len(keys),
-                natural_key(c.id))
+        key = c.source_key if c.source_key in self.sources else c.prefix
+        return (keys.index(key) if key in self.sources else len(keys), natural_key(c.id))
 
     def claims(self) -> list[Claim]:
         """Every claim, in report order."""

@@ -1,0 +1,39 @@
+"""MkDocs hooks of the lrtheory documentation.
+
+* The notebooks of ``examples/`` (outside ``docs/``) become pages under ``examples/``, so
+  the documentation build executes them like the tutorials.
+* The build fails (a warning, and the build is strict) when the claim catalogue
+  ``docs/claims.md`` is out of date with ``reports/results.json``
+  (``python docs/gen_claims.py`` rewrites it).
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parents[1]
+log = logging.getLogger("mkdocs.hooks.lrtheory")
+
+
+@event_priority(100)  # before mkdocs-jupyter turns notebooks into pages
+def on_files(files, config):
+    for nb in sorted((ROOT / "examples").glob("*.ipynb")):
+        files.append(File(f"examples/{nb.name}", src_dir=str(ROOT), dest_dir=config["site_dir"],
+                          use_directory_urls=config["use_directory_urls"]))
+    return files
+
+
+def on_pre_build(config):
+    spec = importlib.util.spec_from_file_location("gen_claims", ROOT / "docs" / "gen_claims.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    current = gen.CATALOGUE.read_text(encoding="utf-8")
+    results = json.loads(gen.RESULTS.read_text(encoding="utf-8"))
+    if gen.render(current, results) != current:
+        log.warning("docs/claims.md is out of date with reports/results.json: "
+                    "run python docs/gen_claims.py")

@@ -1,0 +1,289 @@
+"""What every expectation shares: the :class:`Expectation` base class, reading of its
+arguments (each error names its argument, so a TOML claim's error names the key), and the
+exact comparison of a stated expression with a computed one.
+
+Verdicts follow the claims' semantics: ``proved`` only from exact arithmetic, symbolic
+identities or rigorous enclosures; ``confirmed`` only when a numerical result is the same
+at a raised precision; ``refuted`` with the counterexample (or the rigorous contradiction)
+in the evidence; ``inconclusive`` with the reason.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import ClassVar
+
+import sympy as sp
+
+from ..errors import InputError
+from ..objectives import Objective
+
+#: Precision (decimal digits) of the numerical comparisons, and the raised one.
+DPS = 40
+DPS_CHECK = 80
+
+
+class ArgumentError(InputError):
+    """Bad value of one argument ``key`` of an expectation."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+@contextmanager
+def argument(key: str):
+    """Turn an :class:`InputError` raised while reading argument ``key`` into an
+    :class:`ArgumentError` naming it."""
+    try:
+        yield
+    except ArgumentError:
+        raise
+    except InputError as exc:
+        raise ArgumentError(key, str(exc)) from None
+
+
+# ---- arguments -------------------------------------------------------------------------------
+def objective_arg(objective, variables) -> Objective:
+    """An :class:`Objective` from an Objective, or from text/sympy with ``vars``."""
+    if isinstance(objective, Objective):
+        return objective
+    if variables is None:
+        raise ArgumentError("vars", "give the variables of the objective, e.g. 'x,y'")
+    with argument("vars"):
+        from ..parsing import parse_variables
+        symbols = parse_variables(variables)
+    with argument("objective"):
+        obj = Objective(objective, symbols)
+        obj.hessian  # noqa: B018 - checks differentiability now
+    return obj
+
+
+def number_arg(key: str, value, *, positive: bool = False) -> sp.Expr:
+    """An exact real number (text through the restricted parser)."""
+    from ..numbers import convert
+    with argument(key):
+        v = convert(value, key)
+    if positive and not v.is_positive:
+        raise ArgumentError(key, f"must be positive, got {value!r}")
+    return v
+
+
+def int_arg(key: str, value, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ArgumentError(key, f"must be an integer from {lo} to {hi}, got {value!r}")
+    return value
+
+
+def bool_arg(key: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise ArgumentError(key, f"must be true or false, got {value!r}")
+    return value
+
+
+def choice_arg(key: str, value, choices) -> str:
+    if value not in choices:
+        raise ArgumentError(key, f"must be one of {', '.join(map(repr, choices))}, "
+                                 f"got {value!r}")
+    return value
+
+
+def _items(key: str, value, what: str) -> list:
+    if not isinstance(value, (list, tuple)):
+        raise ArgumentError(key, f"must be {what}, got {value!r}")
+    return list(value)
+
+
+def pair_arg(key: str, value, *, positive: bool = False) -> tuple:
+    """Two exact numbers ``[A, B]`` with A < B."""
+    items = _items(key, value, "two numbers [A, B]")
+    if len(items) != 2:
+        raise ArgumentError(key, f"must be two numbers [A, B], got {value!r}")
+    a, b = (number_arg(key, v, positive=positive) for v in items)
+    if not (b - a).is_positive:
+        raise ArgumentError(key, f"must have A < B, got {value!r}")
+    return a, b
+
+
+def point_arg(key: str, value, dim: int) -> tuple:
+    """A point: ``dim`` numbers (one number when dim = 1)."""
+    items = [value] if dim == 1 and not isinstance(value, (list, tuple)) else \
+        _items(key, value, f"a point of {dim} numbers")
+    if len(items) != dim:
+        raise ArgumentError(key, f"must have {dim} coordinate(s), got {value!r}")
+    return tuple(number_arg(key, v) for v in items)
+
+
+def points_arg(key: str, value, dim: int) -> tuple:
+    """One or more points: a list of points (for dim = 1 also a list of numbers, or one
+    number)."""
+    if not isinstance(value, (list, tuple)):
+        return (point_arg(key, value, dim),)
+    items = list(value)
+    if not items:
+        raise ArgumentError(key, "must name at least one point")
+    if all(not isinstance(v, (list, tuple)) for v in items):
+        return tuple((number_arg(key, v),) for v in items) if dim == 1 else \
+            (point_arg(key, items, dim),)
+    return tuple(point_arg(key, v, dim) for v in items)
+
+
+def numbers_arg(key: str, value, *, positive: bool = False) -> tuple:
+    """One number or a list of numbers."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    if not items:
+        raise ArgumentError(key, "must name at least one number")
+    return tuple(number_arg(key, v, positive=positive) for v in items)
+
+
+def expr_arg(key: str, value, variables) -> sp.Expr:
+    """An expression in ``variables`` (text through the restricted parser)."""
+    from ..parsing import to_expr
+    with argument(key):
+        e = to_expr(value, variables, key)
+    extra = e.free_symbols - set(variables)
+    if extra:
+        raise ArgumentError(key, f"uses undeclared symbols {sorted(map(str, extra))}")
+    return e
+
+
+def exprs_arg(key: str, value, variables, n: int) -> tuple:
+    """``n`` expressions (one may be given as text when n = 1)."""
+    items = [value] if isinstance(value, (str, sp.Basic)) else \
+        _items(key, value, f"a list of {n} expressions")
+    if len(items) != n:
+        raise ArgumentError(key, f"must have {n} component(s), got {len(items)}")
+    return tuple(expr_arg(key, v, variables) for v in items)
+
+
+def box_arg(key: str, value, dim: int) -> tuple:
+    """A box: ``[LO, HI]`` (the same for every coordinate) or one ``[LO, HI]`` per
+    coordinate; returns one (lo, hi) pair per coordinate."""
+    items = _items(key, value, "[LO, HI] or one [LO, HI] per variable")
+    if all(isinstance(v, (list, tuple)) for v in items):
+        if len(items) != dim:
+            raise ArgumentError(key, f"must have one [LO, HI] per variable ({dim})")
+        return tuple(pair_arg(key, v) for v in items)
+    return (pair_arg(key, items),) * dim
+
+
+# ---- display -----------------------------------------------------------------------------------
+def show(v) -> str:
+    """An exact number or expression as text."""
+    return sp.sstr(v) if isinstance(v, sp.Basic) else str(v)
+
+
+def math(v) -> str:
+    """An exact number or expression as inline LaTeX math."""
+    return f"${sp.latex(v)}$" if isinstance(v, sp.Basic) else f"${v}$"
+
+
+def canonical(e: sp.Expr) -> str:
+    """A printed form of ``e`` that does not depend on the order terms were built in."""
+    return sp.sstr(e, order="lex")
+
+
+def point_text(variables, values) -> str:
+    return ", ".join(f"{v} = {show(c)}" for v, c in zip(variables, values))
+
+
+# ---- comparing a stated expression with a computed one -------------------------------------
+#: Rational sample points for numerical comparison (coordinates taken in turn).
+SAMPLES = ("1/3", "-2/7", "5/11", "3/5", "-4/9", "7/13", "2/3", "-1/5")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of :func:`compare`: ``status`` is "equal" (an exact identity), "different"
+    (at ``point`` the difference is exactly, or by a rigorous enclosure, not 0), "close"
+    (equal to ``digits`` digits at two precisions at every sample point) or "undecided";
+    ``method`` says how, ``difference`` the value of a − b at ``point``."""
+
+    status: str
+    method: str
+    point: tuple = ()
+    difference: str = ""
+    digits: int = 0
+
+
+def _difference_at(d: sp.Expr, variables, values, dps: int):
+    """The ball of d at the point (None where d is not defined or not finite)."""
+    from flint import arb
+
+    from ..evaluators import to_arb
+    from ..precision import precision
+    v = d.subs(dict(zip(variables, values))) if variables else d
+    if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or v.free_symbols:
+        return None
+    if v.is_Rational:
+        return arb(0) if v == 0 else to_arb(v)
+    with precision(dps):
+        try:
+            ball = to_arb(sp.N(v, dps + 10)) if not v.is_number else to_arb(v)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return None
+    return ball if ball.is_finite() else None
+
+
+def compare(a: sp.Expr, b: sp.Expr, variables=()) -> Comparison:
+    """Whether ``a`` and ``b`` are the same function of ``variables`` (or the same number):
+    exactly (expansion, then simplification of a − b), else by evaluation at rational
+    sample points with rigorous balls (:func:`lrtheory.evaluators.to_arb`) at
+    :data:`DPS` and :data:`DPS_CHECK` digits."""
+    variables = tuple(variables)
+    d = sp.expand(a - b)
+    if d == 0:
+        return Comparison("equal", "symbolic")
+    if sp.count_ops(d) <= 400 and sp.simplify(d) == 0:
+        return Comparison("equal", "symbolic")
+    n = len(variables)
+    points = [tuple(sp.Rational(SAMPLES[(i + k) % len(SAMPLES)]) for k in range(n))
+              for i in range(len(SAMPLES))] if n else [()]
+    decided = 0
+    for pt in points:
+        balls = [_difference_at(d, variables, pt, dps) for dps in (DPS, DPS_CHECK)]
+        if balls[0] is None or balls[1] is None:
+            continue
+        decided += 1
+        for ball in balls:
+            if not ball.contains(0):
+                value = d.subs(dict(zip(variables, pt))) if variables else d
+                exact = value.is_Rational
+                return Comparison("different", "exact" if exact else "interval", pt,
+                                  show(value if exact else sp.N(value, 15)))
+        if max(b.rad() for b in balls) > 10 ** (-DPS // 2):
+            return Comparison("undecided", "interval", pt)
+    if decided == 0:
+        return Comparison("undecided", "interval")
+    return Comparison("close", "interval", digits=DPS // 2)
+
+
+VERDICT_OF = {"equal": "proved", "different": "refuted", "close": "confirmed",
+              "undecided": "inconclusive"}
+
+
+# ---- the base class ----------------------------------------------------------------------------
+class Expectation:
+    """A reusable check: calling it with a :class:`~lrtheory.claims.CheckContext` returns
+    the :class:`~lrtheory.claims.Evidence` (findings with verdicts, key numbers with their
+    kinds and tolerances).  Use one as the check of a claim —
+    ``claim("ID", ...)(expectation)`` — or return one from a check function."""
+
+    kind: ClassVar[str] = ""
+    is_expectation: ClassVar[bool] = True
+
+    def __call__(self, ctx=None):
+        from ..claims import CheckContext, Evidence
+        ev = Evidence(summary=self.describe())
+        self.evaluate(ev, ctx if ctx is not None else CheckContext())
+        ev.conclude()
+        return ev
+
+    def evaluate(self, ev, ctx) -> None:
+        """Add findings and key numbers to ``ev``."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """One line: what is expected."""
+        return self.kind

@@ -1,0 +1,472 @@
+"""GD from given starts and learning rates: it converges (to a stated point or set),
+diverges, or stays bounded (within a radius).
+
+Each (start, learning rate) pair is run in float64 and in mpmath at :data:`DPS` digits for
+``steps`` steps (:func:`lrtheory.gd.run_gd`, classified as converged / periodic /
+aperiodic / divergent); the two must agree for a numerical verdict (``confirmed``).
+Rigorous certificates, each for the exact start and learning rate, in Arb balls:
+
+* **convergence** — a box B about the numerical limit (of G^p for a p-cycle) on which G^p
+  is a contraction mapping B into itself (‖DG^p(B)‖∞ = q < 1 and
+  ‖G^p(c) − c‖∞ + q·r < r for the centre c and half-width r), and the ball orbit of the
+  start enters B: the orbit converges to the unique fixed point of G^p in B;
+* **divergence** (one variable, f′ a polynomial over Q, h rational) — c > 1 and R with
+  G(x)² − c²x² > 0 for |x| ≥ R (exact: R bounds every root, the sign is checked at ±R),
+  and the ball orbit reaches |x_k| ≥ R: then |x_{k+j}| ≥ c^j|x_k| → ∞;
+* **boundedness** — a box I around the numerical tail with G(I) ⊂ I (the images of a
+  grid of sub-boxes), entered by the ball orbit; or a convergence certificate.
+
+GD can converge only to a stationary point, so a stated limit where ∇f ≠ 0 (exactly) is
+refuted at once.
+"""
+from __future__ import annotations
+
+import math as _math
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from ..objectives import Objective
+from .base import (Expectation, expr_arg, int_arg, number_arg, numbers_arg, objective_arg,
+                   point_arg, point_text, points_arg, show)
+
+DPS = 40
+STEPS = 10_000
+MAX_STEPS = 1_000_000
+BLOWUP = 1e50
+#: Escape factors tried for the divergence certificate.
+ESCAPE_FACTORS = (2, sp.Rational(3, 2), sp.Rational(5, 4), sp.Rational(9, 8),
+                  sp.Rational(17, 16))
+#: Half-widths (relative to 1 + |c|) tried for the contraction box.
+RADII = (1e-3, 1e-5, 1e-7, 1e-9)
+
+
+@dataclass
+class RunFacts:
+    """What is known of one GD run: the float64 and mpmath labels and periods, the
+    mpmath tail, and the certificates (None when not obtained)."""
+
+    start: tuple
+    h: sp.Expr
+    labels: tuple
+    periods: tuple
+    last: np.ndarray
+    tail: np.ndarray
+    max_abs: float
+    limit_box: tuple | None = None     # (centre, radius, period) of a contraction box
+    entered: int | None = None         # step at which the ball orbit entered it
+    escape: tuple | None = None        # (R, c, step) of a divergence certificate
+    invariant: tuple | None = None     # (box, step) of an invariant box certificate
+    outside: tuple | None = None       # (step, |x|) of a ball iterate beyond the radius
+
+    @property
+    def agree(self) -> bool:
+        return self.labels[0] == self.labels[1] and self.periods[0] == self.periods[1]
+
+    @property
+    def label(self) -> str:
+        lab, p = self.labels[1], self.periods[1]
+        return f"periodic ({p})" if lab == "periodic" else lab
+
+
+# ---- numerical runs ---------------------------------------------------------------------------
+def _numerics(obj: Objective, x0, h, steps: int):
+    from ..gd import Record, run_gd
+    rec = Record(tail=256, classify=True)
+    fast = run_gd(obj, [[float(c) for c in x0]], float(h), steps, rec)
+    precise = run_gd(obj, [[str(c) if c.is_Rational else float(c) for c in x0]], h, steps,
+                     rec, backend="mpmath", dps=DPS, blowup=BLOWUP)
+    tail = np.array([[float(c) for c in s] for s in precise.tail[0]])
+    finite = tail[np.all(np.isfinite(tail), axis=1)]
+    max_abs = float(np.max(np.abs(finite))) if len(finite) else _math.inf
+    return ((fast.labels[0], precise.labels[0]),
+            (int(fast.periods[0]), int(precise.periods[0])),
+            np.array([float(c) for c in precise.last[0]]), tail, max_abs)
+
+
+# ---- ball arithmetic --------------------------------------------------------------------------
+def _balls(values):
+    from ..evaluators import to_arb
+    return [to_arb(v) for v in values]
+
+
+def _image_chain(obj: Objective, X, hb, p: int):
+    """G(X), …, G^p(X) and DG^p(X) on a ball box (natural extensions)."""
+    from flint import arb_mat
+    n = obj.dim
+    J = arb_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
+    for _ in range(p):
+        J = obj.arb.gd_jacobian(X, hb) * J
+        X = obj.arb.gd_step(X, hb)
+    return X, J
+
+
+def _norm_upper(J) -> float:
+    n = J.nrows()
+    return max(sum(float(abs(J[i, j]).upper()) for j in range(n)) for i in range(n))
+
+
+def contraction_box(obj: Objective, h, centre, p: int = 1):
+    """(centre, r) of a box about ``centre`` on which G^p is a contraction into itself
+    (module docstring), or None."""
+    from flint import arb
+    hb = _balls([h])[0]
+    c = _balls(centre)
+    image, _ = _image_chain(obj, c, hb, p)
+    d = max(float(abs(a - b).upper()) for a, b in zip(image, c))
+    scale = 1 + max(abs(float(v)) for v in centre)
+    for rel in RADII:
+        r = rel * scale
+        box = [v + arb(0, r) for v in c]
+        _, J = _image_chain(obj, box, hb, p)
+        q = _norm_upper(J)
+        if q < 1 and d + q * r < r:
+            return [float(v) for v in centre], r
+    return None
+
+
+def _inside(x, centre, r) -> bool:
+    from flint import arb
+    return all((xi - arb(ci)).abs_upper() < r for xi, ci in zip(x, centre))
+
+
+def escape_radius(obj: Objective, h):
+    """(R, c) with |G(x)| ≥ c|x| for |x| ≥ R, c > 1, for a 1-D polynomial GD map at
+    rational h (module docstring), or None."""
+    from ..bifurcation.exact import is_exact_applicable
+    if obj.dim != 1 or not sp.sympify(h).is_Rational or not is_exact_applicable(obj):
+        return None
+    x = obj.vars[0]
+    g = sp.expand(obj.gd_map_exprs(h)[0])
+    for c in ESCAPE_FACTORS:
+        q = sp.Poly(sp.expand(g**2 - c**2 * x**2), x)
+        if q.degree() < 1 or q.LC() <= 0:
+            continue
+        coeffs = q.all_coeffs()
+        R = 1 + max(abs(a / coeffs[0]) for a in coeffs[1:])
+        if q.eval(R) > 0 and q.eval(-R) > 0:
+            return R, c
+    return None
+
+
+def invariant_box(obj: Objective, h, tail: np.ndarray, rounds: int = 20):
+    """A box I ⊇ the numerical tail with G(I) ⊂ I, as ((lo, hi) per coordinate), or None.
+    I grows from the tail's hull to the hull of I ∪ G(I) (images of a grid of sub-boxes
+    of I widened by a relative 10⁻⁹, in balls) until the widened I holds G of itself."""
+    from flint import arb
+    if obj.dim > 2 or not len(tail) or not np.all(np.isfinite(tail)):
+        return None
+    hb = _balls([h])[0]
+    lo, hi = tail.min(axis=0), tail.max(axis=0)
+    size = float(np.max(hi - lo)) + 1.0
+    cells = 256 if obj.dim == 1 else 32
+    for _ in range(rounds):
+        pad = 1e-9 * (1 + np.abs(hi) + np.abs(lo))
+        a, b = [float(v) for v in lo - pad], [float(v) for v in hi + pad]
+        edges = [np.linspace(a[i], b[i], cells + 1) for i in range(obj.dim)]
+        ymin, ymax, inside = np.full(obj.dim, np.inf), np.full(obj.dim, -np.inf), True
+        for idx in np.ndindex(*(cells,) * obj.dim):
+            X = [arb((edges[i][k] + edges[i][k + 1]) / 2, (edges[i][k + 1] - edges[i][k]) / 2)
+                 for i, k in enumerate(idx)]
+            for i, y in enumerate(obj.arb.gd_step(X, hb)):
+                if not y.is_finite():
+                    return None
+                if not (y.lower() >= a[i] and y.upper() <= b[i]):
+                    inside = False
+                ymin[i] = min(ymin[i], float(y.lower()))
+                ymax[i] = max(ymax[i], float(y.upper()))
+        if inside:
+            return tuple((float(a[i]), float(b[i])) for i in range(obj.dim))
+        lo, hi = np.minimum(lo, ymin), np.maximum(hi, ymax)
+        if float(np.max(hi - lo)) > 100 * size:
+            return None
+    return None
+
+
+def _ball_orbit(obj: Objective, facts: RunFacts, steps: int, radius) -> None:
+    """Follow the exact start in balls and record which certificate it meets first; with
+    a ``radius``, also the first iterate certainly beyond it (the orbit is followed past
+    a certified region that does not lie within the radius)."""
+    from ..precision import precision
+    with precision(DPS):
+        hb = _balls([facts.h])[0]
+        x = _balls(facts.start)
+        escape = _balls([facts.escape[0]])[0] if facts.escape else None
+        for k in range(steps + 1):
+            low = max(float(abs(v).lower()) for v in x)
+            if radius is not None and low > float(radius):
+                facts.outside = (k, low)
+                return
+            if escape is not None and abs(x[0]) >= escape:
+                facts.escape = (*facts.escape[:2], k)
+                return
+            if facts.limit_box and facts.entered is None and _inside(x, *facts.limit_box[:2]):
+                facts.entered = k
+            if facts.invariant and facts.invariant[1] is None and all(
+                    v.lower() >= lo and v.upper() <= hi
+                    for v, (lo, hi) in zip(x, facts.invariant[0])):
+                facts.invariant = (facts.invariant[0], k)
+            if _settled(facts, radius):
+                return
+            if max(float(v.rad()) for v in x) > 1e-3:
+                return  # the enclosure has lost the orbit
+            x = obj.arb.gd_step(x, hb)
+
+
+def _settled(facts: RunFacts, radius) -> bool:
+    """Whether the ball orbit need not be followed further: it entered a certified region
+    that lies within the radius (or no radius is stated)."""
+    r = None if radius is None else float(radius)
+    if facts.entered is not None:
+        centre, half, _ = facts.limit_box
+        return r is None or max(abs(c) for c in centre) + half <= r
+    if facts.invariant and facts.invariant[1] is not None:
+        return r is None or all(max(abs(lo), abs(hi)) <= r for lo, hi in facts.invariant[0])
+    return False
+
+
+def study_run(obj: Objective, x0, h, steps: int, radius=None) -> RunFacts:
+    """Numerical runs and the certificates that apply (module docstring)."""
+    from ..precision import precision
+    labels, periods, last, tail, max_abs = _numerics(obj, x0, h, steps)
+    facts = RunFacts(tuple(x0), h, labels, periods, last, tail, max_abs)
+    with precision(DPS):
+        if labels[1] in ("converged", "periodic") and np.all(np.isfinite(last)):
+            p = max(1, periods[1])
+            box = contraction_box(obj, h, [sp.Float(v, 17) for v in last], p)
+            facts.limit_box = (*box, p) if box else None
+        elif labels[1] == "divergent":
+            esc = escape_radius(obj, h)
+            facts.escape = (esc[0], esc[1], None) if esc else None
+        elif labels[1] == "aperiodic":
+            inv = invariant_box(obj, h, tail)
+            facts.invariant = (inv, None) if inv else None
+    _ball_orbit(obj, facts, steps, radius)
+    if facts.escape and facts.escape[2] is None:
+        facts.escape = None
+    if facts.invariant and facts.invariant[1] is None:
+        facts.invariant = None
+    if facts.limit_box and facts.entered is None:
+        facts.limit_box = None
+    return facts
+
+
+# ---- the expectations ----------------------------------------------------------------------
+def _run_label(facts: RunFacts, variables) -> str:
+    return f"from {point_text(variables, facts.start)} with h = {show(facts.h)}"
+
+
+@dataclass(frozen=True, eq=False)
+class GDExpectation(Expectation):
+    """GD on ``objective`` from every start of ``starts`` with every learning rate of
+    ``lrs`` ``behaviour`` ("converges", "diverges" or "bounded"); for "converges" the
+    limit may be stated as the point ``to`` or the set ``to_set = 0``, for "bounded" a
+    ``radius`` (max-norm)."""
+
+    objective: Objective
+    starts: tuple
+    lrs: tuple
+    behaviour: str
+    steps: int = STEPS
+    to: tuple | None = None
+    to_set: sp.Expr | None = None
+    radius: sp.Expr | None = None
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return f"gd-{'converges' if self.behaviour == 'converges' else self.behaviour}"
+
+    def at_lr(self, h) -> "GDExpectation":
+        from dataclasses import replace
+        return replace(self, lrs=(h,))
+
+    def describe(self) -> str:
+        target = f" to ({', '.join(map(show, self.to))})" if self.to else \
+            (f" to the set {show(self.to_set)} = 0" if self.to_set is not None else "")
+        within = f" within |x| <= {show(self.radius)}" if self.radius is not None else ""
+        return (f"GD on f = {self.objective.expr} from {len(self.starts)} start(s) with "
+                f"h in {{{', '.join(map(show, self.lrs))}}} {self.behaviour}{target}{within}")
+
+    def evaluate(self, ev, ctx) -> None:
+        obj = self.objective
+        ev.precision = f"float64 and mpmath at {DPS} digits; Arb balls at {DPS} digits"
+        if self.to is not None and self._not_stationary(ev):
+            return
+        rows = []
+        for i, (x0, h) in enumerate((x0, h) for h in self.lrs for x0 in self.starts):
+            ctx.progress(f"run {i + 1}: h = {show(h)}")
+            facts = study_run(obj, x0, h, self.steps, self.radius)
+            rows.append([point_text(obj.vars, x0), show(h), facts.labels[0], facts.labels[1],
+                         f"{facts.max_abs:.6g}", self._certificate(facts)])
+            ev.exact(f"run{i}_label", facts.label, _run_label(facts, obj.vars))
+            verdict, method, text = getattr(self, f"_{self.behaviour}")(facts)
+            ev.finding(f"GD {_run_label(facts, obj.vars)}: {text}", verdict, method)
+        ev.table(f"GD runs ({self.steps} steps)", ["start", "h", "float64", f"mpmath {DPS}",
+                                                   "max |x| (tail)", "certificate"], rows)
+
+    def _not_stationary(self, ev) -> bool:
+        obj = self.objective
+        grad = [sp.simplify(g.subs(dict(zip(obj.vars, self.to)))) for g in obj.gradient]
+        if all(g == 0 for g in grad):
+            return False
+        ev.finding(f"GD cannot converge to {point_text(obj.vars, self.to)}: the gradient "
+                   f"there is ({', '.join(map(show, grad))}) ≠ 0, and a limit of "
+                   "x_{k+1} = x_k − h∇f(x_k) is a stationary point", "refuted", "symbolic")
+        return True
+
+    @staticmethod
+    def _certificate(facts: RunFacts) -> str:
+        if facts.limit_box:
+            c, r, p = facts.limit_box
+            return (f"contraction of G^{p} on a box of half-width {r:.1e}, entered at step "
+                    f"{facts.entered}")
+        if facts.escape:
+            R, c, k = facts.escape
+            return f"escape: |x| >= {show(R)} at step {k}, then |G(x)| >= {show(c)}|x|"
+        if facts.invariant:
+            return f"invariant box {facts.invariant[0]}, entered at step {facts.invariant[1]}"
+        return "none"
+
+    # -- converges -----------------------------------------------------------------------------
+    def _converges(self, f: RunFacts):
+        if f.limit_box and f.limit_box[2] > 1:
+            return ("refuted", "interval", f"converges to a cycle of period "
+                    f"{f.limit_box[2]}, not to a point (certified)")
+        if f.escape:
+            return "refuted", "exact, interval", "diverges to infinity (certified)"
+        if f.limit_box:
+            return self._certified_limit(f)
+        if f.agree and f.labels[1] == "converged":
+            return self._numerical_limit(f)
+        return ("inconclusive", "float64", f"{f.labels[0]} in float64, {f.labels[1]} in "
+                "mpmath; no certificate")
+
+    def _certified_limit(self, f: RunFacts):
+        from flint import arb
+        centre, r, _ = f.limit_box
+        box = [arb(c, r) for c in centre]
+        if self.to is not None:
+            target = _balls(self.to)
+            if all(b.contains(t) for b, t in zip(box, target)):
+                return ("proved", "interval", "converges to the stated point (contraction "
+                        "certificate; the stated point is stationary and in the box)")
+            if any(not b.overlaps(t) for b, t in zip(box, target)):
+                return ("refuted", "interval", f"converges to the fixed point in the box "
+                        f"about ({', '.join(f'{c:.12g}' for c in centre)}) of half-width "
+                        f"{r:.1e}, which excludes the stated point")
+            return ("inconclusive", "interval", "converges to a fixed point whose box "
+                    "touches the stated point without containing it")
+        if self.to_set is not None:
+            value = self._set_value(box)
+            if not value.contains(0):
+                return ("refuted", "interval", f"converges to a point near "
+                        f"({', '.join(f'{c:.12g}' for c in centre)}) where the set's "
+                        f"function is {value.mid().str(6, radius=False)} ≠ 0")
+            return ("confirmed", "interval", "converges (contraction certificate) to a point "
+                    "whose distance to the set is below the certificate's resolution")
+        return ("proved", "interval", f"converges to a point near "
+                f"({', '.join(f'{c:.12g}' for c in centre)}) (contraction certificate)")
+
+    def _set_value(self, box):
+        from ..evaluators import compile_exprs
+        fn = compile_exprs([self.to_set], self.objective.vars, "arb")
+        return fn(*box)[0]
+
+    def _numerical_limit(self, f: RunFacts):
+        tol = 1e-8 * (1 + float(np.max(np.abs(f.last))))
+        if self.to is not None:
+            gap = float(np.max(np.abs(f.last - np.array([float(t) for t in self.to]))))
+            if gap < tol:
+                return ("confirmed", "mpmath", "converges to the stated point (float64 and "
+                        f"mpmath agree; distance {gap:.1e})")
+            return ("inconclusive", "mpmath", f"converges numerically to "
+                    f"({', '.join(f'{v:.12g}' for v in f.last)}), not to the stated point; "
+                    "not certified")
+        if self.to_set is not None:
+            from ..evaluators import compile_exprs
+            value = abs(float(compile_exprs([self.to_set], self.objective.vars,
+                                            "numpy")(*f.last)[0]))
+            if value < tol:
+                return ("confirmed", "mpmath", f"converges to the set (|s(x_N)| = "
+                        f"{value:.1e}; float64 and mpmath agree)")
+            return ("inconclusive", "mpmath", f"converges numerically to a point where "
+                    f"|s| = {value:.3g}; not certified")
+        return "confirmed", "mpmath", "converges (float64 and mpmath agree)"
+
+    # -- diverges -----------------------------------------------------------------------------
+    def _diverges(self, f: RunFacts):
+        if f.escape:
+            return "proved", "exact, interval", "diverges to infinity (escape certificate)"
+        if f.limit_box:
+            return ("refuted", "interval", f"converges to a {'point' if f.limit_box[2] == 1 else f'cycle of period {f.limit_box[2]}'} "
+                    "(contraction certificate)")
+        if f.invariant:
+            return "refuted", "interval", "stays in an invariant box (certified)"
+        if f.agree and f.labels[1] == "divergent":
+            return "confirmed", "mpmath", "diverges (float64 overflows, mpmath exceeds 1e50)"
+        return ("inconclusive", "float64", f"{f.labels[0]} in float64, {f.labels[1]} in "
+                "mpmath; no certificate")
+
+    # -- bounded ------------------------------------------------------------------------------
+    def _bounded(self, f: RunFacts):
+        within = self.radius is None or f.max_abs <= float(self.radius)
+        if f.outside is not None:
+            return ("refuted", "interval", f"at step {f.outside[0]} the iterate has |x| >= "
+                    f"{f.outside[1]:.6g} > {show(self.radius)} (ball arithmetic)")
+        if f.escape:
+            return "refuted", "exact, interval", "diverges to infinity (escape certificate)"
+        inside_radius = self.radius is None or self._certified_within(f)
+        if (f.limit_box or f.invariant) and inside_radius:
+            return "proved", "interval", "stays bounded (" + self._certificate(f) + ")"
+        if f.agree and f.labels[1] != "divergent" and within:
+            return "confirmed", "mpmath", f"stays bounded over {self.steps} steps"
+        return ("inconclusive", "float64", f"{f.labels[0]} in float64, {f.labels[1]} in "
+                "mpmath; no certificate")
+
+    def _certified_within(self, f: RunFacts) -> bool:
+        r = float(self.radius)
+        if f.invariant:
+            return all(max(abs(lo), abs(hi)) <= r for lo, hi in f.invariant[0])
+        if not f.limit_box:
+            return False
+        c, rad, _ = f.limit_box
+        return max(abs(v) for v in c) + rad <= r and f.max_abs <= r
+
+
+def _steps(steps) -> int:
+    return int_arg("steps", steps, 1, MAX_STEPS)
+
+
+def _common(objective, vars, starts, lr):
+    obj = objective_arg(objective, vars)
+    return obj, points_arg("starts", starts, obj.dim), numbers_arg("lr", lr, positive=True)
+
+
+def gd_converges(objective, vars=None, *, starts, lr, to=None, to_set=None, steps=STEPS
+                 ) -> GDExpectation:
+    """Expect GD on ``objective`` from every start of ``starts`` with every learning rate
+    of ``lr`` (one or a list) to converge — to the point ``to``, or to the set
+    ``to_set = 0`` (an expression), when given."""
+    obj, pts, lrs = _common(objective, vars, starts, lr)
+    if to is not None and to_set is not None:
+        from .base import ArgumentError
+        raise ArgumentError("to_set", "give either to (a point) or to_set (a set), not both")
+    return GDExpectation(obj, pts, lrs, "converges", _steps(steps),
+                         None if to is None else point_arg("to", to, obj.dim),
+                         None if to_set is None else expr_arg("to_set", to_set, obj.vars))
+
+
+def gd_diverges(objective, vars=None, *, starts, lr, steps=STEPS) -> GDExpectation:
+    """Expect GD on ``objective`` from every start with every learning rate to diverge."""
+    obj, pts, lrs = _common(objective, vars, starts, lr)
+    return GDExpectation(obj, pts, lrs, "diverges", _steps(steps))
+
+
+def gd_bounded(objective, vars=None, *, starts, lr, radius=None, steps=STEPS
+               ) -> GDExpectation:
+    """Expect GD on ``objective`` from every start with every learning rate to stay
+    bounded — within ``radius`` (max-norm) when given."""
+    obj, pts, lrs = _common(objective, vars, starts, lr)
+    return GDExpectation(obj, pts, lrs, "bounded", _steps(steps), radius=None if radius is None
+                         else number_arg("radius", radius, positive=True))

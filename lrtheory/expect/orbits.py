@@ -1,0 +1,322 @@
+"""Periodic orbits at a learning rate: "an orbit of period p exists (attracting /
+repelling)" and "no attracting orbit of period ≤ p lies in a box".
+
+How the orbits are found:
+
+* one variable, f′ a polynomial over Q, h rational — every real point of minimal period p
+  is a root of g^p(x) − x isolated by FLINT (:func:`lrtheory.dynamics.orbits.
+  real_periodic_points`), grouped into orbits and each certified by a Krawczyk test with
+  its multiplier enclosed: the list is **complete** (in the box, or on the whole line
+  within the Cauchy bound of the roots when no box is given);
+* otherwise — :func:`lrtheory.dynamics.orbits.search_periodic_orbits` with Krawczyk
+  certificates; the list is complete only where its branch-and-bound proof succeeds
+  (attempted in one dimension).
+
+Verdicts: a certified orbit with the stated stability proves existence; when the list is
+complete and holds no such orbit the claim is refuted (the orbits that do exist are the
+evidence); an orbit found but not certified is confirmed when it is found again, with the
+same stability, at twice the digits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+import sympy as sp
+
+from ..objectives import Objective
+from .base import (Expectation, bool_arg, int_arg, math, number_arg, objective_arg, pair_arg,
+                   show)
+
+#: The box searched when none is given (outside the exact one-dimensional case).
+DEFAULT_BOX = (sp.Integer(-5), sp.Integer(5))
+DPS = 50
+STARTS = 400
+
+
+@dataclass(frozen=True)
+class OrbitList:
+    """The orbits of minimal period ``period`` found in the box: ``orbits``
+    (:class:`~lrtheory.dynamics.orbits.PeriodicOrbit`), ``complete`` (proved to be all of
+    them), ``method``, ``where`` (the region, in words)."""
+
+    period: int
+    orbits: tuple
+    complete: bool
+    method: str
+    where: str
+
+
+def _exact_applicable(obj: Objective, h) -> bool:
+    from ..bifurcation.exact import is_exact_applicable
+    return obj.dim == 1 and sp.sympify(h).is_Rational and is_exact_applicable(obj)
+
+
+def _cauchy_bound(obj: Objective, h, p: int) -> sp.Rational:
+    """A bound on |x| for every real root of g^p(x) − x (Cauchy: 1 + max |a_i/a_n|)."""
+    from flint import fmpq, fmpq_poly
+    poly = sp.Poly(sp.expand(obj.gd_map_exprs(h)[0]), obj.vars[0])
+    g = fmpq_poly([fmpq(int(c.p), int(c.q)) for c in reversed(poly.all_coeffs())])
+    q = fmpq_poly([0, 1])
+    for _ in range(p):
+        q = g(q)
+    q = q - fmpq_poly([0, 1])
+    coeffs = [sp.Rational(int(c.p), int(c.q)) for c in q.coeffs()]
+    lead = coeffs[-1]
+    return 1 + max(abs(c / lead) for c in coeffs[:-1]) if len(coeffs) > 1 else sp.Integer(1)
+
+
+def exact_orbits(obj: Objective, h, p: int, box=None) -> OrbitList:
+    """All orbits of minimal period ``p`` of a 1-D polynomial GD map at rational ``h``
+    whose points lie in ``box`` (default: all real orbits), each certified."""
+    from ..dynamics.orbits import classify_orbit, real_periodic_points
+    from ..precision import precision
+    lo, hi = box if box is not None else (-_cauchy_bound(obj, h, p), _cauchy_bound(obj, h, p))
+    x = obj.vars[0]
+    with precision(DPS + 10):
+        points = real_periodic_points(obj.gd_map_exprs(h)[0], x, p, (lo, hi))
+        mids = [mpmath.mpf(r.mid().str(DPS + 5, radius=False)) for r in points]
+        step = obj.mpmath.gd_step
+        hm = mpmath.mpf(sp.Rational(h).p) / sp.Rational(h).q
+        orbits, used = [], set()
+        for i, m in enumerate(mids):
+            if i in used:
+                continue
+            pts, ok, z = [], True, m
+            for _ in range(p):
+                k = min(range(len(mids)), key=lambda j: abs(mids[j] - z))
+                if abs(mids[k] - z) > mpmath.mpf(10) ** (-DPS // 2):
+                    ok = False  # the orbit leaves the box
+                    break
+                used.add(k)
+                pts.append([mids[k]])
+                z = step([z], hm)[0]
+            if ok:
+                orbits.append(classify_orbit(obj, pts, h, DPS, certify=True))
+    where = f"[{show(lo)}, {show(hi)}]" if box is not None else \
+        f"the real line (all roots lie in |x| <= {show(hi)})"
+    orbits.sort(key=lambda o: float(o.points[0][0]))
+    return OrbitList(p, tuple(orbits), True,
+                     "exact root isolation of g^p(x) - x (FLINT), Krawczyk certificates",
+                     where)
+
+
+def searched_orbits(obj: Objective, h, max_period: int, box) -> list[OrbitList]:
+    """Orbits of minimal period 1..``max_period`` by the certified search of
+    :func:`lrtheory.dynamics.orbits.search_periodic_orbits` in the square ``box``."""
+    from ..dynamics.orbits import search_periodic_orbits
+    lo, hi = box
+    search = search_periodic_orbits(obj, h, max_period, (float(lo), float(hi)), STARTS, DPS,
+                                    seed=0, certify=True,
+                                    prove=max_period if obj.dim == 1 else 0)
+    out = []
+    for p in range(1, max_period + 1):
+        cov = search.coverage[p - 1]
+        out.append(OrbitList(p, search.by_period(p), cov.complete == "proved",
+                             "Newton search with Krawczyk certificates"
+                             + (", branch-and-bound completeness" if cov.complete == "proved"
+                                else f" ({cov.summary()})"),
+                             f"the box [{show(lo)}, {show(hi)}]^{obj.dim}"))
+    return out
+
+
+def orbits_of_period(obj: Objective, h, p: int, box) -> OrbitList:
+    """The orbits of minimal period ``p`` (see the module docstring for the method)."""
+    if _exact_applicable(obj, h):
+        return exact_orbits(obj, h, p, box)
+    return searched_orbits(obj, h, p, box or DEFAULT_BOX)[-1]
+
+
+def _refound(obj: Objective, orbit) -> bool:
+    """The orbit found again by Newton at twice the digits, with the same stability."""
+    from ..dynamics.orbits import classify_orbit, newton_periodic, orbit_points
+    from ..precision import precision
+    sol = newton_periodic(obj, orbit.points[0], orbit.h, orbit.period, 2 * DPS)
+    if sol is None:
+        return False
+    with precision(2 * DPS):
+        pts = orbit_points(obj, sol[0], orbit.h, orbit.period)[:-1]
+    again = classify_orbit(obj, pts, orbit.h, 2 * DPS)
+    close = max(abs(a - b) for pa, pb in zip(pts, orbit.points) for a, b in zip(pa, pb))
+    return again.stable == orbit.stable and close < mpmath.mpf(10) ** (-DPS // 2)
+
+
+def orbit_row(obj: Objective, o) -> list:
+    mu = max(o.multipliers, key=abs)
+    return [o.period, "; ".join(", ".join(mpmath.nstr(c, 12) for c in pt) for pt in o.points),
+            o.stability, "yes" if o.certified else "no", mpmath.nstr(mu, 12)]
+
+
+ORBIT_COLUMNS = ["period", "points", "stability", "certified", "largest multiplier"]
+
+
+def record_orbit(ev, o, name: str = "orbit") -> None:
+    """Key numbers of an orbit: its first coordinate and largest multiplier (enclosures
+    when certified, else floats at the tolerance of the Newton solve)."""
+    cert = o.certificate
+    if o.certified and cert is not None:
+        ev.ball(f"{name}_x0", cert.boxes[0][0].to_arb(), "first coordinate of the first point")
+        if cert.multipliers:
+            mu = max(cert.multipliers, key=lambda z: abs(z.real.mid) + abs(z.imag.mid))
+            ev.ball(f"{name}_multiplier", mu.real.to_arb(), "real part of the largest "
+                                                             "multiplier of DG^p")
+        return
+    ev.approx(f"{name}_x0", float(o.points[0][0]), rel_tol=1e-9, abs_tol=1e-12)
+    ev.approx(f"{name}_multiplier", float(abs(max(o.multipliers, key=abs))), rel_tol=1e-9)
+
+
+@dataclass(frozen=True, eq=False)
+class PeriodicOrbitExpectation(Expectation):
+    """An orbit of minimal period ``period`` of GD at learning rate ``lr`` exists in
+    ``box`` (default: see the module docstring) — attracting when ``stable`` is True,
+    repelling when False, either when None."""
+
+    kind = "periodic-orbit"
+    objective: Objective
+    lr: sp.Expr
+    period: int
+    stable: bool | None = None
+    box: tuple | None = None
+
+    def at_lr(self, h) -> "PeriodicOrbitExpectation":
+        from dataclasses import replace
+        return replace(self, lr=h)
+
+    def _wanted(self) -> str:
+        return {True: "attracting ", False: "repelling ", None: ""}[self.stable]
+
+    def describe(self) -> str:
+        return (f"GD on f = {self.objective.expr} with h = {show(self.lr)} has an "
+                f"{self._wanted()}orbit of minimal period {self.period}"
+                + (f" in [{show(self.box[0])}, {show(self.box[1])}]" if self.box else ""))
+
+    def evaluate(self, ev, ctx) -> None:
+        ctx.progress(f"orbits of period {self.period}")
+        found = orbits_of_period(self.objective, self.lr, self.period, self.box)
+        ev.precision = f"{DPS} digits (mpmath), Arb balls"
+        ev.table(f"Orbits of minimal period {self.period} at h = {show(self.lr)} in "
+                 f"{found.where}", ORBIT_COLUMNS,
+                 [orbit_row(self.objective, o) for o in found.orbits],
+                 note=("complete list" if found.complete else "not proved complete")
+                 + f"; {found.method}")
+        if found.complete:
+            ev.exact("orbits", len(found.orbits), f"orbits of minimal period {self.period}")
+        match = [o for o in found.orbits if self.stable is None or o.stable is self.stable]
+        wanted = f"an {self._wanted()}orbit of minimal period {self.period}"
+        certified = [o for o in match if o.certified]
+        if certified:
+            record_orbit(ev, certified[0])
+            ev.finding(f"There is {wanted} at h = {math(self.lr)} through "
+                       f"x0 ≈ {mpmath.nstr(certified[0].points[0][0], 15)}",
+                       "proved", "interval",
+                       "Krawczyk test: a unique orbit with this minimal period in the boxes; "
+                       "its multipliers enclosed")
+        elif match and _refound(self.objective, match[0]):
+            record_orbit(ev, match[0])
+            ev.finding(f"There is {wanted} (numerically, not certified)", "confirmed",
+                       "mpmath", f"Newton at {DPS} and {2 * DPS} digits agree, same "
+                                 "stability")
+        elif found.complete:
+            others = "; ".join(f"x0 ≈ {mpmath.nstr(o.points[0][0], 12)} ({o.stability})"
+                               for o in found.orbits) or "none"
+            ev.finding(f"There is no {wanted[3:]} in {found.where}: the complete list of "
+                       f"orbits of minimal period {self.period} is: {others}", "refuted",
+                       "exact, interval" if _exact_applicable(self.objective, self.lr)
+                       else "interval", found.method)
+        else:
+            ev.finding(f"No {wanted[3:]} was found in {found.where}, and the search is not "
+                       "proved complete", "inconclusive", "float64", found.method)
+
+
+@dataclass(frozen=True, eq=False)
+class NoAttractingOrbitExpectation(Expectation):
+    """No attracting orbit of period ≤ ``max_period`` of GD at ``lr`` lies in ``box``."""
+
+    kind = "no-attracting-orbit"
+    objective: Objective
+    lr: sp.Expr
+    max_period: int
+    box: tuple
+
+    def at_lr(self, h) -> "NoAttractingOrbitExpectation":
+        from dataclasses import replace
+        return replace(self, lr=h)
+
+    def describe(self) -> str:
+        return (f"GD on f = {self.objective.expr} with h = {show(self.lr)} has no attracting "
+                f"orbit of period <= {self.max_period} in [{show(self.box[0])}, "
+                f"{show(self.box[1])}]")
+
+    def evaluate(self, ev, ctx) -> None:
+        obj, h = self.objective, self.lr
+        ctx.progress(f"orbits of period <= {self.max_period}")
+        lists = [exact_orbits(obj, h, p, self.box) for p in range(1, self.max_period + 1)] \
+            if _exact_applicable(obj, h) else searched_orbits(obj, h, self.max_period, self.box)
+        ev.precision = f"{DPS} digits (mpmath), Arb balls"
+        orbits = [o for lst in lists for o in lst.orbits]
+        ev.table(f"Orbits of period <= {self.max_period} at h = {show(h)} in {lists[0].where}",
+                 ORBIT_COLUMNS, [orbit_row(obj, o) for o in orbits],
+                 note="; ".join(f"period {lst.period}: "
+                                f"{'complete' if lst.complete else 'not proved complete'}"
+                                for lst in lists) + f"; {lists[0].method}")
+        attracting = [o for o in orbits if o.stable is True]
+        complete = all(lst.complete for lst in lists)
+        if complete:
+            ev.exact("orbits", len(orbits), f"orbits of period <= {self.max_period}")
+        certified = [o for o in attracting if o.certified]
+        if certified:
+            o = certified[0]
+            record_orbit(ev, o, "attracting_orbit")
+            ev.finding(f"Counterexample: an attracting orbit of period {o.period} through "
+                       f"x0 ≈ {mpmath.nstr(o.points[0][0], 15)}, largest |multiplier| ≈ "
+                       f"{mpmath.nstr(abs(max(o.multipliers, key=abs)), 6)}", "refuted",
+                       "interval", "Krawczyk certificate with enclosed multipliers")
+        elif complete and all(o.certified and o.stable is False for o in orbits):
+            ev.finding(f"All {len(orbits)} orbits of period <= {self.max_period} in the box "
+                       "are repelling, and the list is complete", "proved",
+                       "exact, interval" if _exact_applicable(obj, h) else "interval",
+                       lists[0].method)
+        elif attracting:
+            ev.finding(f"An orbit of period {attracting[0].period} looks attracting but is "
+                       "not certified", "inconclusive", "mpmath")
+        elif not complete and self._none_again(ctx):
+            ev.finding("No attracting orbit was found, also with twice the starts and digits "
+                       "(the search is not proved complete)", "confirmed", "mpmath",
+                       lists[0].method)
+        else:
+            ev.finding("No attracting orbit was found, but some orbits' stability or the "
+                       "completeness of the list is not decided", "inconclusive", "interval",
+                       lists[0].method)
+
+    def _none_again(self, ctx) -> bool:
+        from ..dynamics.orbits import search_periodic_orbits
+        lo, hi = self.box
+        again = search_periodic_orbits(self.objective, self.lr, self.max_period,
+                                       (float(lo), float(hi)), 2 * STARTS, 2 * DPS, seed=1)
+        return all(o.stable is not True for o in again.orbits) and not again.non_isolated
+
+
+def _box(value):
+    return None if value is None else pair_arg("box", value)
+
+
+def periodic_orbit(objective, vars=None, *, lr, period, stable=None, box=None
+                   ) -> PeriodicOrbitExpectation:
+    """Expect an orbit of minimal ``period`` of GD on ``objective`` at learning rate ``lr``
+    in ``box = [LO, HI]`` (every coordinate), attracting when ``stable`` is True,
+    repelling when False (see the module docstring for the method)."""
+    obj = objective_arg(objective, vars)
+    return PeriodicOrbitExpectation(obj, number_arg("lr", lr, positive=True),
+                                    int_arg("period", period, 1, 12),
+                                    None if stable is None else bool_arg("stable", stable),
+                                    _box(box))
+
+
+def no_attracting_orbit(objective, vars=None, *, lr, max_period, box
+                        ) -> NoAttractingOrbitExpectation:
+    """Expect no attracting orbit of period ≤ ``max_period`` of GD on ``objective`` at
+    ``lr`` in ``box = [LO, HI]``."""
+    obj = objective_arg(objective, vars)
+    return NoAttractingOrbitExpectation(obj, number_arg("lr", lr, positive=True),
+                                        int_arg("max_period", max_period, 1, 8),
+                                        pair_arg("box", box))

@@ -1,0 +1,167 @@
+"""pytest plugin: each claim of a project is a test item.
+
+In a test module of the project::
+
+    from lrtheory.pytest_plugin import claim_tests
+
+    test_claims = claim_tests()           # or claim_tests("P-1", "P-2"), claim_tests("P")
+
+collects one item per claim (``tests/test_claims.py::test_claims::P-1``).  An item fails
+when the claim's check errors, when its verdict or a key number drifts from the
+project's baseline (``baseline`` of ``[tool.lrtheory]``), or when the claim declares the
+verdicts it expects (``expected``) and gets another.  A claim not yet in the baseline
+passes with a warning.
+
+Options (added by the shim :mod:`lrtheory.pytest_shim`, registered as the ``pytest11``
+entry point ``lrtheory``): ``--lrtheory-update-baseline`` records the run's verdicts and
+numbers in the baseline instead of comparing, ``--lrtheory-claims ID`` selects claims,
+``--lrtheory-quick`` runs the quick versions (the baseline's quick section),
+``--lrtheory-baseline PATH`` names another baseline.  ``pytest -k P-1`` works as usual.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .pytest_shim import MARK
+
+_RECORDS = pytest.StashKey[dict]()
+_BASELINES = pytest.StashKey[dict]()
+
+
+def claim_tests(*ids: str, config=None, claims=()):
+    """The claim tests of the project found from the test module's folder: one item per
+    claim selected by ``ids`` (all when none); ``config`` names the pyproject.toml and
+    ``claims`` other claims locations (relative to the test module's folder)."""
+    def test_claims():
+        pytest.fail("the lrtheory pytest plugin is not active (it is the pytest11 entry "
+                    "point 'lrtheory' of the lrtheory package; was it disabled with "
+                    "-p no:lrtheory?)")
+    setattr(test_claims, MARK, {"ids": tuple(ids), "config": config,
+                                "claims": tuple(claims)})
+    return test_claims
+
+
+def make_collector(collector, name: str, obj):
+    return ClaimCollector.from_parent(collector, name=name, spec=obj.__dict__[MARK])
+
+
+class ClaimFailure(Exception):
+    """A claim item failed: the message says why."""
+
+
+class ClaimCollector(pytest.Collector):
+    """The claims selected by a :func:`claim_tests` spec, one :class:`ClaimItem` each."""
+
+    def __init__(self, *, spec: dict, **kwargs):
+        super().__init__(**kwargs)
+        self.spec = spec
+
+    def collect(self):
+        from .claims import discover
+        from .errors import InputError
+        folder = Path(self.path).parent
+        config = self.config.getoption("lrtheory_claims")
+        ids = [*self.spec["ids"], *(i.strip() for opt in config for i in opt.split(",")
+                                    if i.strip())]
+        try:
+            cfg = self.spec["config"]
+            registry = discover(claims=self.spec["claims"], cwd=folder,
+                                config=None if cfg is None else folder / cfg)
+            selected = registry.select(ids or None)
+        except InputError as exc:
+            raise self.CollectError(f"lrtheory: {exc}") from None
+        for c in selected:
+            yield ClaimItem.from_parent(self, name=c.id, claim=c, registry=registry)
+
+
+class ClaimItem(pytest.Item):
+    """One claim as a test (see the module docstring)."""
+
+    def __init__(self, *, claim, registry, **kwargs):
+        super().__init__(**kwargs)
+        self.claim = claim
+        self.registry = registry
+
+    @property
+    def quick(self) -> bool:
+        return bool(self.config.getoption("lrtheory_quick"))
+
+    def baseline_path(self) -> Path | None:
+        given = self.config.getoption("lrtheory_baseline")
+        if given:
+            return Path(given)
+        path = self.registry.project.baseline
+        return Path(path) if path else None
+
+    def runtest(self):
+        from .claims import CheckContext, run_claim
+        from .claims.runner import _document_entry
+        record = run_claim(self.claim, CheckContext(quick=self.quick))
+        entry = _document_entry(record)
+        path = self.baseline_path()
+        self.session.stash.setdefault(_RECORDS, {}).setdefault(path, []).append(
+            (self.claim, record))
+        problems = []
+        if record.verdict == "error":
+            problems.append(f"the check raised {record.evidence.get('error')}\n"
+                            f"{record.evidence.get('traceback', '')}")
+        elif self.claim.expected and record.verdict not in self.claim.expected:
+            problems.append(f"verdict {record.verdict!r}, the claim expects "
+                            f"{' or '.join(self.claim.expected)}")
+        if not self.config.getoption("lrtheory_update_baseline") and path is not None \
+                and record.verdict != "error":
+            problems += self._drifts(path, entry)
+        if problems:
+            findings = [f"  [{f['verdict']}] {f['statement']}"
+                        for f in record.evidence.get("findings", [])]
+            raise ClaimFailure("\n".join([f"{self.claim.id}: " + problems[0], *problems[1:],
+                                          *(["findings:"] + findings if findings else [])]))
+
+    def _drifts(self, path: Path, entry: dict) -> list[str]:
+        from . import baseline as bl
+        mode = "quick" if self.quick else "full"
+        cache = self.session.stash.setdefault(_BASELINES, {})
+        if path not in cache:
+            cache[path] = bl.load(path) if path.is_file() else None
+        data = cache[path]
+        held = (((data or {}).get("modes") or {}).get(mode) or {}).get("claims") or {}
+        old = held.get(self.claim.id)
+        if old is None:
+            self.warn(pytest.PytestWarning(
+                f"{self.claim.id} is not in the {mode} section of the baseline {path}; "
+                "record it with `pytest --lrtheory-update-baseline`"))
+            return []
+        return [f"drift from the baseline {path}: {d}"
+                for d in bl.compare_claim(self.claim.id, old, entry)]
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ClaimFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        file, _, line = self.claim.origin.rpartition(":")
+        if file and line.isdigit():
+            return Path(file), int(line) - 1, f"claim {self.claim.id}"
+        return self.path, None, f"claim {self.claim.id}"
+
+
+def session_finish(session) -> None:
+    """With ``--lrtheory-update-baseline``: record the claims run in their baselines."""
+    if not session.config.getoption("lrtheory_update_baseline"):
+        return
+    from . import baseline as bl
+    from .claims import results_document
+    quick = bool(session.config.getoption("lrtheory_quick"))
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    for path, runs in session.stash.get(_RECORDS, {}).items():
+        if path is None:
+            continue
+        claims, records = [c for c, _ in runs], [r for _, r in runs]
+        bl.update(path, results_document(records, quick, claims))
+        if reporter is not None:
+            reporter.write_line(f"lrtheory: baseline updated: {path} "
+                                f"({'quick' if quick else 'full'} section, "
+                                f"{len(records)} claims)")
