@@ -63,6 +63,21 @@ def test_navigation_names_existing_pages_and_notebooks_carry_no_outputs():
             f"{nb.name}: stored with outputs (the documentation build executes it)"
 
 
+def test_every_api_reference_names_an_importable_object():
+    """Each ``::: dotted.name`` of the API pages is a module, or an attribute of one (what
+    mkdocstrings must find, checked here so that a renamed module fails the tests too)."""
+    import importlib
+    names = [m for page in sorted((ROOT / "docs" / "api").glob("*.md"))
+             for m in re.findall(r"^::: ([\w.]+)", page.read_text(), flags=re.M)]
+    assert names
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError:
+            module, _, attr = name.rpartition(".")
+            assert hasattr(importlib.import_module(module), attr), name
+
+
 def test_no_text_that_markdown_reads_as_an_html_tag():
     """``<`` followed by a letter outside code starts an HTML tag and swallows the text."""
     for page in PAGES:
