@@ -127,12 +127,7 @@ class HessianSpectrumExpectation(Expectation):
                 f"{', '.join(map(show, self.equals))}")
 
     def evaluate(self, ev, ctx) -> None:
-        from ..factorization import hessian_spectrum_at
-        obj = self.objective
-        H = obj.hessian.subs(dict(zip(obj.vars, self.at)))
-        spec = hessian_spectrum_at(obj, dict(zip((v.name for v in obj.vars), self.at)), DPS)
-        ev.precision = "exact" if spec.exact else f"{DPS} digits (mpmath), Arb balls"
-        ev.formula("Hessian at the point", sp.latex(H))
+        spec, H = _spectrum_evidence(self.objective, self.at, ev)
         ev.table("Hessian eigenvalues", ["eigenvalue", "numerical value"],
                  [[e, v] for e, v in zip(spec.eigenvalues, spec.numeric)])
         if spec.exact:
@@ -209,12 +204,7 @@ class SharpnessExpectation(Expectation):
                 + " and ".join(p for p in parts if p))
 
     def evaluate(self, ev, ctx) -> None:
-        from ..factorization import hessian_spectrum_at
-        obj = self.objective
-        H = obj.hessian.subs(dict(zip(obj.vars, self.at)))
-        spec = hessian_spectrum_at(obj, dict(zip((v.name for v in obj.vars), self.at)), DPS)
-        ev.precision = "exact" if spec.exact else f"{DPS} digits (mpmath), Arb balls"
-        ev.formula("Hessian at the point", sp.latex(H))
+        spec, H = _spectrum_evidence(self.objective, self.at, ev)
         if spec.exact:
             ev.exact("sharpness", spec.sharpness)
         else:
@@ -225,7 +215,7 @@ class SharpnessExpectation(Expectation):
             c = getattr(self, name)
             if c is None:
                 continue
-            rel, method = compare_sharpness(obj, H, c)
+            rel, method = compare_sharpness(self.objective, H, c)
             verdict = "proved" if rel in accept[name] else "confirmed" if rel == "≈" else \
                 "inconclusive" if rel == "?" else "refuted"
             relation = {"<": "<", "=": "=", ">": ">", "≈": "≈", "?": "vs"}[rel]
@@ -251,3 +241,15 @@ def sharpness(objective, vars=None, *, at, equals=None, at_most=None, at_least=N
     read = lambda k, v: None if v is None else number_arg(k, v)  # noqa: E731
     return SharpnessExpectation(obj, _point(obj, at), read("equals", equals),
                                 read("at_most", at_most), read("at_least", at_least))
+
+
+def _spectrum_evidence(obj, at, ev):
+    """The Hessian H of ``obj`` at the point ``at`` (exact) and its spectrum (exact where
+    possible, else :data:`DPS` digits with Arb balls), H and the precision recorded in
+    ``ev``; returns (spectrum, H)."""
+    from ..factorization import hessian_spectrum_at
+    H = obj.hessian.subs(dict(zip(obj.vars, at)))
+    spec = hessian_spectrum_at(obj, dict(zip((v.name for v in obj.vars), at)), DPS)
+    ev.precision = "exact" if spec.exact else f"{DPS} digits (mpmath), Arb balls"
+    ev.formula("Hessian at the point", sp.latex(H))
+    return spec, H
