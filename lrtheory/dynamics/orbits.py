@@ -698,16 +698,10 @@ def find_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int = 
 # ---- basins ------------------------------------------------------------------------------
 def _tail(obj: Objective, X: np.ndarray, h: float, steps: int, tail: int) -> np.ndarray:
     """The last ``tail`` + 1 points of GD runs of ``steps`` steps from the rows of X, shape
-    (tail + 1, m, n), without storing the whole trajectory."""
+    (tail + 1, m, n), without storing the whole trajectory (:func:`lrtheory.gd.run_gd`)."""
+    from ..gd import Record, run_gd
     check_lr(h)
-    out = np.empty((tail + 1,) + X.shape)
-    with np.errstate(all="ignore"):
-        for k in range(steps + 1):
-            if k >= steps - tail:
-                out[k - (steps - tail)] = X
-            if k < steps:
-                X = obj.numpy.gd_step(X, h)
-    return out
+    return np.asarray(run_gd(obj, X, h, steps, record=Record(last=False, tail=tail + 1)).tail)
 
 
 def basin_fractions(obj: Objective, h: float, orbits, box, grid: int = 101, steps: int = 3000,
