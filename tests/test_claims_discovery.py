@@ -174,7 +174,7 @@ def test_unknown_include_and_missing_location_are_bad_input(tmp_path):
         discover(cwd=root)
     with pytest.raises(InputError, match="no claims file"):
         discover(claims=["missing.py"], cwd=tmp_path)
-    with pytest.raises(InputError, match="unknown key 'claim'; valid keys: title"):
+    with pytest.raises(InputError, match=r"unknown key 'claim' \(did you mean 'claims'\?\); valid keys: title"):
         write(root / "pyproject.toml", '[tool.lrtheory]\nclaim = ["claims"]\n')
         discover(cwd=root)
 

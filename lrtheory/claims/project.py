@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from .sources import Source, read_bibtex, sources_from_tables
+from .sources import Source, read_bibtex, sources_from_tables, unknown_error
 
 #: Keys of ``[tool.lrtheory]``.
 PROJECT_KEYS = ("title", "authors", "claims", "include", "baseline", "report", "sources",
@@ -119,8 +119,7 @@ def read_project(path) -> Project:
         raise InputError(f"{where} must be a table")
     unknown = sorted(set(section) - set(PROJECT_KEYS))
     if unknown:
-        raise InputError(f"{where}: unknown key {unknown[0]!r}; valid keys: "
-                         f"{', '.join(PROJECT_KEYS)}")
+        raise unknown_error(where, "key", unknown[0], PROJECT_KEYS)
     root = path.parent
     get = section.get
     return Project(

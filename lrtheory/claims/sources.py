@@ -10,6 +10,7 @@ Reading sources imports nothing heavy: ``lrtheory list`` resolves them from the 
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -78,6 +79,15 @@ def check_key(key, where: str) -> str:
     return key
 
 
+def unknown_error(where: str, what: str, word, choices, context: str = "") -> InputError:
+    """The error for an unknown ``what`` (a key, a kind) in a TOML file: names ``where``,
+    the word, the closest valid choice and all of them."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return InputError(f"{where}: unknown {what} {word!r}{context}{hint}; "
+                      f"valid {what}s: {', '.join(choices)}")
+
+
 def source_from_table(key: str, table, where: str) -> Source:
     """A :class:`Source` from the TOML table of source ``key`` (``where`` names the file
     and table in messages).  Unknown keys, missing required ones and bad values are
@@ -88,8 +98,7 @@ def source_from_table(key: str, table, where: str) -> Source:
         raise InputError(f"{where} must be a table with keys {', '.join(SOURCE_FIELDS)}")
     unknown = sorted(set(table) - set(SOURCE_FIELDS))
     if unknown:
-        raise InputError(f"{where}: unknown key {unknown[0]!r}; valid keys: "
-                         f"{', '.join(SOURCE_FIELDS)}")
+        raise unknown_error(where, "key", unknown[0], SOURCE_FIELDS)
     missing = [k for k in REQUIRED_FIELDS if k not in table]
     if missing:
         raise InputError(f"{where}: missing key {missing[0]!r} (required: "

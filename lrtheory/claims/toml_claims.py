@@ -28,28 +28,17 @@ the valid choices.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
 from ..errors import InputError
 from .project import read_toml
 from .registry import ClaimSpec, check_expected, check_id
-from .sources import read_bibtex, sources_from_tables
+from .sources import read_bibtex, sources_from_tables, unknown_error
 
 #: Top-level keys of a claims file.
 FILE_KEYS = ("claim", "sources", "bibliography")
 _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*claim[ \t]*\]\]", re.M)
-
-
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _unknown(where: str, what: str, word, choices, context: str = "") -> InputError:
-    return InputError(f"{where}: unknown {what} {word!r}{context}{_suggest(word, choices)}; "
-                      f"valid {what}s: {', '.join(choices)}")
 
 
 def claim_lines(text: str) -> list[int]:
@@ -65,7 +54,7 @@ def load_toml_file(path, values: bool = True) -> tuple[list[ClaimSpec], list]:
     data = read_toml(path, "claims file")
     bad = [k for k in data if k not in FILE_KEYS]
     if bad:
-        raise _unknown(str(path), "top-level key", bad[0], FILE_KEYS)
+        raise unknown_error(str(path), "top-level key", bad[0], FILE_KEYS)
     sources = sources_from_tables(data.get("sources", {}), str(path))
     bibs = data.get("bibliography", [])
     for bib in [bibs] if isinstance(bibs, str) else bibs:
@@ -93,12 +82,12 @@ def claim_spec(table: dict, path: Path, line: int, values: bool, index: int = 0)
     check_id(cid, where)
     kind = KINDS.get(table["kind"]) if isinstance(table["kind"], str) else None
     if kind is None:
-        raise _unknown(f"{where}: key 'kind'", "kind", table["kind"], list(KINDS))
+        raise unknown_error(f"{where}: key 'kind'", "kind", table["kind"], list(KINDS))
     required, optional = kind_keys(kind, table)
     allowed = CLAIM_KEYS + required + optional
     for key in table:
         if key not in allowed:
-            raise _unknown(where, "key", key, allowed, f" for kind {kind.name!r}")
+            raise unknown_error(where, "key", key, allowed, f" for kind {kind.name!r}")
     for key in required:
         if key not in table:
             raise InputError(f"{where}: missing key {key!r} for kind {kind.name!r} "
