@@ -441,10 +441,5 @@ class ComplexBall(Result):
         from flint import acb
         return acb(self.real.to_arb(), self.imag.to_arb())
 
-    @property
-    def abs_upper(self) -> float:
-        """An upper bound of |z| as a float (rounded up)."""
-        return float(abs(self.to_acb()).upper())
-
     def __str__(self):
         return str(self.to_acb())
