@@ -231,6 +231,57 @@ def test_a_local_folder_named_like_the_builtin_package_hides_nothing(tmp_path):
     assert "FAKE-1" not in p.stdout and "BLOG-1" in p.stdout and "T-1" in p.stdout
 
 
+def _installed_builtin_copy(site: Path) -> Path:
+    """A copy of the built-in package installed in `site` as a wheel installs it: the files
+    listed in the RECORD of a distribution that registers it as the entry point."""
+    write(site / "proofs_checks" / "__init__.py",
+          'from lrtheory.claims import claim, source\n'
+          'source("copy", authors=["A. Author"], title="Copy", year=2024)\n'
+          '@claim("COPY-1", title="t", statement="s", source="copy")\n'
+          "def f(ctx): ...\n")
+    info = site / "lrtheory-0.1.0.dist-info"
+    write(info / "METADATA", "Metadata-Version: 2.1\nName: lrtheory\nVersion: 0.1.0\n")
+    write(info / "entry_points.txt", "[lrtheory.claims]\nlrtheory = proofs_checks\n")
+    write(info / "RECORD", "proofs_checks/__init__.py,,\nlrtheory-0.1.0.dist-info/RECORD,,\n")
+    return site
+
+
+@pytest.fixture
+def fresh_builtin_import(monkeypatch):
+    """proofs_checks imported afresh from the import path (restored afterwards)."""
+    for name in [m for m in sys.modules if m.split(".")[0] == "proofs_checks"]:
+        monkeypatch.delitem(sys.modules, name)
+
+
+def test_the_installed_distribution_copy_is_no_shadowing(tmp_path, monkeypatch,
+                                                          fresh_builtin_import):
+    """Python started in a checkout imports lrtheory from it while the built-in claims
+    come from the installed distribution (a venv outside the checkout): that copy is the
+    distribution's own file, found through its entry point, and loads."""
+    site = _installed_builtin_copy(tmp_path / "site")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.chdir(tmp_path)
+    assert ids(discover("proofs_checks")) == ["COPY-1"]
+    assert ids(discover("proofs_checks", static=True)) == ["COPY-1"]
+
+
+def test_a_genuine_shadowing_names_the_copy_in_the_way(tmp_path, monkeypatch,
+                                                       fresh_builtin_import):
+    site = _installed_builtin_copy(tmp_path / "site")
+    stray = tmp_path / "stray"
+    write(stray / "proofs_checks" / "__init__.py", "")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.syspath_prepend(str(stray))
+    monkeypatch.chdir(tmp_path)
+    for static in (False, True):
+        with pytest.raises(InputError) as err:
+            discover("proofs_checks", static=static)
+        message = str(err.value)
+        assert f"shadowed by {(stray / 'proofs_checks' / '__init__.py').resolve()}" in message
+        assert f"import path entry {stray}" in message
+        assert f"installed copy {(site / 'proofs_checks' / '__init__.py').resolve()}" in message
+
+
 # ---- the registry object ----------------------------------------------------------------------
 def test_discovery_builds_a_new_registry_and_writes_no_shared_state(tmp_path):
     path = write(tmp_path / "steps.py", PY_CLAIMS)

@@ -282,14 +282,39 @@ def _import_package(name: str, shadow_roots=()) -> list:
 
 
 def _check_not_shadowed(name: str, file) -> None:
-    """The built-in collection must be the package installed beside lrtheory."""
+    """The built-in collection must be a copy that lrtheory's installation provides: the
+    package beside the lrtheory package in use (a source checkout, an editable install) or
+    the files of an installed distribution registering it as an entry point (the usual
+    install, also when Python was started in a checkout whose lrtheory comes first).  Any
+    other copy is in the way: the error names it and the import path entry holding it."""
     if name.split(".")[0] != BUILTIN_MODULE:
         return
     where = Path(file).resolve()
-    if HOME not in where.parents:
-        raise InputError(f"the module {BUILTIN_MODULE} of lrtheory's built-in claims is "
-                         f"shadowed by {where} (a folder of that name on the import path); "
-                         "rename that folder or run from another one")
+    installed = _distribution_files(BUILTIN_MODULE, tuple(sys.path))
+    if HOME in where.parents or where in installed:
+        return
+    entry = next((p for p in sys.path if p and Path(p).resolve() in where.parents), None)
+    held = f" (import path entry {entry})" if entry else ""
+    expected = min(installed, default=HOME / BUILTIN_MODULE / "__init__.py")
+    raise InputError(f"the module {BUILTIN_MODULE} of lrtheory's built-in claims is "
+                     f"shadowed by {where}{held}, which comes before the installed copy "
+                     f"{expected}; rename that folder or take it off the import path")
+
+
+@lru_cache(maxsize=8)
+def _distribution_files(top: str, path: tuple) -> frozenset:
+    """The resolved files of package ``top`` that the installed distributions registering
+    it in the group ``lrtheory.claims`` hold (their RECORD), on the import path ``path``."""
+    from importlib.metadata import entry_points
+    files = set()
+    for ep in entry_points(group=GROUP):
+        dist = getattr(ep, "dist", None)
+        if dist is None or ep.value.strip().split(".")[0] != top:
+            continue
+        for f in dist.files or ():
+            if f.parts and f.parts[0] == top:
+                files.add(Path(dist.locate_file(f)).resolve())
+    return frozenset(files)
 
 
 # ---- collections ----------------------------------------------------------------------------
