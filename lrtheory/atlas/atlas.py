@@ -1,0 +1,191 @@
+"""The certified learning-rate atlas: every learning rate of [A, B] classified with a proof.
+
+:func:`atlas` splits [A, B] into N boxes with exact rational endpoints, proves a class
+for each (:func:`lrtheory.atlas.classify.classify_box`: attracting with its period,
+chaotic with an entropy bound, divergent, or undecided with the reason) and bisects,
+round by round up to ``max_depth``, the boxes left undecided and the attracting boxes
+whose cycle is not yet proved unique.  A sub-box of an attracting box inherits the
+parent's proved cycle when its own test proves less.  Boxes run on the sweep executors
+(:func:`lrtheory.sweeps.open_runner`: this process, ``jobs`` processes, Dask or any
+executor) and are assembled in the order of their endpoints, so the result is the same
+whatever runs them.
+
+The :class:`Atlas` result holds the boxes and a ``summary``: for each class the proved
+measure (exact, as text), its fraction of B − A and the number of boxes, and the
+attracting measure by period and with uniqueness proved.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..errors import InputError
+from ..numbers import convert
+from ..objectives import Objective
+from ..results import Result, result
+from .classify import (ATTRACTING, CLASSES, UNDECIDED, AtlasSettings, BoxClass, classify_box,
+                       exact_text)
+from .polymap import PolynomialGD
+
+__all__ = ["Atlas", "atlas", "MAX_BOXES", "MAX_DEPTH", "MAX_ATLAS_PERIOD"]
+
+#: Largest number of first boxes, of bisection rounds and of the period searched.
+MAX_BOXES = 100_000
+MAX_DEPTH = 20
+MAX_ATLAS_PERIOD = 12
+
+
+@result
+class Atlas(Result):
+    """A certified atlas of GD on ``objective`` over the learning rates ``lr_range``.
+
+    ``boxes`` — :class:`~lrtheory.atlas.classify.BoxClass` results, sorted, covering the
+    range without overlap; ``summary`` — ``{class: {"measure", "fraction", "boxes"}}`` for
+    attracting, chaotic, divergent and undecided, plus ``"attracting_unique"`` and
+    ``"attracting_by_period"``; ``max_period``, ``max_depth``, ``settings`` — what was
+    asked."""
+
+    objective: str
+    variable: str
+    lr_range: tuple
+    max_period: int
+    max_depth: int
+    boxes: tuple
+    summary: dict
+    settings: AtlasSettings = AtlasSettings()
+    _repr_skip = ("boxes",)
+
+    def measure(self, label: str) -> Fraction:
+        """The proved measure of ``label`` (a class, or "attracting_unique")."""
+        return Fraction(self.summary[label]["measure"])
+
+    def fraction(self, label: str) -> float:
+        """The proved fraction of [A, B] of ``label``."""
+        return float(self.summary[label]["fraction"])
+
+    def table(self) -> list[list]:
+        """Rows lo, hi, class, period, entropy_lower, unique of the boxes, adjacent boxes
+        with the same class, period and uniqueness merged."""
+        rows = []
+        for b in self.boxes:
+            key = (b.label, b.period, b.unique)
+            if rows and rows[-1][-1] == key and rows[-1][1] == b.lo:
+                rows[-1][1] = b.hi
+                if b.entropy_lower is not None:
+                    rows[-1][4] = min(rows[-1][4], b.entropy_lower)
+                continue
+            rows.append([b.lo, b.hi, b.label, b.period, b.entropy_lower, b.unique, key])
+        return [r[:-1] for r in rows]
+
+    def to_dataset(self):
+        """The boxes as an :class:`xarray.Dataset` (see :mod:`lrtheory.atlas.store`)."""
+        from .store import to_dataset
+        return to_dataset(self)
+
+
+# ---- workers -------------------------------------------------------------------------------
+_MAPS: dict = {}
+
+
+def _gd_map(obj: Objective) -> PolynomialGD:
+    key = (str(obj.expr), str(obj.vars[0]))
+    if key not in _MAPS:
+        _MAPS.clear()
+        _MAPS[key] = PolynomialGD(obj)
+    return _MAPS[key]
+
+
+def classify_job(obj: Objective, lo: str, hi: str, max_period: int, settings: AtlasSettings,
+                 depth: int) -> BoxClass:
+    """One box, as a worker runs it (endpoints as exact text, so nothing large travels)."""
+    return classify_box(_gd_map(obj), Fraction(lo), Fraction(hi), max_period, settings, depth)
+
+
+# ---- the driver ----------------------------------------------------------------------------
+def _inherit(parent: BoxClass, child: BoxClass) -> BoxClass:
+    """The child box with the parent's proved attracting cycle when it proved less."""
+    if parent.label != ATTRACTING or child.label == ATTRACTING:
+        return child
+    return BoxClass(child.lo, child.hi, parent.label, parent.period, parent.entropy_lower,
+                    parent.unique, f"from the box [{parent.lo}, {parent.hi}]: "
+                                   f"{parent.reason}", parent.cycle, child.depth)
+
+
+def _needs_refining(box: BoxClass) -> bool:
+    return box.label == UNDECIDED or (box.label == ATTRACTING and not box.unique)
+
+
+def _split(box: BoxClass) -> list[tuple[Fraction, Fraction]]:
+    lo, hi = box.interval
+    mid = (lo + hi) / 2
+    return [(lo, mid), (mid, hi)]
+
+
+def _run_round(runner, obj, intervals, max_period, settings, depth, progress):
+    jobs = {i: (obj, exact_text(lo), exact_text(hi), max_period, settings, depth)
+            for i, (lo, hi) in enumerate(intervals)}
+    out = dict(runner.map(classify_job, jobs))
+    if progress:
+        progress(f"atlas: round {depth}: {len(jobs)} boxes")
+    return [out[i] for i in range(len(jobs))]
+
+
+def _summary(boxes, lo: Fraction, hi: Fraction) -> dict:
+    total = hi - lo
+    summary = {}
+
+    def entry(selected):
+        measure = sum((b.width for b in selected), Fraction(0))
+        return {"measure": exact_text(measure) if measure else "0",
+                "fraction": float(measure / total), "boxes": len(selected)}
+    for label in CLASSES:
+        summary[label] = entry([b for b in boxes if b.label == label])
+    summary["attracting_unique"] = entry([b for b in boxes if b.label == ATTRACTING
+                                          and b.unique])
+    periods = sorted({b.period for b in boxes if b.label == ATTRACTING})
+    summary["attracting_by_period"] = {
+        str(p): entry([b for b in boxes if b.label == ATTRACTING and b.period == p])
+        for p in periods}
+    return summary
+
+
+def _rational(value, label: str) -> Fraction:
+    v = convert(value, label)
+    if not v.is_Rational:
+        raise InputError(f"{label} must be a rational number, got {value!r}")
+    return Fraction(int(v.p), int(v.q))
+
+
+def atlas(objective, variables="x", lr_range=("1", "3/2"), boxes: int = 16,
+          max_period: int = 8, max_depth: int = 4, *, settings: AtlasSettings | None = None,
+          jobs: int | None = None, dask=None, executor=None, progress=None) -> Atlas:
+    """The certified atlas of GD on a one-variable polynomial objective over ``lr_range``
+    (module docstring): ``boxes`` first boxes, cycles and orbits of period ≤
+    ``max_period``, up to ``max_depth`` bisection rounds."""
+    from ..sweeps.executors import open_runner
+    obj = objective if isinstance(objective, Objective) else Objective(objective, variables)
+    PolynomialGD(obj)  # checks the objective before any work
+    lo, hi = (_rational(v, "lr_range") for v in lr_range)
+    if not 0 < lo < hi:
+        raise InputError(f"lr_range must satisfy 0 < A < B, got {lr_range!r}")
+    for name, value, top in (("boxes", boxes, MAX_BOXES), ("max_period", max_period,
+                             MAX_ATLAS_PERIOD), ("max_depth", max_depth, MAX_DEPTH)):
+        if isinstance(value, bool) or not isinstance(value, int) or not \
+                (0 if name == "max_depth" else 1) <= value <= top:
+            raise InputError(f"{name} must be an integer up to {top}, got {value!r}")
+    settings = settings or AtlasSettings()
+    step = (hi - lo) / boxes
+    intervals = [(lo + i * step, lo + (i + 1) * step) for i in range(boxes)]
+    with open_runner(executor=executor, jobs=jobs, dask=dask) as runner:
+        done = _run_round(runner, obj, intervals, max_period, settings, 0, progress)
+        for depth in range(1, max_depth + 1):
+            parents = [b for b in done if _needs_refining(b)]
+            if not parents:
+                break
+            pieces = [piece for b in parents for piece in _split(b)]
+            children = _run_round(runner, obj, pieces, max_period, settings, depth, progress)
+            kept = [b for b in done if not _needs_refining(b)]
+            kept += [_inherit(parents[i // 2], c) for i, c in enumerate(children)]
+            done = kept
+    done.sort(key=lambda b: b.interval[0])
+    return Atlas(str(obj.expr), str(obj.vars[0]), (exact_text(lo), exact_text(hi)),
+                 max_period, max_depth, tuple(done), _summary(done, lo, hi), settings)

@@ -1,0 +1,394 @@
+"""One learning-rate box H = [lo, hi], one proved class.
+
+For the GD map G_h(x) = x − h·f′(x) of a one-variable polynomial objective
+(:class:`~lrtheory.atlas.polymap.PolynomialGD`: escape radius R, critical cover, negative
+Schwarzian), every statement below holds for **every** h ∈ H at once: each ball
+evaluation takes h as the ball H.
+
+* ``attracting`` (period p) — the multiple-shooting system of a p-cycle passes the
+  Krawczyk test with h = H (:func:`lrtheory.dynamics.krawczyk.certify_boxes`, one unique
+  cycle in the boxes for each h), the boxes prove minimal period p and the multiplier
+  ball ∏ G_H′(X_i) has modulus < 1.  A trapping interval T about a cycle point with
+  G_H^p(T) ⊂ int T and |(G^p)′| < 1 on T × H lies in the cycle's immediate basin.
+  *Uniqueness* (``unique=True``): Singer's theorem — for a map with negative Schwarzian
+  derivative the immediate basin of every attracting (or neutral) cycle contains a
+  critical point or a boundary point; here the immediate basin of a cycle of a polynomial
+  map is a bounded interval inside [−R, R] (points with |x| ≥ R escape), so it contains a
+  critical point.  When SG < 0 is proved on [−R, R] × H and every critical orbit is
+  proved to enter T or to escape (|x| ≥ R), no other attracting or neutral cycle exists:
+  the cycle is *the* attractor.  Otherwise the box is ``attracting`` with
+  ``unique=False`` and the reason says which hypothesis failed.
+* ``chaotic`` (period n) — a periodic orbit of minimal period n, n not a power of two,
+  certified by the same parametric Krawczyk test: by Šarkovskii's theorem G_h has
+  periodic orbits of infinitely many periods and positive topological entropy, at least
+  the bound of :func:`lrtheory.atlas.entropy.entropy_lower_bound` (Block–Guckenheimer–
+  Misiurewicz–Young), for every h ∈ H.  An attracting cycle of such a period also
+  carries this bound.
+* ``divergent`` — every piece of the critical cover is proved, in balls over H, to reach
+  |x| ≥ R, where |G(x)| ≥ 2|x|: every critical orbit escapes to infinity (and, with SG <
+  0, no attracting or neutral cycle exists, by Singer's theorem).  For an affine map
+  (f quadratic) with |1 − h·f″| > 1 on H: every start except the fixed point diverges.
+* ``undecided`` — none of these was proved; ``reason`` lists what failed.
+
+Numerics at the midpoint of H (float64) only *propose* candidates (a period from the
+critical orbit, orbit points from Newton's method); every class rests on the ball tests.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from flint import arb
+
+from ..dynamics.krawczyk import certify_boxes
+from ..precision import precision
+from ..results import Ball, Result, result
+from .entropy import entropy_lower_bound, is_power_of_two
+from .polymap import PolynomialGD, interval_ball, lr_ball
+
+__all__ = ["BoxClass", "AtlasSettings", "classify_box", "CLASSES", "exact_text"]
+
+ATTRACTING, CHAOTIC, DIVERGENT, UNDECIDED = "attracting", "chaotic", "divergent", "undecided"
+#: The classes, in the order they are reported.
+CLASSES = (ATTRACTING, CHAOTIC, DIVERGENT, UNDECIDED)
+
+
+@result
+class AtlasSettings(Result):
+    """Budgets of the per-box tests: ``dps`` (digits of the ball arithmetic),
+    ``orbit_steps`` (float64 steps of the critical orbit at mid-box), ``ball_steps`` (ball
+    steps per critical piece before giving up), ``max_pieces`` (pieces a critical interval
+    may be cut into while it is iterated), ``newton_starts`` (float64 Newton starts per
+    period of the chaotic search)."""
+
+    dps: int = 30
+    orbit_steps: int = 3000
+    ball_steps: int = 3000
+    max_pieces: int = 64
+    newton_starts: int = 400
+
+
+@result
+class BoxClass(Result):
+    """The proved class of one learning-rate box [lo, hi].
+
+    ``lo``, ``hi`` — the exact endpoints as text (a terminating decimal, else p/q);
+    ``label`` — attracting, chaotic, divergent or undecided; ``period`` — of the attracting
+    cycle, or of the orbit forcing chaos (0 otherwise); ``entropy_lower`` — a proved lower
+    bound on the topological entropy (None if none); ``unique`` — for attracting boxes,
+    the cycle is proved the only attracting or neutral cycle (Singer); ``reason`` — how
+    the class was proved, or why nothing was; ``cycle`` — ball enclosures (over the whole
+    box) of the points of the certified cycle; ``depth`` — bisections from the first
+    split."""
+
+    lo: str
+    hi: str
+    label: str
+    period: int = 0
+    entropy_lower: float | None = None
+    unique: bool = False
+    reason: str = ""
+    cycle: tuple = ()
+    depth: int = 0
+    _repr_skip = ("cycle",)
+
+    @property
+    def interval(self) -> tuple[Fraction, Fraction]:
+        """The exact endpoints."""
+        return Fraction(self.lo), Fraction(self.hi)
+
+    @property
+    def width(self) -> Fraction:
+        lo, hi = self.interval
+        return hi - lo
+
+
+def exact_text(q: Fraction) -> str:
+    """A rational as a terminating decimal when it is one, else as p/q."""
+    den, twos, fives = q.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        return f"{q.numerator}/{q.denominator}"
+    digits = max(twos, fives)
+    scaled = abs(q.numerator) * 10 ** digits // q.denominator
+    sign = "-" if q < 0 else ""
+    text = str(scaled).rjust(digits + 1, "0")
+    return sign + (text[:-digits] + "." + text[-digits:] if digits else text)
+
+
+# ---- float64 proposals at the midpoint ---------------------------------------------------
+def _float_map(gd: PolynomialGD, h: float):
+    c = np.array([float(v) for v in reversed(gd.coeffs)])  # highest degree first
+    dc = np.polyder(c) if len(c) > 1 else np.zeros(1)
+    return (lambda x: x - h * np.polyval(c, x)), (lambda x: 1 - h * np.polyval(dc, x))
+
+
+def _float_critical_points(gd: PolynomialGD, h: float) -> list[float]:
+    c = np.array([float(v) for v in reversed(gd.coeffs)])
+    crit = np.polyder(c) * h
+    crit[-1] -= 1.0  # h·P′(x) − 1 = 0
+    if len(crit) < 2:
+        return []
+    return sorted(float(r.real) for r in np.roots(crit) if abs(r.imag) < 1e-12)
+
+
+def _attracting_candidate(gd, h: float, max_period: int, steps: int, R: float):
+    """(p, points) of a cycle that a critical orbit settles on at h (float64), else None;
+    "escape" if every critical orbit leaves [−R, R]."""
+    G, dG = _float_map(gd, h)
+    escaped = 0
+    crit = _float_critical_points(gd, h)
+    for x in crit:
+        with np.errstate(all="ignore"):
+            for _ in range(steps):
+                x = G(x)
+                if not abs(x) < R:
+                    break
+        if not abs(x) < R:
+            escaped += 1
+            continue
+        for p in range(1, max_period + 1):
+            y = x
+            for _ in range(p):
+                y = G(y)
+            if abs(y - x) < 1e-7 * (1 + abs(x)):
+                pts = [x]
+                for _ in range(p - 1):
+                    pts.append(G(pts[-1]))
+                return p, _newton_cycle(G, dG, pts)
+    return "escape" if crit and escaped == len(crit) else None
+
+
+def _newton_cycle(G, dG, pts, iters: int = 30) -> list[float]:
+    """Newton's method on G^p(x) − x from the first point; the orbit of the result."""
+    x = pts[0]
+    p = len(pts)
+    for _ in range(iters):
+        y, d = x, 1.0
+        for _ in range(p):
+            d *= dG(y)
+            y = G(y)
+        if not np.isfinite(y) or d == 1.0:
+            break
+        step = (y - x) / (d - 1.0)
+        x -= step
+        if abs(step) < 1e-15 * (1 + abs(x)):
+            break
+    out = [x]
+    for _ in range(p - 1):
+        out.append(G(out[-1]))
+    return out if all(np.isfinite(out)) else pts
+
+
+def _newton_orbits(gd, h: float, n: int, R: float, starts: int) -> list[list[float]]:
+    """Float64 candidates for orbits of minimal period n at h: Newton on G^n(x) − x from
+    a regular grid of starts in [−R, R], deduplicated."""
+    G, dG = _float_map(gd, h)
+    x = np.linspace(-R, R, starts)
+    with np.errstate(all="ignore"):
+        for _ in range(40):
+            y, d = x.copy(), np.ones_like(x)
+            for _ in range(n):
+                d = d * dG(y)
+                y = G(y)
+            step = (y - x) / (d - 1.0)
+            x = x - np.clip(step, -0.1 * R, 0.1 * R)
+            x = np.where(np.abs(x) <= R, x, np.nan)
+        orbits = [x]
+        for _ in range(n):
+            orbits.append(G(orbits[-1]))
+    P = np.stack(orbits, axis=1)
+    ok = np.all(np.isfinite(P), axis=1) & (np.abs(P[:, n] - P[:, 0]) < 1e-8)
+    for d in range(1, n):
+        if n % d == 0:
+            ok &= np.abs(P[:, d] - P[:, 0]) > 1e-6
+    found, keys = [], set()
+    for row in P[ok]:
+        key = round(float(np.min(row[:n])), 6)
+        if key not in keys:
+            keys.add(key)
+            found.append([float(v) for v in row[:n]])
+    return found
+
+
+# ---- ball tests over the whole box ---------------------------------------------------------
+def _certify_cycle(gd, points, H: arb, width: float):
+    """Parametric Krawczyk certificate of the cycle near ``points`` for every h ∈ H, with
+    box radii growing from the learning-rate width; None if no radius works."""
+    for scale in (1, 8, 64, 512, 4096):
+        r = min(max(width * scale, 1e-14), 0.25)
+        cert = certify_boxes(gd.obj, [[arb(p, r)] for p in points], H)
+        if cert.proved and cert.minimal:
+            return cert
+    return None
+
+
+def _multiplier(gd, cert, H: arb) -> arb:
+    m = arb(1)
+    for (b,) in cert.boxes:
+        m = m * gd.derivative(b.to_arb(), H)
+    return m
+
+
+def _trapping_interval(gd, cert, H: arb, p: int):
+    """An interval T ∋ x_0 with G_H^p(T) ⊂ int T and |(G^p)′| < 1 on T × H, or None."""
+    x0 = cert.boxes[0][0].to_arb()
+    lo, hi = x0.lower(), x0.upper()
+    base = max(float(x0.rad()), 1e-15)
+    for scale in (0.25, 1, 2, 4, 8, 16, 32, 64, 256, 2048):
+        T = (lo - base * scale).union(hi + base * scale)
+        image, deriv = gd.iterate_derivative(T, H, p)
+        if T.contains_interior(image) and abs(deriv) < 1:
+            return T
+    return None
+
+
+def _drive_pieces(gd, pieces, H: arb, done, steps: int, max_pieces: int) -> str:
+    """Iterate every interval of ``pieces`` under G_H until ``done(X)`` holds for each
+    piece (cutting a piece in two when it grows wide); "" on success, else why not."""
+    work = [(interval_ball(a, b), 0) for a, b in pieces]
+    count = len(work)
+    while work:
+        X, n = work.pop()
+        while not done(X):
+            if n >= steps or not X.is_finite():
+                return f"a critical piece was not resolved within {steps} ball steps"
+            X, n = gd.step(X, H), n + 1
+            if X.rad() > 0.05 and count < max_pieces:
+                a, b = X.lower(), X.upper()
+                m = (a + b) / 2
+                work.append((a.union(m), n))
+                X, count = m.union(b), count + 1
+    return ""
+
+
+def _escaped(R: Fraction):
+    Rb = arb(R.numerator) / R.denominator
+
+    def done(X: arb) -> bool:
+        return bool(abs(X) >= Rb) or bool(X >= Rb) or bool(X <= -Rb)
+    return done
+
+
+def _uniqueness(gd, R, H, cover, T, schwarzian, settings) -> tuple[bool, str]:
+    if not schwarzian:
+        return False, "uniqueness not proved: negative Schwarzian not proved on [-R, R]"
+    escaped = _escaped(R)
+    problem = _drive_pieces(gd, cover, H, lambda X: T.contains(X) or escaped(X),
+                            settings.ball_steps, settings.max_pieces)
+    if problem:
+        return False, f"uniqueness not proved: {problem}"
+    return True, (f"the only attracting cycle (Singer: {schwarzian}; every critical orbit "
+                  f"enters the trapping interval or escapes |x| >= {R})")
+
+
+def _balls(cert) -> tuple:
+    return tuple(b for (b,) in cert.boxes)
+
+
+def _box(lo, hi, depth, label, **kw) -> BoxClass:
+    return BoxClass(exact_text(lo), exact_text(hi), label, depth=depth, **kw)
+
+
+def _affine(gd, lo, hi, depth, H) -> BoxClass:
+    """f quadratic (or linear): G_h(x) = (1 − h·p_1)x − h·p_0."""
+    if gd.degree < 1:
+        why = "f' is a non-zero constant: every start drifts off" if gd.degree == 0 \
+            else "f' is zero: G is the identity"
+        return _box(lo, hi, depth, DIVERGENT if gd.degree == 0 else UNDECIDED, reason=why)
+    slope = 1 - H * (arb(gd.coeffs[1].numerator) / gd.coeffs[1].denominator)
+    if abs(slope) < 1:
+        return _box(lo, hi, depth, ATTRACTING, period=1, unique=True,
+                    reason="affine map with |1 - h f''| < 1 on the box: every start "
+                           "converges to the fixed point")
+    if abs(slope) > 1:
+        return _box(lo, hi, depth, DIVERGENT,
+                    reason="affine map with |1 - h f''| > 1 on the box: every start except "
+                           "the fixed point diverges")
+    return _box(lo, hi, depth, UNDECIDED, reason="|1 - h f''| contains 1 on the box")
+
+
+def classify_box(gd: PolynomialGD, lo: Fraction, hi: Fraction, max_period: int,
+                 settings: AtlasSettings = AtlasSettings(), depth: int = 0) -> BoxClass:
+    """The class of the learning-rate box [lo, hi] (module docstring)."""
+    with precision(dps=settings.dps):
+        H = lr_ball(lo, hi)
+        if gd.degree < 2:
+            return _affine(gd, lo, hi, depth, H)
+        return _classify(gd, lo, hi, max_period, settings, depth, H)
+
+
+def _classify(gd, lo, hi, max_period, settings, depth, H) -> BoxClass:
+    R = gd.escape_radius(lo, hi)
+    cover = gd.critical_cover(R, H)
+    schwarzian = gd.negative_schwarzian(R, H)
+    mid, width = float((lo + hi) / 2), float(hi - lo)
+    reasons = []
+    candidate = _attracting_candidate(gd, mid, max_period, settings.orbit_steps, float(R))
+    if candidate == "escape":
+        problem = _drive_pieces(gd, cover, H, _escaped(R), settings.ball_steps,
+                                settings.max_pieces)
+        if not problem:
+            note = " (no attracting or neutral cycle, by Singer)" if schwarzian else ""
+            return _box(lo, hi, depth, DIVERGENT,
+                        reason=f"every critical orbit escapes: |x| >= {R} is reached, where "
+                               f"|G(x)| >= 2|x|{note}")
+        reasons.append(f"divergence not proved: {problem}")
+    elif candidate is not None:
+        box = _attracting(gd, lo, hi, depth, H, R, cover, schwarzian, settings, *candidate)
+        if isinstance(box, BoxClass):
+            return box
+        reasons.append(box)
+    else:
+        reasons.append(f"no critical orbit settles on a cycle of period <= {max_period} at "
+                       f"the midpoint")
+    chaotic = _chaotic(gd, lo, hi, depth, H, R, max_period, mid, width, settings)
+    if isinstance(chaotic, BoxClass):
+        return chaotic
+    reasons.append(chaotic)
+    return _box(lo, hi, depth, UNDECIDED, reason="; ".join(reasons))
+
+
+def _attracting(gd, lo, hi, depth, H, R, cover, schwarzian, settings, p, points):
+    cert = _certify_cycle(gd, points, H, float(hi - lo))
+    if cert is None:
+        return f"the period-{p} cycle was not certified over the box (Krawczyk)"
+    mult = _multiplier(gd, cert, H)
+    if not abs(mult) < 1:
+        return f"the period-{p} cycle's multiplier is not proved < 1 in modulus on the box"
+    T = _trapping_interval(gd, cert, H, p)
+    if T is None:
+        unique, why = False, "uniqueness not proved: no trapping interval"
+    else:
+        unique, why = _uniqueness(gd, R, H, cover, T, schwarzian, settings)
+    bound = mult.abs_upper()
+    return _box(lo, hi, depth, ATTRACTING, period=p, unique=unique,
+                entropy_lower=entropy_lower_bound(p), cycle=_balls(cert),
+                reason=f"Krawczyk-certified {p}-cycle for every h in the box, |multiplier| "
+                       f"<= {float(bound):.3g}; {why}")
+
+
+def _chaotic_periods(max_period: int) -> list[int]:
+    """Periods ≤ max_period that are not powers of two, strongest entropy bound first."""
+    periods = [n for n in range(3, max_period + 1) if not is_power_of_two(n)]
+    return sorted(periods, key=lambda n: -entropy_lower_bound(n))
+
+
+def _chaotic(gd, lo, hi, depth, H, R, max_period, mid, width, settings):
+    tried = []
+    for n in _chaotic_periods(max_period):
+        for points in _newton_orbits(gd, mid, n, float(R), settings.newton_starts)[:4]:
+            cert = _certify_cycle(gd, points, H, width)
+            if cert is not None:
+                return _box(lo, hi, depth, CHAOTIC, period=n,
+                            entropy_lower=entropy_lower_bound(n), cycle=_balls(cert),
+                            reason=f"Krawczyk-certified orbit of minimal period {n} (not a "
+                                   f"power of 2) for every h in the box: Sarkovskii, "
+                                   f"entropy >= log(lambda)/2^k (BGMY)")
+        tried.append(n)
+    if not tried:
+        return f"no period <= {max_period} is not a power of two: chaos not tested"
+    return f"no orbit of period {', '.join(map(str, tried))} certified over the box"
