@@ -45,7 +45,7 @@ from ..numbers import convert, parameter
 from ..objectives import Objective
 from ..precision import precision
 from ..results import Result, result
-from .krawczyk import monodromy_ball
+from .krawczyk import image_chain, monodromy_ball
 
 #: Split point of a box side as a fraction of its width: off-centre, so that points with
 #: simple dyadic coordinates (the origin, the symmetry lines) do not fall on box edges.
@@ -95,14 +95,6 @@ class near_curve:
 def _misses(z, lo: arb, hi: arb) -> bool:
     """Some coordinate of the ball point ``z`` lies certainly outside [lo, hi]."""
     return any(c > hi or c < lo for c in z)
-
-
-def image_chain(obj: Objective, X, h: arb, p: int) -> list:
-    """X, G(X), …, G^p(X) in ball arithmetic (natural extension, p + 1 boxes)."""
-    chain = [list(X)]
-    for _ in range(p):
-        chain.append(obj.arb.gd_step(chain[-1], h))
-    return chain
 
 
 def classify_box(obj: Objective, X, h: arb, p: int, bounds, excluded=None):

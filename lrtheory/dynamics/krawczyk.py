@@ -31,7 +31,8 @@ from ..precision import precision
 from ..results import Ball, ComplexBall, Result, result
 
 __all__ = ["OrbitCertificate", "Certificate", "shooting_residual", "shooting_jacobian",
-           "certify_boxes", "krawczyk_box", "monodromy_ball", "multiplier_enclosures",
+           "certify_boxes", "krawczyk_box", "image_chain", "monodromy_ball",
+           "multiplier_enclosures",
            "ball_identity", "mid_inverse", "acb_to_pair", "ball_str"]
 
 
@@ -132,6 +133,14 @@ def _boxes_prove_minimal(boxes) -> bool:
         if p % d == 0 and all(a.overlaps(b) for a, b in zip(boxes[0], boxes[d])):
             return False
     return True
+
+
+def image_chain(obj: Objective, X, h: arb, p: int) -> list:
+    """X, G_h(X), …, G_h^p(X) in ball arithmetic (natural extension, p + 1 boxes)."""
+    chain = [list(X)]
+    for _ in range(p):
+        chain.append(obj.arb.gd_step(chain[-1], h))
+    return chain
 
 
 def monodromy_ball(obj: Objective, boxes, h: arb) -> arb_mat:

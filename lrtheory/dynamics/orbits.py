@@ -44,6 +44,7 @@ from collections import defaultdict
 import mpmath
 import numpy as np
 import sympy as sp
+from flint import acb_mat, arb, arb_mat
 
 from ..errors import InputError
 from ..evaluators import to_arb
@@ -55,6 +56,7 @@ from ..results import Result, result
 from . import krawczyk
 from .classify import classify_tail
 from .completeness import OrbitCompleteness, prove_complete
+from .krawczyk import image_chain, monodromy_ball
 
 #: Side of the grid that rounds a float64 orbit point to its hash key, and the distance
 #: (max-norm, every point) under which a float64 orbit is the same as a refined one.
@@ -72,6 +74,12 @@ def exact_lr(h) -> sp.Expr:
     v = convert(h, "learning rate")
     check_lr(v)
     return v
+
+
+def _exact_h(h) -> sp.Expr:
+    """``h`` as an exact number: as is when already a sympy rational (validated by the
+    caller, the hot path of the refinement), else by :func:`exact_lr`."""
+    return h if isinstance(h, sp.Rational) else exact_lr(h)
 
 
 def mp_number(v) -> mpmath.mpf:
@@ -283,29 +291,57 @@ def _pinv_step(A: mpmath.matrix, b: mpmath.matrix) -> mpmath.matrix:
     return dx
 
 
+def _mpf(b: arb) -> mpmath.mpf:
+    """The midpoint of a ball as an mpmath number (exact, then rounded to mpmath's working
+    precision)."""
+    man, exp = b.mid().man_exp()
+    return mpmath.mpf((int(man), int(exp)))
+
+
+def _mp_matrix(A: arb_mat) -> mpmath.matrix:
+    """The midpoint matrix of a ball matrix in mpmath."""
+    return mpmath.matrix([[_mpf(A[i, j]) for j in range(A.ncols())] for i in range(A.nrows())])
+
+
+def _newton_step(obj: Objective, chain: list, hb: arb, F: list) -> list:
+    """The Newton step dx on E(x) = G_h^p(x) − x at the exact point x = chain[0] (chain =
+    x, G(x), …, G^p(x) in balls, F = E(x)): (DG_h^p(x) − I)·dx = −E(x) solved on the
+    midpoints (``arb_mat.solve``), or the minimum-norm least-squares step where that matrix
+    is singular."""
+    n = obj.dim
+    A = monodromy_ball(obj, chain[:-1], hb) - krawczyk.ball_identity(n)
+    rhs = arb_mat(n, 1, [-f.mid() for f in F])
+    try:
+        dx = A.mid().solve(rhs)
+        return [dx[i, 0] for i in range(n)]
+    except ZeroDivisionError:  # singular: a non-isolated solution set
+        d = _pinv_step(_mp_matrix(A), _mp_matrix(rhs))
+        return [to_arb(d[i]) for i in range(n)]
+
+
 def newton_periodic(obj: Objective, x0, h, p: int, dps: int = 50, maxiter: int = 60):
-    """Newton on G_h^p(x) − x = 0 from ``x0`` at ``dps`` digits (LU step; minimum-norm
-    step where DG^p − I is singular).
+    """Newton on G_h^p(x) − x = 0 from ``x0`` at ``dps`` (+ 10 guard) digits: python-flint
+    balls used as multiprecision floats (the point is reset to exact midpoints after each
+    step; the rigorous statement is the Krawczyk certificate, not this iteration), LU step,
+    minimum-norm step where DG^p − I is singular.  Stops when
+    |G^p(x) − x|_∞ ≤ 10^(−dps−3)(1 + |x|_∞).
 
     Returns (x, residual) with mpmath numbers, or None when it diverges or stalls."""
     with precision(dps=dps + 10):
-        x = mpmath.matrix([mpmath.mpf(c) for c in x0])
+        hb = to_arb(_exact_h(h))
+        x = [to_arb(mpmath.mpf(c)) for c in x0]
         tol = mpmath.mpf(10) ** (-dps - 3)
-        res = None
         for _ in range(maxiter):
-            pts = orbit_points(obj, list(x), h, p)
-            F = mpmath.matrix(pts[-1]) - x
-            res = mpmath.norm(F, mpmath.inf)
-            if not mpmath.isfinite(res) or res > 1e12:
+            chain = image_chain(obj, x, hb, p)
+            F = [a - b for a, b in zip(chain[p], x)]
+            if not all(f.is_finite() for f in F):
                 return None
-            scale = 1 + mpmath.norm(x, mpmath.inf)
-            if res <= tol * scale:
-                return [x[i] for i in range(obj.dim)], res
-            A = monodromy(obj, pts[:-1], h) - mpmath.eye(obj.dim)
-            try:
-                x = x + mpmath.lu_solve(A, -F)
-            except ZeroDivisionError:  # singular: a non-isolated solution set
-                x = x + _pinv_step(A, -F)
+            res = max(_mpf(abs(f.mid())) for f in F)
+            if res > 1e12:
+                return None
+            if res <= tol * (1 + max(_mpf(abs(c)) for c in x)):
+                return [_mpf(c) for c in x], res
+            x = [(a + b).mid() for a, b in zip(x, _newton_step(obj, chain, hb, F))]
         return None
 
 
@@ -531,17 +567,44 @@ def stability(multipliers, dps: int) -> bool | None:
 
 
 def _refine(obj, seed, h, p, dps):
-    """mpmath refinement of one float seed: (points x_0..x_{p−1}, DG_h^p, isolated) at
-    ``dps`` + 10 digits, or None when Newton fails."""
+    """High-precision refinement of one float seed: (points x_0..x_{p−1} as mpmath numbers,
+    DG_h^p as an mpmath matrix, isolated) at ``dps`` + 10 digits, or None when Newton fails.
+
+    Isolated means ‖(DG^p − I)⁻¹‖_F < 10^(dps/3): the smallest singular value of DG^p − I
+    is above 10^(−dps/3) to within the factor √n between the Frobenius and spectral norms."""
     sol = newton_periodic(obj, seed, h, p, dps)
     if sol is None:
         return None
     with precision(dps=dps + 10):
-        pts = orbit_points(obj, sol[0], h, p)[:-1]
-        M = monodromy(obj, pts, h)
-        smin = min(mpmath.svd_r(M - mpmath.eye(obj.dim), compute_uv=False))
-        isolated = smin > mpmath.mpf(10) ** (-(dps // 3))
-    return pts, M, isolated
+        hb = to_arb(_exact_h(h))
+        chain = image_chain(obj, [to_arb(c) for c in sol[0]], hb, p - 1)
+        pts = [[_mpf(c) for c in z] for z in chain]
+        M = monodromy_ball(obj, [[to_arb(c) for c in z] for z in pts], hb)
+        try:
+            inv = (M - krawczyk.ball_identity(obj.dim)).mid().inv()
+            norm = sum((abs(inv[i, j].mid()) ** 2 for i in range(obj.dim)
+                        for j in range(obj.dim)), arb(0)).sqrt()
+            isolated = bool(norm < arb(10) ** (dps // 3))
+        except ZeroDivisionError:
+            isolated = False
+        return pts, _mp_matrix(M), isolated
+
+
+def _multipliers(M: mpmath.matrix) -> list:
+    """Eigenvalues of the monodromy matrix, largest modulus first: Arb's eigenvalue
+    enclosures (``acb_mat.eig``) at the working precision, reported by their midpoints (real
+    when the imaginary part's ball contains 0), mpmath's QR algorithm where Arb cannot
+    isolate them (multiple eigenvalues)."""
+    n = M.rows
+    if n == 1:
+        return [M[0, 0]]
+    E = acb_mat(n, n, [to_arb(M[i, j]) for i in range(n) for j in range(n)]).eig(nonstop=True)
+    if all(e.is_finite() for e in E):
+        mults = [_mpf(e.real) if e.imag.contains(0) else mpmath.mpc(_mpf(e.real), _mpf(e.imag))
+                 for e in E]
+    else:
+        mults = list(mpmath.eig(M, left=False, right=False))
+    return sorted(mults, key=lambda m: -abs(m))
 
 
 def classify_orbit(obj: Objective, pts, h, dps: int, certify: bool = False,
@@ -551,10 +614,9 @@ def classify_orbit(obj: Objective, pts, h, dps: int, certify: bool = False,
     ``certify`` a Krawczyk certificate (:func:`certify_orbit`)."""
     with precision(dps=dps + 10):
         M = monodromy(obj, pts, h) if M is None else M
-        mults = list(mpmath.eig(M, left=False, right=False)) if obj.dim > 1 else [M[0, 0]]
-    mults.sort(key=lambda m: -abs(m))
+        mults = _multipliers(M)
     orbit = PeriodicOrbit(len(pts), tuple(tuple(pt) for pt in pts), tuple(mults),
-                          stability(mults, dps), exact_lr(h), dps)
+                          stability(mults, dps), _exact_h(h), dps)
     return certify_orbit(obj, orbit) if certify else orbit
 
 
