@@ -40,9 +40,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
-from .project import find_project
+from .project import check_trusted, find_project
 from .registry import REGISTRY, ClaimSpec, ProjectInfo, Registry, loading, resolve
-from .sources import Source, read_bibtex
+from .sources import Source, bibliography_root, read_bibtex
 
 #: Entry-point group through which installed packages offer claim collections.
 GROUP = "lrtheory.claims"
@@ -153,16 +153,36 @@ def _load_module(name: str, static: bool, shadow_roots=()) -> Found:
     return found
 
 
-def load_location(kind: str, where: str, static: bool = False, shadow_roots=()) -> Found:
-    """Everything declared at one location (see :func:`parse_location`)."""
-    if kind == "file":
-        return _load_file(Path(where), static)
-    if kind == "folder":
+def load_location(kind: str, where: str, static: bool = False, shadow_roots=(),
+                  root=None) -> Found:
+    """Everything declared at one location (see :func:`parse_location`).  Bibliographies
+    named there must lie inside ``root`` (a project's folder) or, for a file or folder
+    outside any project, inside its own folder."""
+    if kind == "module":
+        return _load_module(where, static, shadow_roots)
+    home = root or (Path(where).parent if kind == "file" else Path(where))
+    with bibliography_root(home):
+        if kind == "file":
+            return _load_file(Path(where), static)
         found = Found()
         for path in claim_files(where):
             found.extend(_load_file(path, static))
         return found
-    return _load_module(where, static, shadow_roots)
+
+
+def check_found_code(locations, project) -> None:
+    """The Python files a project found by searching upward would run (its ``.py``
+    claims files and, in its claims folders, their helpers) must be trusted like its
+    pyproject.toml
+    (:func:`~lrtheory.claims.project.check_trusted`)."""
+    for kind, where in locations:
+        if kind == "module":
+            continue
+        files = [Path(where)] if kind == "file" else sorted(Path(where).rglob("*.py"))
+        for path in files:
+            if path.suffix == ".py":
+                check_trusted(path, "the claims file",
+                              f"pass --config {project.file} or --claims {path}")
 
 
 # ---- Python claims files and collection modules --------------------------------------------
@@ -356,12 +376,12 @@ def builtin_collection_sources() -> list[Source]:
     return list(_scope([("module", BUILTIN_MODULE)], [], True).sources.values())
 
 
-def _scope(locations, sources, static: bool, shadow_roots=()) -> Registry:
+def _scope(locations, sources, static: bool, shadow_roots=(), root=None) -> Registry:
     """A registry of the claims at ``locations`` resolved against ``sources`` and the
-    sources declared there."""
+    sources declared there (``root``: the project's folder, see :func:`load_location`)."""
     found = Found()
     for kind, where in locations:
-        found.extend(load_location(kind, where, static, shadow_roots))
+        found.extend(load_location(kind, where, static, shadow_roots, root))
     registry = Registry()
     for s in [*sources, *found.sources]:
         registry.add_source(s)
@@ -394,8 +414,10 @@ def discover(package: str | None = None, *, claims=(), config=None, cwd=None,
     if not locations:
         locations = [parse_location(c, project.root, f"{project.file}: claims")
                      for c in project.claims]
+        if config is None and not static:
+            check_found_code(locations, project)
     roots = (project.root,)
-    registry = _scope(locations, project.all_sources(), static, roots)
+    registry = _scope(locations, project.all_sources(), static, roots, project.root)
     for name in project.include:
         registry = registry.merged(collection(name, static, roots))
     registry.project = ProjectInfo(project.title, tuple(project.authors), str(project.root),

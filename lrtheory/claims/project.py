@@ -20,10 +20,20 @@
 A project is found by searching upward from the current folder for the nearest
 ``pyproject.toml`` that has a ``[tool.lrtheory]`` section (``--config FILE`` names one).
 Paths are relative to the folder of that file.  Reading a project imports nothing heavy.
+
+Trust: a project found by that search names code to run (its Python claims files), so it
+is used only when the current user (or root) owns its ``pyproject.toml`` and neither the
+group nor others may write to it, as git's ``safe.directory`` does; otherwise the search
+stops with an error naming the file.  ``--config FILE`` (the user's explicit choice) and
+the folders listed in the environment variable ``LRTHEORY_SAFE_DIRECTORIES``
+(separated by ``:``; ``*`` trusts every folder) lift that check.  Files a project names
+(bibliographies) are read only inside the project's folder or a listed folder, and only
+when they are regular files within :data:`~lrtheory.limits.MAX_INPUT_FILE_BYTES`.
 """
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,22 +57,73 @@ def read_toml(path, what: str = "TOML file") -> dict:
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
+    from ..io import read_bytes
     path = Path(path)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_TOML_BYTES + 1)
+        data = read_bytes(path, what, MAX_TOML_BYTES)
     except FileNotFoundError:
         raise InputError(f"no {what} {path}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what} {path}: {exc.strerror}") from None
-    if len(data) > MAX_TOML_BYTES:
-        raise InputError(f"{what} {path} is larger than {MAX_TOML_BYTES} bytes")
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError(f"{what} {path} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path}: invalid TOML: nested too deeply") from None
+    except ValueError as exc:   # an integer beyond Python's digit limit (4300)
+        raise InputError(f"{path}: invalid TOML: {exc}") from None
+
+
+# ---- trust ----------------------------------------------------------------------------------
+#: Environment variable: folders (``:``-separated; ``*`` for all) whose files are trusted.
+SAFE_DIRECTORIES = "LRTHEORY_SAFE_DIRECTORIES"
+
+
+def safe_directories() -> tuple[str, ...]:
+    """The folders of ``LRTHEORY_SAFE_DIRECTORIES`` (resolved; ``"*"`` kept as is)."""
+    parts = os.environ.get(SAFE_DIRECTORIES, "").split(os.pathsep)
+    return tuple(p if p.strip() == "*" else str(Path(p).expanduser().resolve())
+                 for p in parts if p.strip())
+
+
+def in_safe_directory(path) -> bool:
+    """Whether ``path`` lies in a folder of ``LRTHEORY_SAFE_DIRECTORIES``."""
+    real = Path(path).resolve()
+    return any(d.strip() == "*" or real == Path(d) or Path(d) in real.parents
+               for d in safe_directories())
+
+
+def distrust(path) -> str | None:
+    """Why the file at ``path`` cannot be trusted to name or hold code to run, or None: it
+    belongs to another user than the current one (root's files are trusted) or its group
+    or others may write to it."""
+    st = os.stat(path)
+    uid = os.geteuid()
+    if st.st_uid not in (uid, 0):
+        return f"it belongs to user id {st.st_uid}, not to you (user id {uid})"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"others may write to it (mode {stat.filemode(st.st_mode)})"
+    return None
+
+
+def check_trusted(path, what: str, allow: str) -> None:
+    """:class:`InputError` naming ``path`` and how to allow it (``allow``: the explicit
+    option) when it is not trusted (:func:`distrust`) and not in a safe folder."""
+    why = None if in_safe_directory(path) else distrust(path)
+    if why:
+        raise InputError(f"refusing {what} {path}: {why}; if you trust it, {allow} or add "
+                         f"its folder to {SAFE_DIRECTORIES}")
+
+
+def check_inside(path, root, what: str) -> Path:
+    """``path`` (resolved) if it lies inside the folder ``root`` or a safe folder, else
+    :class:`InputError`."""
+    real, root = Path(path).resolve(), Path(root).resolve()
+    if real != root and root not in real.parents and not in_safe_directory(real):
+        raise InputError(f"{what} {path} lies outside the project folder {root}: move it "
+                         f"into the project or add its folder to {SAFE_DIRECTORIES}")
+    return real
 
 
 def _strings(value, where: str, key: str) -> tuple[str, ...]:
@@ -100,7 +161,8 @@ class Project:
         """The sources of ``[tool.lrtheory.sources]`` and of the bibliography files."""
         out = list(self.sources)
         for bib in self.bibliography:
-            out += read_bibtex(self.root / bib)
+            out += read_bibtex(check_inside(self.root / bib, self.root,
+                                            f"{self.file}: bibliography"))
         return out
 
 
@@ -135,24 +197,27 @@ def read_project(path) -> Project:
 
 def _has_section(path: Path) -> bool:
     """Whether ``path`` mentions a ``[tool.lrtheory]`` table (checked before parsing)."""
+    from ..io import read_bytes
     try:
-        with open(path, "rb") as fh:
-            text = fh.read(MAX_TOML_BYTES + 1)
+        text = read_bytes(path, "project file", MAX_TOML_BYTES)
     except OSError:
         return False
+    except InputError:        # too large or not regular: read_toml says which
+        return True
     return b"tool.lrtheory" in text or b'"lrtheory"' in text and b"[tool" in text
 
 
 def find_project(cwd=None, config=None) -> Project | None:
     """The project of ``config`` (a pyproject.toml), else of the nearest pyproject.toml
-    with a ``[tool.lrtheory]`` section in ``cwd`` (default: the current folder) or above;
-    None outside any project."""
+    with a ``[tool.lrtheory]`` section in ``cwd`` (default: the current folder) or above,
+    which must be trusted (:func:`check_trusted`); None outside any project."""
     if config is not None:
         return read_project(config)
     here = Path(cwd or os.getcwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file() and _has_section(candidate):
+            check_trusted(candidate, "the project file", f"pass --config {candidate}")
             data = read_toml(candidate, "project file")
             if isinstance(data.get("tool"), dict) and "lrtheory" in data["tool"]:
                 return read_project(candidate)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from ..errors import InputError
@@ -132,6 +134,19 @@ _ENTRY = re.compile(r"@\s*([A-Za-z]+)\s*\{")
 _BIB_VENUE = ("journal", "booktitle", "publisher", "howpublished", "institution", "school")
 #: Bytes of a BibTeX file read.
 MAX_BIB_BYTES = 4 * 1024 * 1024
+#: The folder bibliographies named by the claims being read must lie in (None: anywhere).
+_BIB_ROOT: ContextVar = ContextVar("lrtheory_bibliography_root", default=None)
+
+
+@contextmanager
+def bibliography_root(folder):
+    """Bibliographies read meanwhile must lie inside ``folder`` (or a folder of
+    ``LRTHEORY_SAFE_DIRECTORIES``); None lifts the check."""
+    token = _BIB_ROOT.set(folder)
+    try:
+        yield
+    finally:
+        _BIB_ROOT.reset(token)
 
 
 def _bib_value(text: str, i: int, where: str) -> tuple[str, int]:
@@ -205,13 +220,18 @@ def parse_bibtex(text: str, where: str) -> list[Source]:
 
 
 def read_bibtex(path) -> list[Source]:
-    """The sources of the BibTeX file at ``path`` (:func:`parse_bibtex`)."""
+    """The sources of the BibTeX file at ``path`` (:func:`parse_bibtex`): a regular file
+    of at most :data:`MAX_BIB_BYTES` bytes, inside the folder of :func:`bibliography_root`
+    when one is set."""
     from pathlib import Path
+    from ..io import read_bytes
     path = Path(path)
+    root = _BIB_ROOT.get()
+    if root is not None:
+        from .project import check_inside
+        check_inside(path, root, "bibliography")
     try:
-        data = path.read_bytes()[:MAX_BIB_BYTES + 1]
-    except OSError as exc:
-        raise InputError(f"cannot read bibliography {path}: {exc.strerror}") from None
-    if len(data) > MAX_BIB_BYTES:
-        raise InputError(f"bibliography {path} is larger than {MAX_BIB_BYTES} bytes")
+        data = read_bytes(path, "bibliography", MAX_BIB_BYTES)
+    except FileNotFoundError:
+        raise InputError(f"no bibliography {path}") from None
     return parse_bibtex(data.decode("utf-8", errors="replace"), str(path))
