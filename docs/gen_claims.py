@@ -2,11 +2,14 @@
 
 docs/claims.md holds the catalogue of lrtheory's built-in claims: what each source states,
 written by hand.  The parts between ``<!-- generated: KEY -->`` and ``<!-- /generated -->``
-are written by this script from a results document (``reports/results.json`` by default):
-``summary`` gets the table of verdicts, and each claim ID gets its verdict, method, time
-and the summary of its evidence.
+are written by this script from the reference run ``docs/claims-results.json`` — the part
+of a full run's ``results.json`` the catalogue shows (each claim's verdict, method, time and
+the summary of its evidence), kept in the repository so that running ``lrtheory verify``
+never makes the documentation stale: ``summary`` gets the table of verdicts, and each claim
+ID gets its verdict, method, time and the summary of its evidence.
 
-    python docs/gen_claims.py            # rewrite docs/claims.md
+    python docs/gen_claims.py                                  # rewrite docs/claims.md
+    python docs/gen_claims.py --results reports/results.json   # new reference run, then rewrite
     python docs/gen_claims.py --check    # exit 1 when docs/claims.md is out of date
 
 Every ID of the results must have its section in the catalogue, and every section its
@@ -23,7 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "docs" / "claims.md"
-RESULTS = ROOT / "reports" / "results.json"
+RESULTS = ROOT / "docs" / "claims-results.json"
+_CLAIM_FIELDS = ("id", "title", "verdict", "method", "seconds")
+_EVIDENCE_FIELDS = ("summary", "precision")
 _BLOCK = re.compile(r"(<!-- generated: (?P<key>[\w-]+) -->\n)(?P<body>.*?)(<!-- /generated -->)",
                     re.S)
 _HEADING = re.compile(r"^### (?P<id>[A-Z]+-\d+)\b.*$", re.M)
@@ -97,12 +102,38 @@ def render(catalogue: str, results: dict) -> str:
     return _BLOCK.sub(fill, catalogue)
 
 
+def reference(results: dict) -> dict:
+    """The part of a results document the catalogue shows (what ``RESULTS`` stores)."""
+    env = results.get("environment", {})
+    claims = [{**{k: c.get(k) for k in _CLAIM_FIELDS},
+               "evidence": {k: (c.get("evidence") or {}).get(k) for k in _EVIDENCE_FIELDS}}
+              for c in results["claims"]]
+    return {"lrtheory": results.get("lrtheory"), "quick": bool(results.get("quick")),
+            "environment": {"date": env.get("date", "")}, "claims": claims}
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--results", type=Path, default=RESULTS)
+    p.add_argument("--results", type=Path, default=None,
+                   help="a full run's results.json: store it as the new reference run "
+                        f"({RESULTS.relative_to(ROOT)}) first")
     p.add_argument("--check", action="store_true", help="exit 1 when the page is out of date")
     args = p.parse_args(argv)
-    results = json.loads(args.results.read_text(encoding="utf-8"))
+    if args.results is not None and not args.check:
+        results = reference(json.loads(args.results.read_text(encoding="utf-8")))
+        if results["quick"]:
+            print(f"{args.results} is a --quick run: the catalogue shows a full run",
+                  file=sys.stderr)
+            return 2
+        _write(RESULTS, json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    results = json.loads((args.results if args.check and args.results else RESULTS)
+                         .read_text(encoding="utf-8"))
     current = CATALOGUE.read_text(encoding="utf-8")
     new = render(current, results)
     if args.check:
@@ -110,7 +141,7 @@ def main(argv=None) -> int:
             print(f"{CATALOGUE} is out of date: run python docs/gen_claims.py", file=sys.stderr)
             return 1
         return 0
-    CATALOGUE.write_text(new, encoding="utf-8")
+    _write(CATALOGUE, new)
     return 0
 
 

@@ -1,6 +1,6 @@
 """Regression baselines: the verdicts and key numbers a run is held to.
 
-``reports/baseline.json`` keeps one section per mode (``quick`` and ``full`` runs compute
+``proofs_checks/baseline.json`` (the built-in claims' baseline) keeps one section per mode (``quick`` and ``full`` runs compute
 different numbers)::
 
     {"lrtheory_baseline": 1,
@@ -14,8 +14,12 @@ than the sum of the radii), ``float`` values must agree within the recorded ``re
 ``abs_tol`` (as :func:`math.isclose`).  A changed verdict, a missing number, a changed
 kind, or a baselined claim missing from a run that selected it is a drift.
 
-Tolerances must be finite and >= 0 (a baseline with ``rel_tol: Infinity`` is refused, it
-would never drift).  NaN is stored as valid JSON (``{"type": "float", "value": "nan"}``,
+A baseline is validated against this schema when it is read, before any claim runs
+(:func:`validate`): known modes, claim IDs as :func:`lrtheory.claims.registry.check_id`
+accepts them (no whitespace or control characters, so ``"Z-1"`` and ``"Z-1\\n"`` cannot
+both appear), a verdict, numbers of a known kind, JSON numbers as ``rel_tol`` and
+``abs_tol`` and a decimal string or number as a ball's radius.  Tolerances must be finite
+and >= 0 also as floats (``rel_tol: Infinity`` or ``"1e999"`` would never drift).  NaN is stored as valid JSON (``{"type": "float", "value": "nan"}``,
 see :mod:`lrtheory.io`) and a NaN matches only a NaN.  Updates are serialized between
 processes: :func:`save` of a baseline made by :func:`make_baseline` (and :func:`update`)
 merges the run into the file's current content inside an ``fcntl`` lock, so two
@@ -73,13 +77,17 @@ def _number_entry(entry: dict, where: str = "") -> dict:
     return kept
 
 
-def _tolerance_ok(value) -> bool:
+def _tolerance_ok(value, text: bool = True) -> bool:
+    """Whether ``value`` is a finite tolerance >= 0, also once converted to a float (a
+    decimal string only when ``text``: a ball's radius)."""
     if isinstance(value, bool):
         return False
     if isinstance(value, (int, float)):
-        return math.isfinite(value) and value >= 0
-    d = _decimal(value) if isinstance(value, str) else None
-    return d is not None and d.is_finite() and d >= 0
+        return math.isfinite(float(value)) and value >= 0
+    if not text or not isinstance(value, str) or len(value) > MAX_NUMBER_CHARS:
+        return False
+    d = _decimal(value)
+    return d is not None and d.is_finite() and d >= 0 and math.isfinite(float(d))
 
 
 def check_tolerances(number: dict, where: str = "") -> None:
@@ -87,9 +95,10 @@ def check_tolerances(number: dict, where: str = "") -> None:
     ``radius`` (ball kind) are finite and >= 0."""
     keys = {"float": ("rel_tol", "abs_tol"), "ball": ("radius",)}.get(number.get("kind"), ())
     for key in keys:
-        if key in number and number[key] is not None and not _tolerance_ok(number[key]):
+        if key in number and number[key] is not None and \
+                not _tolerance_ok(number[key], text=key == "radius"):
             raise InputError(f"{where or 'a number'}: {key} must be a finite number >= 0, "
-                             f"got {number[key]!r}")
+                             f"got {_short(number[key])}")
 
 
 def claim_entry(record: dict) -> dict:
@@ -150,16 +159,70 @@ def load(path) -> dict:
             raise InputError(f"baseline {path} is not readable JSON: "
                              f"{str(exc).split('JSON: ', 1)[-1]}") from None
         raise
-    if not isinstance(data, dict) or not isinstance(data.get("modes"), dict):
-        raise InputError(f"baseline {path} has no 'modes' section: not an lrtheory baseline")
-    for mode, sec in data["modes"].items():
-        claims = sec.get("claims") if isinstance(sec, dict) else None
-        for cid, entry in (claims if isinstance(claims, dict) else {}).items():
-            numbers = entry.get("numbers") if isinstance(entry, dict) else None
-            for name, number in (numbers if isinstance(numbers, dict) else {}).items():
-                if isinstance(number, dict):
-                    check_tolerances(number, f"baseline {path}, {mode} {cid} number {name!r}")
+    validate(data, f"baseline {path}")
     return data
+
+
+#: Sections of a baseline, number kinds, and the keys of a number.
+MODES = ("quick", "full")
+KINDS = ("exact", "ball", "float")
+NUMBER_KEYS = ("kind", "value", "radius", "rel_tol", "abs_tol")
+#: Characters of a number or name written as text in a baseline.
+MAX_NUMBER_CHARS = 10_000
+
+
+def validate(data, where: str = "baseline") -> None:
+    """:class:`InputError` (naming the place) unless ``data`` is a baseline as the module
+    docstring describes: checked before a run, so that a malformed baseline never costs a
+    run or passes as "no drift"."""
+    from .claims import VERDICTS
+    from .claims.registry import check_id
+    if not isinstance(data, dict) or not isinstance(data.get("modes"), dict):
+        raise InputError(f"{where} has no 'modes' section: not an lrtheory baseline")
+    fmt = data.get("lrtheory_baseline", FORMAT)
+    if fmt != FORMAT or isinstance(fmt, bool):
+        raise InputError(f"{where}: unknown format {_short(fmt)} (this lrtheory reads "
+                         f"format {FORMAT})")
+    for mode, sec in data["modes"].items():
+        here = f"{where}, mode {mode!r}"
+        if mode not in MODES:
+            raise InputError(f"{where}: unknown mode {_short(mode)} (modes: quick, full)")
+        claims = sec.get("claims", {}) if isinstance(sec, dict) else None
+        if not isinstance(claims, dict):
+            raise InputError(f"{here}: must be a table with a 'claims' table")
+        for cid, entry in claims.items():
+            check_id(cid, here)
+            _validate_entry(entry, f"{here}, claim {cid}", VERDICTS)
+
+
+def _validate_entry(entry, where: str, verdicts) -> None:
+    if not isinstance(entry, dict):
+        raise InputError(f"{where}: must be a table with 'verdict' and 'numbers'")
+    if entry.get("verdict") not in verdicts:
+        raise InputError(f"{where}: verdict must be one of {', '.join(verdicts)}, got "
+                         f"{_short(entry.get('verdict'))}")
+    numbers = entry.get("numbers", {})
+    if not isinstance(numbers, dict):
+        raise InputError(f"{where}: 'numbers' must be a table of numbers")
+    for name, number in numbers.items():
+        here = f"{where}, number {_short(name)}"
+        if len(name) > MAX_NUMBER_CHARS:
+            raise InputError(f"{here}: name longer than {MAX_NUMBER_CHARS} characters")
+        if not isinstance(number, dict) or number.get("kind", "exact") not in KINDS:
+            raise InputError(f"{here}: must be a table with a kind among "
+                             f"{', '.join(KINDS)}")
+        unknown = sorted(set(number) - set(NUMBER_KEYS))
+        if unknown:
+            raise InputError(f"{here}: unknown key {unknown[0]!r} (keys: "
+                             f"{', '.join(NUMBER_KEYS)})")
+        value = number.get("value")
+        if isinstance(value, str) and len(value) > MAX_NUMBER_CHARS:
+            raise InputError(f"{here}: value longer than {MAX_NUMBER_CHARS} characters")
+        if number.get("kind") in ("ball", "float") and (
+                isinstance(value, bool) or not isinstance(value, (int, float, str))):
+            raise InputError(f"{here}: value must be a number or a decimal string, got "
+                             f"{_short(value)}")
+        check_tolerances(number, here)
 
 
 def save(baseline: dict, path) -> Path:

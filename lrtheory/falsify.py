@@ -4,11 +4,15 @@ A *statement* is a function of one generated instance returning an :class:`Outco
 (or a plain bool): ``holds`` is True, False (violated) or None (undecided — e.g. a ball
 comparison that the enclosure cannot decide; never counted as a pass or a failure), and
 ``score`` measures how close the instance comes to violating it (larger is worse; > 0
-means violated).  :func:`falsify` runs hypothesis over a strategy with
+means violated).  :func:`falsify` searches a strategy in one of two engines:
 
-* ``target(score)`` pushing the search toward violation,
-* shrinking, so the counterexample returned is a minimal one,
-* ``derandomize=True`` and no example database: the same search every run.
+* ``seeded`` (the default for lrtheory's families, which carry a seeded sampler,
+  :mod:`lrtheory.seeded`): ``max_examples`` instances drawn from numpy's PCG64 stream with an
+  explicit ``seed``, and a violating one shrunk on its choice sequence — the same instances
+  and the same counterexample on every machine and with every version of hypothesis;
+* ``hypothesis`` (any other strategy): hypothesis with ``target(score)`` pushing the search
+  toward violation, shrinking, ``derandomize=True`` and no example database — the same
+  search every run of one hypothesis version.
 
 Tightness is read off the same search: the worst score seen over instances that satisfy
 the statement is the slack of the bound (0 means attained); :func:`tightness` runs the
@@ -26,6 +30,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 
+from . import seeded
 from .errors import InputError
 from .results import Result, opaque_field, result
 
@@ -64,6 +69,8 @@ class FalsifyReport(Result):
     worst_instance: Any = opaque_field()
     max_examples: int = 0
     undecided_reasons: dict = dataclasses.field(default_factory=dict)
+    engine: str = "hypothesis"
+    seed: int | None = None
 
     @property
     def refuted(self) -> bool:
@@ -115,24 +122,30 @@ def conjunction(*statements: Callable) -> Callable:
     return statement
 
 
+ENGINES = ("auto", "seeded", "hypothesis")
+
+
 def falsify(strategy: st.SearchStrategy, statement: Callable[[Any], Outcome | bool | None],
-            max_examples: int = 200, name: str = "", seed: int | None = None) -> FalsifyReport:
+            max_examples: int = 200, name: str = "", seed: int | None = None,
+            engine: str = "auto") -> FalsifyReport:
     """Search ``strategy`` for an instance violating ``statement``; see the module doc.
 
-    Returns a :class:`FalsifyReport`; ``report.counterexample`` is the minimal violating
-    instance hypothesis shrank to, or None when ``max_examples`` instances found none.
-    The search is derandomized; an integer ``seed`` selects another, equally repeatable,
-    search."""
+    Returns a :class:`FalsifyReport`; ``report.counterexample`` is the shrunk violating
+    instance, or None when ``max_examples`` instances found none.  ``engine`` is
+    ``"seeded"``, ``"hypothesis"`` or ``"auto"`` (seeded when the strategy carries a seeded
+    sampler); ``seed`` selects the stream (seeded: default 0) or another derandomized
+    search (hypothesis: default derandomized)."""
+    if engine not in ENGINES:
+        raise InputError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     if not isinstance(strategy, st.SearchStrategy):
         raise InputError(f"falsify needs a hypothesis strategy, got {type(strategy).__name__}")
     if not callable(statement):
         raise InputError("falsify needs a callable statement(instance) -> Outcome | bool")
     if max_examples < 1:
         raise InputError("max_examples must be a positive integer")
-    rep = {"statement": name or getattr(statement, "__name__", "statement"),
-           "max_examples": max_examples, "examples": 0, "held": 0, "undecided": 0,
-           "violated": 0, "worst_held": -math.inf, "worst_instance": None,
-           "undecided_reasons": {}}
+    if engine == "seeded" or (engine == "auto" and seeded.sampler_of(strategy) is not None):
+        return _seeded_search(strategy, statement, max_examples, name, seed or 0)
+    rep = _tally(name or getattr(statement, "__name__", "statement"), max_examples)
     last_violation: list = []
 
     @settings(max_examples=max_examples, derandomize=seed is None, database=None, deadline=None,
@@ -142,21 +155,11 @@ def falsify(strategy: st.SearchStrategy, statement: Callable[[Any], Outcome | bo
     @given(strategy)
     def search(instance):
         out = _as_outcome(statement(instance))
-        rep["examples"] += 1
         # undecided instances carry no information about violation: do not steer to them
         target(float(out.score) if out.holds is not None else -1.0, label="violation score")
-        if out.holds is False:
-            rep["violated"] += 1
+        if _count(rep, instance, out):
             last_violation[:] = [instance, out]
             raise _Violation()
-        if out.holds is None:
-            rep["undecided"] += 1
-            why = str(out.detail.get("reason", "undecided sign"))
-            rep["undecided_reasons"][why] = rep["undecided_reasons"].get(why, 0) + 1
-        else:
-            rep["held"] += 1
-            if out.score > rep["worst_held"]:
-                rep["worst_held"], rep["worst_instance"] = out.score, instance
 
     if seed is not None:
         search = hypothesis_seed(int(seed))(search)
@@ -167,7 +170,80 @@ def falsify(strategy: st.SearchStrategy, statement: Callable[[Any], Outcome | bo
         rep["counterexample"], rep["outcome"] = last_violation
     except Unsatisfiable:
         raise InputError(f"strategy produced no valid instance for {rep['statement']}") from None
-    return FalsifyReport(**rep)
+    return FalsifyReport(**rep, engine="hypothesis", seed=seed)
+
+
+def _tally(statement: str, max_examples: int) -> dict:
+    return {"statement": statement, "max_examples": max_examples, "examples": 0, "held": 0,
+            "undecided": 0, "violated": 0, "worst_held": -math.inf, "worst_instance": None,
+            "undecided_reasons": {}}
+
+
+def _count(rep: dict, instance, out: Outcome) -> bool:
+    """Count one evaluated instance in ``rep``; True when it violates the statement."""
+    rep["examples"] += 1
+    if out.holds is False:
+        rep["violated"] += 1
+        return True
+    if out.holds is None:
+        rep["undecided"] += 1
+        why = str(out.detail.get("reason", "undecided sign"))
+        rep["undecided_reasons"][why] = rep["undecided_reasons"].get(why, 0) + 1
+    else:
+        rep["held"] += 1
+        if out.score > rep["worst_held"]:
+            rep["worst_held"], rep["worst_instance"] = out.score, instance
+    return False
+
+
+def _seeded_search(strategy, statement, max_examples: int, name: str,
+                   seed: int) -> FalsifyReport:
+    """Instances 0 … max_examples − 1 of the seeded stream.  The first violation is shrunk
+    (:func:`lrtheory.seeded.shrink`); without one, the instance closest to violation is
+    pushed further (its choices lowered while the statement holds with a score at least as
+    high: simple values such as hL = 1 are where bounds are attained).  Each phase makes at
+    most ``max_examples`` more evaluations."""
+    rep = _tally(name or getattr(statement, "__name__", "statement"), max_examples)
+    worst_ks = None
+    for i in range(max_examples):
+        try:
+            instance, ks = seeded.draw(strategy, seed, i)
+        except seeded.Invalid:
+            continue
+        before = rep["worst_held"]
+        out = _as_outcome(statement(instance))
+        if _count(rep, instance, out):
+            rep["counterexample"], rep["outcome"] = _shrunk(
+                strategy, statement, rep, ks, (instance, out), max_examples)
+            return FalsifyReport(**rep, engine="seeded", seed=seed)
+        if rep["worst_held"] > before:
+            worst_ks = ks
+    if worst_ks is not None:
+        _target(strategy, statement, rep, worst_ks, max_examples)
+    return FalsifyReport(**rep, engine="seeded", seed=seed)
+
+
+def _shrunk(strategy, statement, rep: dict, ks: list[int], found: tuple, budget: int):
+    """The violating (instance, outcome) with the simplest choices found from ``ks``."""
+    def violated(candidate):
+        out = _as_outcome(statement(candidate))
+        return (candidate, out) if _count(rep, candidate, out) else None
+    _, smaller, _ = seeded.shrink(strategy, ks, violated, budget=budget)
+    return smaller or found
+
+
+def _target(strategy, statement, rep: dict, ks: list[int], budget: int) -> None:
+    """Lower the choices of the instance closest to violation while its score does not
+    drop; a violation met on the way is kept as the counterexample."""
+    def closer(candidate):
+        out = _as_outcome(statement(candidate))
+        best = rep["worst_held"]
+        if _count(rep, candidate, out):
+            rep["counterexample"], rep["outcome"] = candidate, out
+            return False
+        return out.holds is True and out.score >= best
+    seeded.shrink(strategy, ks, lambda c: rep.get("counterexample") is None and closer(c),
+                  budget=budget)
 
 
 @result

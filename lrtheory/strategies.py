@@ -15,23 +15,41 @@ Families:
   ‖∇²f‖₂ ≤ Σ c_i M_i ‖a_i‖² = L and f ≥ Σ c_i m_i = f*;
 * :func:`box_polynomials` — small random polynomials on a box, with L and f* certified
   by ball arithmetic on a subdivision of the box (:func:`lrtheory.smoothness.box_bounds`).
+
+Every family is also a seeded sampler (:mod:`lrtheory.seeded`): the falsifier draws its
+instances from numpy's PCG64 with an explicit seed and shrinks them on its own choice
+sequence, so BLOG-1's searches give the same instances with every version of hypothesis.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from fractions import Fraction
+from functools import wraps
 from typing import Callable
 
 import sympy as sp
 from flint import fmpq, fmpq_mat
 from hypothesis import strategies as st
 
+from . import seeded
 from .catalogue import quadratic
 from .errors import InputError
 from .objectives import Objective, to_fmpq
 from .quadratic import cayley_orthogonal
 from .smoothness import GDInstance, SmoothObjective, box_bounds
+
+
+def family(body):
+    """``@st.composite`` for ``body(draw, ...)`` that also attaches a seeded sampler running
+    the same ``body`` with draws from a choice sequence (:mod:`lrtheory.seeded`)."""
+    composite = st.composite(body)
+
+    @wraps(body)
+    def make(*args, **kwargs):
+        return seeded.attach(composite(*args, **kwargs), lambda c: body(
+            lambda strategy: seeded.value(strategy, c), *args, **kwargs))
+    return make
 
 
 @lru_cache(maxsize=512)
@@ -55,7 +73,7 @@ def rationals(lo, hi, max_denominator: int = 8) -> st.SearchStrategy:
 
 @lru_cache(maxsize=64)
 def _integers(lo: int, hi: int) -> st.SearchStrategy:
-    return st.integers(lo, hi)
+    return seeded.attach(st.integers(lo, hi), lambda c: seeded.integer(c, lo, hi))
 
 
 def _dims(min_dim: int, max_dim: int) -> st.SearchStrategy:
@@ -66,23 +84,25 @@ def _dims(min_dim: int, max_dim: int) -> st.SearchStrategy:
 
 @lru_cache(maxsize=64)
 def _choice(options: tuple) -> st.SearchStrategy:
-    return st.sampled_from(options)
+    return seeded.attach(st.sampled_from(options), lambda c: options[c.choice(len(options))])
 
 
 @lru_cache(maxsize=256)
 def _rationals(lo: Fraction, hi: Fraction, max_denominator: int) -> st.SearchStrategy:
-    return st.fractions(min_value=lo, max_value=hi, max_denominator=max_denominator).map(_q)
+    return seeded.attach(
+        st.fractions(min_value=lo, max_value=hi, max_denominator=max_denominator).map(_q),
+        lambda c: _q(seeded.rational(c, lo, hi, max_denominator)))
 
 
 # ---- quadratics -----------------------------------------------------------------------
-@st.composite
+@family
 def spectra(draw, dim: int, max_eigenvalue=4, max_denominator: int = 8) -> list[fmpq]:
     """A PSD rational spectrum of length ``dim`` whose largest entry L is positive."""
     L = draw(rationals(Fraction(1, max_denominator), max_eigenvalue, max_denominator))
     return [L] + [L * draw(rationals(0, 1, max_denominator)) for _ in range(dim - 1)]
 
 
-@st.composite
+@family
 def quadratics(draw, min_dim: int = 1, max_dim: int = 3, max_eigenvalue=4,
                eigenvalues=None) -> SmoothObjective:
     """f = ½xᵀAx with exactly known spectrum: L = λ_max(A), f* = 0 (attained at 0).
@@ -142,7 +162,7 @@ def _symbols(n: int) -> tuple[sp.Symbol, ...]:
         else (sp.Symbol("x", real=True),)
 
 
-@st.composite
+@family
 def ridge_sums(draw, pieces=tuple(PIECES), min_dim: int = 1, max_dim: int = 2,
                max_terms: int = 3) -> SmoothObjective:
     """f = Σ c_i φ_i(a_iᵀx + b_i) with L = Σ c_i M_i ‖a_i‖² and f* = Σ c_i m_i.
@@ -175,7 +195,8 @@ def ridge_sums(draw, pieces=tuple(PIECES), min_dim: int = 1, max_dim: int = 2,
 # ---- polynomials on a box --------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _nonzero_coefficients() -> st.SearchStrategy:
-    return rationals(-2, 2, 4).filter(lambda v: v != 0)
+    return seeded.attach(rationals(-2, 2, 4).filter(lambda v: v != 0), lambda c: _q(
+        seeded.rational(c, Fraction(-2), Fraction(2), 4, exclude_zero=True)))
 
 
 @lru_cache(maxsize=512)
@@ -183,7 +204,7 @@ def _box_bounds(obj: Objective, box: tuple, per_side: int):
     return box_bounds(obj, box, per_side)
 
 
-@st.composite
+@family
 def box_polynomials(draw, min_dim: int = 1, max_dim: int = 2, max_degree: int = 4,
                     radius=2, per_side: int = 8) -> SmoothObjective:
     """A polynomial with small rational coefficients restricted to [−r, r]ⁿ; L and f* are
@@ -209,26 +230,31 @@ def box_polynomials(draw, min_dim: int = 1, max_dim: int = 2, max_degree: int = 
 
 def smooth_objectives() -> st.SearchStrategy:
     """Any of the three certified families."""
-    return st.one_of(quadratics(), ridge_sums(), box_polynomials())
+    families = (quadratics(), ridge_sums(), box_polynomials())
+    return seeded.attach(st.one_of(*families), lambda c: seeded.one_of(c, families))
 
 
 # ---- starts and learning rates ---------------------------------------------------------
 def points(problem: SmoothObjective, radius=3, max_denominator: int = 8) -> st.SearchStrategy:
     """Rational points: in [−radius, radius]ⁿ, or in the problem's box when it has one."""
     sides = problem.box or tuple((-_q(radius), _q(radius)) for _ in problem.objective.vars)
-    return st.tuples(*[rationals(lo, hi, max_denominator) for lo, hi in sides])
+    coordinates = [rationals(lo, hi, max_denominator) for lo, hi in sides]
+    return seeded.attach(st.tuples(*coordinates),
+                         lambda c: tuple(seeded.value(r, c) for r in coordinates))
 
 
 def learning_rates(L, t_min=0, t_max=2, max_denominator: int = 32) -> st.SearchStrategy:
     """h = t/L with rational t in the open interval (t_min, t_max): t < 2 is the theorem's
     condition h < 2/L."""
     L = to_fmpq(L)
-    return normalized_rates(t_min, t_max, max_denominator).map(lambda t: t / L)
+    rates = normalized_rates(t_min, t_max, max_denominator)
+    return seeded.attach(rates.map(lambda t: t / L), lambda c: seeded.value(rates, c) / L)
 
 
 @lru_cache(maxsize=64)
 def _open_rationals(lo: Fraction, hi: Fraction, max_denominator: int) -> st.SearchStrategy:
-    return _rationals(lo, hi, max_denominator).filter(lambda t: _q(lo) < t < _q(hi))
+    return seeded.attach(_rationals(lo, hi, max_denominator).filter(lambda t: _q(lo) < t < _q(hi)),
+                         lambda c: _q(seeded.rational(c, lo, hi, max_denominator, open_ends=True)))
 
 
 def normalized_rates(t_min=0, t_max=2, max_denominator: int = 32) -> st.SearchStrategy:
@@ -243,11 +269,15 @@ def normalized_rates(t_min=0, t_max=2, max_denominator: int = 32) -> st.SearchSt
 
 @lru_cache(maxsize=64)
 def _rates(lo: Fraction, hi: Fraction, max_denominator: int) -> st.SearchStrategy:
-    near_top = _integers(2, 1000).map(lambda k: _q(hi) - (_q(hi) - _q(lo)) / k)
-    return st.one_of(_open_rationals(lo, hi, max_denominator), near_top)
+    def top(k: int) -> fmpq:
+        return _q(hi) - (_q(hi) - _q(lo)) / k
+    near_top = seeded.attach(_integers(2, 1000).map(top),
+                             lambda c: top(seeded.integer(c, 2, 1000)))
+    branches = (_open_rationals(lo, hi, max_denominator), near_top)
+    return seeded.attach(st.one_of(*branches), lambda c: seeded.one_of(c, branches))
 
 
-@st.composite
+@family
 def gd_instances(draw, objectives=None, t_min=0, t_max=2, radius=3) -> GDInstance:
     """A certified objective with a rational start and h = t/L, t ∈ (t_min, t_max)."""
     problem = draw(objectives if objectives is not None else smooth_objectives())

@@ -40,7 +40,7 @@ def test_every_built_in_claim_is_catalogued_with_its_verdict():
     from lrtheory.claims import all_claims
     text = (DOCS / "claims.md").read_text()
     results = {c["id"]: c for c in
-               json.loads((ROOT / "reports" / "results.json").read_text())["claims"]}
+               json.loads(_gen_claims().RESULTS.read_text())["claims"]}
     for c in all_claims():
         assert re.search(rf"^### {re.escape(c.id)}\b", text, re.M), c.id
         block = text.split(f"<!-- generated: {c.id} -->", 1)[1].split("<!-- /generated -->")[0]

@@ -7,8 +7,10 @@
 * Every ```pycon block runs as a doctest (in the same folder): each ``>>>`` statement's
   output is compared with the lines shown under it.
 * Every ```python block executes.
-* Afterwards ``git status --porcelain`` of ``reports/``, ``docs/``, ``examples/``, the
-  README and the top level is what it was before: no example writes into the repository.
+* Afterwards ``git status --porcelain`` of ``proofs_checks/``, ``docs/``, ``examples/``,
+  the README and the top level is what it was before: no example writes into the repository.
+* The quick start is what ``.ci/run`` runs: its lines are extracted from this README by
+  ``.ci/readme_steps.py`` (tested here), and what they write is ignored by git.
 
 Comparison (:func:`output_matches`): whitespace runs count as one space; a line ``...``
 or ``…`` stands for any number of lines, and ``...`` or ``…`` inside a line for any text;
@@ -171,9 +173,9 @@ def tool_missing(cmd: str) -> str | None:
     return None
 
 
-#: Where an example could write into the repository: the stored results and baseline, the
-#: documentation, and new files or folders at the top level (``demo/``, ``sweep.nc``).
-_WATCHED = ("reports/", "docs/", "examples/", "README.md", "mkdocs.yml")
+#: Where an example could write into the repository: the stored baseline and reference run,
+#: the documentation, and new files or folders at the top level (``demo/``, ``sweep.nc``).
+_WATCHED = ("proofs_checks/", "docs/", "examples/", "README.md", "mkdocs.yml")
 
 
 def git_status() -> str | None:
@@ -203,18 +205,54 @@ def check_console(examples, folder: Path) -> list[str]:
 
 
 # ---- tests --------------------------------------------------------------------------------
+def readme_steps():
+    """``.ci/readme_steps.py``, the extraction of the README's lines that CI runs."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("readme_steps", ROOT / ".ci" / "readme_steps.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_quick_start_is_two_commands_with_the_apt_line_for_every_test_tool():
     text = README.read_text()
-    block = re.search(r"## Quick start\n.*?```sh\n(.*?)```", text, flags=re.S).group(1)
-    lines = [ln for ln in block.strip().splitlines() if ln.strip()]
-    assert len(lines) == 2
-    assert "lrtheory verify" in lines[0] and "pytest" in lines[1]
-    apt = re.search(r"apt-get install[^`]*", text).group(0)
+    steps = readme_steps()
+    lines = steps.steps(text, "quick-start")
+    assert lines == ["pip install . && lrtheory verify --report reports/",
+                     "pip install '.[test]' && pytest -q"]
+    (apt,) = steps.steps(text, "apt")
+    assert apt.startswith("apt-get update && apt-get install -y")
     for package in ("latexmk", "texlive-latex-base", "texlive-latex-recommended",
                     "poppler-utils"):
-        assert package in apt
+        assert package in apt.split()
+    assert steps.steps(text, "docs") == ["pip install '.[docs]'", "mkdocs build --strict"]
+
+
+def test_ci_is_the_newcomer_following_the_readme():
+    """.ci/run clones, builds its venv outside the clone, runs the extracted lines in the
+    README's order and then requires a clean ``git status``."""
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "poppler-utils" in ci and "latexmk" in ci
+    ci = ci[ci.index("set -euo pipefail"):]  # the script, after its header comment
+    order = [ci.index(marker) for marker in
+             ("steps apt", "git clone", "python3 -m venv \"$work/venv\"",
+              "steps quick-start", "steps docs", "git status --porcelain")]
+    assert order == sorted(order)
+    assert "pip install" not in ci.replace("python -m pip install --upgrade pip", "")
+    assert "pytest" not in ci.replace("pytest: $passed", "").replace("# pytest's", "")
+    out = subprocess.run([sys.executable, str(ROOT / ".ci" / "readme_steps.py"), "quick-start",
+                          str(README)], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == readme_steps().steps(README.read_text(), "quick-start")
+
+
+def test_what_the_quick_start_writes_is_ignored_by_git():
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    for path in ("reports/results.json", "reports/lrtheory-report.pdf", "reports/figures/a.png",
+                 "site/index.html"):
+        assert subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT).returncode == 0, path
+    tracked = subprocess.run(["git", "ls-files", "reports"], cwd=ROOT, capture_output=True,
+                             text=True).stdout
+    assert tracked == ""
 
 
 def test_no_path_outside_the_repository_and_no_example_writes_reports():

@@ -21,7 +21,7 @@ from .options import (add_progress, check_output_dir, check_output_file, input_f
 from .project_options import add_discovery, registry_from_args
 
 ORDER = 1
-DEFAULT_BASELINE = "reports/baseline.json"
+DEFAULT_BASELINE = "proofs_checks/baseline.json"  # the built-in claims' baseline
 DEFAULT_JSON = "reports/results.json"
 #: Names of the registry used here, bound on first use (see :func:`_load_registry`).
 _REGISTRY_NAMES = ("CheckContext", "run_claims", "select", "baselines")
