@@ -264,11 +264,13 @@ def test_inequality_refuted_with_the_simplest_counterexample():
     assert ev.numbers["counterexample"]["value"] in ("x = -1, y = -1", "x = 1, y = 1")
 
 
-def test_inequality_attained_is_confirmed_with_zero_slack():
-    # AM-GM, equality on x = y: interval arithmetic cannot close the boxes along it
+def test_inequality_attained_on_a_line_is_proved_by_convexity():
+    # AM-GM, equality on x = y: interval arithmetic cannot close the boxes along it, but
+    # g = (x - y)^2/2 has the constant Hessian [[1, -1], [-1, 1]], exactly semidefinite,
+    # and g = 0, grad g = 0 at the rational touching points: g >= its tangent plane = 0
     ev = run(expect.inequality("x*y", "(x**2 + y**2)/2", "x,y", box=["-2", "2"],
                                max_examples=60))
-    assert ev.verdict == "confirmed"
+    assert ev.verdict == "proved" and "tangent plane" in ev.findings[0]["statement"]
 
 
 def test_holds_for_all_with_a_strategy():

@@ -94,19 +94,58 @@ class Evidence:
             self.figures.append(entry)
 
     def finding(self, statement: str, verdict: str, method: str, detail: str = "") -> None:
-        """A sub-result of the claim with its own verdict and method."""
+        """A sub-result of the claim with its own verdict and method.  A verdict (and
+        method) that :meth:`conclude` derived from the findings is derived again with this
+        one — so findings may be added to the evidence an expectation returned."""
         if verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {verdict!r}")
         self.findings.append({"statement": statement, "verdict": verdict,
                               "method": method, "detail": detail})
+        self._forget_derived()
+
+    def add(self, other: "Evidence", label: str = "") -> "Evidence":
+        """Add the findings, key numbers, tables, formulas, figures and notes of ``other``
+        (the evidence of another check or expectation) to this evidence; key numbers are
+        named ``label_name`` when ``label`` is given (a name already used is an error).
+        The summary becomes "this summary; other summary", and a derived verdict and
+        method are derived again.  Returns self."""
+        names = {f"{label}_{k}" if label else k: v for k, v in other.numbers.items()}
+        clash = sorted(set(names) & set(self.numbers))
+        if clash:
+            raise ValueError(f"key number {clash[0]!r} is in both evidences; add the other "
+                             "with a label")
+        self.numbers.update(names)
+        for name in ("tables", "formulas", "figures", "findings", "notes"):
+            getattr(self, name).extend(getattr(other, name))
+        self.summary = "; ".join(s for s in (self.summary, other.summary) if s)
+        for name in ("precision", "tolerance"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if theirs and theirs not in mine:
+                setattr(self, name, f"{mine}; {theirs}" if mine else theirs)
+        self._forget_derived()
+        return self
+
+    def _forget_derived(self) -> None:
+        derived = getattr(self, "_derived", None)
+        if derived is None:
+            return
+        verdict, method = derived
+        if self.verdict == verdict:
+            self.verdict = None
+        if self.method == method:
+            self.method = ""
+        self._derived = None
 
     def note(self, text: str) -> None:
         self.notes.append(text)
 
     def conclude(self) -> str:
-        """Set the verdict (if not set) from the findings and the method from theirs."""
+        """Set the verdict (if not set) from the findings and the method from theirs
+        (remembered as derived: a finding added later derives them again)."""
+        derived = getattr(self, "_derived", None) or (None, None)
         if self.verdict is None:
             self.verdict = combine_verdicts(f["verdict"] for f in self.findings)
+            derived = (self.verdict, derived[1])
         if not self.method:
             seen = []
             for f in self.findings:
@@ -114,6 +153,8 @@ class Evidence:
                     if m and m not in seen:
                         seen.append(m)
             self.method = ", ".join(seen)
+            derived = (derived[0], self.method)
+        self._derived = derived
         return self.verdict
 
     def to_json(self) -> dict:

@@ -28,9 +28,16 @@ Kinds (the TOML ``kind`` of :mod:`lrtheory.expect.kinds` in brackets):
   :mod:`.hessian`;
 * :func:`inequality` [inequality], :func:`holds_for_all` (a hypothesis strategy and a
   statement; Python only) — :mod:`.inequalities`;
+* :func:`limit_sharpness` [limit-sharpness] — the sharpness at the certified limit of GD
+  (the edge of stability) — :mod:`.eos`;
+* :func:`monotone` [monotone] — a quantity along GD — :mod:`.quantities`;
 * :func:`lyapunov_sign` [lyapunov-sign] — :mod:`.lyapunov`;
+* :func:`attracting_measure` [atlas] — an attracting cycle for at least X % of the
+  learning rates of an interval, by the certified atlas — :mod:`.atlas`;
 * :func:`throughout` [throughout] — a property for every learning rate of an interval —
-  :mod:`.intervals`.
+  :mod:`.intervals`;
+* :func:`all_of`, :func:`any_of` — conjunction and disjunction of expectations and checks
+  (Python only) — :mod:`.compose`.
 
 (The modules are named apart from the functions, so that importing one never hides a
 function of this package.)  Objectives and numbers may be given as text (read by the restricted parser), as in a TOML
@@ -50,7 +57,10 @@ _WHERE = {
     "hessian_spectrum": "hessian", "sharpness": "hessian",
     "inequality": "inequalities", "holds_for_all": "inequalities",
     "lyapunov_sign": "lyapunov",
+    "limit_sharpness": "eos", "monotone": "quantities",
     "throughout": "intervals",
+    "attracting_measure": "atlas",
+    "all_of": "compose", "any_of": "compose",
     "Expectation": "base", "ArgumentError": "base",
 }
 

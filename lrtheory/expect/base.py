@@ -287,3 +287,81 @@ class Expectation:
     def describe(self) -> str:
         """One line: what is expected."""
         return self.kind
+
+
+# ---- stated values with a tolerance ----------------------------------------------------------
+#: The relations a stated value may be held to: the keys that state them.
+RELATION_OF = {"value": "=", "equals": "=", "multiplier": "=", "at_most": "<=",
+               "at_least": ">="}
+_WORDS = {"=": "=", "<=": "≤", ">=": "≥"}
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A stated number ``value`` held to ``relation`` ("=", "<=" or ">=") up to the absolute
+    ``tolerance`` (0: exactly): "=" means |q − value| ≤ tolerance, "<=" means
+    q ≤ value + tolerance, ">=" means q ≥ value − tolerance."""
+
+    key: str
+    value: sp.Expr
+    tolerance: sp.Expr = sp.Integer(0)
+
+    @property
+    def relation(self) -> str:
+        return RELATION_OF[self.key]
+
+    def text(self) -> str:
+        """"= v", "≤ v" or "≥ v", with "± t" when there is a tolerance."""
+        tol = f" ± {show(self.tolerance)}" if self.tolerance else ""
+        return f"{_WORDS[self.relation]} {show(self.value)}{tol}"
+
+    def decide(self, enclosure) -> str | None:
+        """"proved" when the rigorous enclosure (an arb ball) of the quantity lies inside
+        the stated set, "refuted" when it lies outside it, None when it straddles an
+        end."""
+        from ..evaluators import to_arb
+        lo, hi = to_arb(self.value - self.tolerance), to_arb(self.value + self.tolerance)
+        if not enclosure.is_finite():
+            return None
+        below, above = enclosure.upper() <= hi, enclosure.lower() >= lo
+        if self.relation == "=":
+            if below and above:
+                return "proved"
+            return "refuted" if enclosure.upper() < lo or enclosure.lower() > hi else None
+        if self.relation == "<=":
+            return "proved" if below else "refuted" if enclosure.lower() > hi else None
+        return "proved" if above else "refuted" if enclosure.upper() < lo else None
+
+
+def tolerance_arg(tolerance=None, digits=None) -> sp.Expr:
+    """The absolute tolerance of the stated values: ``tolerance`` (an exact number ≥ 0), or
+    ``digits = n`` — the value given correctly rounded to n decimals, i.e. a tolerance of
+    ½·10⁻ⁿ; 0 when neither is given (the value is stated exactly)."""
+    if tolerance is not None and digits is not None:
+        raise ArgumentError("digits", "give either tolerance or digits, not both")
+    if digits is not None:
+        return sp.Rational(1, 2 * 10 ** int_arg("digits", digits, 0, 100))
+    if tolerance is None:
+        return sp.Integer(0)
+    t = number_arg("tolerance", tolerance)
+    if t.is_negative:
+        raise ArgumentError("tolerance", f"must be 0 or positive, got {tolerance!r}")
+    return t
+
+
+def stated_arg(key: str, value, tolerance=sp.Integer(0)) -> Stated | None:
+    """The stated value of ``key`` (None when not given) with its tolerance."""
+    if value is None:
+        return None
+    return Stated(key, number_arg(key, value), tolerance)
+
+
+def stated_values(*, tolerance=None, digits=None, **values) -> tuple:
+    """The stated values given (keys ``equals``, ``at_most``, ``at_least``, ``value``,
+    ``multiplier``; None: not stated) with the common tolerance; at least one is
+    required."""
+    tol = tolerance_arg(tolerance, digits)
+    stated = tuple(stated_arg(k, v, tol) for k, v in values.items() if v is not None)
+    if not stated:
+        raise ArgumentError(next(iter(values)), f"give {', '.join(values)}")
+    return stated

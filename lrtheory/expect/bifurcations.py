@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..objectives import Objective
-from .base import (Expectation, choice_arg, int_arg, math, number_arg, objective_arg,
-                   pair_arg, show)
+from .base import (ArgumentError, Expectation, choice_arg, int_arg, math, number_arg,
+                   objective_arg, pair_arg, show, tolerance_arg)
 
 TYPES = ("period-doubling", "fold", "neimark-sacker")
 
@@ -46,15 +46,19 @@ class BifurcationExpectation(Expectation):
     type: str
     period: int
     value: sp.Expr | None = None
+    tolerance: sp.Expr = sp.Integer(0)
 
     def describe(self) -> str:
         a, b = self.lr_range
         at = f" at h = {show(self.value)}" if self.value is not None else ""
+        at += f" ± {show(self.tolerance)}" if self.value is not None and self.tolerance else ""
         return (f"GD on f = {self.objective.expr} has a {self.type} of period {self.period} "
                 f"with h in [{show(a)}, {show(b)}]{at}")
 
     def _stated(self) -> str:
-        at = f" at h = {math(self.value)}" if self.value is not None else \
+        at = (f" at h = {math(self.value)}" + (f" ± {math(self.tolerance)}"
+                                               if self.tolerance else "")) \
+            if self.value is not None else \
             f" with h in [{show(self.lr_range[0])}, {show(self.lr_range[1])}]"
         return f"a {self.type} of period {self.period}{at}"
 
@@ -113,7 +117,34 @@ class BifurcationExpectation(Expectation):
             ev.finding(f"No {self.type} of period {self.period} was found and the list is "
                        "not proved complete", "inconclusive", method)
 
+    def _within(self, ev, same, complete, method) -> None:
+        """A stated value with a tolerance: proved when the enclosure of a bifurcation of
+        the type lies in value ± tolerance, refuted when the list is complete and every
+        enclosure lies outside."""
+        from .base import Stated
+        stated = Stated("value", self.value, self.tolerance)
+        decisions = [(b, stated.decide(b.lr_enclosure.to_arb()) if b.lr_enclosure
+                      else None) for b in same if b.kind == self.type]
+        hit = [b for b, d in decisions if d == "proved"]
+        found = ", ".join(f"h = {_value_text(b)}" for b in same) or "none"
+        if hit:
+            ev.finding(f"There is {self._stated()}: its learning rate lies in "
+                       f"{hit[0].lr_enclosure}", "proved", method,
+                       "the rigorous enclosure lies inside value ± tolerance")
+        elif complete and all(d == "refuted" for _, d in decisions):
+            ev.finding(f"Refuted: no {self.type} of period {self.period} lies within "
+                       f"{math(self.tolerance)} of {math(self.value)}; in the interval it "
+                       f"occurs at {found}", "refuted", method,
+                       "every enclosure lies outside value ± tolerance; the list is complete")
+        else:
+            ev.finding(f"Whether a {self.type} of period {self.period} lies within "
+                       f"{show(self.tolerance)} of {show(self.value)} is not decided "
+                       f"({found}{'' if complete else '; the list is not proved complete'})",
+                       "inconclusive", method)
+
     def _closed_form(self, ev, same, complete, method) -> None:
+        if self.tolerance:
+            return self._within(ev, same, complete, method)
         decisions = [(b, b.lr_exact.equals(self.value)) for b in same]
         equal = [b for b, eq in decisions if eq]
         hit = [b for b in equal if b.kind == self.type]
@@ -168,6 +199,8 @@ class BifurcationExpectation(Expectation):
                        "proved" if best.certified else "confirmed",
                        method if best.certified else "mpmath")
             return
+        if self.tolerance:
+            return self._within(ev, certified, False, method)
         from ..evaluators import to_arb
         from ..precision import precision
         with precision(best.dps):
@@ -183,13 +216,17 @@ class BifurcationExpectation(Expectation):
                        "excluded", "inconclusive", method)
 
 
-def bifurcation(objective, vars=None, *, lr_range, type, period, value=None
-                ) -> BifurcationExpectation:
+def bifurcation(objective, vars=None, *, lr_range, type, period, value=None, tolerance=None,
+                digits=None) -> BifurcationExpectation:
     """Expect a bifurcation of ``type`` ("period-doubling", "fold" or "neimark-sacker") of
     an orbit of minimal ``period`` of GD on ``objective`` with learning rate in
-    ``lr_range = [A, B]``, at ``value`` (a closed form) when given."""
+    ``lr_range = [A, B]``, at ``value`` (a closed form, or a decimal held to the absolute
+    ``tolerance`` or to ``digits`` decimals) when given."""
     obj = objective_arg(objective, vars)
+    tol = tolerance_arg(tolerance, digits)
+    if tol and value is None:
+        raise ArgumentError("tolerance", "applies to a stated value; give value")
     return BifurcationExpectation(obj, pair_arg("lr_range", lr_range, positive=True),
                                   choice_arg("type", type, TYPES),
                                   int_arg("period", period, 1, 12),
-                                  None if value is None else number_arg("value", value))
+                                  None if value is None else number_arg("value", value), tol)

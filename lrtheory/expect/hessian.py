@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..objectives import Objective
-from .base import (ArgumentError, Expectation, math, number_arg, numbers_arg,
-                   objective_arg, point_arg, point_text, show)
+from .base import (ArgumentError, Expectation, number_arg, numbers_arg, objective_arg,
+                   point_arg, point_text, show, stated_values)
 
 DPS = 40
 LAMBDA = sp.Symbol("lambda")
@@ -77,20 +77,54 @@ def compare_sharpness(obj: Objective, H: sp.Matrix, c) -> tuple[str, str]:
                 return ("<" if cb > _ball(b) else ">"), "exact"
             same = (_ball(at_c) > 0) == (at_b > 0)
             return ("<" if same else ">"), "exact"
-        Hb = _ball_matrix(H)
-        n = H.rows
-        cI = _ball_matrix(sp.eye(n) * c)
-        M = cI - Hb
-        if all(_leading(M, k).det() > 0 for k in range(1, n + 1)):
-            return "<", "interval"
         top, vec = _top_eigenpair(H)
-        v = _ball_matrix(sp.Matrix(vec))
-        rayleigh = (v.transpose() * Hb * v)[0, 0] / (v.transpose() * v)[0, 0]
-        if rayleigh > _ball(c):
-            return ">", "interval"
-        if abs(top - float(sp.N(c, 30))) <= 1e-20 * (1 + abs(top)):
-            return "≈", "mpmath"
-        return "?", "interval"
+        return ball_compare(_ball_matrix(H), c, vec, top)
+
+
+def ball_compare(Hb, c, vec, top: float) -> tuple[str, str]:
+    """How λ_max compares with ``c`` for every symmetric matrix in the ball matrix ``Hb``:
+    "<" when every leading principal minor of cI − Hb is certainly positive (Sylvester),
+    ">" when the Rayleigh quotient of ``vec`` (an approximate top eigenvector) certainly
+    exceeds c, "≈" when the numerical top eigenvalue ``top`` equals c to 20 digits, else
+    "?"."""
+    n = Hb.nrows()
+    M = _ball_matrix(sp.eye(n) * c) - Hb
+    if all(_leading(M, k).det() > 0 for k in range(1, n + 1)):
+        return "<", "interval"
+    v = _ball_matrix(sp.Matrix(vec))
+    rayleigh = (v.transpose() * Hb * v)[0, 0] / (v.transpose() * v)[0, 0]
+    if rayleigh > _ball(c):
+        return ">", "interval"
+    if abs(top - float(sp.N(c, 30))) <= 1e-20 * (1 + abs(top)):
+        return "≈", "mpmath"
+    return "?", "interval"
+
+
+def decide_stated(compare, stated) -> tuple[str, str, str]:
+    """(verdict, method, relation text) of a stated bound on λ_max, from ``compare(c)``
+    (how λ_max compares with c: "<", "=", ">", "≈" or "?"): with a tolerance t the
+    comparisons are made at value − t and value + t (see :class:`~.base.Stated`)."""
+    v, t = stated.value, stated.tolerance
+    if t == 0:
+        rel, method = compare(v)
+        accept = {"=": ("=",), "<=": ("<", "="), ">=": (">", "=")}[stated.relation]
+        verdict = "proved" if rel in accept else "confirmed" if rel == "≈" else \
+            "inconclusive" if rel == "?" else "refuted"
+        return verdict, method, {"?": "vs"}.get(rel, rel)
+    checks = {"=": ((v + t, "<="), (v - t, ">=")), "<=": ((v + t, "<="),),
+              ">=": ((v - t, ">="),)}[stated.relation]
+    outcomes, methods = [], []
+    for c, want in checks:
+        rel, method = compare(c)
+        methods.append(method)
+        good = ("<", "=") if want == "<=" else (">", "=")
+        bad = ">" if want == "<=" else "<"
+        outcomes.append("proved" if rel in good else "refuted" if rel == bad else
+                        "confirmed" if rel == "≈" else "inconclusive")
+    from ..claims.evidence import combine_verdicts
+    verdict = combine_verdicts(outcomes)
+    return verdict, ", ".join(dict.fromkeys(methods)), \
+        "within" if verdict == "proved" else "vs"
 
 
 def _leading(M, k: int):
@@ -185,23 +219,18 @@ class HessianSpectrumExpectation(Expectation):
 
 @dataclass(frozen=True, eq=False)
 class SharpnessExpectation(Expectation):
-    """The largest eigenvalue of ∇²f at ``at`` equals ``equals``, is at most ``at_most``
-    and/or at least ``at_least``."""
+    """The largest eigenvalue of ∇²f at ``at`` satisfies each of ``stated``
+    (:class:`~.base.Stated`: equals, at most or at least a value, with a tolerance)."""
 
     kind = "sharpness"
     objective: Objective
     at: tuple
-    equals: sp.Expr | None = None
-    at_most: sp.Expr | None = None
-    at_least: sp.Expr | None = None
+    stated: tuple
 
     def describe(self) -> str:
-        parts = [f"= {show(self.equals)}" if self.equals is not None else "",
-                 f"<= {show(self.at_most)}" if self.at_most is not None else "",
-                 f">= {show(self.at_least)}" if self.at_least is not None else ""]
-        return (f"the sharpness of f = {self.objective.expr} at "
+        return (f"the sharpness λ_max of f = {self.objective.expr} at "
                 f"{point_text(self.objective.vars, self.at)} is "
-                + " and ".join(p for p in parts if p))
+                + " and ".join(s.text() for s in self.stated))
 
     def evaluate(self, ev, ctx) -> None:
         spec, H = _spectrum_evidence(self.objective, self.at, ev)
@@ -209,18 +238,11 @@ class SharpnessExpectation(Expectation):
             ev.exact("sharpness", spec.sharpness)
         else:
             ev.approx("sharpness", float(spec.numeric[0]), rel_tol=1e-12, abs_tol=1e-15)
-        accept = {"equals": ("=",), "at_most": ("<", "="), "at_least": (">", "=")}
-        words = {"equals": "=", "at_most": "≤", "at_least": "≥"}
-        for name in ("equals", "at_most", "at_least"):
-            c = getattr(self, name)
-            if c is None:
-                continue
-            rel, method = compare_sharpness(self.objective, H, c)
-            verdict = "proved" if rel in accept[name] else "confirmed" if rel == "≈" else \
-                "inconclusive" if rel == "?" else "refuted"
-            relation = {"<": "<", "=": "=", ">": ">", "≈": "≈", "?": "vs"}[rel]
-            ev.finding(f"λ_max {words[name]} {math(c)}: λ_max = {spec.sharpness} "
-                       f"{relation} {show(c)}", verdict, method)
+        for s in self.stated:
+            verdict, method, rel = decide_stated(
+                lambda c: compare_sharpness(self.objective, H, c), s)
+            ev.finding(f"λ_max {s.text()}: λ_max = {spec.sharpness} {rel} "
+                       f"{s.text()[2:]}", verdict, method)
 
 
 def hessian_spectrum(objective, vars=None, *, at, equals) -> HessianSpectrumExpectation:
@@ -231,16 +253,16 @@ def hessian_spectrum(objective, vars=None, *, at, equals) -> HessianSpectrumExpe
     return HessianSpectrumExpectation(obj, _point(obj, at), numbers_arg("equals", equals))
 
 
-def sharpness(objective, vars=None, *, at, equals=None, at_most=None, at_least=None
-              ) -> SharpnessExpectation:
+def sharpness(objective, vars=None, *, at, equals=None, at_most=None, at_least=None,
+              tolerance=None, digits=None) -> SharpnessExpectation:
     """Expect the largest Hessian eigenvalue of ``objective`` at ``at`` to equal
-    ``equals``, or to be at most ``at_most`` and/or at least ``at_least``."""
+    ``equals``, or to be at most ``at_most`` and/or at least ``at_least`` — up to the
+    absolute ``tolerance`` (or to ``digits`` decimals) when given."""
     obj = objective_arg(objective, vars)
-    if equals is None and at_most is None and at_least is None:
-        raise ArgumentError("equals", "give equals, at_most or at_least")
-    read = lambda k, v: None if v is None else number_arg(k, v)  # noqa: E731
-    return SharpnessExpectation(obj, _point(obj, at), read("equals", equals),
-                                read("at_most", at_most), read("at_least", at_least))
+    return SharpnessExpectation(obj, _point(obj, at),
+                                stated_values(equals=equals, at_most=at_most,
+                                              at_least=at_least, tolerance=tolerance,
+                                              digits=digits))
 
 
 def _spectrum_evidence(obj, at, ev):

@@ -54,8 +54,12 @@ def simplest(a: Fraction, b: Fraction) -> Fraction:
 
 
 def _float(v) -> float:
-    """An fmpq or the midpoint of an arb as a float."""
-    return float(v.mid()) if hasattr(v, "mid") else float(v.p) / float(v.q)
+    """An fmpq, an integer or the midpoint of an arb as a float."""
+    if hasattr(v, "mid"):
+        return float(v.mid())
+    if hasattr(v, "p"):
+        return float(Fraction(int(v.p), int(v.q)))
+    return float(v)
 
 
 def _outward(lo, hi) -> tuple[float, float]:
@@ -93,22 +97,40 @@ class InequalityExpectation(Expectation):
     def evaluate(self, ev, ctx) -> None:
         ev.precision = f"Arb balls at {DPS} digits; exact rationals at sample points"
         ctx.progress("branch and bound")
-        found = self._branch_and_bound()
-        if found is None:
-            return self._falsify(ev, ctx)
-        status, data = found
+        status, data = self._branch_and_bound()
+        touching = []
+        if status == "undecided":
+            ctx.progress("touching points")
+            touching = self._touching_points(data.undecided)
+            zeros = [c for c, _ in touching]
+            if self.strict and zeros:
+                return self._counterexample(ev, zeros[0], "a point where lhs = rhs exactly, "
+                                                          "found by local minimisation")
+            regions = [r for _, r in touching if r is not None]
+            if regions:
+                status, data = self._branch_and_bound(regions)
         if status == "proved":
-            ev.exact("boxes", data, "sub-boxes of the proof")
-            ev.finding(f"{self.describe()}: every one of {data} sub-boxes has g certainly "
-                       f"{'>' if self.strict else '≥'} 0 in ball arithmetic", "proved",
-                       "interval")
+            ev.exact("boxes", data.boxes, "sub-boxes of the proof")
+            touch = "" if not touching else (
+                f"; near the {len(touching)} point(s) where lhs = rhs exactly ("
+                + "; ".join(point_text(self.variables, c) for c, _ in touching[:3])
+                + ("; …" if len(touching) > 3 else "") + ") g lies above its tangent plane, which is ≥ 0 on the box (g convex there: "
+                "its Hessian is certainly positive definite, or exactly positive "
+                "semidefinite and constant)")
+            ev.finding(f"{self.describe()}: every one of {data.boxes} sub-boxes has g "
+                       f"certainly {'>' if self.strict else '≥'} 0 in ball arithmetic{touch}",
+                       "proved", "interval")
             return
-        point = data
+        if status == "refuted":
+            return self._counterexample(ev, data, "found by branch and bound, checked at "
+                                                  "the point")
+        return self._falsify(ev, ctx, data)
+
+    def _counterexample(self, ev, point, how: str) -> None:
         ev.exact("counterexample", point_text(self.variables, point))
         ev.finding(f"Counterexample at {point_text(self.variables, point)}: "
                    f"{self._values(point)}", "refuted",
-                   "exact" if self._evaluators[1] else "interval",
-                   "found by branch and bound, checked at the point")
+                   "exact" if self._evaluators[1] else "interval", how)
 
     def _values(self, point) -> str:
         _, _, lhs, rhs = self._sign(point)
@@ -147,7 +169,10 @@ class InequalityExpectation(Expectation):
                 return False, g, lhs, rhs
         return None, g, lhs, rhs
 
-    def _branch_and_bound(self):
+    def _branch_and_bound(self, regions=()):
+        """("proved" | "refuted" | "undecided", the search or the counterexample): branch
+        and bound on g in balls; a sub-box inside one of ``regions`` (where g lies above a
+        tangent plane that is ≥ 0, see :meth:`_touching_points`) is settled."""
         from ..certify import ACCEPT, EXCLUDE, SPLIT, branch_and_bound, box_balls
         from ..evaluators import compile_exprs
         from ..precision import precision
@@ -155,6 +180,9 @@ class InequalityExpectation(Expectation):
         strict = self.strict
 
         def decide(box):
+            if any(all(a <= lo and hi <= b for (lo, hi), (a, b) in zip(box, r))
+                   for r in regions):
+                return EXCLUDE, None
             value = fn(*box_balls(box))[0]
             if not value.is_finite():
                 return SPLIT, None
@@ -178,10 +206,88 @@ class InequalityExpectation(Expectation):
             if inside and self._sign(point)[0] is False:
                 return "refuted", point
         if search.decided and not search.accepted:
-            return "proved", search.boxes
+            return "proved", search
+        return "undecided", search
+
+    # -- touching points: g = 0 at a point, g ≥ 0 around it by convexity ----------------
+    @cached_property
+    def _derivatives(self):
+        g, v = self.gap, self.variables
+        grad = [sp.diff(g, x) for x in v]
+        return grad, sp.Matrix([[sp.diff(d, y) for y in v] for d in grad])
+
+    def _touching_points(self, undecided) -> list:
+        """[(c, region)]: rational points c of the box with g(c) = 0 exactly, where g may
+        touch 0 — a local minimum of g (scipy, from the centres of up to 20 undecided
+        boxes) rounded to the simplest rational within 10⁻⁶ — and ``region``, a box about
+        c on which g is certainly convex (None when none was found).  When moreover
+        ∂g/∂x_i(c) is 0 at an interior coordinate, ≥ 0 at a lower end and ≤ 0 at an upper
+        end of the box (exactly), then for x in the box and the region
+        g(x) ≥ g(c) + ∇g(c)·(x − c) ≥ 0; points failing that condition are dropped."""
+        import numpy as np
+        from scipy.optimize import minimize
+
+        from ..evaluators import compile_exprs
+        g_np = compile_exprs([self.gap], self.variables, "numpy")
+        bounds = [(float(lo), float(hi)) for lo, hi in self.box]
+        found = []
+        for box in list(undecided)[:20]:
+            x0 = np.array([(lo + hi) / 2 for lo, hi in box])
+            with np.errstate(all="ignore"):
+                res = minimize(lambda x: float(g_np(*x)[0]), x0, bounds=bounds,
+                               method="L-BFGS-B", options={"ftol": 1e-15, "gtol": 1e-12})
+            if not np.all(np.isfinite(res.x)) or abs(res.fun) > 1e-6:
+                continue
+            c = tuple(sp.Rational(simplest(Fraction(v) - Fraction(1, 10**6),
+                                           Fraction(v) + Fraction(1, 10**6)))
+                      for v in res.x)
+            c = tuple(min(max(ci, lo), hi) for ci, (lo, hi) in zip(c, self.box))
+            if c not in [f for f, _ in found] and self._touches(c):
+                found.append((c, None if self.strict else self._convex_region(c)))
+        return found
+
+    def _touches(self, c) -> bool:
+        """g(c) = 0 exactly and the first-order condition of the box holds at c."""
+        at = dict(zip(self.variables, c))
+        if sp.simplify(self.gap.xreplace(at)) != 0:
+            return False
+        for d, ci, (lo, hi) in zip(self._derivatives[0], c, self.box):
+            dv = sp.simplify(d.xreplace(at))
+            need = dv.is_zero if lo < ci < hi else \
+                dv.is_nonnegative if ci == lo else dv.is_nonpositive
+            if not need:
+                return False
+        return True
+
+    def _convex_region(self, c):
+        """A float box about c (containing c) on which the Hessian of g is positive
+        definite for certain (Sylvester's criterion in balls) — the whole box when the
+        Hessian is constant, rational and positive semidefinite (exactly) — or None."""
+        import math as m
+
+        from ..certify import box_balls
+        from ..evaluators import compile_exprs
+        from ..precision import precision
+        H = self._derivatives[1]
+        whole = tuple(_outward(lo, hi) for lo, hi in self.box)
+        if all(e.is_Rational for e in H):
+            return whole if H.is_positive_semidefinite else None
+        fn = compile_exprs(list(H), self.variables, "arb")
+        n = len(self.variables)
+        width = max(hi - lo for lo, hi in whole)
+        for k in range(2, 40):
+            r = width * 2.0 ** -k
+            region = tuple((m.nextafter(float(ci) - r, -m.inf), m.nextafter(float(ci) + r, m.inf))
+                           for ci in c)
+            if not all(sp.Rational(a) <= ci <= sp.Rational(b) for ci, (a, b) in zip(c, region)):
+                continue
+            with precision(DPS):
+                Hb = fn(*box_balls(region))
+                if all(_minor(Hb, n, j) > 0 for j in range(1, n + 1)):
+                    return region
         return None
 
-    def _falsify(self, ev, ctx) -> None:
+    def _falsify(self, ev, ctx, search) -> None:
         from hypothesis import strategies as st
 
         from ..falsify import Outcome, falsify
@@ -208,13 +314,29 @@ class InequalityExpectation(Expectation):
             ev.finding(f"Counterexample at {point_text(self.variables, point)}: "
                        f"{self._values(point)}", "refuted", "exact",
                        "found by the falsifier and shrunk")
-        elif rep.held:
-            ev.finding(f"No counterexample in {rep.held} rational points of the box, each "
-                       f"decided exactly or by a certain ball sign; smallest relative slack "
-                       f"{-rep.worst_held:.3g} (the branch and bound did not settle every "
-                       "sub-box, so this is not a proof)", "confirmed", "exact")
         else:
-            ev.finding("No instance could be decided", "inconclusive", "interval")
+            share = _measure(search.undecided) / _measure(
+                [tuple(_outward(lo, hi) for lo, hi in self.box)])
+            worst = f"; smallest relative slack {-rep.worst_held:.3g}" if rep.held else ""
+            ev.exact("undecided_boxes", len(search.undecided))
+            ev.finding(f"Not decided on {len(search.undecided)} sub-box(es) covering "
+                       f"{share:.3g} of the box (the first: {_box_text(search.undecided[0])}); "
+                       f"no counterexample among {rep.held} rational points checked exactly"
+                       f"{worst} — samples are not a proof", "inconclusive", "interval")
+
+
+def _minor(Hb: list, n: int, k: int):
+    """The leading k × k principal minor of the n × n matrix of balls ``Hb`` (row-major)."""
+    from flint import arb_mat
+    return arb_mat(k, k, [Hb[i * n + j] for i in range(k) for j in range(k)]).det()
+
+
+def _measure(boxes) -> float:
+    return sum(_math.prod(hi - lo for lo, hi in b) for b in boxes)
+
+
+def _box_text(box) -> str:
+    return " × ".join(f"[{lo:.6g}, {hi:.6g}]" for lo, hi in box)
 
 
 def inequality(lhs, rhs, vars, *, box, relation="<=", max_examples=200

@@ -38,15 +38,19 @@ class Kind:
 
 
 _OBJ = ("objective", "vars")
+#: The tolerance of stated values (``value``, ``equals``, ``at_most``, ``at_least``,
+#: ``multiplier``): absolute, or as the number of correct decimals.
+_TOL = ("tolerance", "digits")
 KINDS = {k.name: k for k in (
     Kind("periodic-orbit", "lrtheory.expect.orbits:periodic_orbit",
-         _OBJ + ("lr", "period"), ("stable", "box"),
-         "an orbit of minimal period p exists at learning rate lr (attracting or repelling)"),
+         _OBJ + ("lr", "period"), ("stable", "box", "multiplier") + _TOL,
+         "an orbit of minimal period p exists at learning rate lr (attracting or repelling, "
+         "with a stated multiplier)"),
     Kind("no-attracting-orbit", "lrtheory.expect.orbits:no_attracting_orbit",
          _OBJ + ("lr", "max_period", "box"), (),
          "no attracting orbit of period <= max_period lies in the box"),
     Kind("bifurcation", "lrtheory.expect.bifurcations:bifurcation",
-         _OBJ + ("lr_range", "type", "period"), ("value",),
+         _OBJ + ("lr_range", "type", "period"), ("value",) + _TOL,
          "a bifurcation of the given type and period in the learning-rate interval"),
     Kind("modified-field", "lrtheory.expect.modified:modified_field",
          _OBJ + ("order", "equals"), (),
@@ -70,14 +74,24 @@ KINDS = {k.name: k for k in (
          _OBJ + ("at", "equals"), (),
          "the Hessian eigenvalues at a point equal the stated values"),
     Kind("sharpness", "lrtheory.expect.hessian:sharpness",
-         _OBJ + ("at",), ("equals", "at_most", "at_least"),
+         _OBJ + ("at",), ("equals", "at_most", "at_least") + _TOL,
          "the largest Hessian eigenvalue at a point equals or is bounded by a value"),
+    Kind("limit-sharpness", "lrtheory.expect.eos:limit_sharpness",
+         _OBJ + ("starts", "lr"), ("equals", "at_most", "at_least", "steps") + _TOL,
+         "GD converges (certified) to a point whose sharpness equals or is bounded by a "
+         "value (which may use h)"),
+    Kind("monotone", "lrtheory.expect.quantities:monotone",
+         _OBJ + ("quantity", "starts", "lr", "steps", "direction"), (),
+         "a quantity is nonincreasing, nondecreasing or conserved along GD"),
     Kind("inequality", "lrtheory.expect.inequalities:inequality",
          ("lhs", "rhs", "vars", "box"), ("relation", "max_examples"),
          "lhs <= rhs (or <, >=, >) for every point of the box"),
     Kind("lyapunov-sign", "lrtheory.expect.lyapunov:lyapunov_sign",
          _OBJ + ("lr", "starts", "sign"), ("steps", "transient"),
          "the sign of the largest Lyapunov exponent of GD"),
+    Kind("atlas", "lrtheory.expect.atlas:attracting_measure",
+         _OBJ + ("lr_range", "at_least"), ("max_period", "boxes", "max_depth"),
+         "GD has a proved attracting cycle for at least at_least % of h in lr_range"),
     Kind("throughout", "lrtheory.expect.intervals:throughout_kind",
          ("property", "lr_range"), ("samples",),
          "a property of another kind holds for every learning rate of an interval"),

@@ -25,8 +25,8 @@ import mpmath
 import sympy as sp
 
 from ..objectives import Objective
-from .base import (Expectation, bool_arg, int_arg, math, number_arg, objective_arg, pair_arg,
-                   show)
+from .base import (ArgumentError, Expectation, Stated, bool_arg, int_arg, math, number_arg,
+                   objective_arg, pair_arg, show, stated_arg, tolerance_arg)
 
 #: The box searched when none is given (outside the exact one-dimensional case).
 DEFAULT_BOX = (sp.Integer(-5), sp.Integer(5))
@@ -177,6 +177,7 @@ class PeriodicOrbitExpectation(Expectation):
     period: int
     stable: bool | None = None
     box: tuple | None = None
+    multiplier: Stated | None = None
 
     def at_lr(self, h) -> "PeriodicOrbitExpectation":
         from dataclasses import replace
@@ -188,9 +189,17 @@ class PeriodicOrbitExpectation(Expectation):
     def describe(self) -> str:
         return (f"GD on f = {self.objective.expr} with h = {show(self.lr)} has an "
                 f"{self._wanted()}orbit of minimal period {self.period}"
-                + (f" in [{show(self.box[0])}, {show(self.box[1])}]" if self.box else ""))
+                + (f" in [{show(self.box[0])}, {show(self.box[1])}]" if self.box else "")
+                + (f" with {self._mult_name()} {self.multiplier.text()}"
+                   if self.multiplier else ""))
+
+    def _mult_name(self) -> str:
+        return "multiplier" if self.objective.dim == 1 else \
+            "spectral radius of the monodromy matrix"
 
     def evaluate(self, ev, ctx) -> None:
+        if self._superstable(ev):
+            return
         ctx.progress(f"orbits of period {self.period}")
         found = orbits_of_period(self.objective, self.lr, self.period, self.box)
         ev.precision = f"{DPS} digits (mpmath), Arb balls"
@@ -202,6 +211,8 @@ class PeriodicOrbitExpectation(Expectation):
         if found.complete:
             ev.exact("orbits", len(found.orbits), f"orbits of minimal period {self.period}")
         match = [o for o in found.orbits if self.stable is None or o.stable is self.stable]
+        if self.multiplier is not None:
+            return self._multiplier(ev, found, match)
         wanted = f"an {self._wanted()}orbit of minimal period {self.period}"
         certified = [o for o in match if o.certified]
         if certified:
@@ -226,6 +237,98 @@ class PeriodicOrbitExpectation(Expectation):
         else:
             ev.finding(f"No {wanted[3:]} was found in {found.where}, and the search is not "
                        "proved complete", "inconclusive", "float64", found.method)
+
+
+    def _superstable(self, ev) -> bool:
+        """A stated multiplier exactly 0 proved by an orbit through a critical point of
+        the GD map (:func:`superstable_orbit`), before any search."""
+        m = self.multiplier
+        if m is None or m.relation != "=" or m.value != 0 or m.tolerance != 0 or \
+                self.stable is False:
+            return False
+        exact = superstable_orbit(self.objective, self.lr, self.period)
+        if exact is None:
+            return False
+        ev.precision = "exact (algebraic numbers)"
+        ev.exact("superstable_point", show(exact))
+        ev.finding(f"There is an orbit of minimal period {self.period} with multiplier 0 at "
+                   f"h = {math(self.lr)}: it passes through the critical point x = "
+                   f"{math(exact)} of the GD map (G'(x) = 0), and G^{self.period}(x) = x "
+                   "exactly", "proved", "symbolic",
+                   "exact algebraic arithmetic; the minimal period checked exactly")
+        return True
+
+    def _multiplier(self, ev, found, match) -> None:
+        """The stated multiplier (1-D) or spectral radius of DG^p (n-D), decided for each
+        certified orbit from its enclosure; a stated 0 exactly by a superstable orbit
+        (:func:`superstable_orbit`)."""
+        m, name = self.multiplier, self._mult_name()
+        decisions = [(o, m.decide(_spectral(o))) for o in match if o.certified]
+        hits = [o for o, d in decisions if d == "proved"]
+        if hits:
+            record_orbit(ev, hits[0])
+            ev.finding(f"There is an orbit of minimal period {self.period} through x0 ≈ "
+                       f"{mpmath.nstr(hits[0].points[0][0], 15)} whose {name} "
+                       f"{_spectral(hits[0]).str(12)} satisfies {m.text()}", "proved",
+                       "interval", "Krawczyk certificate with enclosed multipliers")
+            return
+        values = "; ".join(f"x0 ≈ {mpmath.nstr(o.points[0][0], 12)}: "
+                           f"{_spectral(o).str(8) if o.certified else 'not certified'}"
+                           for o in match) or "none"
+        all_out = all(d == "refuted" for _, d in decisions) and len(decisions) == len(match)
+        if found.complete and all_out:
+            ev.finding(f"No orbit of minimal period {self.period} in {found.where} has "
+                       f"{name} {m.text()}: the complete list has {values}", "refuted",
+                       "exact, interval" if _exact_applicable(self.objective, self.lr)
+                       else "interval", found.method)
+        else:
+            ev.finding(f"No orbit of minimal period {self.period} was shown to have {name} "
+                       f"{m.text()} ({values}; "
+                       f"{'complete list' if found.complete else 'list not proved complete'})",
+                       "inconclusive", "interval", found.method)
+
+
+def _spectral(o):
+    """The enclosure of the multiplier (1-D) or of the spectral radius of DG^p (n-D) of a
+    certified orbit (an arb ball; NaN when Arb did not isolate the multipliers)."""
+    from flint import arb
+    mults = o.certificate.multipliers if o.certificate is not None else None
+    if not mults:
+        return arb("nan")
+    if len(o.points[0]) == 1:
+        return mults[0].real.to_arb()
+    mods = [abs(z.to_acb()) for z in mults]
+    lo = max((m.lower() for m in mods), key=float)
+    hi = max((m.upper() for m in mods), key=float)
+    return lo.union(hi)
+
+
+def superstable_orbit(obj: Objective, h, p: int):
+    """A critical point c of the GD map G(x) = x − h f'(x) (G'(c) = 0) with G^p(c) = c and
+    minimal period p, decided exactly (one variable, f' a polynomial over Q; h any exact
+    algebraic number): the orbit through c has multiplier ∏ G'(x_i) = 0.  None when
+    there is none or the case does not apply."""
+    from ..bifurcation.exact import is_exact_applicable
+    if obj.dim != 1 or not is_exact_applicable(obj) or not sp.sympify(h).is_algebraic:
+        return None
+    x = obj.vars[0]
+    g = obj.gd_map_exprs(h)[0]
+    z = sp.Dummy("z")
+    try:
+        crit = [c for c in sp.solve(sp.diff(g, x), x) if c.is_real]
+    except NotImplementedError:
+        return None
+    for c in crit:
+        orbit = [c]
+        for _ in range(p):
+            orbit.append(sp.expand(g.subs(x, orbit[-1])))
+        try:
+            back = [sp.minimal_polynomial(orbit[k] - c, z) == z for k in range(1, p + 1)]
+        except (NotImplementedError, ValueError):
+            continue
+        if back[-1] and not any(back[:-1]):
+            return c
+    return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -300,16 +403,24 @@ def _box(value):
     return None if value is None else pair_arg("box", value)
 
 
-def periodic_orbit(objective, vars=None, *, lr, period, stable=None, box=None
-                   ) -> PeriodicOrbitExpectation:
+def periodic_orbit(objective, vars=None, *, lr, period, stable=None, box=None,
+                   multiplier=None, tolerance=None, digits=None) -> PeriodicOrbitExpectation:
     """Expect an orbit of minimal ``period`` of GD on ``objective`` at learning rate ``lr``
-    in ``box = [LO, HI]`` (every coordinate), attracting when ``stable`` is True,
-    repelling when False (see the module docstring for the method)."""
+    (an exact number, possibly algebraic: ``"sqrt(5)/2"``) in ``box = [LO, HI]`` (every
+    coordinate), attracting when ``stable`` is True, repelling when False, with
+    ``multiplier`` (one variable: the multiplier (G^p)'; several: the spectral radius of
+    the monodromy matrix DG^p) equal to the stated value up to ``tolerance`` (or
+    ``digits`` decimals) when given — ``multiplier = "0"`` states superstability (see
+    the module docstring for the method)."""
     obj = objective_arg(objective, vars)
+    if multiplier is None and (tolerance is not None or digits is not None):
+        raise ArgumentError("tolerance", "applies to a stated multiplier; give multiplier")
     return PeriodicOrbitExpectation(obj, number_arg("lr", lr, positive=True),
                                     int_arg("period", period, 1, 12),
                                     None if stable is None else bool_arg("stable", stable),
-                                    _box(box))
+                                    _box(box),
+                                    stated_arg("multiplier", multiplier,
+                                               tolerance_arg(tolerance, digits)))
 
 
 def no_attracting_orbit(objective, vars=None, *, lr, max_period, box
