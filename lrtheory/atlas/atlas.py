@@ -3,9 +3,11 @@
 :func:`atlas` splits [A, B] into N boxes with exact rational endpoints, proves a class
 for each (:func:`lrtheory.atlas.classify.classify_box`: attracting with its period,
 chaotic with an entropy bound, divergent, or undecided with the reason) and bisects,
-round by round up to ``max_depth``, the boxes left undecided and the attracting boxes
-whose cycle is not yet proved unique.  A sub-box of an attracting box inherits the
-parent's proved cycle when its own test proves less.  Boxes run on the sweep executors
+round by round up to ``max_depth``, the boxes left undecided, the attracting boxes
+whose cycle is not yet proved unique and the boxes where the midpoint's critical orbit
+settles on a cycle that was not certified over the box.  A sub-box inherits the parent's
+proved class when its own test proves less (nothing, or no cycle where the parent had
+one).  Boxes run on the sweep executors
 (:func:`lrtheory.sweeps.open_runner`: this process, ``jobs`` processes, Dask or any
 executor) and are assembled in the order of their endpoints, so the result is the same
 whatever runs them.
@@ -16,6 +18,7 @@ attracting measure by period and with uniqueness proved.
 """
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 from ..errors import InputError
@@ -40,9 +43,9 @@ class Atlas(Result):
 
     ``boxes`` — :class:`~lrtheory.atlas.classify.BoxClass` results, sorted, covering the
     range without overlap; ``summary`` — ``{class: {"measure", "fraction", "boxes"}}`` for
-    attracting, chaotic, divergent and undecided, plus ``"attracting_unique"`` and
-    ``"attracting_by_period"``; ``max_period``, ``max_depth``, ``settings`` — what was
-    asked."""
+    attracting, chaotic, divergent and undecided, plus ``"attracting_unique"``,
+    ``"no_attractor"`` (proved free of attracting cycles) and ``"attracting_by_period"``;
+    ``max_period``, ``max_depth``, ``settings`` — what was asked."""
 
     objective: str
     variable: str
@@ -102,16 +105,21 @@ def classify_job(obj: Objective, lo: str, hi: str, max_period: int, settings: At
 
 # ---- the driver ----------------------------------------------------------------------------
 def _inherit(parent: BoxClass, child: BoxClass) -> BoxClass:
-    """The child box with the parent's proved attracting cycle when it proved less."""
-    if parent.label != ATTRACTING or child.label == ATTRACTING:
+    """The child box, or the parent's proved class on the child's interval when the child
+    proved less: nothing, or no cycle where the parent had one."""
+    if parent.label == UNDECIDED or child.label == ATTRACTING or (
+            child.label != UNDECIDED and parent.label != ATTRACTING):
         return child
-    return BoxClass(child.lo, child.hi, parent.label, parent.period, parent.entropy_lower,
-                    parent.unique, f"from the box [{parent.lo}, {parent.hi}]: "
-                                   f"{parent.reason}", parent.cycle, child.depth)
+    return dataclasses.replace(parent, lo=child.lo, hi=child.hi, depth=child.depth,
+                               reason=f"from the box [{parent.lo}, {parent.hi}]: "
+                                      f"{parent.reason}")
 
 
 def _needs_refining(box: BoxClass) -> bool:
-    return box.label == UNDECIDED or (box.label == ATTRACTING and not box.unique)
+    """Undecided boxes, attracting ones not proved unique, and boxes where an attracting
+    cycle was seen at the midpoint but not certified."""
+    return box.label == UNDECIDED or (box.label == ATTRACTING and not box.unique) or \
+        (box.label != ATTRACTING and box.candidate > 0)
 
 
 def _split(box: BoxClass) -> list[tuple[Fraction, Fraction]]:
@@ -141,6 +149,7 @@ def _summary(boxes, lo: Fraction, hi: Fraction) -> dict:
         summary[label] = entry([b for b in boxes if b.label == label])
     summary["attracting_unique"] = entry([b for b in boxes if b.label == ATTRACTING
                                           and b.unique])
+    summary["no_attractor"] = entry([b for b in boxes if b.no_attractor])
     periods = sorted({b.period for b in boxes if b.label == ATTRACTING})
     summary["attracting_by_period"] = {
         str(p): entry([b for b in boxes if b.label == ATTRACTING and b.period == p])

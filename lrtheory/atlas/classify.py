@@ -35,6 +35,7 @@ critical orbit, orbit points from Newton's method); every class rests on the bal
 """
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 import numpy as np
@@ -90,6 +91,8 @@ class BoxClass(Result):
     reason: str = ""
     cycle: tuple = ()
     depth: int = 0
+    candidate: int = 0
+    no_attractor: bool = False
     _repr_skip = ("cycle",)
 
     @property
@@ -120,13 +123,13 @@ def exact_text(q: Fraction) -> str:
 
 
 # ---- float64 proposals at the midpoint ---------------------------------------------------
-def _float_map(gd: PolynomialGD, h: float):
+def float_map(gd: PolynomialGD, h: float):
     c = np.array([float(v) for v in reversed(gd.coeffs)])  # highest degree first
     dc = np.polyder(c) if len(c) > 1 else np.zeros(1)
     return (lambda x: x - h * np.polyval(c, x)), (lambda x: 1 - h * np.polyval(dc, x))
 
 
-def _float_critical_points(gd: PolynomialGD, h: float) -> list[float]:
+def float_critical_points(gd: PolynomialGD, h: float) -> list[float]:
     c = np.array([float(v) for v in reversed(gd.coeffs)])
     crit = np.polyder(c) * h
     crit[-1] -= 1.0  # h·P′(x) − 1 = 0
@@ -138,9 +141,9 @@ def _float_critical_points(gd: PolynomialGD, h: float) -> list[float]:
 def _attracting_candidate(gd, h: float, max_period: int, steps: int, R: float):
     """(p, points) of a cycle that a critical orbit settles on at h (float64), else None;
     "escape" if every critical orbit leaves [−R, R]."""
-    G, dG = _float_map(gd, h)
+    G, dG = float_map(gd, h)
     escaped = 0
-    crit = _float_critical_points(gd, h)
+    crit = float_critical_points(gd, h)
     for x in crit:
         with np.errstate(all="ignore"):
             for _ in range(steps):
@@ -186,7 +189,7 @@ def _newton_cycle(G, dG, pts, iters: int = 30) -> list[float]:
 def _newton_orbits(gd, h: float, n: int, R: float, starts: int) -> list[list[float]]:
     """Float64 candidates for orbits of minimal period n at h: Newton on G^n(x) − x from
     a regular grid of starts in [−R, R], deduplicated."""
-    G, dG = _float_map(gd, h)
+    G, dG = float_map(gd, h)
     x = np.linspace(-R, R, starts)
     with np.errstate(all="ignore"):
         for _ in range(40):
@@ -305,7 +308,7 @@ def _affine(gd, lo, hi, depth, H) -> BoxClass:
                     reason="affine map with |1 - h f''| < 1 on the box: every start "
                            "converges to the fixed point")
     if abs(slope) > 1:
-        return _box(lo, hi, depth, DIVERGENT,
+        return _box(lo, hi, depth, DIVERGENT, no_attractor=True,
                     reason="affine map with |1 - h f''| > 1 on the box: every start except "
                            "the fixed point diverges")
     return _box(lo, hi, depth, UNDECIDED, reason="|1 - h f''| contains 1 on the box")
@@ -333,7 +336,7 @@ def _classify(gd, lo, hi, max_period, settings, depth, H) -> BoxClass:
                                 settings.max_pieces)
         if not problem:
             note = " (no attracting or neutral cycle, by Singer)" if schwarzian else ""
-            return _box(lo, hi, depth, DIVERGENT,
+            return _box(lo, hi, depth, DIVERGENT, no_attractor=bool(schwarzian),
                         reason=f"every critical orbit escapes: |x| >= {R} is reached, where "
                                f"|G(x)| >= 2|x|{note}")
         reasons.append(f"divergence not proved: {problem}")
@@ -345,11 +348,12 @@ def _classify(gd, lo, hi, max_period, settings, depth, H) -> BoxClass:
     else:
         reasons.append(f"no critical orbit settles on a cycle of period <= {max_period} at "
                        f"the midpoint")
+    seen = candidate[0] if isinstance(candidate, tuple) else 0
     chaotic = _chaotic(gd, lo, hi, depth, H, R, max_period, mid, width, settings)
     if isinstance(chaotic, BoxClass):
-        return chaotic
+        return dataclasses.replace(chaotic, candidate=seen)
     reasons.append(chaotic)
-    return _box(lo, hi, depth, UNDECIDED, reason="; ".join(reasons))
+    return _box(lo, hi, depth, UNDECIDED, reason="; ".join(reasons), candidate=seen)
 
 
 def _attracting(gd, lo, hi, depth, H, R, cover, schwarzian, settings, p, points):

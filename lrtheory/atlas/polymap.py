@@ -20,7 +20,7 @@ holds for every h ∈ H at once.
 * **Negative Schwarzian** (:meth:`PolynomialGD.negative_schwarzian`): SG = G‴/G′ −
   (3/2)(G″/G′)² < 0 wherever G′ ≠ 0 is equivalent to Q = 2G‴G′ − 3G″² < 0 there;
   Q < 0 on all of [−R, R] × H is proved exactly when G‴ ≡ 0 (f cubic: Q = −3h²P″², P″ a
-  non-zero constant) and otherwise by ball branch and bound
+  non-zero constant) and otherwise by ball branch and bound over (x, h)
   (:func:`lrtheory.certify.branch_and_bound`).
 """
 from __future__ import annotations
@@ -139,13 +139,15 @@ class PolynomialGD:
             return "f is cubic: 2G'''G' - 3G''^2 = -3h^2 P''^2 < 0 exactly"
 
         def decide(box):
-            (a, b), = box
-            X = interval_ball(a, b)
-            Q = 2 * self.derivative(X, H, 3) * self.derivative(X, H) \
-                - 3 * self.derivative(X, H, 2) ** 2
+            (a, b), (c, d) = box
+            X, Hs = interval_ball(a, b), interval_ball(c, d)
+            Q = 2 * self.derivative(X, Hs, 3) * self.derivative(X, Hs) \
+                - 3 * self.derivative(X, Hs, 2) ** 2
             return (ACCEPT, None) if Q < 0 else (SPLIT, None)
-        search = branch_and_bound(((-float(R), float(R)),), decide, max_depth=30,
-                                  max_boxes=max_boxes)
+        h_lo = math.nextafter(float(H.lower()), -math.inf)
+        h_hi = math.nextafter(float(H.upper()), math.inf)
+        search = branch_and_bound(((-float(R), float(R)), (h_lo, h_hi)), decide,
+                                  max_depth=40, max_boxes=max_boxes)
         if search.decided:
             return (f"2G'''G' - 3G''^2 < 0 on [-R, R] x H by ball branch and bound "
                     f"({search.boxes} boxes)")

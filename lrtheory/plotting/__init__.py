@@ -23,6 +23,7 @@ import io
 import sys
 from pathlib import Path
 
+from .atlas import plot_atlas
 from .branches import plot_branches, plot_parameter_curves
 from .dynamics import plot_orbit_diagram, plot_periodic_orbits
 from .sweeps import (plot_basins, plot_cobweb, plot_convergence_map, plot_diagram,
@@ -33,7 +34,7 @@ __all__ = ["new_figure", "axes_or_new", "save_figure", "release_figure",
            "plot_orbit_diagram", "plot_periodic_orbits", "plot_sweep", "plot_diagram",
            "plot_basins", "plot_convergence_map", "plot_cobweb", "plot_modified_flow",
            "plot_sharpness", "plot_sharpness_trajectory", "plot_phase_portrait",
-           "plot_orbit_counts", "plot_branches", "plot_parameter_curves"]
+           "plot_orbit_counts", "plot_branches", "plot_parameter_curves", "plot_atlas"]
 
 #: savefig metadata that keeps vector output byte-for-byte reproducible.
 _REPRODUCIBLE = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}
