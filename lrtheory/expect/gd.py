@@ -3,7 +3,9 @@ diverges, or stays bounded (within a radius).
 
 Each (start, learning rate) pair is run in float64 and in mpmath at :data:`DPS` digits for
 ``steps`` steps (:func:`lrtheory.gd.run_gd`, classified as converged / periodic /
-aperiodic / divergent); the two must agree for a numerical verdict (``confirmed``).
+aperiodic / divergent).  Convergence, divergence and boundedness are statements about
+every step of the orbit: numerical runs that agree, with no certificate, leave the run
+``inconclusive`` (they are a sample of the steps), never ``confirmed``.
 Rigorous certificates, each for the exact start and learning rate, in Arb balls:
 
 * **convergence** — a box B about the numerical limit (of G^p for a p-cycle) on which G^p
@@ -18,6 +20,21 @@ Rigorous certificates, each for the exact start and learning rate, in Arb balls:
 
 GD can converge only to a stationary point, so a stated limit where ∇f ≠ 0 (exactly) is
 refuted at once.
+
+**Over sets** — a ``start_box`` instead of ``starts``, or a learning-rate interval given
+by :func:`lrtheory.expect.throughout` — the statement is quantified over the set, and
+:meth:`GDExpectation.evaluate_over` decides it by the rule of the verdicts guide:
+
+1. the falsifier first: exact rational orbits (:func:`lrtheory.certify.falsifier.exact_orbit`)
+   at the closed ends of the rate interval, a simple rate inside and three grid rates,
+   from every start (the corners and centre of a box) — an exact cycle of period ≥ 2
+   refutes convergence, any exact cycle refutes divergence; the certified runs above at
+   the same pairs; for one variable, crossings of the orbit with a fixed point proven by
+   the intermediate value theorem (:func:`lrtheory.certify.falsifier.crossings`), which
+   refute divergence (and convergence to another point) on a set of rates of measure 0;
+2. then the proof over the whole set (:func:`lrtheory.certify.gd_sets.prove_over_sets`):
+   ``proved``, ``refuted`` by a certified box of counterexamples (a rate and start in it
+   named), or ``inconclusive`` naming the undecided rates and starts and their measure.
 """
 from __future__ import annotations
 
@@ -28,7 +45,7 @@ import numpy as np
 import sympy as sp
 
 from ..objectives import Objective
-from .base import (Expectation, expr_arg, int_arg, number_arg, numbers_arg, objective_arg,
+from .base import (Expectation, expr_arg, int_arg, math, number_arg, numbers_arg, objective_arg,
                    point_arg, point_text, points_arg, show)
 
 DPS = 40
@@ -38,6 +55,12 @@ BLOWUP = 1e50
 #: Escape factors tried for the divergence certificate.
 ESCAPE_FACTORS = (2, sp.Rational(3, 2), sp.Rational(5, 4), sp.Rational(9, 8),
                   sp.Rational(17, 16))
+#: Why a numerical run decides nothing about all steps.
+UNCERTIFIED = "no certificate covers every step (a finite run is a sample of the steps)"
+#: Steps of the certified runs of the falsifier over a set.
+FALSIFY_STEPS = 2000
+#: Rates of the grid on which crossings of the orbit with a fixed point are searched.
+CROSSING_GRID = 129
 #: Half-widths (relative to 1 + |c|) tried for the contraction box.
 RADII = (1e-3, 1e-5, 1e-7, 1e-9)
 
@@ -272,6 +295,7 @@ class GDExpectation(Expectation):
     to: tuple | None = None
     to_set: sp.Expr | None = None
     radius: sp.Expr | None = None
+    start_box: object = None     # a lrtheory.certify.sets.Box replacing the points of starts
 
     @property
     def kind(self) -> str:  # type: ignore[override]
@@ -285,10 +309,17 @@ class GDExpectation(Expectation):
         target = f" to ({', '.join(map(show, self.to))})" if self.to else \
             (f" to the set {show(self.to_set)} = 0" if self.to_set is not None else "")
         within = f" within |x| <= {show(self.radius)}" if self.radius is not None else ""
-        return (f"GD on f = {self.objective.expr} from {len(self.starts)} start(s) with "
+        origin = f"every start in {self.start_box}" if self.start_box is not None else \
+            f"{len(self.starts)} start(s)"
+        return (f"GD on f = {self.objective.expr} from {origin} with "
                 f"h in {{{', '.join(map(show, self.lrs))}}} {self.behaviour}{target}{within}")
 
     def evaluate(self, ev, ctx) -> None:
+        if self.start_box is not None:
+            from ..certify.sets import Interval
+            for h in self.lrs:
+                self.evaluate_over(Interval(h, h), ev, ctx)
+            return
         obj = self.objective
         ev.precision = f"float64 and mpmath at {DPS} digits; Arb balls at {DPS} digits"
         if self.to is not None and self._not_stationary(ev):
@@ -378,8 +409,8 @@ class GDExpectation(Expectation):
         if self.to is not None:
             gap = float(np.max(np.abs(f.last - np.array([float(t) for t in self.to]))))
             if gap < tol:
-                return ("confirmed", "mpmath", "converges to the stated point (float64 and "
-                        f"mpmath agree; distance {gap:.1e})")
+                return ("inconclusive", "mpmath", "converges numerically to the stated point "
+                        f"(float64 and mpmath agree; distance {gap:.1e}); {UNCERTIFIED}")
             return ("inconclusive", "mpmath", f"converges numerically to "
                     f"({', '.join(f'{v:.12g}' for v in f.last)}), not to the stated point; "
                     "not certified")
@@ -388,11 +419,12 @@ class GDExpectation(Expectation):
             value = abs(float(compile_exprs([self.to_set], self.objective.vars,
                                             "numpy")(*f.last)[0]))
             if value < tol:
-                return ("confirmed", "mpmath", f"converges to the set (|s(x_N)| = "
-                        f"{value:.1e}; float64 and mpmath agree)")
+                return ("inconclusive", "mpmath", f"converges numerically to the set "
+                        f"(|s(x_N)| = {value:.1e}; float64 and mpmath agree); {UNCERTIFIED}")
             return ("inconclusive", "mpmath", f"converges numerically to a point where "
                     f"|s| = {value:.3g}; not certified")
-        return "confirmed", "mpmath", "converges (float64 and mpmath agree)"
+        return ("inconclusive", "mpmath", "converges numerically (float64 and mpmath agree); "
+                + UNCERTIFIED)
 
     # -- diverges -----------------------------------------------------------------------------
     def _diverges(self, f: RunFacts):
@@ -404,7 +436,8 @@ class GDExpectation(Expectation):
         if f.invariant:
             return "refuted", "interval", "stays in an invariant box (certified)"
         if f.agree and f.labels[1] == "divergent":
-            return "confirmed", "mpmath", "diverges (float64 overflows, mpmath exceeds 1e50)"
+            return ("inconclusive", "mpmath", "diverges numerically (float64 overflows, mpmath "
+                    f"exceeds 1e50); {UNCERTIFIED}")
         return ("inconclusive", "float64", f"{f.labels[0]} in float64, {f.labels[1]} in "
                 "mpmath; no certificate")
 
@@ -420,7 +453,8 @@ class GDExpectation(Expectation):
         if (f.limit_box or f.invariant) and inside_radius:
             return "proved", "interval", "stays bounded (" + self._certificate(f) + ")"
         if f.agree and f.labels[1] != "divergent" and within:
-            return "confirmed", "mpmath", f"stays bounded over {self.steps} steps"
+            return ("inconclusive", "mpmath", f"stays bounded numerically over {self.steps} "
+                    f"steps; {UNCERTIFIED}")
         return ("inconclusive", "float64", f"{f.labels[0]} in float64, {f.labels[1]} in "
                 "mpmath; no certificate")
 
@@ -434,39 +468,215 @@ class GDExpectation(Expectation):
         return max(abs(v) for v in c) + rad <= r and f.max_abs <= r
 
 
+    # -- over sets ----------------------------------------------------------------------------
+    def evaluate_over(self, rates, ev, ctx) -> None:
+        """Decide the statement for every rate of the interval ``rates`` and every start
+        (module docstring: falsifier, then proof)."""
+        from ..certify.gd_sets import prove_over_sets
+        from ..certify.sets import PointSet
+        ev.precision = (f"exact rationals; Arb balls ({DPS} digits for single runs, "
+                        "128 bits over sets)")
+        if self.to is not None and self._not_stationary(ev):
+            return
+        starts = self.start_box if self.start_box is not None else PointSet(self.starts)
+        if self._counterexample(rates, starts, ev, ctx):
+            return
+        if self.to_set is not None:
+            ev.finding(f"No counterexample at the rates and starts tried; convergence to the "
+                       f"set {show(self.to_set)} = 0 for every h in {rates} is not decided "
+                       "(the set proofs certify isolated limits)", "inconclusive", "interval")
+            return
+        ctx.progress("proof over the rates and starts (branch and bound)")
+        proof = prove_over_sets(self.objective, rates, starts, self.behaviour,
+                                radius=self.radius, target=self.to)
+        self._report_proof(proof, rates, starts, ev)
+
+    def _counterexample(self, rates, starts, ev, ctx) -> bool:
+        """The falsifier (module docstring): a counterexample finding, or False."""
+        obj = self.objective
+        rates_tried = _falsify_rates(rates)
+        pairs = [(h, x0) for h in rates_tried for x0 in _sample_starts(starts)]
+        for h, x0 in pairs:
+            orbit = self._exact_counterexample(x0, h)
+            if orbit is not None:
+                ev.finding(f"Counterexample: at h = {math(h)} from "
+                           f"{point_text(obj.vars, x0)} the exact orbit is "
+                           f"{orbit.describe()}, so GD does not {self._verb()}", "refuted",
+                           "exact")
+                return True
+        rows, found = [], None
+        for h, x0 in pairs:
+            ctx.progress(f"falsifier: h = {show(h)}")
+            facts = study_run(obj, x0, h, min(self.steps, FALSIFY_STEPS), self.radius)
+            verdict, method, text = getattr(self, f"_{self.behaviour}")(facts)
+            rows.append([point_text(obj.vars, x0), show(h), verdict, text])
+            if verdict == "refuted" and found is None:
+                found = (facts, method, text)
+        ev.table("Falsifier: certified runs at the ends, inside and at the starts",
+                 ["start", "h", "verdict", "finding"], rows)
+        if found is not None:
+            facts, method, text = found
+            ev.finding(f"Counterexample: GD {_run_label(facts, obj.vars)}: {text}", "refuted",
+                       method)
+            return True
+        return self._crossing(rates, starts, ev)
+
+    def _exact_counterexample(self, x0, h):
+        """An exact eventually periodic orbit that contradicts the statement, or None."""
+        from ..certify.falsifier import exact_orbit
+        from ..errors import InputError
+        if not (h.is_Rational and all(c.is_Rational for c in x0)):
+            return None
+        try:
+            orbit = exact_orbit(self.objective, x0, h)
+        except InputError:
+            return None
+        if not orbit.periodic or self.behaviour == "bounded":
+            return None
+        if self.behaviour == "diverges" or orbit.period > 1:
+            return orbit
+        limit = orbit.points[orbit.preperiod]
+        if self.to is not None and limit != (show(self.to[0]) if len(self.to) == 1 else
+                                             "(" + ", ".join(map(show, self.to)) + ")"):
+            return orbit
+        return None
+
+    def _crossing(self, rates, starts, ev) -> bool:
+        """A crossing of the orbit with a fixed point (one variable), refuting divergence
+        or convergence to another point."""
+        from ..certify.falsifier import crossings
+        from ..certify.gd_sets import rate_cap
+        from ..certify.sets import Interval
+        if self.objective.dim != 1 or rates.lo == rates.hi or not (
+                self.behaviour == "diverges" or self.to is not None):
+            return False
+        part = Interval(rates.lo, rate_cap(rates), rates.lo_closed,
+                        rates.hi_closed if rates.hi is not None else True)
+        grid = part.grid(CROSSING_GRID)
+        for x0 in _sample_starts(starts):
+            for c in crossings(self.objective, x0, grid):
+                if self.to is not None and c.target == show(self.to[0]):
+                    continue
+                ev.exact("crossing_rates", f"[{show(c.h_lo)}, {show(c.h_hi)}]",
+                         "an interval of rates holding a counterexample h*")
+                ev.finding(f"Counterexample (intermediate value theorem, balls): "
+                           f"{c.describe()}; so GD does not {self._verb()} at that rate",
+                           "refuted", "interval")
+                return True
+        return False
+
+    def _verb(self) -> str:
+        return {"converges": "converge" + (" to the stated point" if self.to else ""),
+                "diverges": "diverge", "bounded": "stay bounded"}[self.behaviour]
+
+    def _report_proof(self, proof, rates, starts, ev) -> None:
+        """The finding of a :class:`~lrtheory.certify.gd_sets.SetProof`."""
+        ev.exact("boxes", proof.boxes, "boxes of (h, x0) decided by the branch and bound")
+        where = f"every h in {rates} and every start in {starts}"
+        if proof.verdict == "proved":
+            ev.finding(f"For {where}: GD {self.behaviour} — each of the {proof.holds} boxes "
+                       f"of (h, x0) covering the set is certified ({'; '.join(proof.certificates)})",
+                       "proved", "interval")
+        elif proof.verdict == "refuted":
+            h, x0, why = proof.fails[0]
+            ev.finding(f"Counterexample: at h = {math(h)} from {point_text(self.objective.vars, x0)} "
+                       f"GD does not {self._verb()} — {why}", "refuted", "interval")
+        else:
+            ev.exact("undecided_measure", proof.undecided_measure,
+                     "measure of the (h, x0) set left undecided")
+            ev.table("Undecided boxes of (h, x0)", ["h", "x0"],
+                     [[f"[{b[0][0]:.9g}, {b[0][1]:.9g}]",
+                       ", ".join(f"[{lo:.6g}, {hi:.6g}]" for lo, hi in b[1:])]
+                      for b in proof.undecided[:20]],
+                     note=f"{len(proof.undecided)} boxes in all")
+            ev.finding(f"For {where}: no counterexample found; {proof.holds} boxes of (h, x0) "
+                       f"are certified, the rest is undecided — measure "
+                       f"{proof.undecided_measure:.3g}, rates {_rate_hull(proof, rates)}",
+                       "inconclusive", "interval")
+
+
+def _falsify_rates(rates) -> list:
+    """Exact rates tried by the falsifier: the closed ends, a simple rate inside, and for a
+    bounded interval three grid rates."""
+    pts = [rates.simplest()]
+    if rates.lo is not None and rates.lo_closed:
+        pts.append(rates.lo)
+    if rates.hi is not None and rates.hi_closed:
+        pts.append(rates.hi)
+    if rates.bounded and rates.lo != rates.hi:
+        pts += rates.grid(5)[1:-1]
+    return sorted(set(pts))
+
+
+def _sample_starts(starts) -> list:
+    """The starts of a point list, or the corners and centre of a box."""
+    from ..certify.sets import PointSet
+    return list(starts.points) if isinstance(starts, PointSet) else \
+        list(dict.fromkeys(starts.corners() + [starts.centre()]))
+
+
+def _rate_hull(proof, rates) -> str:
+    """The undecided rates as a hull per connected run of boxes (texts)."""
+    spans = sorted((b[0][0], b[0][1]) for b in proof.undecided)
+    merged = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    text = ", ".join(f"[{lo:.9g}, {hi:.9g}]" for lo, hi in merged[:6])
+    if rates.hi is None:
+        text += (", " if text else "") + f"everything above the covered part of {rates}"
+    return text + (f" and {len(merged) - 6} more" if len(merged) > 6 else "")
+
+
 def _steps(steps) -> int:
     return int_arg("steps", steps, 1, MAX_STEPS)
 
 
-def _common(objective, vars, starts, lr):
+def _common(objective, vars, starts, lr, start_box=None):
+    """The objective, the start points (or () with a start box), the rates and the box."""
+    from ..certify.sets import start_set
+    from .base import ArgumentError, argument
     obj = objective_arg(objective, vars)
-    return obj, points_arg("starts", starts, obj.dim), numbers_arg("lr", lr, positive=True)
+    lrs = numbers_arg("lr", lr, positive=True)
+    with argument("start_box" if start_box is not None else "starts"):
+        starts_ = start_set(starts, start_box, obj.dim)
+    if start_box is None:
+        return obj, points_arg("starts", starts, obj.dim), lrs, None
+    if not all(h.is_Rational for h in lrs):
+        raise ArgumentError("lr", "with start_box the learning rates must be rational")
+    return obj, (), lrs, starts_
 
 
-def gd_converges(objective, vars=None, *, starts, lr, to=None, to_set=None, steps=STEPS
-                 ) -> GDExpectation:
-    """Expect GD on ``objective`` from every start of ``starts`` with every learning rate
-    of ``lr`` (one or a list) to converge — to the point ``to``, or to the set
+def gd_converges(objective, vars=None, *, lr, starts=None, start_box=None, to=None,
+                 to_set=None, steps=STEPS) -> GDExpectation:
+    """Expect GD on ``objective`` from every start of ``starts`` (points) or of
+    ``start_box`` (one interval per variable, e.g. ``[["-1", "1"], "(0, 2]"]``) with every
+    learning rate of ``lr`` (one or a list) to converge — to the point ``to``, or to the set
     ``to_set = 0`` (an expression), when given."""
-    obj, pts, lrs = _common(objective, vars, starts, lr)
+    obj, pts, lrs, box = _common(objective, vars, starts, lr, start_box)
     if to is not None and to_set is not None:
         from .base import ArgumentError
         raise ArgumentError("to_set", "give either to (a point) or to_set (a set), not both")
     return GDExpectation(obj, pts, lrs, "converges", _steps(steps),
                          None if to is None else point_arg("to", to, obj.dim),
-                         None if to_set is None else expr_arg("to_set", to_set, obj.vars))
+                         None if to_set is None else expr_arg("to_set", to_set, obj.vars),
+                         start_box=box)
 
 
-def gd_diverges(objective, vars=None, *, starts, lr, steps=STEPS) -> GDExpectation:
-    """Expect GD on ``objective`` from every start with every learning rate to diverge."""
-    obj, pts, lrs = _common(objective, vars, starts, lr)
-    return GDExpectation(obj, pts, lrs, "diverges", _steps(steps))
+def gd_diverges(objective, vars=None, *, lr, starts=None, start_box=None, steps=STEPS
+                ) -> GDExpectation:
+    """Expect GD on ``objective`` from every start (``starts`` or ``start_box``) with every
+    learning rate to diverge."""
+    obj, pts, lrs, box = _common(objective, vars, starts, lr, start_box)
+    return GDExpectation(obj, pts, lrs, "diverges", _steps(steps), start_box=box)
 
 
-def gd_bounded(objective, vars=None, *, starts, lr, radius=None, steps=STEPS
-               ) -> GDExpectation:
-    """Expect GD on ``objective`` from every start with every learning rate to stay
-    bounded — within ``radius`` (max-norm) when given."""
-    obj, pts, lrs = _common(objective, vars, starts, lr)
+def gd_bounded(objective, vars=None, *, lr, starts=None, start_box=None, radius=None,
+               steps=STEPS) -> GDExpectation:
+    """Expect GD on ``objective`` from every start (``starts`` or ``start_box``) with every
+    learning rate to stay bounded — within ``radius`` (max-norm) when given."""
+    obj, pts, lrs, box = _common(objective, vars, starts, lr, start_box)
     return GDExpectation(obj, pts, lrs, "bounded", _steps(steps), radius=None if radius is None
-                         else number_arg("radius", radius, positive=True))
+                         else number_arg("radius", radius, positive=True), start_box=box)

@@ -1,6 +1,17 @@
 """A property for every learning rate of an interval, e.g. "an attracting orbit of period
 p exists for every h in [a, b]".
 
+The interval ``lr_range`` is a set like any other (:func:`lrtheory.certify.sets.learning_rates`):
+``"(2, inf)"``, ``"(0, 1]"``, ``"[1/10, 1/2]"`` or a two-element list (closed).  The
+statement is quantified over it, so it ends ``proved`` (an argument over the whole set),
+``refuted`` (a counterexample rate, named) or ``inconclusive`` naming what is left — never
+``confirmed`` from sampled rates.
+
+* GD statements (``gd_converges``, ``gd_diverges``, ``gd_bounded``) are decided over the
+  set by :meth:`lrtheory.expect.gd.GDExpectation.evaluate_over`: a falsifier (exact
+  cycles, certified runs, crossings with a fixed point by the intermediate value theorem)
+  and then a proof by branch and bound over (h, x₀) in ball arithmetic.
+
 * Proved by the interval methods of the exact bifurcation engine where they apply: for a
   periodic orbit (no box) of a 1-D polynomial GD map, when
   :func:`lrtheory.bifurcation.exact.exact_bifurcations` proves that no bifurcation of
@@ -8,11 +19,11 @@ p exists for every h in [a, b]".
   multiplier is then never ±1 on [a, b], so (implicit function theorem) the orbit
   continues over the whole interval with its minimal period, and its stability cannot
   change; the property, certified at one rate of the interval, holds at all of them.
-* Otherwise confirmed on a sample: the property is checked at ``samples`` equally spaced
-  rates a = h₀ < … < h_{n−1} = b; one refuted rate refutes the claim (it is a
-  counterexample), and when every rate is proved or confirmed the claim is confirmed
-  *at that resolution* (the evidence states the spacing; rates between samples are not
-  checked).
+* Otherwise the property is checked at ``samples`` equally spaced rates of the interval
+  (of its part below 2(1 + a) when unbounded); one refuted rate refutes the claim (it is
+  a counterexample, named), and when every sampled rate holds the claim stays
+  ``inconclusive``: the evidence names the rates left unchecked (the whole interval but
+  the samples) and their measure.
 """
 from __future__ import annotations
 
@@ -20,28 +31,17 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .base import ArgumentError, Expectation, int_arg, math, pair_arg, show
+from .base import ArgumentError, Expectation, int_arg, math, show
 
 MAX_SAMPLES = 201
 
 
-def _sample_rates(a, b, n: int) -> list:
-    """n exact rates from a to b, equally spaced (rational approximations inside [a, b]
-    when an end is irrational)."""
-    def inside(v):
-        return v if v.is_Rational else sp.Rational(sp.floor(v * 10**12), 10**12)
-    a, b = (a if a.is_Rational else sp.Rational(sp.ceiling(a * 10**12), 10**12)), inside(b)
-    return [a + (b - a) * sp.Rational(k, n - 1) for k in range(n)]
-
-
-def _simple_rate(a, b):
-    from fractions import Fraction
-
-    from .inequalities import simplest
-    lo, hi = _sample_rates(a, b, 2)
-    mid_lo, mid_hi = lo + (hi - lo) / 4, hi - (hi - lo) / 4
-    q = simplest(Fraction(int(mid_lo.p), int(mid_lo.q)), Fraction(int(mid_hi.p), int(mid_hi.q)))
-    return sp.Rational(q.numerator, q.denominator)
+def _covered(rates):
+    """The bounded part of the rate set that samples and continuation work on."""
+    from ..certify.gd_sets import rate_cap
+    from ..certify.sets import Interval
+    return rates if rates.bounded else Interval(rates.lo, rate_cap(rates), rates.lo_closed,
+                                                True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,28 +51,30 @@ class ThroughoutExpectation(Expectation):
 
     kind = "throughout"
     property: Expectation
-    lr_range: tuple
+    lr_range: object          # a lrtheory.certify.sets.Interval
     samples: int = 11
 
     def describe(self) -> str:
-        a, b = self.lr_range
-        return f"for every h in [{show(a)}, {show(b)}]: {self.property.describe()}"
+        return f"for every h in {self.lr_range}: {self.property.describe()}"
 
     def evaluate(self, ev, ctx) -> None:
-        if not self._proved_by_continuation(ev, ctx):
+        from .gd import GDExpectation
+        if isinstance(self.property, GDExpectation):
+            self.property.evaluate_over(self.lr_range, ev, ctx)
+        elif not self._proved_by_continuation(ev, ctx):
             self._sampled(ev, ctx)
 
     def _proved_by_continuation(self, ev, ctx) -> bool:
         from ..bifurcation.exact import exact_bifurcations, is_exact_applicable
         from .orbits import PeriodicOrbitExpectation
         prop = self.property
+        rates = self.lr_range
         if not (isinstance(prop, PeriodicOrbitExpectation) and prop.box is None
-                and is_exact_applicable(prop.objective)
-                and all(v.is_Rational for v in self.lr_range)):
+                and is_exact_applicable(prop.objective) and rates.bounded):
             return False
         p = prop.period
         ctx.progress("bifurcations in the interval")
-        found = exact_bifurcations(prop.objective, self.lr_range, p)
+        found = exact_bifurcations(prop.objective, (rates.lo, rates.hi), p)
         blocking = [b for b in found.bifurcations if b.period == p or
                     (b.kind == "period-doubling" and 2 * b.period == p)]
         ev.table("Bifurcations that could change an orbit of period {}".format(p),
@@ -85,7 +87,7 @@ class ThroughoutExpectation(Expectation):
             ev.note("The interval holds a bifurcation that could change the orbit (or the "
                     "list is not complete): checked on a sample of rates instead")
             return False
-        h0 = _simple_rate(*self.lr_range)
+        h0 = rates.simplest()
         inner = prop.at_lr(h0)(ctx)
         verdict = inner.verdict
         ev.exact("rate_checked", str(h0))
@@ -94,16 +96,16 @@ class ThroughoutExpectation(Expectation):
                        f["detail"])
         if verdict == "proved":
             parent = f" (nor a period doubling of period {p // 2})" if p % 2 == 0 else ""
-            ev.finding(f"For every h in [{show(self.lr_range[0])}, {show(self.lr_range[1])}]: "
+            ev.finding(f"For every h in {rates} (its closure): "
                        f"the orbit continues with the same minimal period and stability — no "
                        f"bifurcation of period {p}{parent} occurs in the interval, a list "
                        "proved complete", "proved", "exact, interval")
         return True
 
     def _sampled(self, ev, ctx) -> None:
-        a, b = self.lr_range
-        rates = _sample_rates(a, b, self.samples)
-        spacing = (rates[-1] - rates[0]) / (self.samples - 1)
+        part = _covered(self.lr_range)
+        rates = part.grid(self.samples)
+        spacing = part.measure() / (self.samples - 1)
         rows, verdicts = [], []
         for h in rates:
             ctx.progress(f"h = {show(h)}")
@@ -122,26 +124,40 @@ class ThroughoutExpectation(Expectation):
                        f"{inner.findings[-1]['statement'] if inner.findings else ''}",
                        "refuted", inner.method or "exact")
         elif all(v in ("proved", "confirmed") for _, v, _ in verdicts):
+            ev.exact("undecided_measure", show(self.lr_range.measure()),
+                     "measure of the rates left unchecked")
             ev.finding(f"The property holds at all {self.samples} sampled rates (spacing "
-                       f"{show(spacing)}); rates between the samples are not checked",
-                       "confirmed", ", ".join(sorted({i.method for _, _, i in verdicts
-                                                       if i.method})) or "exact")
+                       f"{show(spacing)}); every other rate of {self.lr_range} is undecided "
+                       f"(measure {show(self.lr_range.measure())}): samples do not prove a "
+                       "statement over an interval", "inconclusive",
+                       ", ".join(sorted({i.method for _, _, i in verdicts if i.method}))
+                       or "exact")
         else:
             ev.finding(f"The property is not decided at every sampled rate "
                        f"({sum(v in ('proved', 'confirmed') for _, v, _ in verdicts)} of "
                        f"{self.samples} hold)", "inconclusive", "float64")
 
 
+def _rates(lr_range):
+    from ..certify.sets import learning_rates
+    from .base import argument
+    with argument("lr_range"):
+        return learning_rates(lr_range)
+
+
 def throughout(property, *, lr_range, samples=11) -> ThroughoutExpectation:
     """Expect ``property`` — an expectation with a learning rate, such as
     ``periodic_orbit(..., lr=..., ...)`` (its ``lr`` is replaced) — to hold for every
-    learning rate of ``lr_range = [A, B]``: proved by continuation where the exact
-    bifurcation engine applies, else confirmed on ``samples`` equally spaced rates."""
+    learning rate of ``lr_range`` (``[A, B]`` or an interval string such as ``"(2, inf)"``
+    or ``"(0, 1]"``): GD statements are proved or refuted over the set, periodic orbits
+    proved by continuation where the exact bifurcation engine applies; otherwise checked
+    at ``samples`` equally spaced rates, which can refute but never prove (module
+    docstring)."""
     if not hasattr(property, "at_lr"):
         raise ArgumentError("property", "must be an expectation with a learning rate lr "
                                         "(periodic_orbit, no_attracting_orbit, gd_*, "
                                         "lyapunov_sign)")
-    return ThroughoutExpectation(property, pair_arg("lr_range", lr_range, positive=True),
+    return ThroughoutExpectation(property, _rates(lr_range),
                                  int_arg("samples", samples, 2, MAX_SAMPLES))
 
 
@@ -152,6 +168,5 @@ def throughout_kind(property, lr_range, samples=11, **args) -> ThroughoutExpecta
     if property not in lr_kinds():
         raise ArgumentError("property", f"must be one of {', '.join(lr_kinds())}, "
                                         f"got {property!r}")
-    a, _ = pair_arg("lr_range", lr_range, positive=True)
-    inner = KINDS[property].load()(lr=str(a), **args)
+    inner = KINDS[property].load()(lr=str(_rates(lr_range).simplest()), **args)
     return throughout(inner, lr_range=lr_range, samples=samples)

@@ -1,0 +1,186 @@
+"""Counterexamples to statements about GD over a set, each re-checked exactly or in balls.
+
+Run before any proof attempt over a set of learning rates and starts (the statements of
+:mod:`lrtheory.certify.gd_sets`):
+
+* :func:`exact_orbit` — the GD orbit x_{k+1} = x_k − h∇f(x_k) of a rational start at a
+  rational rate in exact rational arithmetic (python-flint ``fmpq``, the objective's exact
+  model), until a point repeats: an **exact eventually periodic orbit** x_{m+p} = x_m.
+  Such an orbit is a counterexample to divergence (it is bounded), and, when p ≥ 2, to
+  convergence (it never settles).  Example: f = x²/2 + x⁴/4 at h = 1 maps 1 → −1 → 1.
+* :func:`crossings` — for one variable and a polynomial f′ (the map is then continuous in
+  (h, x)), sign changes in h of ψ_n(h) = T_h^n(x₀) − x* for a stationary point x* of f
+  (a fixed point of every T_h), each sign proven in ball arithmetic at two rational
+  rates h₁ < h₂.  By the intermediate value theorem some h* ∈ (h₁, h₂) has
+  T_{h*}^n(x₀) = x*: from x₀ the orbit at h* lands on the fixed point x* at step n and
+  stays there.  This is a rigorous counterexample to divergence (and to convergence to
+  another point) even though the failing rates form a set of measure zero — no sample
+  would ever hit h* (issue: GD on x³/3 + x²/2 from 1/5 for h ∈ [31/10, 4], where
+  T_h⁴(1/5) crosses 1/h, whose image is the fixed point −1).  Adaptive refinement:
+  every sign change found on the grid is bisected (``refine`` times) to localise h*.
+"""
+from __future__ import annotations
+
+import sympy as sp
+from flint import fmpq
+
+from ..objectives import Objective
+from ..results import Result, result
+
+__all__ = ["ExactOrbit", "exact_orbit", "Crossing", "crossings", "stationary_points_1d"]
+
+#: Digits of a numerator or denominator beyond which an exact orbit is abandoned.
+MAX_DIGITS = 2000
+
+
+@result
+class ExactOrbit(Result):
+    """An exact rational GD orbit (:func:`exact_orbit`).
+
+    ``start``, ``h`` — exact data; ``points`` — x_0, …, x_k as texts (p/q); ``preperiod``
+    m and ``period`` p when x_{m+p} = x_m (None when no repetition was met); ``stopped``
+    — why the orbit ended ("cycle", "steps", "size")."""
+
+    start: tuple
+    h: sp.Rational
+    points: tuple
+    preperiod: int | None = None
+    period: int | None = None
+    stopped: str = "steps"
+
+    @property
+    def periodic(self) -> bool:
+        return self.period is not None
+
+    def describe(self) -> str:
+        """The orbit in words: "1 → -1 → 1 (exact 2-cycle)"."""
+        if not self.periodic:
+            return f"no exact repetition within {len(self.points) - 1} steps ({self.stopped})"
+        shown = self.points[:self.preperiod + self.period + 1]
+        what = "fixed point" if self.period == 1 else f"{self.period}-cycle"
+        return " → ".join(shown) + f" (exact {what}, from step {self.preperiod})"
+
+
+def _text(x) -> str:
+    return str(x[0]) if len(x) == 1 else "(" + ", ".join(map(str, x)) + ")"
+
+
+def exact_orbit(obj: Objective, start, h, max_steps: int = 64) -> ExactOrbit:
+    """The exact orbit of ``start`` at rate ``h`` (rational objective and data) until a
+    point repeats, ``max_steps`` pass, or a coordinate exceeds :data:`MAX_DIGITS` digits
+    (module docstring)."""
+    from ..objectives import to_fmpq
+    h = sp.Rational(h)
+    x = tuple(to_fmpq(c) for c in start)
+    seen = {x: 0}
+    points = [x]
+    for k in range(1, max_steps + 1):
+        x = tuple(fmpq(v) for v in obj.exact.gd_step(list(x), h))
+        if any(len(str(v)) > MAX_DIGITS for v in x):
+            return ExactOrbit(tuple(start), h, tuple(_text(p) for p in points), stopped="size")
+        points.append(x)
+        if x in seen:
+            m = seen[x]
+            return ExactOrbit(tuple(start), h, tuple(_text(p) for p in points), m, k - m,
+                              "cycle")
+        seen[x] = k
+    return ExactOrbit(tuple(start), h, tuple(_text(p) for p in points))
+
+
+@result
+class Crossing(Result):
+    """A proven sign change of ψ_n(h) = T_h^n(x₀) − x* between two rational rates
+    (:func:`crossings`): some h* ∈ (``h_lo``, ``h_hi``) sends ``start`` onto the fixed
+    point ``target`` at step ``step``.  ``values`` — ψ_n at the two rates, as texts of
+    balls (each excludes 0, with opposite signs)."""
+
+    start: tuple
+    step: int
+    target: str
+    h_lo: sp.Rational
+    h_hi: sp.Rational
+    values: tuple
+
+    def describe(self) -> str:
+        return (f"T_h^{self.step}(x0) − ({self.target}) changes sign between h = "
+                f"{sp.sstr(self.h_lo)} ({self.values[0]}) and h = {sp.sstr(self.h_hi)} "
+                f"({self.values[1]}): by the intermediate value theorem some h* in between "
+                f"sends x0 = {_text(self.start)} onto the fixed point {self.target} at step "
+                f"{self.step}, where it stays")
+
+
+def stationary_points_1d(obj: Objective) -> list:
+    """The real stationary points of a one-variable objective with polynomial f′ over Q,
+    exact (sympy algebraic numbers); [] otherwise."""
+    from ..bifurcation.exact import is_exact_applicable
+    if not is_exact_applicable(obj):
+        return []
+    return list(dict.fromkeys(sp.Poly(obj.gradient[0], obj.vars[0]).real_roots()))
+
+
+def _psi(obj: Objective, x0, h, steps: int):
+    """[T_h^1(x0), …, T_h^steps(x0)] in balls (stops early if not finite)."""
+    from ..evaluators import to_arb
+    hb, x = to_arb(h), [to_arb(c) for c in x0]
+    out = []
+    for _ in range(steps):
+        x = obj.arb.gd_step(x, hb)
+        if not x[0].is_finite():
+            break
+        out.append(x[0])
+    return out
+
+
+def _sign(ball) -> int:
+    return 0 if ball.contains(0) else (1 if ball > 0 else -1)
+
+
+def crossings(obj: Objective, start, rates: list, max_step: int = 12, refine: int = 24,
+              limit: int = 4, bits: int = 256) -> list:
+    """Proven crossings (module docstring) of the orbit of ``start`` with the stationary
+    points of ``obj``, searched between consecutive rates of ``rates`` (rational,
+    increasing) for n = 1, …, ``max_step``; at most ``limit`` are returned, each
+    localised by ``refine`` bisections."""
+    from ..evaluators import to_arb
+    from ..precision import precision
+    targets = stationary_points_1d(obj)
+    if not targets:
+        return []
+    found = []
+    with precision(bits=bits):
+        balls = [to_arb(t) for t in targets]
+        table = [_psi(obj, start, h, max_step) for h in rates]
+        for n in range(1, max_step + 1):
+            for t, tb in zip(targets, balls):
+                for i in range(len(rates) - 1):
+                    a, b = table[i], table[i + 1]
+                    if len(a) < n or len(b) < n:
+                        continue
+                    sa, sb = _sign(a[n - 1] - tb), _sign(b[n - 1] - tb)
+                    if sa * sb < 0 and not any(c.target == sp.sstr(t) and c.h_lo <= rates[i + 1]
+                                               and rates[i] <= c.h_hi for c in found):
+                        found.append(_localise(obj, start, n, t, tb, rates[i], rates[i + 1],
+                                               sa, refine))
+                        if len(found) >= limit:
+                            return found
+    return found
+
+
+def _localise(obj, start, n, target, tb, lo, hi, s_lo, refine: int) -> Crossing:
+    """Bisect [lo, hi] keeping a proven sign change of ψ_n."""
+    def value(h):
+        seq = _psi(obj, start, h, n)
+        return seq[n - 1] - tb if len(seq) == n else None
+    v_lo, v_hi = value(lo), value(hi)
+    for _ in range(refine):
+        mid = (lo + hi) / 2
+        v = value(mid)
+        s = _sign(v) if v is not None else 0
+        if s == 0:
+            break
+        if s == s_lo:
+            lo, v_lo = mid, v
+        else:
+            hi, v_hi = mid, v
+    return Crossing(tuple(start), n, sp.sstr(target), sp.Rational(lo), sp.Rational(hi),
+                    (v_lo.str(5), v_hi.str(5)))

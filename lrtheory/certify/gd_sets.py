@@ -1,0 +1,392 @@
+"""GD over sets of learning rates and starts: convergence, divergence and boundedness
+proved by branch and bound in ball arithmetic.
+
+Statement: for every h in a set of rates S_h and every start x₀ in S_x (a finite list or a
+box), GD x_{k+1} = G_h(x_k) = x_k − h∇f(x_k) converges / diverges / stays bounded (within a
+radius).  :func:`prove_over_sets` covers S_h × S_x (closure, rounded outward) by boxes
+(H, X₀) with :func:`lrtheory.certify.branch_and_bound`; on each box the ball orbit
+X_{k+1} ⊇ G_H(X_k) — the intersection of the natural extension with the mean-value form
+G_H(m) + DG_H(X_k)(X_k − m) — is followed until it meets a region certified for *every*
+h ∈ H:
+
+* **trapping region** (:func:`trapping_region`) about an isolated stationary point x*
+  (enclosed by the Krawczyk test on ∇f = 0): T = m + P[−r, r]ⁿ, P the eigenvectors of
+  ∇²f(m), with q = ‖P⁻¹DG_H(T)P‖∞ < 1 and ‖P⁻¹(G_H(m) − m)‖∞ + q·r < r.  Then G_h(T) ⊂ T and
+  G_h contracts T in the norm ‖P⁻¹·‖∞, so every orbit entering T converges to the fixed
+  point x* (contraction mapping theorem).  X_k ⊂ T proves convergence on the whole box.
+* **escape region** (:func:`escape_region`; one variable, f′ a polynomial over Q): ρ > 1
+  and R with G_h(x)² − ρ²x² > 0 for |x| ≥ R and every h ∈ H (Cauchy's root bound on the
+  polynomial in x, its coefficients enclosed over H).  Then |x_{k+j}| ≥ ρ^j|x_k| → ∞ once
+  |x_k| ≥ R: |X_k| ≥ R proves divergence on the whole box.
+* **radius** — for "bounded within r": an iterate with |X_k| > r on the whole box.
+
+A box whose orbit meets the region the statement asks for *holds*; one whose orbit meets
+the opposite region (a trap for "diverges", an escape for "converges" or "bounded") is a
+certified open set of counterexamples (*fails*); otherwise it is bisected (widest side),
+and boxes left at the depth limit or the budget are *undecided* with their measure.
+The verdict is "proved" only when every box holds, "refuted" when some box fails (a
+rational point of it, inside the set, is named), else "undecided".  An unbounded rate set
+is covered up to :func:`rate_cap` and the rest is undecided (infinite measure).
+"""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+from flint import arb, arb_mat
+
+from ..objectives import Objective
+from ..results import Result, result
+from .branch_and_bound import ACCEPT, SPLIT, branch_and_bound
+from .krawczyk import ball_identity, krawczyk_test
+from .sets import Box, Interval, PointSet
+
+__all__ = ["SetProof", "prove_over_sets", "trapping_region", "escape_region",
+           "stationary_enclosures", "ball_image", "rate_cap"]
+
+#: Escape factors ρ tried, largest first.
+ESCAPE_FACTORS = (2, sp.Rational(3, 2), sp.Rational(5, 4), sp.Rational(9, 8),
+                  sp.Rational(17, 16), sp.Rational(33, 32))
+#: Half-widths of trapping regions tried (relative to 1 + |x*|), largest first.
+TRAP_RADII = (1.0, 0.3, 0.1, 0.03, 1e-2, 1e-3, 1e-4, 1e-6)
+BITS = 128
+STATEMENTS = ("converges", "diverges", "bounded")
+
+
+@result
+class SetProof(Result):
+    """Outcome of :func:`prove_over_sets`.
+
+    ``statement`` — "converges", "diverges" or "bounded"; ``verdict`` — "proved",
+    "refuted" or "undecided"; ``holds``/``boxes`` — boxes proved / decided in all;
+    ``fails`` — (rate, start, reason) of certified counterexamples (a rational point
+    inside the set and the certificate of the box it lies in); ``undecided`` — boxes
+    ((h_lo, h_hi), (x_lo, x_hi), …) left; ``undecided_measure`` — their measure in the
+    non-degenerate coordinates (inf when an unbounded part is left); ``certificates``
+    — the distinct regions used (texts)."""
+
+    statement: str
+    verdict: str
+    boxes: int = 0
+    holds: int = 0
+    fails: tuple = ()
+    undecided: tuple = ()
+    undecided_measure: float = 0.0
+    certificates: tuple = ()
+    _repr_skip = ("undecided", "certificates")
+
+
+# ---- regions ----------------------------------------------------------------------------------
+def stationary_enclosures(obj: Objective, guesses) -> list:
+    """Balls enclosing distinct isolated stationary points near the numerical ``guesses``
+    (each proved unique in its box by the Krawczyk test on ∇f = 0)."""
+    out = []
+    for g in guesses:
+        g = [float(v) for v in g]
+        if not np.all(np.isfinite(g)) or any(all(abs(float(b.mid()) - v) < 1e-6 * (1 + abs(v))
+                                                 for b, v in zip(e, g)) for e in out):
+            continue
+        for rad in (1e-10, 1e-7, 1e-4):
+            X = [arb(v, rad * (1 + abs(v))) for v in g]
+            test = krawczyk_test(obj.arb.grad, obj.arb.hess, X)
+            if test.proved:
+                out.append(test.balls())
+                break
+    return out
+
+
+def _eigenbasis(obj: Objective, m) -> tuple:
+    """(P, P⁻¹) as ball matrices, P the eigenvectors of the Hessian at ``m`` (floats)."""
+    n = obj.dim
+    H = obj.numpy.hess(np.array([float(v.mid()) for v in m]))
+    if n == 1 or not np.all(np.isfinite(H)):
+        return ball_identity(n), ball_identity(n)
+    _, V = np.linalg.eigh((H + H.T) / 2)
+    P = arb_mat(n, n, [float(V[i, j]) for i in range(n) for j in range(n)])
+    try:
+        return P, P.inv()
+    except (ZeroDivisionError, ValueError):
+        return ball_identity(n), ball_identity(n)
+
+
+def _row_norm(M) -> float:
+    n = M.nrows()
+    return max(sum(float(abs(M[i, j]).upper()) for j in range(M.ncols())) for i in range(n))
+
+
+def _col(values):
+    return arb_mat(len(values), 1, list(values))
+
+
+def trapping_region(obj: Objective, H, centre) -> tuple | None:
+    """(m, P⁻¹, P, r, q) of a trapping region about the stationary point enclosed by
+    ``centre`` (balls) valid for every h in the ball ``H`` (module docstring), or None."""
+    m = [arb(c.mid()) for c in centre]
+    P, Pinv = _eigenbasis(obj, centre)
+    n = obj.dim
+    Gm = obj.arb.gd_step(m, H)
+    d = max(float(abs(v).upper()) for v in
+            [(Pinv * _col([g - c for g, c in zip(Gm, m)]))[i, 0] for i in range(n)])
+    scale = 1 + max(abs(float(c.mid())) for c in centre)
+    for rel in TRAP_RADII:
+        r = rel * scale
+        u = _col([arb(0, r)] * n)
+        T = [m[i] + (P * u)[i, 0] for i in range(n)]
+        q = _row_norm(Pinv * obj.arb.gd_jacobian(T, H) * P)
+        if q < 1 and d + q * r < r:
+            return m, Pinv, P, r, q
+    return None
+
+
+def _in_trap(X, trap) -> bool:
+    m, Pinv, _, r, _ = trap
+    v = Pinv * _col([x - c for x, c in zip(X, m)])
+    return all(float(abs(v[i, 0]).upper()) < r for i in range(len(X)))
+
+
+def _escape_polys(obj: Objective):
+    """For each ρ: the coefficients (compiled in h, balls) of G_h(x)² − ρ²x² in x."""
+    from ..bifurcation.exact import is_exact_applicable
+    from ..evaluators import compile_exprs
+    if not is_exact_applicable(obj):
+        return []
+    x, h = obj.vars[0], sp.Symbol("h", positive=True)
+    g = sp.expand(x - h * obj.gradient[0])
+    out = []
+    for rho in ESCAPE_FACTORS:
+        poly = sp.Poly(sp.expand(g**2 - rho**2 * x**2), x)
+        if poly.degree() < 2:
+            continue
+        out.append((rho, compile_exprs(poly.all_coeffs(), (h,), "arb")))
+    return out
+
+
+def escape_region(polys, H) -> tuple | None:
+    """(R, ρ) with |G_h(x)| > ρ|x| for |x| ≥ R and every h in the ball ``H`` (module
+    docstring), from :func:`_escape_polys`; the smallest R found, or None."""
+    best = None
+    for rho, coeffs in polys:
+        c = coeffs(H)
+        lead = c[0]
+        if not lead > 0:
+            continue
+        bound = max(float(abs(a).upper()) for a in c[1:]) / float(lead.lower())
+        R = (1 + bound) * (1 + 2.0**-20)
+        if best is None or R < best[0]:
+            best = (R, rho)
+    return best
+
+
+def ball_image(obj: Objective, X, H) -> list:
+    """An enclosure of G_h(x) over x ∈ X, h ∈ H: the natural extension intersected with the
+    mean-value form G_H(m) + DG_H(X)(X − m)."""
+    m = [arb(x.mid()) for x in X]
+    natural = obj.arb.gd_step(X, H)
+    Gm = obj.arb.gd_step(m, H)
+    J = obj.arb.gd_jacobian(X, H)
+    dx = _col([x - c for x, c in zip(X, m)])
+    mv = J * dx
+    out = []
+    for i, (a, g) in enumerate(zip(natural, Gm)):
+        b = g + mv[i, 0]
+        out.append(a.intersection(b) if a.is_finite() and b.is_finite() and a.overlaps(b)
+                   else (b if b.is_finite() else a))
+    return out
+
+
+# ---- the branch and bound ------------------------------------------------------------------
+def rate_cap(rates: Interval):
+    """Upper end of the part of an unbounded rate set that is covered: 2(1 + lo)."""
+    return rates.hi if rates.hi is not None else 2 * (1 + rates.lo)
+
+
+class _Decider:
+    """The ``decide`` callback of the branch and bound for one statement."""
+
+    def __init__(self, obj, statement, radius, traps, polys, steps, target=None):
+        self.obj, self.statement, self.steps, self.target = obj, statement, steps, target
+        self.radius = None if radius is None else float(radius)
+        self.traps, self.polys = traps, polys
+        self.found: list = []      # (h_lo, h_hi, region): a region holds for sub-intervals
+
+    def _traps(self, fbox, H) -> list:
+        """(region, enclosure of x*) of the trapping regions valid on the box's rates: those
+        found for an enclosing rate interval if all are of the largest size, else computed
+        for this one."""
+        lo, hi = fbox[0]
+        old = [t for a, b, t in self.found if a <= lo and hi <= b]
+        if old and all(t[0][3] == TRAP_RADII[0] * (1 + max(abs(float(c.mid())) for c in t[1]))
+                       for t in old):
+            return old
+        new = [(t, c) for t, c in ((trapping_region(self.obj, H, c), c) for c in self.traps)
+               if t]
+        self.found = [(a, b, t) for a, b, t in self.found if lo <= a and b <= hi] + \
+            [(lo, hi, t) for t in new]
+        return new
+
+    def _limit(self, centre) -> str:
+        """"converges" (to the stated point, or no point is stated), "elsewhere" (to a
+        point proved different) or "undecided"."""
+        if self.target is None:
+            return "converges"
+        from ..evaluators import to_arb
+        t = [to_arb(v) for v in self.target]
+        if all(c.contains(v) for c, v in zip(centre, t)):
+            return "converges"
+        return "elsewhere" if any(not c.overlaps(v) for c, v in zip(centre, t)) else "undecided"
+
+    def __call__(self, fbox):
+        H = arb(fbox[0][0]).union(arb(fbox[0][1]))
+        X = [arb(lo).union(arb(hi)) for lo, hi in fbox[1:]]
+        traps = self._traps(fbox, H)
+        esc = escape_region(self.polys, H) if self.polys else None
+        top = 0.0
+        for k in range(self.steps + 1):
+            low = max(float(abs(v).lower()) for v in X)
+            top = max(top, max(float(abs(v).upper()) for v in X))
+            if self.radius is not None and low > self.radius:
+                return ACCEPT, ("outside", f"|x_{k}| > {self.radius:g}")
+            if esc and abs(X[0]).lower() >= esc[0]:
+                return ACCEPT, ("diverges", f"escape region |x| >= {esc[0]:.3g}, where "
+                                            f"|G(x)| > {esc[1]}|x| for every h in the box, "
+                                            f"entered at step {k}")
+            for t, centre in traps:
+                if _in_trap(X, t):
+                    m, _, _, r, q = t
+                    within = self.radius is None or top <= self.radius and \
+                        max(abs(float(c.mid())) for c in m) + r * 2 <= self.radius
+                    return ACCEPT, (self._limit(centre) if within else "undecided",
+                                    f"trapping region about ({', '.join(c.str(6) for c in centre)})"
+                                    f" (contraction q <= {q:.3g}) entered at step {k}")
+            if not all(v.is_finite() for v in X) or \
+                    max(float(v.rad()) for v in X) > 0.25 * (1 + max(abs(float(v.mid())) for v in X)):
+                return SPLIT, None
+            X = ball_image(self.obj, X, H)
+        return SPLIT, None
+
+    def holds(self, outcome: str) -> bool | None:
+        """True (the box holds), False (a counterexample box) or None (undecided)."""
+        if outcome == "undecided":
+            return None
+        if self.statement == "converges":
+            return outcome == "converges"
+        if self.statement == "diverges":
+            return outcome == "diverges"
+        return outcome in ("converges", "elsewhere")
+
+
+def split_rate_first(fbox) -> tuple:
+    """Bisect the side of largest relative width: the rate side's width relative to its
+    lower end, a start side's relative to 1 + its magnitude (the orbit depends on h
+    through h∇f, on x₀ directly)."""
+    def score(i):
+        lo, hi = fbox[i]
+        return (hi - lo) / max(lo, 1e-300) if i == 0 else (hi - lo) / (1 + max(abs(lo), abs(hi)))
+    i = max(range(len(fbox)), key=score)
+    lo, hi = fbox[i]
+    cut = lo + (hi - lo) / 2
+    return fbox[:i] + ((lo, cut),) + fbox[i + 1:], fbox[:i] + ((cut, hi),) + fbox[i + 1:]
+
+
+def _guesses(obj: Objective, rates: Interval, starts, steps: int = 4000) -> list:
+    """Numerical limits of float GD at a few rates and starts (candidates for x*), and for
+    one variable with polynomial f′ the exact stationary points."""
+    from .falsifier import stationary_points_1d
+    pts = [[float(sp.N(r))] for r in stationary_points_1d(obj)]
+    hs = [float(h) for h in Interval(rates.lo, rate_cap(rates), True, True).grid(5)] \
+        if rates.lo != rate_cap(rates) else [float(rates.lo)]
+    x0s = [[float(c) for c in p] for p in (starts.points if isinstance(starts, PointSet)
+                                           else starts.corners() + [starts.centre()])]
+    X = np.array([x for _ in hs for x in x0s], dtype=float)
+    hv = np.repeat(np.array(hs), len(x0s))[:, None]
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            X = X - hv * obj.numpy.grad(X)
+            X[~np.all(np.isfinite(X), axis=1)] = np.nan
+            X[np.any(np.abs(X) > 1e12, axis=1)] = np.nan
+    pts += [list(x) for x in X if np.all(np.isfinite(x))]
+    return pts
+
+
+def _pieces(side, n: int) -> list:
+    """``side`` (lo, hi) cut into n equal float pieces (the ends kept exactly)."""
+    lo, hi = side
+    if lo == hi or n == 1:
+        return [side]
+    cuts = [lo] + [lo + (hi - lo) * k / n for k in range(1, n)] + [hi]
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if a < b]
+
+
+def _measure(fbox, free) -> float:
+    return float(np.prod([fbox[i][1] - fbox[i][0] for i in free])) if free else 0.0
+
+
+def _witness(fbox, rates: Interval, starts):
+    """A rational point of the float box inside the set (rate, start), or None."""
+    from .sets import outward  # noqa: F401  (same rounding conventions)
+    lo, hi = sp.Rational(fbox[0][0]), sp.Rational(fbox[0][1])
+    h = Interval(lo, hi, lo == hi, lo == hi).simplest() if lo != hi else lo
+    if not rates.contains(h):
+        return None
+    if isinstance(starts, PointSet):
+        x = tuple(sp.Rational(lo) for lo, _ in fbox[1:])
+        x = next((p for p in starts.points if all(float(a) == float(b) for a, b in zip(p, x))), x)
+    else:
+        x = tuple(Interval(sp.Rational(a), sp.Rational(b), a == b, a == b).simplest()
+                  if a != b else sp.Rational(a) for a, b in fbox[1:])
+        if not starts.contains(x):
+            return None
+    return h, x
+
+
+def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, radius=None,
+                    steps: int = 200, max_depth: int = 24, max_boxes: int = 1500,
+                    pieces: int = 8, bits: int = BITS, target=None) -> SetProof:
+    """Prove ``statement`` ("converges", "diverges", "bounded" [within ``radius``]) for GD
+    on ``obj`` for every rate of ``rates`` and start of ``starts`` (a :class:`PointSet` or
+    a bounded :class:`Box`) — for "converges" to the point ``target`` when given — or
+    find a certified box of counterexamples, or name what is left undecided (module
+    docstring).  The rates are cut into ``pieces`` equal parts, each searched depth first with its share of ``max_boxes``, so that a hard spot (a
+    bifurcation rate) cannot use up the budget of the whole interval."""
+    from ..precision import precision
+    if statement not in STATEMENTS:
+        raise ValueError(f"statement must be one of {STATEMENTS}")
+    cap = rate_cap(rates)
+    covered = Interval(rates.lo, cap, rates.lo_closed, True if rates.hi is None
+                       else rates.hi_closed)
+    with precision(bits=bits):
+        traps = stationary_enclosures(obj, _guesses(obj, covered, starts))
+        decide = _Decider(obj, statement, radius, traps, _escape_polys(obj), steps, target)
+        hboxes = _pieces(covered.float_box()[0], pieces)
+        components = [(hb,) + tuple((float(c), float(c)) for c in p) for p in starts.points
+                      for hb in hboxes] if isinstance(starts, PointSet) else \
+            [(hb,) + starts.float_box() for hb in hboxes]
+        free = [0] + ([] if isinstance(starts, PointSet) else list(range(1, starts.dim + 1)))
+        boxes = holds = 0
+        fails, undecided, certs = [], [], []
+        for comp in components:
+            search = branch_and_bound(comp, decide, split_rate_first, max_depth=max_depth,
+                                      max_boxes=max(1, max_boxes // len(components)))
+            boxes += search.boxes
+            undecided += list(search.undecided)
+            for fbox, (outcome, text) in search.accepted:
+                ok = decide.holds(outcome)
+                if ok is None:
+                    undecided.append(fbox)
+                elif ok:
+                    holds += 1
+                    certs.append(text.split(" (contraction")[0].split(", where")[0]
+                                 .split(" entered")[0])
+                else:
+                    w = _witness(fbox, rates, starts)
+                    if w is not None:
+                        fails.append((w[0], w[1], f"{outcome}: {text} (on h in "
+                                                    f"[{fbox[0][0]:.6g}, {fbox[0][1]:.6g}])"))
+                    else:
+                        undecided.append(fbox)
+    measure = sum(_measure(b, free) for b in undecided)
+    if rates.hi is None:
+        measure = float("inf")
+    verdict = "refuted" if fails else ("proved" if not undecided and rates.hi is not None
+                                       else "undecided")
+    return SetProof(statement, verdict, boxes, holds, tuple(fails[:5]), tuple(undecided),
+                    measure, tuple(dict.fromkeys(certs))[:6])
