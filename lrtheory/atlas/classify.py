@@ -221,7 +221,7 @@ def _newton_orbits(gd, h: float, n: int, R: float, starts: int) -> list[list[flo
 def _certify_cycle(gd, points, H: arb, width: float):
     """Parametric Krawczyk certificate of the cycle near ``points`` for every h ∈ H, with
     box radii growing from the learning-rate width; None if no radius works."""
-    for scale in (1, 8, 64, 512, 4096):
+    for scale in (1, 2, 4, 8, 16, 32, 64, 256, 1024, 4096):
         r = min(max(width * scale, 1e-14), 0.25)
         cert = certify_boxes(gd.obj, [[arb(p, r)] for p in points], H)
         if cert.proved and cert.minimal:
