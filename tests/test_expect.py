@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import re
 
 import pytest
 import sympy as sp
@@ -192,9 +193,12 @@ def test_gd_converges_in_two_dimensions_to_a_point_and_to_a_set():
     assert run(expect.gd_converges("(x-1)**2/2 + (y+2)**2", "x,y", starts=[["2", "0.25"]],
                                    lr="1/2", to=["1", "-2"])).verdict == "proved"
     # (1 - xy)^2/2 from (2, 1/4), h = 1/2: numerically onto the curve xy = 1 (non-isolated
-    # minimizers: no contraction certificate), confirmed at two precisions
-    assert run(expect.gd_converges("(1-x*y)**2/2", "x,y", starts=[["2", "0.25"]], lr="1/2",
-                                   to_set="x*y - 1")).verdict == "confirmed"
+    # minimizers: no contraction certificate); agreement at two precisions is a sample of
+    # the steps, not a proof about all of them
+    ev = run(expect.gd_converges("(1-x*y)**2/2", "x,y", starts=[["2", "0.25"]], lr="1/2",
+                                 to_set="x*y - 1"))
+    assert ev.verdict == "inconclusive"
+    assert "no certificate covers every step" in ev.findings[0]["statement"]
 
 
 def test_gd_diverges():
@@ -307,11 +311,91 @@ def test_throughout_proved_by_continuation_and_refuted_by_a_sample():
     assert all((sp.Rational(h) > sp.sqrt(6) / 2) == (v == "refuted") for h, v, _ in rows)
 
 
-def test_throughout_confirmed_on_a_sample_for_other_properties():
+def test_throughout_on_samples_is_never_confirmed():
+    # no continuation applies to a box-restricted orbit search: the samples can refute,
+    # not prove; with every sample holding, the rest of the interval is named undecided
+    two_cycle = expect.periodic_orbit(CUBIC, "x", lr="1.1", period=2, stable=True,
+                                      box=["-3", "3"])
+    ev = run(expect.throughout(two_cycle, lr_range=["1.05", "1.2"], samples=3))
+    assert ev.verdict == "inconclusive"
+    assert ev.numbers["samples"]["value"] == 3 and ev.numbers["spacing"]["value"] == "3/40"
+    assert ev.numbers["undecided_measure"]["value"] == "3/20"
+
+
+def test_throughout_gd_bounded_is_proved_over_the_interval():
+    # x^2/2: x_k = (1 - h)^k, |1 - h| <= 9/10 on [1/10, 1/2]: proved for every rate
     ev = run(expect.throughout(expect.gd_bounded("x**2/2", "x", starts=["1"], lr="1"),
-                               lr_range=["1/10", "1/2"], samples=3))
-    assert ev.verdict == "confirmed"
-    assert ev.numbers["samples"]["value"] == 3 and ev.numbers["spacing"]["value"] == "1/5"
+                               lr_range=["1/10", "1/2"]))
+    assert ev.verdict == "proved" and "every h in [1/10, 1/2]" in ev.findings[-1]["statement"]
+
+
+def test_throughout_gd_converges_refuted_by_an_exact_two_cycle_at_the_end():
+    # x^2/2 + x^4/4 at h = 1: g(x) = -x^3 maps 1 -> -1 -> 1 (exact 2-cycle)
+    prop = expect.gd_converges("x**2/2 + x**4/4", "x", starts=["1", "-1", "1/2", "-1/2"],
+                               lr="1/2")
+    ev = run(expect.throughout(prop, lr_range=["1/100", "1"]))
+    assert ev.verdict == "refuted"
+    text = ev.findings[0]["statement"]
+    assert "h = $1$" in text and "1 → -1 → 1" in text
+    # without the end rate (an open interval) the 2-cycle is excluded: the claim is true,
+    # yet near h = 1 convergence is too slow for a finite proof; never confirmed
+    ev = run(expect.throughout(prop, lr_range="[1/100, 1)"))
+    assert ev.verdict in ("proved", "inconclusive")
+    if ev.verdict == "inconclusive":
+        assert ev.numbers["undecided_measure"]["value"] < 1e-3
+
+
+def test_throughout_gd_diverges_refuted_on_a_set_of_measure_zero():
+    # x^3/3 + x^2/2, x0 = 1/5: the orbit diverges for almost every h in [31/10, 4] but lands
+    # on a fixed point for some rates.  T_h(1/5) = 1/5 - 6h/25, and g(y) = 0 for
+    # y = (1 - h)/h, so T_h^2(1/5) = 0 at 6h^2 - 30h + 25 = 0, h* = (15 + 5 sqrt 3)/6
+    prop = expect.gd_diverges("x**3/3 + x**2/2", "x", starts=["1/5"], lr="4")
+    ev = run(expect.throughout(prop, lr_range=["31/10", "4"]))
+    assert ev.verdict == "refuted" and "intermediate value" in ev.findings[0]["statement"]
+    lo, hi = (sp.Rational(v) for v in ev.numbers["crossing_rates"]["value"][1:-1].split(","))
+    hstar = (15 + 5 * sp.sqrt(3)) / 6
+    assert lo < hstar < hi and hi - lo < sp.Rational(1, 10**6)
+
+
+def test_throughout_gd_diverges_proved_and_refuted_on_an_open_set():
+    # x^2/2: x_k = (1 - h)^k diverges iff h > 2
+    prop = expect.gd_diverges("x**2/2", "x", starts=["1", "-1/3"], lr="3")
+    assert run(expect.throughout(prop, lr_range="[5/2, 4]")).verdict == "proved"
+    ev = run(expect.throughout(prop, lr_range="(1, 4]"))
+    assert ev.verdict == "refuted"
+    h = sp.Rational(re.search(r"h = \$?([0-9/]+)", ev.findings[0]["statement"]).group(1))
+    assert 1 < h <= 2            # a named rate of the set where |1 - h| <= 1
+
+
+def test_throughout_accepts_open_and_unbounded_rate_sets():
+    prop = expect.gd_diverges("x**2/2", "x", starts=["1"], lr="3")
+    ev = run(expect.throughout(prop, lr_range="(3, inf)"))
+    assert ev.verdict == "inconclusive" and "(3, inf)" in ev.summary
+    assert ev.numbers["undecided_measure"]["value"] == "inf"
+    with pytest.raises(ArgumentError) as err:
+        expect.throughout(prop, lr_range="[0, 1]")
+    assert err.value.key == "lr_range"
+
+
+def test_gd_over_a_start_box_in_two_dimensions():
+    # f = x^2/2 + y^2 + xy/2: Hessian [[1, 1/2], [1/2, 2]], eigenvalues (3 ± sqrt 2)/2;
+    # GD contracts iff h < 2/lambda_max = 4/(3 + sqrt 2) = 0.906...
+    f = "x**2/2 + y**2 + x*y/2"
+    box = [["-1", "1"], ["-1", "1"]]
+    assert run(expect.gd_converges(f, "x,y", start_box=box, lr="1/2")).verdict == "proved"
+    # an open set of counterexamples: at h = 1/2 every start converges, none diverges
+    ev = run(expect.gd_diverges(f, "x,y", start_box=box, lr="1/2"))
+    assert ev.verdict == "refuted" and "Counterexample" in ev.findings[0]["statement"]
+    # two minima (+-1, 0) of (x^2 - 1)^2/4 + y^2/2: a box about (1, 0) never reaches (-1, 0)
+    ev = run(expect.gd_converges("(x**2 - 1)**2/4 + y**2/2", "x,y", lr="1/2",
+                                 start_box=[["1/2", "3/2"], ["-1/2", "1/2"]], to=["-1", "0"]))
+    assert ev.verdict == "refuted"
+    assert run(expect.gd_converges("(x**2 - 1)**2/4 + y**2/2", "x,y", lr="1/2",
+                                   start_box=[["1/2", "3/2"], ["-1/2", "1/2"]],
+                                   to=["1", "0"])).verdict == "proved"
+    with pytest.raises(ArgumentError) as err:
+        expect.gd_converges(f, "x,y", lr="1/2", starts=[["0", "0"]], start_box=box)
+    assert err.value.key == "start_box" and "either starts" in err.value.message
 
 
 # ---- arguments, the kinds table, comparisons ---------------------------------------------

@@ -7,13 +7,21 @@
   accepted, excluded or split by a callback, within a depth limit and a box budget; boxes
   left undecided are listed in the result, never dropped.
 
+Over sets (:mod:`.sets`, :mod:`.falsifier`, :mod:`.gd_sets`): intervals with open, closed
+or unbounded ends, boxes and point lists as values; counterexamples re-checked exactly or in
+balls (exact cycles, crossings of an orbit with a fixed point by the intermediate value
+theorem); convergence, divergence and boundedness of GD proved for every rate and start of
+a set by branch and bound.
+
 Periodic orbits (multiple shooting), their completeness in a box and bifurcations in the
 learning rate (:mod:`lrtheory.dynamics`) are all certified through these two functions.
 """
 from .branch_and_bound import ACCEPT, EXCLUDE, SPLIT, BoxSearch, bisect_widest, branch_and_bound
 from .krawczyk import (EMPTY, UNDECIDED, UNIQUE, KrawczykTest, ball_identity, box_balls,
                        excludes_zero, krawczyk_test, mid_inverse)
+from .sets import Box, Interval, PointSet, box, interval, learning_rates, point_set, start_set
 
 __all__ = ["krawczyk_test", "KrawczykTest", "UNIQUE", "EMPTY", "UNDECIDED", "ball_identity",
            "mid_inverse", "excludes_zero", "box_balls", "branch_and_bound", "BoxSearch",
-           "bisect_widest", "ACCEPT", "EXCLUDE", "SPLIT"]
+           "bisect_widest", "ACCEPT", "EXCLUDE", "SPLIT", "Interval", "Box", "PointSet",
+           "interval", "box", "point_set", "learning_rates", "start_set"]

@@ -237,6 +237,7 @@ class _Decider:
     def __call__(self, fbox):
         H = arb(fbox[0][0]).union(arb(fbox[0][1]))
         X = [arb(lo).union(arb(hi)) for lo, hi in fbox[1:]]
+        self.escape_bound = 1e3 * (1 + max(max(abs(lo), abs(hi)) for lo, hi in fbox[1:]))
         traps = self._traps(fbox, H)
         esc = escape_region(self.polys, H) if self.polys else None
         top = 0.0
@@ -257,9 +258,9 @@ class _Decider:
                     return ACCEPT, (self._limit(centre) if within else "undecided",
                                     f"trapping region about ({', '.join(c.str(6) for c in centre)})"
                                     f" (contraction q <= {q:.3g}) entered at step {k}")
-            if not all(v.is_finite() for v in X) or \
+            if not all(v.is_finite() for v in X) or top > self.escape_bound or \
                     max(float(v.rad()) for v in X) > 0.25 * (1 + max(abs(float(v.mid())) for v in X)):
-                return SPLIT, None
+                return SPLIT, None  # lost (or grown beyond any region): cut the box
             X = ball_image(self.obj, X, H)
         return SPLIT, None
 
@@ -360,7 +361,8 @@ def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, rad
         components = [(hb,) + tuple((float(c), float(c)) for c in p) for p in starts.points
                       for hb in hboxes] if isinstance(starts, PointSet) else \
             [(hb,) + starts.float_box() for hb in hboxes]
-        free = [0] + ([] if isinstance(starts, PointSet) else list(range(1, starts.dim + 1)))
+        free = ([0] if covered.lo != covered.hi else []) + \
+            ([] if isinstance(starts, PointSet) else list(range(1, starts.dim + 1)))
         boxes = holds = 0
         fails, undecided, certs = [], [], []
         for comp in components:

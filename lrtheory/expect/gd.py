@@ -591,7 +591,7 @@ class GDExpectation(Expectation):
                      note=f"{len(proof.undecided)} boxes in all")
             ev.finding(f"For {where}: no counterexample found; {proof.holds} boxes of (h, x0) "
                        f"are certified, the rest is undecided — measure "
-                       f"{proof.undecided_measure:.3g}, rates {_rate_hull(proof, rates)}",
+                       f"{proof.undecided_measure:.3g}: {_undecided_text(proof, rates)}",
                        "inconclusive", "interval")
 
 
@@ -615,8 +615,9 @@ def _sample_starts(starts) -> list:
         list(dict.fromkeys(starts.corners() + [starts.centre()]))
 
 
-def _rate_hull(proof, rates) -> str:
-    """The undecided rates as a hull per connected run of boxes (texts)."""
+def _undecided_text(proof, rates) -> str:
+    """The undecided rates as a hull per connected run of boxes, and the hull of the
+    undecided starts (text)."""
     spans = sorted((b[0][0], b[0][1]) for b in proof.undecided)
     merged = []
     for lo, hi in spans:
@@ -624,10 +625,17 @@ def _rate_hull(proof, rates) -> str:
             merged[-1][1] = max(merged[-1][1], hi)
         else:
             merged.append([lo, hi])
-    text = ", ".join(f"[{lo:.9g}, {hi:.9g}]" for lo, hi in merged[:6])
+    text = "rates " + ", ".join(f"[{lo:.9g}, {hi:.9g}]" for lo, hi in merged[:6])
+    if len(merged) > 6:
+        text += f" and {len(merged) - 6} more"
     if rates.hi is None:
-        text += (", " if text else "") + f"everything above the covered part of {rates}"
-    return text + (f" and {len(merged) - 6} more" if len(merged) > 6 else "")
+        text += f"; every rate of {rates} above the covered part"
+    if proof.undecided:
+        dim = len(proof.undecided[0]) - 1
+        hull = [(min(b[i][0] for b in proof.undecided), max(b[i][1] for b in proof.undecided))
+                for i in range(1, dim + 1)]
+        text += "; starts within " + " × ".join(f"[{lo:.6g}, {hi:.6g}]" for lo, hi in hull)
+    return text
 
 
 def _steps(steps) -> int:
