@@ -83,7 +83,10 @@ def _tolerance_ok(value, text: bool = True) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, (int, float)):
-        return math.isfinite(float(value)) and value >= 0
+        try:
+            return math.isfinite(float(value)) and value >= 0
+        except OverflowError:
+            return False
     if not text or not isinstance(value, str) or len(value) > MAX_NUMBER_CHARS:
         return False
     d = _decimal(value)

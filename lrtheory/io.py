@@ -291,6 +291,21 @@ def read_text(path, what: str = "input file",
         raise InputError(f"{what} {path} is not UTF-8 text: {exc}") from None
 
 
+def _pairs(pairs):
+    """A JSON object from its ``pairs``: a key given twice is refused (JSON parsers differ
+    on which one wins), tagged non-finite floats become floats."""
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise _Duplicate(twice)
+    return _untag(d)
+
+
+class _Duplicate(ValueError):
+    """A key given twice in one JSON object."""
+
+
 def _untag(d: dict):
     if len(d) == 2 and d.get("type") == "float" and isinstance(d.get("value"), str):
         try:
@@ -313,11 +328,34 @@ def json_depth_exceeds(obj, limit: int) -> bool:
     return False
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(obj) -> str | None:
+    """The first string (key or value) of parsed JSON ``obj`` holding a lone UTF-16
+    surrogate (``"\\ud800"``: valid JSON, not text), or None."""
+    stack = [obj]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return node
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return None
+
+
 def loads(text: str, what: str = "JSON", max_depth: int = limits.MAX_JSON_DEPTH):
     """Parse JSON text; tagged non-finite floats become floats.  :class:`InputError` when
-    it is not JSON or nests deeper than ``max_depth``."""
+    it is not JSON, gives a key twice in one object or nests deeper than ``max_depth``."""
     try:
-        data = json.loads(text, object_hook=_untag)
+        data = json.loads(text, object_pairs_hook=_pairs)
+    except _Duplicate as exc:
+        raise InputError(f"{what} gives the key {exc.args[0]!r} twice in one object") \
+            from None
     except RecursionError:
         raise InputError(f"{what} is nested deeper than {max_depth} levels "
                          "(limit MAX_JSON_DEPTH)") from None
@@ -326,6 +364,10 @@ def loads(text: str, what: str = "JSON", max_depth: int = limits.MAX_JSON_DEPTH)
     if json_depth_exceeds(data, max_depth):
         raise InputError(f"{what} is nested deeper than {max_depth} levels "
                          "(limit MAX_JSON_DEPTH)")
+    bad = lone_surrogate(data)
+    if bad is not None:
+        raise InputError(f"{what} holds a lone UTF-16 surrogate (not text) in "
+                         f"{ascii(bad[:40])}")
     return data
 
 

@@ -27,6 +27,11 @@ MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024
 #: Nesting depth of the JSON in an input file.
 MAX_JSON_DEPTH = 64
 
+#: Figure entries of one results file (each is copied, and rendered when it has no PNG).
+MAX_FIGURES = 300
+#: Claims of one results file.
+MAX_CLAIMS = 10_000
+
 #: Seconds one LaTeX compile (latexmk with all its passes) may take.
 LATEX_TIMEOUT = 120
 #: Seconds all compiles of one report may take together (fallback rebuilds included).

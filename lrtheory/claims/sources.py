@@ -22,7 +22,7 @@ from ..errors import InputError
 SOURCE_FIELDS = ("authors", "title", "year", "venue", "doi", "url", "citation")
 REQUIRED_FIELDS = ("authors", "title", "year")
 #: A source key: as a claim ID, a letter then letters, digits, ``_ . -``.
-KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]{0,63}$")
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]{0,63}\Z")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ default, and the report carries the project's title and authors; with ``--claims
 holds only the claims found there."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from ..errors import InputError
@@ -48,7 +49,37 @@ def read_results(path) -> dict:
         raise InputError(f"no results file {path}: run `lrtheory verify` first") from None
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
         raise InputError(f"{path} is not an lrtheory results file (no 'claims' list)")
+    check_records(data["claims"], str(path))
     return data
+
+
+def check_records(records: list, where: str) -> None:
+    """:class:`InputError` unless every claim record is a table with a unique claim ID in
+    text without whitespace or control characters (``"Z-1"`` and ``"Z-1\\n"`` are not two
+    claims; other odd characters are shown as they are) and the records, and the figures they name, stay within
+    :data:`~lrtheory.limits.MAX_CLAIMS` and :data:`~lrtheory.limits.MAX_FIGURES`."""
+    from .. import limits
+    from ..report.figures import figure_count
+    if len(records) > limits.MAX_CLAIMS:
+        raise InputError(f"{where}: {len(records)} claims, more than the limit of "
+                         f"{limits.MAX_CLAIMS} (MAX_CLAIMS)")
+    seen = set()
+    for i, record in enumerate(records, 1):
+        if not isinstance(record, dict):
+            raise InputError(f"{where}: claim record {i} is not a table")
+        cid = record.get("id")
+        if not isinstance(cid, str) or not cid or len(cid) > 64 or \
+                any(unicodedata.category(ch)[0] in "CZ" for ch in cid):
+            raise InputError(f"{where}: claim record {i} has the invalid ID {ascii(cid)[:80]}"
+                             ": IDs are up to 64 characters without whitespace or control "
+                             "characters")
+        if cid in seen:
+            raise InputError(f"{where}: claim {cid} appears twice")
+        seen.add(cid)
+    figures = figure_count(records)
+    if figures > limits.MAX_FIGURES:
+        raise InputError(f"{where}: {figures} figure entries, more than the limit of "
+                         f"{limits.MAX_FIGURES} (MAX_FIGURES)")
 
 
 def emit_report(results: dict, out_dir, base_dirs=(), pdf: bool = True,

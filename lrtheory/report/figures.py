@@ -5,7 +5,10 @@ quick viewing), and say plainly when a figure is missing.
 Figures are taken only from the results' own figure folder (``figures/`` beside the
 results file, or the report's own ``figures/``): a path that is absolute or contains
 ``..`` is refused, and so is a file whose real path (links followed) lies outside those
-folders, so a results file cannot pull other files of the system into the report."""
+folders, so a results file cannot pull other files of the system into the report.
+A results file names at most :data:`~lrtheory.limits.MAX_FIGURES` figures, each a regular
+file within :data:`~lrtheory.limits.MAX_INPUT_FILE_BYTES`, and the report's ``figures/``
+folder must not be a symbolic link (figures would land outside the report)."""
 from __future__ import annotations
 
 import re
@@ -15,6 +18,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import limits
+from ..errors import InputError
 from ..io import atomic_write_bytes, read_bytes
 
 _MAGIC = {".pdf": b"%PDF-", ".png": b"\x89PNG"}
@@ -100,7 +105,7 @@ def place_figure(entry: dict, stem: str, out_dir: Path, base_dirs) -> FigureView
         why = path_problem(entry.get("pdf")) or path_problem(entry.get("png"))
         return FigureView(name, caption, None, None,
                           why or f"figure file not found or not a valid PDF/PNG: {wanted}")
-    fig_dir = out_dir / "figures"
+    fig_dir = figure_folder(out_dir)
     rel_pdf = rel_png = None
     if pdf is not None:
         _copy(pdf, fig_dir / f"{stem}.pdf")
@@ -113,6 +118,28 @@ def place_figure(entry: dict, stem: str, out_dir: Path, base_dirs) -> FigureView
     return FigureView(name, caption, rel_pdf or rel_png, rel_png)
 
 
+def figure_folder(out_dir) -> Path:
+    """``out_dir/figures``, where the report's figures go; :class:`InputError` when it is
+    a symbolic link or not a folder."""
+    folder = Path(out_dir) / "figures"
+    if folder.is_symlink():
+        raise InputError(f"the report's figure folder {folder} is a symbolic link: "
+                         "refusing to write figures through it")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"the report's figure folder {folder} is not a folder")
+    return folder
+
+
+def figure_count(claims) -> int:
+    """How many figure entries the claim records ``claims`` name."""
+    count = 0
+    for record in claims:
+        ev = record.get("evidence") if isinstance(record, dict) else None
+        figs = ev.get("figures") if isinstance(ev, dict) else None
+        count += len(figs) if isinstance(figs, list) else 0
+    return count
+
+
 def place_figures(results: dict, out_dir, base_dirs=()) -> dict:
     """Place every figure of ``results``; returns {(claim number, figure number): view}
     with claims numbered from 1 as in :func:`lrtheory.report.document.build`."""
@@ -120,6 +147,12 @@ def place_figures(results: dict, out_dir, base_dirs=()) -> dict:
     bases = [Path(b) for b in base_dirs] + [out_dir]
     placed, used = {}, set()
     claims = results.get("claims") if isinstance(results, dict) else None
+    count = figure_count(claims) if isinstance(claims, list) else 0
+    if count > limits.MAX_FIGURES:
+        raise InputError(f"the results name {count} figures, more than the limit of "
+                         f"{limits.MAX_FIGURES} (MAX_FIGURES)")
+    if count:
+        figure_folder(out_dir)
     for i, record in enumerate(claims if isinstance(claims, list) else [], 1):
         ev = record.get("evidence") if isinstance(record, dict) else None
         figs = ev.get("figures") if isinstance(ev, dict) else None
