@@ -20,6 +20,7 @@ numbers in the baseline instead of comparing, ``--lrtheory-claims ID`` selects c
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,40 @@ def make_collector(collector, name: str, obj):
     return ClaimCollector.from_parent(collector, name=name, spec=obj.__dict__[MARK])
 
 
+def baseline_path(config, registry) -> Path | None:
+    """The baseline of ``--lrtheory-baseline``, else the project's (None: none)."""
+    given = config.getoption("lrtheory_baseline")
+    if given:
+        return Path(given)
+    path = registry.project.baseline
+    return Path(path) if path else None
+
+
+def check_baseline_option(session, path: Path | None) -> None:
+    """Read and validate the baseline at ``path`` once per session, before any claim runs
+    (:class:`~lrtheory.errors.InputError` when it is not a valid baseline).  A baseline
+    named by ``--lrtheory-baseline`` must exist unless the run records it; one that exists
+    must be a regular file (not a folder, a FIFO or a device); a project's baseline may be
+    missing (each claim then warns that it is not recorded)."""
+    from . import baseline as bl
+    from .errors import InputError
+    cache = session.stash.setdefault(_BASELINES, {})
+    if path is None or path in cache:
+        return
+    update = session.config.getoption("lrtheory_update_baseline")
+    explicit = bool(session.config.getoption("lrtheory_baseline"))
+    if os.path.lexists(path) and not path.is_file():
+        where = "--lrtheory-baseline" if explicit else "the project's baseline"
+        raise InputError(f"{where}: {path} is not a regular file")
+    if not path.exists() and (update or not explicit):
+        cache[path] = None
+        return
+    if not path.exists():
+        raise InputError(f"--lrtheory-baseline: no baseline at {path} (record one with "
+                         "--lrtheory-update-baseline)")
+    cache[path] = bl.load(path)
+
+
 class ClaimFailure(Exception):
     """A claim item failed: the message says why."""
 
@@ -70,6 +105,7 @@ class ClaimCollector(pytest.Collector):
             registry = discover(claims=self.spec["claims"], cwd=folder,
                                 config=None if cfg is None else folder / cfg)
             selected = registry.select(ids or None)
+            check_baseline_option(self.session, baseline_path(self.config, registry))
         except InputError as exc:
             raise self.CollectError(f"lrtheory: {exc}") from None
         for c in selected:
@@ -89,11 +125,7 @@ class ClaimItem(pytest.Item):
         return bool(self.config.getoption("lrtheory_quick"))
 
     def baseline_path(self) -> Path | None:
-        given = self.config.getoption("lrtheory_baseline")
-        if given:
-            return Path(given)
-        path = self.registry.project.baseline
-        return Path(path) if path else None
+        return baseline_path(self.config, self.registry)
 
     def runtest(self):
         from .claims import CheckContext, run_claim

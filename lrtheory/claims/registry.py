@@ -34,7 +34,7 @@ from .evidence import VERDICTS
 from .sources import Source
 
 #: A claim ID: a letter, then letters, digits, ``_``, ``.`` and ``-`` (at most 64).
-ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}\Z")
 #: Separators after which a prefix selects: ``BLOG`` selects ``BLOG-1``, ``thm3`` ``thm3.1``.
 _SEPARATORS = "-._"
 
