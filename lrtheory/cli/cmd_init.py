@@ -112,7 +112,8 @@ def init_project(folder, title: str | None = None, authors=()) -> list[Path]:
     if folder.exists() and any(folder.iterdir()):
         raise InputError(f"{folder} exists and is not empty: choose a new folder")
     title = (title or folder.resolve().name).strip()
-    if not title or any(ord(c) < 32 for c in title):
+    if not title or any(ord(c) < 32 or 0x7f <= ord(c) <= 0x9f or 0xd800 <= ord(c) <= 0xdfff
+                        for c in title):   # control characters, lone surrogates: not TOML
         raise InputError(f"--title must be one line of text, got {title!r}")
     names = [a.strip() for a in authors if a.strip()] or ["Your Name"]
     files = {
