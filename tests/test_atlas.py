@@ -11,7 +11,9 @@ escape of the critical orbit exactly for c < −2 (h > 3/2).
 """
 from __future__ import annotations
 
+import json
 import math
+import pickle
 from fractions import Fraction
 
 import numpy as np
@@ -152,7 +154,11 @@ def test_serial_and_two_processes_give_the_same_atlas():
     serial = atlas(CUBIC, "x", ("1.05", "1.3"), **kw)
     parallel = atlas(CUBIC, "x", ("1.05", "1.3"), jobs=2, **kw)
     assert serial == parallel
-    assert Result.from_json(serial.to_json()) == serial
+    assert pickle.loads(pickle.dumps(serial)) == serial
+    back = Result.from_json(json.loads(json.dumps(serial.to_json())))
+    assert [(b.lo, b.hi, b.label, b.period) for b in back.boxes] == \
+        [(b.lo, b.hi, b.label, b.period) for b in serial.boxes]
+    assert back.summary == serial.summary
 
 
 def test_affine_maps_are_classified_exactly():
