@@ -6,11 +6,13 @@ In a test module of the project::
 
     test_claims = claim_tests()           # or claim_tests("P-1", "P-2"), claim_tests("P")
 
-collects one item per claim (``tests/test_claims.py::test_claims::P-1``).  An item fails
-when the claim's check errors, when its verdict or a key number drifts from the
-project's baseline (``baseline`` of ``[tool.lrtheory]``), or when the claim declares the
-verdicts it expects (``expected``) and gets another.  A claim not yet in the baseline
-passes with a warning.
+collects one item per claim (``tests/test_claims.py::test_claims::P-1``).  Items are
+judged by :func:`lrtheory.claims.judge.judge`, the judge of ``lrtheory verify``: an item
+fails when the claim's check errors; when the claim declares the verdicts it expects
+(``expected``) and gets another; when it declares none and is refuted (a statement known
+to be false as written says ``expected = "refuted"``); or when its verdict or a key
+number drifts from the project's baseline (``baseline`` of ``[tool.lrtheory]``).  A claim
+not yet in the baseline passes with a warning.
 
 Options (added by the shim :mod:`lrtheory.pytest_shim`, registered as the ``pytest11``
 entry point ``lrtheory``): ``--lrtheory-update-baseline`` records the run's verdicts and
@@ -29,6 +31,8 @@ from .pytest_shim import MARK
 
 _RECORDS = pytest.StashKey[dict]()
 _BASELINES = pytest.StashKey[dict]()
+#: A claim the baseline does not hold (not compared).
+_ABSENT = object()
 
 
 def claim_tests(*ids: str, config=None, claims=()):
@@ -129,29 +133,28 @@ class ClaimItem(pytest.Item):
 
     def runtest(self):
         from .claims import CheckContext, run_claim
+        from .claims.judge import judge
         from .claims.runner import _document_entry
         record = run_claim(self.claim, CheckContext(quick=self.quick))
         entry = _document_entry(record)
         path = self.baseline_path()
         self.session.stash.setdefault(_RECORDS, {}).setdefault(path, []).append(
             (self.claim, record))
-        problems = []
-        if record.verdict == "error":
-            problems.append(f"the check raised {record.evidence.get('error')}\n"
-                            f"{record.evidence.get('traceback', '')}")
-        elif self.claim.expected and record.verdict not in self.claim.expected:
-            problems.append(f"verdict {record.verdict!r}, the claim expects "
-                            f"{' or '.join(self.claim.expected)}")
-        if not self.config.getoption("lrtheory_update_baseline") and path is not None \
-                and record.verdict != "error":
-            problems += self._drifts(path, entry)
+        compare = not self.config.getoption("lrtheory_update_baseline") and \
+            path is not None and record.verdict != "error"
+        old = self._baseline_entry(path) if compare else None
+        judgement = judge(entry, old, compare=compare and old is not _ABSENT,
+                          refuted_fails=True)
+        problems = list(judgement.problems)
         if problems:
             findings = [f"  [{f['verdict']}] {f['statement']}"
                         for f in record.evidence.get("findings", [])]
             raise ClaimFailure("\n".join([f"{self.claim.id}: " + problems[0], *problems[1:],
                                           *(["findings:"] + findings if findings else [])]))
 
-    def _drifts(self, path: Path, entry: dict) -> list[str]:
+    def _baseline_entry(self, path: Path):
+        """The claim's entry in the baseline's section for this mode, or :data:`_ABSENT`
+        (with a warning) when the baseline does not hold it."""
         from . import baseline as bl
         mode = "quick" if self.quick else "full"
         cache = self.session.stash.setdefault(_BASELINES, {})
@@ -164,9 +167,8 @@ class ClaimItem(pytest.Item):
             self.warn(pytest.PytestWarning(
                 f"{self.claim.id} is not in the {mode} section of the baseline {path}; "
                 "record it with `pytest --lrtheory-update-baseline`"))
-            return []
-        return [f"drift from the baseline {path}: {d}"
-                for d in bl.compare_claim(self.claim.id, old, entry)]
+            return _ABSENT
+        return old
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ClaimFailure):

@@ -1,6 +1,7 @@
 """The pytest plugin: each project claim is a test item that fails on a check error, on a
-drift from the project baseline and on an unexpected verdict; options record the baseline
-and select claims.  Run with pytester in a scratch project."""
+refutation the claim does not expect, on a drift from the project baseline and on an
+unexpected verdict; options record the baseline and select claims.  Run with pytester in
+a scratch project."""
 from __future__ import annotations
 
 import json
@@ -94,7 +95,8 @@ def test_update_then_compare_then_catch_a_drift(paper):
     window.write_text(window.read_text().replace('value = "sqrt(2)"', 'value = "3/2"'))
     result = paper.runpytest()
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*P-1: drift from the baseline*verdict: expected proved, "
+    result.stdout.fnmatch_lines(["*P-1: verdict 'refuted' (declare expected = *",
+                                 "drift from the baseline: *verdict: expected proved, "
                                  "got refuted*", "*[[]refuted[]] Refuted: the stated value*"])
 
 
@@ -157,3 +159,27 @@ def test_without_the_plugin_the_claims_test_fails_loudly(paper):
     result = paper.runpytest("-p", "no:lrtheory")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*the lrtheory pytest plugin is not active*"])
+
+
+def test_a_refuted_claim_fails_unless_it_expects_refutation(paper):
+    # x^2 - x has its minimum -1/4 at x = 1/2, so "x^2 - x >= 0 on [0, 1]" is false
+    (paper.path / "claims" / "false.toml").write_text(textwrap.dedent("""
+        [[claim]]
+        id = "F-1"
+        title = "A false inequality"
+        statement = "$x^2 - x$ is nonnegative on $[0, 1]$."
+        source = "mine"
+        kind = "inequality"
+        lhs = "x**2 - x"
+        rhs = "0"
+        vars = "x"
+        box = ["0", "1"]
+        relation = ">="
+    """))
+    result = paper.runpytest("--lrtheory-claims", "F")
+    result.assert_outcomes(failed=1, warnings=1)
+    result.stdout.fnmatch_lines(["*F-1: verdict 'refuted' (declare expected*",
+                                 "*[[]refuted[]] Counterexample at x = *"])
+    false = paper.path / "claims" / "false.toml"
+    false.write_text(false.read_text() + 'expected = "refuted"\n')
+    paper.runpytest("--lrtheory-claims", "F").assert_outcomes(passed=1, warnings=1)

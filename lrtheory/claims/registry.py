@@ -76,6 +76,7 @@ class ClaimSpec:
     expected: tuple = ()
     file: str = ""
     line: int = 0
+    kind: str = ""
 
     @property
     def origin(self) -> str:
@@ -88,7 +89,9 @@ class Claim:
     (LaTeX), ``check(ctx) -> Evidence``, ``tags``; ``source_key`` the declared source's key,
     ``expected`` the verdicts the claim declares it expects (empty: none), ``origin``
     where it was declared (``file:line``), ``location`` the claims file or module
-    discovery found it in, and ``reference`` the declared :class:`Source`."""
+    discovery found it in, ``reference`` the declared :class:`Source`, and ``kind`` the
+    kind of :mod:`lrtheory.expect` of a TOML claim ("" for a Python claim: see
+    :func:`claim_kind`)."""
 
     id: str
     title: str
@@ -101,6 +104,7 @@ class Claim:
     origin: str = ""
     location: str = ""
     reference: Source | None = None
+    kind: str = ""
 
     @property
     def prefix(self) -> str:
@@ -197,7 +201,7 @@ def resolve_legacy(spec: ClaimSpec) -> Claim:
     src = known.get(key)
     text = src.citation() if src else (spec.source or "")
     return Claim(spec.id, spec.title, text, spec.statement, spec.check, spec.tags,
-                 src.key if src else "", spec.expected, spec.origin, "", src)
+                 src.key if src else "", spec.expected, spec.origin, "", src, spec.kind)
 
 
 def resolve(spec: ClaimSpec, sources: dict[str, Source], location: str = "",
@@ -223,7 +227,7 @@ def resolve(spec: ClaimSpec, sources: dict[str, Source], location: str = "",
         raise InputError(f"{spec.origin}: claim {spec.id} names source {key!r}, which is "
                          f"not declared ({_declared(sources)})")
     return Claim(spec.id, spec.title, src.citation(), spec.statement, spec.check, spec.tags,
-                 src.key, spec.expected, spec.origin, location, src)
+                 src.key, spec.expected, spec.origin, location, src, spec.kind)
 
 
 def _declared(sources) -> str:
@@ -400,3 +404,81 @@ def select(ids=None, registry: Registry | None = None) -> list[Claim]:
 def all_claims(registry: Registry | None = None) -> list[Claim]:
     """Every claim of ``registry`` (default :func:`active_registry`), in report order."""
     return (registry or active_registry()).claims()
+
+
+# ---- the kind of a claim -------------------------------------------------------------------
+def _python_names() -> dict[str, str]:
+    """Functions of :mod:`lrtheory.expect` by name → the kind they build."""
+    from ..expect.kinds import KINDS
+    names = {k.function.partition(":")[2]: k.name for k in KINDS.values()}
+    names.update(throughout="throughout", holds_for_all="holds-for-all", all_of="all-of",
+                 any_of="any-of")
+    return names
+
+
+def _file_tree(path: str):
+    """The module's syntax tree (None when it cannot be read), cached by path and
+    modification time."""
+    import os
+    try:
+        return _parsed(path, os.stat(path).st_mtime_ns)
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: str, mtime: int):
+    import ast
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return ast.parse(fh.read())
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _returned_kind(fn) -> str:
+    """The kind of the expectation a check function returns when its body (after a
+    docstring) is one ``return expect.NAME(...)`` or ``return NAME(...)``, else
+    "python"."""
+    import ast
+    body = [b for b in fn.body if not (isinstance(b, ast.Expr)
+                                       and isinstance(b.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or \
+            not isinstance(body[0].value, ast.Call):
+        return "python"
+    func = body[0].value.func
+    name = func.attr if isinstance(func, ast.Attribute) else \
+        func.id if isinstance(func, ast.Name) else ""
+    return _python_names().get(name, "python")
+
+
+def claim_kind(c) -> str:
+    """The kind of a claim (a :class:`Claim` or :class:`ClaimSpec`): the kind of a TOML
+    claim; for a Python claim, the kind of the expectation it is, or that its check
+    function returns as its only statement (read from the file's text with :mod:`ast`,
+    nothing is imported); ``"python"`` for a check of its own."""
+    if c.kind:
+        return c.kind
+    check = getattr(c, "check", None)
+    if getattr(check, "is_expectation", False):
+        return getattr(check, "kind", "") or "python"
+    file, _, line = c.origin.rpartition(":")
+    tree = _file_tree(file) if file and line.isdigit() else None
+    if tree is None:
+        return "python"
+    import ast
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                d.lineno == int(line) for d in node.decorator_list):
+            return _returned_kind(node)
+    return "python"
+
+
+def kind_counts(claims) -> dict[str, int]:
+    """How many of ``claims`` are of each kind (:func:`claim_kind`), the most frequent
+    first (then by name) — the per-kind table of the claim catalogue."""
+    counts: dict[str, int] = {}
+    for c in claims:
+        k = claim_kind(c)
+        counts[k] = counts.get(k, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

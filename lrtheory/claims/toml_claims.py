@@ -103,7 +103,7 @@ def claim_spec(table: dict, path: Path, line: int, values: bool, index: int = 0)
     args = {k: v for k, v in table.items() if k not in CLAIM_KEYS}
     check = build_check(kind, args, where) if values else None
     return ClaimSpec(cid, table["title"], table["statement"], table.get("source"), check,
-                     tuple(tags), expected, str(path), line)
+                     tuple(tags), expected, str(path), line, kind.name)
 
 
 def build_check(kind, args: dict, where: str):

@@ -1,6 +1,8 @@
 """`lrtheory init DIR [--title T]` — scaffold a claims project for one's own paper.
 
-The folder gets a ``pyproject.toml`` whose ``[tool.lrtheory]`` section names the title,
+The folder gets a ``pyproject.toml`` that installs the project with lrtheory (and, with
+the ``test`` extra, pytest: ``pip install -e '.[test]'``), whose ``[tool.lrtheory]``
+section names the title,
 authors, sources, claims locations, baseline and report folder; ``claims/`` with one
 example Python claim and one example TOML claim; and ``tests/test_claims.py``, which
 makes each claim a pytest item.  ``lrtheory verify`` in the folder then runs the example
@@ -8,14 +10,33 @@ claims, and ``pytest`` holds them to the baseline."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
 ORDER = 9
 
 PYPROJECT = """\
-# A claims project of lrtheory: `lrtheory verify` runs the claims in claims/, `pytest`
-# holds them to the baseline, `lrtheory verify --report report` writes the LaTeX/PDF report.
+# A claims project of lrtheory: `pip install -e '.[test]'` installs lrtheory and pytest,
+# `lrtheory verify` runs the claims in claims/, `pytest` holds them to the baseline,
+# `lrtheory verify --report report` writes the LaTeX/PDF report.
+
+[build-system]
+requires = ["setuptools>=64"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = {name}
+version = "0.1.0"
+description = {title}
+requires-python = ">=3.10"
+dependencies = ["lrtheory>={version}"]
+
+[project.optional-dependencies]
+test = ["pytest>=7"]                # pytest runs each claim as a test item
+
+[tool.setuptools]
+packages = []                       # the claims are data of the project, not a package
 
 [tool.lrtheory]
 title = {title}
@@ -71,9 +92,9 @@ value = "1"
 TEST = '''\
 """The claims of this project as tests: one pytest item per claim (lrtheory's plugin).
 
-An item fails when the claim's check errors, when its verdict or a key number drifts from
-the baseline (lrtheory-baseline.json), or when the claim declares the verdict it expects
-and gets another.  `pytest --lrtheory-update-baseline` records the current verdicts and
+An item fails when the claim's check errors, when it is refuted (unless it declares
+expected = "refuted"), when it declares the verdict it expects and gets another, or when
+its verdict or a key number drifts from the baseline (lrtheory-baseline.json).  `pytest --lrtheory-update-baseline` records the current verdicts and
 numbers; `pytest --lrtheory-claims EX-1` runs one claim."""
 from lrtheory.pytest_plugin import claim_tests
 
@@ -98,6 +119,12 @@ def register(sub):
     return p
 
 
+def _project_name(folder: Path) -> str:
+    """A distribution name (PEP 508) from the folder's name."""
+    name = re.sub(r"[^A-Za-z0-9]+", "-", folder.resolve().name).strip("-").lower()
+    return name or "claims-project"
+
+
 def _toml_string(text: str) -> str:
     """``text`` as a TOML basic string."""
     return json.dumps(text, ensure_ascii=False)
@@ -119,6 +146,7 @@ def init_project(folder, title: str | None = None, authors=()) -> list[Path]:
     files = {
         "pyproject.toml": PYPROJECT.format(
             title=_toml_string(title), year=date.today().year,
+            name=_toml_string(_project_name(folder)), version=_release(),
             authors="[" + ", ".join(_toml_string(a) for a in names) + "]"),
         "claims/example.py": EXAMPLE_PY,
         "claims/example.toml": EXAMPLE_TOML,
@@ -132,9 +160,16 @@ def init_project(folder, title: str | None = None, authors=()) -> list[Path]:
     return written
 
 
+def _release() -> str:
+    """The release of lrtheory a new project asks for at least (major.minor)."""
+    from .. import __version__
+    return ".".join(__version__.split(".")[:2])
+
+
 def run(args) -> int:
     from .common import progress
     for path in init_project(args.folder, args.title, args.author):
         progress(f"wrote {path}")
-    progress(f"next: cd {args.folder} && lrtheory verify && pytest")
+    progress(f"next: cd {args.folder} && pip install -e '.[test]' && lrtheory verify && "
+             "pytest")
     return 0

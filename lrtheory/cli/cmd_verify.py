@@ -122,9 +122,12 @@ def check_baseline(results: dict, args, previous: dict | None,
         baselines.save(baselines.make_baseline(results, previous), path)
         progress(f"baseline updated: {path} ({baselines.mode_of(results)} section)")
         return 0
-    drifts = baselines.compare(results, previous, selected=args.ids)
-    for cid in baselines.uncovered(results, previous):
-        progress(f"note: {cid} is not in the baseline (record it with --update-baseline)")
+    from ..claims.judge import judge_results
+    judgements, missing = judge_results(results, previous, selected=args.ids)
+    drifts = [d for j in judgements for d in j.drifts] + missing
+    for j in judgements:
+        if j.baselined is False:
+            progress(f"note: {j.id} is not in the baseline (record it with --update-baseline)")
     for d in drifts:
         progress(f"drift: {d}")
     if drifts:
@@ -190,11 +193,14 @@ def run(args) -> int:
     progress(f"results written to {json_path}")
     if not args.report or Path(args.report).resolve() != json_path.parent.resolve():
         progress(f"summary written to {write_summary(results, json_path.parent / 'SUMMARY.md')}")
-    errored = [r["id"] for r in results["claims"] if r["verdict"] == "error"]
-    for r in results["claims"]:
-        if r["verdict"] == "error":
+    from ..claims.judge import judge_results
+    judged = judge_results(results, None)[0]
+    for r, j in zip(results["claims"], judged):
+        if j.status == "error":
             progress(f"{r['id']} errored: {r['evidence']['error']}")
-    status = 1 if errored else 0
+        elif j.failed:
+            progress(f"{j.id}: {j.problems[0]}")
+    status = 1 if any(j.failed for j in judged) else 0
     if args.report:
         status = max(status, emit_report(results, args.report, base_dirs=[json_path.parent],
                                          lines=lines))
