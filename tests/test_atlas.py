@@ -260,3 +260,17 @@ def test_expectation_arguments_and_kind():
         expect.attracting_measure(CUBIC, "x", ["1", "2"], 150)
     with pytest.raises(ArgumentError, match="lr_range"):
         expect.attracting_measure(CUBIC, "x", ["2", "1"], 50)
+
+
+def test_the_toml_claim_of_the_guide_is_proved(tmp_path):
+    """The ``kind = "atlas"`` claim shown in docs/guide/atlas.md loads and is proved."""
+    import re
+    from pathlib import Path
+
+    from lrtheory.claims.toml_claims import load_toml_file
+    page = Path(__file__).resolve().parents[1] / "docs" / "guide" / "atlas.md"
+    block = re.search(r"```toml\n(.*?)```", page.read_text(), flags=re.S).group(1)
+    (tmp_path / "claims.toml").write_text(block)
+    specs, problems = load_toml_file(tmp_path / "claims.toml")
+    assert not problems and specs[0].kind == "atlas"
+    assert specs[0].check().verdict == "proved"
