@@ -39,9 +39,10 @@ import dataclasses
 from fractions import Fraction
 
 import numpy as np
-from flint import arb
+from flint import arb, arb_mat
 
-from ..dynamics.krawczyk import certify_boxes
+from ..certify import mid_inverse
+from ..dynamics.krawczyk import certify_boxes, shooting_jacobian, shooting_residual
 from ..precision import precision
 from ..results import Ball, Result, result
 from .entropy import entropy_lower_bound, is_power_of_two
@@ -219,10 +220,21 @@ def _newton_orbits(gd, h: float, n: int, R: float, starts: int) -> list[list[flo
 
 # ---- ball tests over the whole box ---------------------------------------------------------
 def _certify_cycle(gd, points, H: arb, width: float):
-    """Parametric Krawczyk certificate of the cycle near ``points`` for every h ∈ H, with
-    box radii growing from the learning-rate width; None if no radius works."""
-    for scale in (1, 2, 4, 8, 16, 32, 64, 256, 1024, 4096):
-        r = min(max(width * scale, 1e-14), 0.25)
+    """Parametric Krawczyk certificate of the cycle near ``points`` for every h ∈ H; None
+    if no box works.  The box radii are multiples of r₀ = ‖C·F(Z, H)‖ (C the inverse
+    midpoint Jacobian): how far the Newton step moves the points over H, i.e. how far
+    the cycle moves across the box, plus the points' own error."""
+    Z = [[arb(p)] for p in points]
+    C = mid_inverse(shooting_jacobian(gd.obj, Z, arb(H.mid())))
+    if C is None:
+        return None
+    F = shooting_residual(gd.obj, Z, H)
+    step = C * arb_mat(len(F), 1, F)
+    r0 = max(float(abs(step[i, 0]).upper()) for i in range(len(F)))
+    radii = [r0 * k for k in (1.25, 1.6, 2, 2.5, 3.2, 4, 6, 10, 20)] + [width * 16]
+    for r in radii:
+        if not 1e-14 <= r <= 0.25:
+            continue
         cert = certify_boxes(gd.obj, [[arb(p, r)] for p in points], H)
         if cert.proved and cert.minimal:
             return cert
