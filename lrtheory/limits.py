@@ -27,6 +27,14 @@ MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024
 #: Nesting depth of the JSON in an input file.
 MAX_JSON_DEPTH = 64
 
+#: Cells of one sweep, basin map or orbit diagram (grid points × learning rates ×
+#: parameter values), and bytes of the dataset it assembles (about three times that is
+#: held at once while it is assembled and written).
+MAX_SWEEP_CELLS = 10_000_000
+MAX_SWEEP_BYTES = 2 ** 30
+#: Bytes one stored chunk of a sweep may expand to when it is read back.
+MAX_CHUNK_BYTES = 256 * 2 ** 20
+
 #: Figure entries of one results file (each is copied, and rendered when it has no PNG).
 MAX_FIGURES = 300
 #: Claims of one results file.
@@ -52,5 +60,6 @@ def describe() -> str:
             f"to {MAX_INTEGER_DIGITS} digits; powers x**k with |k| <= {MAX_EXPONENT}; "
             f"at most {MAX_VARIABLES} variables; input files up to "
             f"{MAX_INPUT_FILE_BYTES // 2**20} MiB with JSON nested at most "
-            f"{MAX_JSON_DEPTH} deep; a LaTeX compile may take {LATEX_TIMEOUT} s "
+            f"{MAX_JSON_DEPTH} deep; sweeps of at most {MAX_SWEEP_CELLS} cells and "
+            f"{MAX_SWEEP_BYTES // 2**20} MiB of data; a LaTeX compile may take {LATEX_TIMEOUT} s "
             f"({LATEX_TOTAL_SECONDS} s per report) and {LATEX_MEMORY_BYTES // 2**30} GiB.")

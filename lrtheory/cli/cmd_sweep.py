@@ -75,6 +75,9 @@ def add_output(p) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted sweep with the same --out from its "
                         "finished chunks")
+    p.add_argument("--overwrite", action="store_true",
+                   help="move an existing --out that is not this sweep's dataset aside "
+                        "(renamed FILE.replaced-N; nothing is deleted) instead of refusing")
     p.add_argument("--plot", metavar="FILE", default=None, type=_plot_file,
                    help="write the figure as FILE.png and FILE.pdf")
     add_progress(p)
@@ -84,6 +87,13 @@ def run_options(args) -> dict:
     """Keyword arguments of :func:`lrtheory.sweeps.run_sweep` from the shared options."""
     if args.resume and not args.out:
         raise InputError("--resume needs --out FILE (the output of the interrupted sweep)")
+    if args.overwrite and (args.resume or not args.out):
+        raise InputError("--overwrite needs --out FILE and no --resume")
+    if args.overwrite:
+        from ..sweeps.store import move_aside
+        aside = move_aside(args.out)
+        if aside is not None:
+            progress(f"moved the existing {args.out} aside to {aside}")
     kw = {"chunk_size": args.chunk_size, "out": args.out, "resume": args.resume,
           "progress": args.progress or None}
     if args.dask:

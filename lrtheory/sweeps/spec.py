@@ -33,6 +33,8 @@ __all__ = ["GDTask", "OrbitsTask", "Sweep", "RECORDS", "LABEL_MEANINGS", "exact_
 RECORDS = ("limit", "orbit", "sharpness", "lyapunov")
 #: The codes of the data variable ``label`` (:data:`lrtheory.gd.LABELS`, in order).
 LABEL_MEANINGS = ("converged", "periodic", "aperiodic", "divergent")
+#: Bytes a cell's JSON record (an orbit search) is counted as in size estimates.
+RECORD_BYTES = 4096
 #: Names that are dimensions of a sweep's dataset besides the swept quantities.
 RESERVED_DIMS = ("lr", "start", "iterate", "variable", "exponent", "period")
 
@@ -256,7 +258,9 @@ class Sweep(Result):
             box_, grid_, points = _starts(names, box, grid, x0)
         if engine not in ("auto", "numpy", "numba"):
             raise InputError(f"unknown engine {engine!r}: use 'auto', 'numpy' or 'numba'")
-        return cls(expr, names, lr, task, pvals, box_, grid_, points, int(seed), engine)
+        sweep = cls(expr, names, lr, task, pvals, box_, grid_, points, int(seed), engine)
+        sweep.check_size()
+        return sweep
 
     # ---- the grid -------------------------------------------------------------------
     @property
@@ -318,6 +322,42 @@ class Sweep(Result):
             return outs
         K = len(self.lr)
         return [(n, ("lr",) + d, (K,) + s, t) for n, d, s, t in outs]
+
+    def dataset_bytes(self) -> int:
+        """Bytes of the data variables of the whole sweep: cells × Σ (extra sizes ×
+        item size), a string record counted as :data:`RECORD_BYTES`."""
+        per_cell = sum(math.prod(sizes) * (RECORD_BYTES if dtype is str
+                                           else np.dtype(dtype).itemsize)
+                       for _, _, sizes, dtype in self.outputs())
+        return self.cells * per_cell
+
+    def check_size(self) -> None:
+        """:class:`InputError` when the sweep has more cells than
+        :data:`~lrtheory.limits.MAX_SWEEP_CELLS` or its dataset more bytes than
+        :data:`~lrtheory.limits.MAX_SWEEP_BYTES` — checked before any run starts."""
+        from .. import limits
+        shape = " × ".join(f"{d} {n}" for d, n in zip(self.grid_dims, self.grid_shape))
+        cells = math.prod(self.grid_shape)
+        if cells > limits.MAX_SWEEP_CELLS:
+            raise InputError(f"the sweep has {cells} cells ({shape}), more than the limit "
+                             f"of {limits.MAX_SWEEP_CELLS} (MAX_SWEEP_CELLS): use fewer "
+                             "learning rates or grid points")
+        size = self.dataset_bytes()
+        if size > limits.MAX_SWEEP_BYTES:
+            raise InputError(f"the sweep's dataset would take {size / 2**30:.3g} GiB "
+                             f"({shape}), more than the limit of "
+                             f"{limits.MAX_SWEEP_BYTES / 2**30:g} GiB (MAX_SWEEP_BYTES): use "
+                             "fewer learning rates, grid points or kept iterates")
+
+    @property
+    def grid_shape(self) -> tuple:
+        """The number of values along each swept axis (:attr:`grid_dims`)."""
+        sizes = {"lr": len(self.lr), **{p: len(v) for p, v in self.params}}
+        if self.points is not None:
+            sizes["start"] = len(self.points)
+        elif self.grid is not None:
+            sizes.update(zip(self.variables, self.grid))
+        return tuple(sizes[d] for d in self.grid_dims)
 
     # ---- what one cell runs ---------------------------------------------------------
     def unravel(self, start: int, stop: int) -> dict:
