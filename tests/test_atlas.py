@@ -20,7 +20,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from lrtheory.atlas import AtlasSettings, PolynomialGD, atlas, classify_box, entropy_lower_bound
+from lrtheory.atlas import (AtlasSettings, ElementaryGD, PolynomialGD, atlas, classify_box,
+                            entropy_lower_bound)
 from lrtheory.atlas.classify import exact_text
 from lrtheory.cli import main
 from lrtheory.errors import InputError
@@ -174,7 +175,9 @@ def test_affine_maps_are_classified_exactly():
 
 def test_bad_input_is_an_input_error():
     with pytest.raises(InputError):
-        atlas("sin(x)", "x", ("1", "2"))
+        atlas("x*y", "x,y", ("1", "2"))
+    with pytest.raises(InputError):
+        atlas(CUBIC, "x", ("1", "2"), radius="-1")
     with pytest.raises(InputError):
         atlas(CUBIC, "x", ("2", "1"))
     with pytest.raises(InputError):
@@ -215,7 +218,7 @@ def test_cli_prints_the_table_and_writes_files(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv", [
-    ["atlas", "sin(x)", "--vars", "x", "--lr-range", "1", "2"],
+    ["atlas", "sin(x)", "--vars", "x", "--lr-range", "1", "2", "--radius", "0"],
     ["atlas", "x*y", "--vars", "x,y", "--lr-range", "1", "2"],
     ["atlas", CUBIC, "--vars", "x", "--lr-range", "2", "1"],
     ["atlas", CUBIC, "--vars", "x", "--lr-range", "1", "2", "--boxes", "0"],
@@ -274,3 +277,40 @@ def test_the_toml_claim_of_the_guide_is_proved(tmp_path):
     specs, problems = load_toml_file(tmp_path / "claims.toml")
     assert not problems and specs[0].kind == "atlas"
     assert specs[0].check().verdict == "proved"
+
+
+def test_elementary_objective_fixed_point_of_sine():
+    """f = sin x: G_h(x) = x − h·cos x fixes −π/2 with multiplier 1 − h (exactly), so
+    [1, 3/2] is attracting (uniqueness is not claimed for a non-polynomial objective) and
+    a box with h = 2 (multiplier −1) is not."""
+    res = atlas("sin(x)", "x", ("1", "2"), boxes=2, max_period=3, max_depth=0)
+    first, second = res.boxes
+    assert (first.label, first.period, first.unique) == ("attracting", 1, False)
+    assert "polynomial objectives only" in first.reason
+    with precision(dps=40):
+        assert any(b.to_arb().contains(-to_arb(sp.pi) / 2) for b in first.cycle)
+    assert second.label != "attracting"
+    assert res.radius == 3.0
+
+
+def test_elementary_objective_chaos_is_rechecked_in_high_precision():
+    """f = −cos x: G_h(x) = x − h·sin x; the orbit that proves chaos on [4, 4.05] is found
+    again by Newton's method in high precision at h = 4 and h = 4.05, inside the certified
+    enclosure, with minimal period n (G^d(x) ≠ x for proper divisors d)."""
+    import mpmath
+
+    from lrtheory.dynamics.orbits import newton_periodic
+    obj = Objective("-cos(x)", "x")
+    box = classify_box(ElementaryGD(obj, radius=3), Fraction(4), Fraction(405, 100), 5)
+    assert box.label == "chaotic" and box.period in (3, 5)
+    n = box.period
+    for h in ("4", "81/20"):
+        found = newton_periodic(obj, [box.cycle[0].mid], h, n, dps=30)
+        assert found is not None
+        x0 = found[0][0]
+        assert box.cycle[0].contains(mpmath.nstr(x0, 30))
+        hh = mpmath.mpf(sp.Rational(h).p) / sp.Rational(h).q
+        x = x0
+        for d in range(1, n):
+            x = x - hh * mpmath.sin(x)
+            assert abs(x - x0) > 1e-6

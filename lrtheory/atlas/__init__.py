@@ -1,4 +1,4 @@
-"""A certified learning-rate atlas of GD on one-variable polynomial objectives.
+"""A certified learning-rate atlas of GD on one-variable objectives.
 
 Every learning rate of an interval [A, B] is covered by boxes, each with a proved class
 — ``attracting`` (a Krawczyk-certified p-cycle over the whole box, proved the only
@@ -7,8 +7,8 @@ certified orbit of a period that is not a power of two: Šarkovskii, with the en
 bound of Block–Guckenheimer–Misiurewicz–Young), ``divergent`` (every critical orbit
 escapes) — or ``undecided`` with the reason:
 
-* :mod:`.polymap` — the GD map in balls over a learning-rate box: escape radius, critical
-  cover, negative Schwarzian;
+* :mod:`.maps` — the GD map in balls over a learning-rate box; for polynomials the escape
+  radius, critical cover and negative Schwarzian;
 * :mod:`.entropy` — the entropy forced by one periodic orbit;
 * :mod:`.classify` — one box, one class (:func:`classify_box`, :class:`BoxClass`);
 * :mod:`.atlas` — the driver on the sweep executors (:func:`atlas`, :class:`Atlas`);
@@ -17,8 +17,9 @@ escapes) — or ``undecided`` with the reason:
 from .atlas import Atlas, atlas
 from .classify import CLASSES, AtlasSettings, BoxClass, classify_box
 from .entropy import entropy_lower_bound
-from .polymap import PolynomialGD
+from .maps import ElementaryGD, PolynomialGD, gd_map
 from .store import to_dataset, write_atlas
 
 __all__ = ["atlas", "Atlas", "BoxClass", "AtlasSettings", "classify_box", "CLASSES",
-           "PolynomialGD", "entropy_lower_bound", "to_dataset", "write_atlas"]
+           "PolynomialGD", "ElementaryGD", "gd_map", "entropy_lower_bound", "to_dataset",
+           "write_atlas"]

@@ -27,7 +27,7 @@ from ..objectives import Objective
 from ..results import Result, result
 from .classify import (ATTRACTING, CLASSES, UNDECIDED, AtlasSettings, BoxClass, classify_box,
                        exact_text)
-from .polymap import PolynomialGD
+from .maps import GDMap, gd_map
 
 __all__ = ["Atlas", "atlas", "MAX_BOXES", "MAX_DEPTH", "MAX_ATLAS_PERIOD"]
 
@@ -45,7 +45,8 @@ class Atlas(Result):
     range without overlap; ``summary`` — ``{class: {"measure", "fraction", "boxes"}}`` for
     attracting, chaotic, divergent and undecided, plus ``"attracting_unique"``,
     ``"no_attractor"`` (proved free of attracting cycles) and ``"attracting_by_period"``;
-    ``max_period``, ``max_depth``, ``settings`` — what was asked."""
+    ``max_period``, ``max_depth``, ``settings`` — what was asked; ``radius`` — L of the
+    search interval [−L, L] of a non-polynomial objective (None for a polynomial)."""
 
     objective: str
     variable: str
@@ -55,6 +56,7 @@ class Atlas(Result):
     boxes: tuple
     summary: dict
     settings: AtlasSettings = AtlasSettings()
+    radius: float | None = None
     _repr_skip = ("boxes",)
 
     def measure(self, label: str) -> Fraction:
@@ -89,18 +91,19 @@ class Atlas(Result):
 _MAPS: dict = {}
 
 
-def _gd_map(obj: Objective) -> PolynomialGD:
-    key = (str(obj.expr), str(obj.vars[0]))
+def _gd_map(obj: Objective, radius: float) -> GDMap:
+    key = (str(obj.expr), str(obj.vars[0]), radius)
     if key not in _MAPS:
         _MAPS.clear()
-        _MAPS[key] = PolynomialGD(obj)
+        _MAPS[key] = gd_map(obj, radius)
     return _MAPS[key]
 
 
 def classify_job(obj: Objective, lo: str, hi: str, max_period: int, settings: AtlasSettings,
-                 depth: int) -> BoxClass:
+                 depth: int, radius: float) -> BoxClass:
     """One box, as a worker runs it (endpoints as exact text, so nothing large travels)."""
-    return classify_box(_gd_map(obj), Fraction(lo), Fraction(hi), max_period, settings, depth)
+    return classify_box(_gd_map(obj, radius), Fraction(lo), Fraction(hi), max_period,
+                        settings, depth)
 
 
 # ---- the driver ----------------------------------------------------------------------------
@@ -128,8 +131,8 @@ def _split(box: BoxClass) -> list[tuple[Fraction, Fraction]]:
     return [(lo, mid), (mid, hi)]
 
 
-def _run_round(runner, obj, intervals, max_period, settings, depth, progress):
-    jobs = {i: (obj, exact_text(lo), exact_text(hi), max_period, settings, depth)
+def _run_round(runner, obj, intervals, max_period, settings, depth, radius, progress):
+    jobs = {i: (obj, exact_text(lo), exact_text(hi), max_period, settings, depth, radius)
             for i, (lo, hi) in enumerate(intervals)}
     out = dict(runner.map(classify_job, jobs))
     if progress:
@@ -157,6 +160,14 @@ def _summary(boxes, lo: Fraction, hi: Fraction) -> dict:
     return summary
 
 
+def _positive_float(value) -> float:
+    from ..numbers import to_float
+    v = to_float(convert(value, "radius"), "radius")
+    if not 0 < v < 1e300:
+        raise InputError(f"radius must be a positive number, got {value!r}")
+    return v
+
+
 def _rational(value, label: str) -> Fraction:
     v = convert(value, label)
     if not v.is_Rational:
@@ -165,14 +176,17 @@ def _rational(value, label: str) -> Fraction:
 
 
 def atlas(objective, variables="x", lr_range=("1", "3/2"), boxes: int = 16,
-          max_period: int = 8, max_depth: int = 4, *, settings: AtlasSettings | None = None,
-          jobs: int | None = None, dask=None, executor=None, progress=None) -> Atlas:
-    """The certified atlas of GD on a one-variable polynomial objective over ``lr_range``
-    (module docstring): ``boxes`` first boxes, cycles and orbits of period ≤
-    ``max_period``, up to ``max_depth`` bisection rounds."""
+          max_period: int = 8, max_depth: int = 4, *, radius=3,
+          settings: AtlasSettings | None = None, jobs: int | None = None, dask=None,
+          executor=None, progress=None) -> Atlas:
+    """The certified atlas of GD on a one-variable objective over ``lr_range`` (module
+    docstring): ``boxes`` first boxes, cycles and orbits of period ≤ ``max_period``, up
+    to ``max_depth`` bisection rounds; a non-polynomial objective is searched in
+    [−``radius``, ``radius``] (a polynomial one on the whole line)."""
     from ..sweeps.executors import open_runner
     obj = objective if isinstance(objective, Objective) else Objective(objective, variables)
-    PolynomialGD(obj)  # checks the objective before any work
+    radius = _positive_float(radius)
+    gd = gd_map(obj, radius)  # checks the objective before any work
     lo, hi = (_rational(v, "lr_range") for v in lr_range)
     if not 0 < lo < hi:
         raise InputError(f"lr_range must satisfy 0 < A < B, got {lr_range!r}")
@@ -185,16 +199,18 @@ def atlas(objective, variables="x", lr_range=("1", "3/2"), boxes: int = 16,
     step = (hi - lo) / boxes
     intervals = [(lo + i * step, lo + (i + 1) * step) for i in range(boxes)]
     with open_runner(executor=executor, jobs=jobs, dask=dask) as runner:
-        done = _run_round(runner, obj, intervals, max_period, settings, 0, progress)
+        done = _run_round(runner, obj, intervals, max_period, settings, 0, radius, progress)
         for depth in range(1, max_depth + 1):
             parents = [b for b in done if _needs_refining(b)]
             if not parents:
                 break
             pieces = [piece for b in parents for piece in _split(b)]
-            children = _run_round(runner, obj, pieces, max_period, settings, depth, progress)
+            children = _run_round(runner, obj, pieces, max_period, settings, depth, radius,
+                                  progress)
             kept = [b for b in done if not _needs_refining(b)]
             kept += [_inherit(parents[i // 2], c) for i, c in enumerate(children)]
             done = kept
     done.sort(key=lambda b: b.interval[0])
     return Atlas(str(obj.expr), str(obj.vars[0]), (exact_text(lo), exact_text(hi)),
-                 max_period, max_depth, tuple(done), _summary(done, lo, hi), settings)
+                 max_period, max_depth, tuple(done), _summary(done, lo, hi), settings,
+                 None if gd.polynomial else radius)

@@ -1,9 +1,11 @@
 """One learning-rate box H = [lo, hi], one proved class.
 
-For the GD map G_h(x) = x − h·f′(x) of a one-variable polynomial objective
-(:class:`~lrtheory.atlas.polymap.PolynomialGD`: escape radius R, critical cover, negative
+For the GD map G_h(x) = x − h·f′(x) of a one-variable objective
+(:mod:`lrtheory.atlas.maps`: for a polynomial, escape radius R, critical cover, negative
 Schwarzian), every statement below holds for **every** h ∈ H at once: each ball
-evaluation takes h as the ball H.
+evaluation takes h as the ball H.  For a non-polynomial objective
+(:class:`~lrtheory.atlas.maps.ElementaryGD`) only ``attracting`` without uniqueness and
+``chaotic`` can be proved, with orbits searched in [−L, L].
 
 * ``attracting`` (period p) — the multiple-shooting system of a p-cycle passes the
   Krawczyk test with h = H (:func:`lrtheory.dynamics.krawczyk.certify_boxes`, one unique
@@ -46,7 +48,7 @@ from ..dynamics.krawczyk import certify_boxes, shooting_jacobian, shooting_resid
 from ..precision import precision
 from ..results import Ball, Result, result
 from .entropy import entropy_lower_bound, is_power_of_two
-from .polymap import PolynomialGD, interval_ball, lr_ball
+from .maps import GDMap, interval_ball, lr_ball
 
 __all__ = ["BoxClass", "AtlasSettings", "classify_box", "CLASSES", "exact_text"]
 
@@ -124,27 +126,12 @@ def exact_text(q: Fraction) -> str:
 
 
 # ---- float64 proposals at the midpoint ---------------------------------------------------
-def float_map(gd: PolynomialGD, h: float):
-    c = np.array([float(v) for v in reversed(gd.coeffs)])  # highest degree first
-    dc = np.polyder(c) if len(c) > 1 else np.zeros(1)
-    return (lambda x: x - h * np.polyval(c, x)), (lambda x: 1 - h * np.polyval(dc, x))
-
-
-def float_critical_points(gd: PolynomialGD, h: float) -> list[float]:
-    c = np.array([float(v) for v in reversed(gd.coeffs)])
-    crit = np.polyder(c) * h
-    crit[-1] -= 1.0  # h·P′(x) − 1 = 0
-    if len(crit) < 2:
-        return []
-    return sorted(float(r.real) for r in np.roots(crit) if abs(r.imag) < 1e-12)
-
-
 def _attracting_candidate(gd, h: float, max_period: int, steps: int, R: float):
     """(p, points) of a cycle that a critical orbit settles on at h (float64), else None;
     "escape" if every critical orbit leaves [−R, R]."""
-    G, dG = float_map(gd, h)
+    G, dG = gd.float_map(h)
     escaped = 0
-    crit = float_critical_points(gd, h)
+    crit = gd.float_critical_points(h, R)
     for x in crit:
         with np.errstate(all="ignore"):
             for _ in range(steps):
@@ -190,7 +177,7 @@ def _newton_cycle(G, dG, pts, iters: int = 30) -> list[float]:
 def _newton_orbits(gd, h: float, n: int, R: float, starts: int) -> list[list[float]]:
     """Float64 candidates for orbits of minimal period n at h: Newton on G^n(x) − x from
     a regular grid of starts in [−R, R], deduplicated."""
-    G, dG = float_map(gd, h)
+    G, dG = gd.float_map(h)
     x = np.linspace(-R, R, starts)
     with np.errstate(all="ignore"):
         for _ in range(40):
@@ -232,9 +219,7 @@ def _certify_cycle(gd, points, H: arb, width: float):
     step = C * arb_mat(len(F), 1, F)
     r0 = max(float(abs(step[i, 0]).upper()) for i in range(len(F)))
     radii = [r0 * k for k in (1.25, 1.6, 2, 2.5, 3.2, 4, 6, 10, 20)] + [width * 16]
-    for r in radii:
-        if not 1e-14 <= r <= 0.25:
-            continue
+    for r in sorted({min(max(r, 1e-12), 0.25) for r in radii}):
         cert = certify_boxes(gd.obj, [[arb(p, r)] for p in points], H)
         if cert.proved and cert.minimal:
             return cert
@@ -326,24 +311,30 @@ def _affine(gd, lo, hi, depth, H) -> BoxClass:
     return _box(lo, hi, depth, UNDECIDED, reason="|1 - h f''| contains 1 on the box")
 
 
-def classify_box(gd: PolynomialGD, lo: Fraction, hi: Fraction, max_period: int,
+def classify_box(gd: GDMap, lo: Fraction, hi: Fraction, max_period: int,
                  settings: AtlasSettings = AtlasSettings(), depth: int = 0) -> BoxClass:
     """The class of the learning-rate box [lo, hi] (module docstring)."""
     with precision(dps=settings.dps):
         H = lr_ball(lo, hi)
-        if gd.degree < 2:
+        if gd.polynomial and gd.degree < 2:
             return _affine(gd, lo, hi, depth, H)
         return _classify(gd, lo, hi, max_period, settings, depth, H)
 
 
 def _classify(gd, lo, hi, max_period, settings, depth, H) -> BoxClass:
-    R = gd.escape_radius(lo, hi)
-    cover = gd.critical_cover(R, H)
-    schwarzian = gd.negative_schwarzian(R, H)
+    if gd.polynomial:
+        R = gd.escape_radius(lo, hi)
+        cover, schwarzian, radius = gd.critical_cover(R, H), gd.negative_schwarzian(R, H), \
+            float(R)
+    else:
+        R, cover, schwarzian, radius = None, (), "", gd.radius
     mid, width = float((lo + hi) / 2), float(hi - lo)
     reasons = []
-    candidate = _attracting_candidate(gd, mid, max_period, settings.orbit_steps, float(R))
-    if candidate == "escape":
+    candidate = _attracting_candidate(gd, mid, max_period, settings.orbit_steps, radius)
+    if candidate == "escape" and R is None:
+        reasons.append(f"the critical orbits leave [-{radius:g}, {radius:g}] at the midpoint "
+                       f"(divergence is proved for polynomial objectives only)")
+    elif candidate == "escape":
         problem = _drive_pieces(gd, cover, H, _escaped(R), settings.ball_steps,
                                 settings.max_pieces)
         if not problem:
@@ -361,7 +352,7 @@ def _classify(gd, lo, hi, max_period, settings, depth, H) -> BoxClass:
         reasons.append(f"no critical orbit settles on a cycle of period <= {max_period} at "
                        f"the midpoint")
     seen = candidate[0] if isinstance(candidate, tuple) else 0
-    chaotic = _chaotic(gd, lo, hi, depth, H, R, max_period, mid, width, settings)
+    chaotic = _chaotic(gd, lo, hi, depth, H, radius, max_period, mid, width, settings)
     if isinstance(chaotic, BoxClass):
         return dataclasses.replace(chaotic, candidate=seen)
     reasons.append(chaotic)
@@ -375,8 +366,10 @@ def _attracting(gd, lo, hi, depth, H, R, cover, schwarzian, settings, p, points)
     mult = _multiplier(gd, cert, H)
     if not abs(mult) < 1:
         return f"the period-{p} cycle's multiplier is not proved < 1 in modulus on the box"
-    T = _trapping_interval(gd, cert, H, p)
-    if T is None:
+    T = _trapping_interval(gd, cert, H, p) if R is not None else None
+    if R is None:
+        unique, why = False, "uniqueness is proved for polynomial objectives only"
+    elif T is None:
         unique, why = False, "uniqueness not proved: no trapping interval"
     else:
         unique, why = _uniqueness(gd, R, H, cover, T, schwarzian, settings)
@@ -393,10 +386,10 @@ def _chaotic_periods(max_period: int) -> list[int]:
     return sorted(periods, key=lambda n: -entropy_lower_bound(n))
 
 
-def _chaotic(gd, lo, hi, depth, H, R, max_period, mid, width, settings):
+def _chaotic(gd, lo, hi, depth, H, radius, max_period, mid, width, settings):
     tried = []
     for n in _chaotic_periods(max_period):
-        for points in _newton_orbits(gd, mid, n, float(R), settings.newton_starts)[:4]:
+        for points in _newton_orbits(gd, mid, n, radius, settings.newton_starts)[:4]:
             cert = _certify_cycle(gd, points, H, width)
             if cert is not None:
                 return _box(lo, hi, depth, CHAOTIC, period=n,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .cmd_sweep import _plot_file, add_parallel, write_plot
 from .common import print_table, progress
-from .options import (MAX_PERIOD, add_count, add_expression, add_lr_range, add_progress,
-                      add_vars, output_file, output_file_problem)
+from .options import (MAX_PERIOD, add_count, add_expression, add_lr_range, add_number,
+                      add_progress, add_vars, output_file, output_file_problem)
 
 ORDER = 23
 
@@ -27,7 +27,7 @@ def _atlas_output(text):
 def register(sub):
     from ..atlas.atlas import MAX_BOXES, MAX_DEPTH
     p = sub.add_parser(
-        "atlas", help="certified learning-rate atlas of a 1-D polynomial objective: "
+        "atlas", help="certified learning-rate atlas of a 1-D objective: "
                       "attracting, chaotic, divergent or undecided, box by box",
         description="Split [A, B] into N learning-rate boxes and prove for each one class "
                     "for every h of the box: attracting (a Krawczyk-certified p-cycle with "
@@ -37,8 +37,10 @@ def register(sub):
                     "orbit escapes), or undecided with the reason. Undecided boxes, and "
                     "attracting ones not proved unique, are bisected up to --max-depth "
                     "times. Prints one row per run of boxes with one class and the proved "
-                    "measure of each class.")
-    add_expression(p, help="the objective, a polynomial in one variable, e.g. 'x**3/3 - x'")
+                    "measure of each class. Uniqueness and divergence are proved for "
+                    "polynomial objectives; for other objectives (exp, log, sin, ...) the "
+                    "atlas proves attracting cycles and chaos only.")
+    add_expression(p, help="the objective, in one variable, e.g. 'x**3/3 - x'")
     add_vars(p)
     add_lr_range(p, help="the learning rates A < B classified, both > 0, rational")
     add_count(p, "--boxes", "first boxes (equal widths)", default=16, lo=1, hi=MAX_BOXES)
@@ -46,6 +48,9 @@ def register(sub):
               default=8, lo=1, hi=MAX_PERIOD, metavar="P")
     add_count(p, "--max-depth", "bisection rounds of undecided boxes", default=4, lo=0,
               hi=MAX_DEPTH, metavar="D")
+    add_number(p, "--radius", "non-polynomial objectives: cycles and orbits are searched in "
+                              "[-L, L] (a polynomial one is covered on the whole line)",
+               default="3", positive=True, metavar="L")
     add_parallel(p, "boxes")
     p.add_argument("--json", metavar="FILE", default=None, type=output_file,
                    help="write the atlas (every box, the summary) as JSON")
@@ -63,7 +68,7 @@ def run(args) -> int:
     from .common import ProgressLines
     kw = {"dask": args.dask} if args.dask else {"jobs": args.jobs} if args.jobs > 1 else {}
     res = atlas(args.expr, args.vars, tuple(args.lr_range), boxes=args.boxes,
-                max_period=args.max_period, max_depth=args.max_depth,
+                max_period=args.max_period, max_depth=args.max_depth, radius=args.radius,
                 progress=ProgressLines(args.progress or None), **kw)
     print_table(["h from", "h to", "class", "period", "entropy >=", "unique"],
                 [[lo, hi, label, period or "-", "-" if e is None else f"{e:.4f}",

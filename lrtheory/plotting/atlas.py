@@ -13,23 +13,23 @@ def _orbit_points(result, samples: int = 400, transient: int = 500, keep: int = 
     learning rates of the range: the orbit diagram under the bands."""
     import numpy as np
 
-    from ..atlas.classify import float_critical_points, float_map
-    from ..atlas.polymap import PolynomialGD
+    from ..atlas.maps import gd_map
     from ..objectives import Objective
-    gd = PolynomialGD(Objective(result.objective, result.variable))
+    gd = gd_map(Objective(result.objective, result.variable), result.radius or 3.0)
+    radius = result.radius or 1e6
     lo, hi = (float(v) for v in (result.boxes[0].interval[0], result.boxes[-1].interval[1]))
     H, X = [], []
     for h in np.linspace(lo, hi, samples):
-        G, _ = float_map(gd, h)
-        for x in float_critical_points(gd, h):
+        G, _ = gd.float_map(h)
+        for x in gd.float_critical_points(h, radius):
             with np.errstate(all="ignore"):
                 for _ in range(transient):
                     x = G(x)
                 for _ in range(keep):
                     x = G(x)
-                    if np.isfinite(x) and abs(x) < 1e6:
+                    if np.isfinite(x) and abs(x) < radius:
                         H.append(h)
-                        X.append(x)
+                        X.append(float(x))
     return np.array(H), np.array(X)
 
 

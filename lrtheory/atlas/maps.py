@@ -1,5 +1,13 @@
-"""The GD map of a one-variable polynomial objective, in ball arithmetic over a box of
-learning rates, and the three facts about it that the atlas proves once per box.
+"""The GD map G_h(x) = x − h·f′(x) of a one-variable objective, in ball arithmetic over a
+box of learning rates (h a ball H: every enclosure holds for every h ∈ H at once), and in
+float64 at one h for the proposals of the atlas.
+
+* :class:`PolynomialGD` — f ∈ Q[x]: the three facts that the atlas proves once per box
+  (below), which make uniqueness and divergence provable;
+* :class:`ElementaryGD` — any other objective of one variable that the ball evaluators of
+  :class:`~lrtheory.objectives.Objective` handle (exp, log, sin, …): cycles and orbits
+  are searched and certified in a stated interval [−L, L]; no escape radius, critical cover or Schwarzian
+  is known, so neither uniqueness nor divergence is proved.
 
 For f ∈ Q[x] with P = f′ the GD map is G_h(x) = x − h·P(x), so
 
@@ -28,6 +36,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import numpy as np
 import sympy as sp
 from flint import arb, arb_poly
 
@@ -36,7 +45,7 @@ from ..errors import InputError
 from ..evaluators import to_arb
 from ..objectives import Objective
 
-__all__ = ["PolynomialGD", "lr_ball", "interval_ball"]
+__all__ = ["GDMap", "PolynomialGD", "ElementaryGD", "gd_map", "lr_ball", "interval_ball"]
 
 
 def interval_ball(lo, hi) -> arb:
@@ -50,15 +59,72 @@ def lr_ball(lo: Fraction, hi: Fraction) -> arb:
     return interval_ball(lo, hi)
 
 
-class PolynomialGD:
+class GDMap:
+    """What both maps share: the ball step (direct form ∩ mean-value form), the chain rule
+    along a ball orbit, and the float64 map at one learning rate."""
+
+    polynomial = False
+
+    def __init__(self, obj: Objective):
+        self.obj = obj
+
+    def _direct(self, X: arb, H: arb) -> arb:
+        raise NotImplementedError
+
+    def derivative(self, X: arb, H: arb, order: int = 1) -> arb:
+        raise NotImplementedError
+
+    def step(self, X: arb, H: arb) -> arb:
+        """A ball containing G_h(x) for every x ∈ X, h ∈ H: the direct form intersected
+        with the mean-value form G_H(m) + G_H′(X)·(X − m), m = mid X."""
+        m = arb(X.mid())
+        centred = self._direct(m, H) + self.derivative(X, H) * (X - m)
+        return self._direct(X, H).intersection(centred)
+
+    def iterate_derivative(self, X: arb, H: arb, p: int) -> tuple[arb, arb]:
+        """(G^p(X), (G^p)′ over X × H): the derivative by the chain rule along the ball
+        orbit, the image as the mean-value form G^p(m) + (G^p)′(X)·(X − m) intersected
+        with the ball orbit."""
+        m = arb(X.mid())
+        Y, D, Z = X, arb(1), m
+        for _ in range(p):
+            D = D * self.derivative(Y, H)
+            Y, Z = self.step(Y, H), self.step(Z, H)
+        return Y.intersection(Z + D * (X - m)), D
+
+    def float_map(self, h: float):
+        """(G_h, G_h′) in float64, elementwise on numpy arrays or scalars."""
+        raise NotImplementedError
+
+    def float_critical_points(self, h: float, radius: float) -> list[float]:
+        """The zeros of G_h′ in [−radius, radius] (float64, sign changes on a grid refined
+        by bisection)."""
+        _, dG = self.float_map(h)
+        grid = np.linspace(-radius, radius, 4001)
+        with np.errstate(all="ignore"):
+            v = dG(grid)
+        out = []
+        for a, b, fa, fb in zip(grid[:-1], grid[1:], v[:-1], v[1:]):
+            if np.isfinite(fa) and np.isfinite(fb) and fa * fb <= 0:
+                for _ in range(60):
+                    m = (a + b) / 2
+                    fm = dG(m)
+                    a, b, fa = (m, b, fm) if fa * fm > 0 else (a, m, fa)
+                out.append(float((a + b) / 2))
+        return out
+
+
+class PolynomialGD(GDMap):
     """G_h(x) = x − h·P(x) for P = f′ ∈ Q[x] (module docstring)."""
+
+    polynomial = True
 
     def __init__(self, obj: Objective):
         from ..bifurcation.exact import is_exact_applicable
         if not is_exact_applicable(obj):
-            raise InputError("the atlas needs one variable and a polynomial objective with "
+            raise InputError("this needs one variable and a polynomial objective with "
                              "rational coefficients")
-        self.obj = obj
+        super().__init__(obj)
         poly = sp.Poly(obj.gradient[0], obj.vars[0])
         #: Coefficients of P = f′, lowest degree first, as exact fractions.
         self.coeffs = tuple(Fraction(int(c.p), int(c.q))
@@ -73,29 +139,28 @@ class PolynomialGD:
             p = p.derivative()
         return p
 
-    def step(self, X: arb, H: arb) -> arb:
-        """A ball containing G_h(x) for every x ∈ X, h ∈ H: the direct form X − H·P(X)
-        intersected with the mean-value form G_H(m) + G_H′(X)·(X − m), m = mid X."""
-        direct = X - H * self._poly(0)(X)
-        m = arb(X.mid())
-        centred = m - H * self._poly(0)(m) + self.derivative(X, H) * (X - m)
-        return direct.intersection(centred)
+    def _direct(self, X: arb, H: arb) -> arb:
+        return X - H * self._poly(0)(X)
 
     def derivative(self, X: arb, H: arb, order: int = 1) -> arb:
         """G^{(order)}: 1 − H·P′(X) for order 1, −H·P^{(order)}(X) above."""
         d = -H * self._poly(order)(X)
         return d + 1 if order == 1 else d
 
-    def iterate_derivative(self, X: arb, H: arb, p: int) -> tuple[arb, arb]:
-        """(G^p(X), (G^p)′ over X × H): the derivative by the chain rule along the ball
-        orbit, the image as the mean-value form G^p(m) + (G^p)′(X)·(X − m) intersected
-        with the ball orbit."""
-        m = arb(X.mid())
-        Y, D, Z = X, arb(1), m
-        for _ in range(p):
-            D = D * self.derivative(Y, H)
-            Y, Z = self.step(Y, H), self.step(Z, H)
-        return Y.intersection(Z + D * (X - m)), D
+    def float_map(self, h: float):
+        c = np.array([float(v) for v in reversed(self.coeffs)])  # highest degree first
+        dc = np.polyder(c) if len(c) > 1 else np.zeros(1)
+        return (lambda x: x - h * np.polyval(c, x)), (lambda x: 1 - h * np.polyval(dc, x))
+
+    def float_critical_points(self, h: float, radius: float = math.inf) -> list[float]:
+        """The real zeros of 1 − h·P′ (numpy's polynomial roots)."""
+        c = np.array([float(v) for v in reversed(self.coeffs)])
+        crit = np.polyder(c) * h if len(c) > 1 else np.zeros(1)
+        crit[-1] -= 1.0
+        if len(crit) < 2:
+            return []
+        return sorted(float(r.real) for r in np.roots(crit)
+                      if abs(r.imag) < 1e-12 and abs(r.real) <= radius)
 
     # -- facts proved once per learning-rate box --------------------------------------------
     def escape_radius(self, lo: Fraction, hi: Fraction) -> Fraction:
@@ -152,3 +217,47 @@ class PolynomialGD:
             return (f"2G'''G' - 3G''^2 < 0 on [-R, R] x H by ball branch and bound "
                     f"({search.boxes} boxes)")
         return ""
+
+
+class ElementaryGD(GDMap):
+    """G_h(x) = x − h·f′(x) for an objective of one variable evaluated by the ball and
+    float64 evaluators of :class:`~lrtheory.objectives.Objective` (module docstring);
+    [−``radius``, ``radius``] is where orbits are searched and critical points proposed."""
+
+    def __init__(self, obj: Objective, radius: float = 3.0):
+        if obj.dim != 1 or obj.params:
+            raise InputError("the atlas needs an objective of one variable without "
+                             "parameters")
+        super().__init__(obj)
+        self.radius = float(radius)
+        self.degree = None
+        obj.arb  # noqa: B018 - compiles the ball evaluators now (an unsupported function fails)
+
+    def _direct(self, X: arb, H: arb) -> arb:
+        return self.obj.arb.gd_step([X], H)[0]
+
+    def derivative(self, X: arb, H: arb, order: int = 1) -> arb:
+        """G′ = 1 − H·f″(X) (only the first derivative is needed without a polynomial)."""
+        if order != 1:
+            raise ValueError("only G' is available for a non-polynomial objective")
+        return 1 - H * self.obj.arb.hess([X])[0, 0]
+
+    def float_map(self, h: float):
+        model = self.obj.numpy
+
+        def batch(fn):
+            def apply(x):
+                x = np.asarray(x, dtype=float)
+                y = fn(x.reshape(-1, 1), h).reshape(x.shape)
+                return float(y) if y.ndim == 0 else y
+            return apply
+        return batch(model.gd_step), batch(model.gd_jacobian)
+
+
+def gd_map(obj: Objective, radius: float = 3.0) -> GDMap:
+    """:class:`PolynomialGD` for f ∈ Q[x], else :class:`ElementaryGD` searching
+    [−``radius``, ``radius``]."""
+    from ..bifurcation.exact import is_exact_applicable
+    if is_exact_applicable(obj):
+        return PolynomialGD(obj)
+    return ElementaryGD(obj, radius)
