@@ -123,3 +123,73 @@ def test_inapplicable_input_is_refused():
         E.exact_bifurcations(Objective("(1 - x*y)**2/2", "x,y"), ("1", "2"), 2)
     with pytest.raises(InputError):
         E.exact_bifurcations(Objective("x**3/3 - x", "x"), ("2", "1"), 2)
+
+
+def _old_no_new_orbit(maps, p, q):
+    """The exact test over K = Q[h]/(q) alone (gcds of the full polynomials, no modular
+    bound): an independent reference for the modular-bound-plus-exact-part test."""
+    from flint import fmpq_poly
+    field = E._NumberField(fmpq_poly([int(c) for c in q.coeffs()]))
+    common = field.gcd(field.lift(maps.dynatomic(p)), field.lift(maps.multiplier(p) - 1))
+    parent = field.gcd(common, field.lift(maps.iterates[p // 2] - maps.x))
+    while len(parent) > 1:
+        common = field.exact_quotient(common, parent)
+        parent = field.gcd(common, parent)
+    return len(common) == 1
+
+
+@pytest.mark.parametrize("expr, p", [("x**3/3 - x", 2), ("x**3/3 - x", 4),
+                                     ("(x**2 - 1)**2/4", 2)])
+def test_no_new_orbit_agrees_with_the_gcd_over_the_number_field(expr, p):
+    maps = E._Maps(Objective(expr, "x"), p)
+    R = E._to_fmpz_poly_in_h(maps.dynatomic(p).resultant(maps.multiplier(p) - 1, "x"))
+    factors = [q for q, _ in R.factor()[1] if q.degree() > 0 and q != E.fmpz_poly([0, 1])]
+    answers = [E._no_new_orbit(maps, p, q) for q in factors]
+    assert answers == [_old_no_new_orbit(maps, p, q) for q in factors]
+    assert any(answers)   # some factor is a doubling seen from the doubled orbit
+
+
+def test_budget_stops_with_a_named_place_and_progress_lines():
+    lines = []
+    res = E.exact_bifurcations(Objective("x**3/3 - x", "x"), ("0.9", "1.5"), 4,
+                               budget=1e-9, progress=lines.append)
+    assert res.complete.status == "not proved"
+    assert res.complete.reason.startswith(
+        "budget of 1e-09 s reached at period 1, multiplier -1 (before its resultant)")
+    assert res.bifurcations == ()
+    lines = []
+    E.exact_bifurcations(Objective("x**3/3 - x", "x"), ("0.9", "1.5"), 2, progress=lines.append)
+    assert lines[0].startswith("exact: period 1, multiplier -1: resultant of degree 3 in h")
+    with pytest.raises(InputError):
+        E.exact_bifurcations(Objective("x**3/3 - x", "x"), ("0.9", "1.5"), 2, budget=0)
+
+
+def composed_map_bifurcation(p: int, multiplier: int, x0: str, h0: str):
+    """(x, h) with g_h^p(x) = x and (g_h^p)′(x) = multiplier for g_h(x) = x − h(x² − 1)
+    (GD on x³/3 − x), by Newton on the composed map (chain rule), at the working
+    precision."""
+    def system(x, h):
+        w, d = x, mpmath.mpf(1)
+        for _ in range(p):
+            d *= 1 - 2 * h * w
+            w = w - h * (w * w - 1)
+        return [w - x, d - multiplier]
+    return mpmath.findroot(system, (mpmath.mpf(x0), mpmath.mpf(h0)))
+
+
+@pytest.mark.slow
+def test_cubic_to_period_six_is_proved_and_matches_newton_on_the_composed_map():
+    res = E.exact_bifurcations(Objective("x**3/3 - x", "x"), ("0.9", "1.5"), 6)
+    assert res.complete.proved, res.complete.reason
+    six = [b for b in res.bifurcations if b.period == 6]
+    # the real quadratic family has 5 period-6 windows: one born by the doubling of the
+    # period-3 orbit, four by folds; each ends in a doubling
+    assert sorted(b.kind for b in six) == ["fold"] * 4 + ["period-doubling"] * 5
+    assert len(res.bifurcations) == 22
+    with mpmath.workdps(50):
+        for b in six:
+            x0, h0 = mpmath.nstr(b.point[0], 8), mpmath.nstr(b.lr, 8)
+            s = -1 if b.kind == "period-doubling" else 1
+            x, h = composed_map_bifurcation(6, s, x0, h0)
+            assert abs(b.point[0] - x) < 1e-12
+            assert abs(mpmath.mpf(b.lr_exact.enclosure.mid) - h) < mpmath.mpf(10) ** -40

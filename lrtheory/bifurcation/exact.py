@@ -41,6 +41,7 @@ are the former names of these types.
 from __future__ import annotations
 
 import math
+import time
 
 import mpmath
 import numpy as np
@@ -184,25 +185,6 @@ class _System:
         self.jac = [[_Bivariate(P.derivative(v)) for v in ("x", "h")] for P in (phi, D)]
         self.phi = self.parts[0]
 
-    def _step(self, F, J):
-        (f1, f2), ((a, b), (c, d)) = F, J
-        det = a * d - b * c
-        return (d * f1 - b * f2) / det, (a * f2 - c * f1) / det
-
-    def polish(self, x: acb, h: acb, steps: int = 12):
-        """Newton at the working precision, on exact midpoints (Arb evaluation)."""
-        tol = arb(2) ** (-(_bits() // 2))
-        for _ in range(steps):
-            F = [P.acb(x, h) for P in self.parts]
-            J = [[P.acb(x, h) for P in row] for row in self.jac]
-            dx, dh = self._step(F, J)
-            if not (dx.is_finite() and dh.is_finite()):
-                return None
-            x, h = (x - dx).mid(), (h - dh).mid()
-            if abs(dx).mid() + abs(dh).mid() < tol * (1 + abs(x).mid()):
-                return x, h
-        return None
-
     def certify(self, x: acb, h: acb, radius: arb):
         """Krawczyk on the real form (Re x, Im x, Re h, Im h); a centre within ``radius`` of
         the real axis is put on it, so that a unique zero there is real."""
@@ -228,21 +210,32 @@ class _System:
 
 
 # ---- the search ------------------------------------------------------------------------------
-def exact_bifurcations(obj: Objective, lr_range, max_period: int,
-                       dps: int = 60) -> BifurcationSearch:
+def exact_bifurcations(obj: Objective, lr_range, max_period: int, dps: int = 60, *,
+                       budget: float | None = None, progress=None) -> BifurcationSearch:
     """Every period doubling and fold of minimal period ≤ ``max_period`` of GD on the 1-D
-    polynomial objective ``obj`` with h in ``lr_range`` (see the module docstring)."""
+    polynomial objective ``obj`` with h in ``lr_range`` (see the module docstring).
+
+    ``budget``: seconds of wall time; it is checked between steps (a resultant, a factor,
+    a root), and when it is spent the search stops with what it has found and the result
+    is ``not proved``, naming where it stopped.  ``progress``: a callable given one line
+    per period and multiplier (resultant degree, factors, roots in range, time)."""
     lo, hi = (convert(v, "learning rate") for v in lr_range)
     if not (0 < lo < hi):
         raise InputError(f"the learning-rate range needs 0 < A < B, got {lo}, {hi}")
     if not 1 <= int(max_period) <= 12:
         raise InputError("--max-period must be between 1 and 12")
+    if budget is not None and not budget > 0:
+        raise InputError(f"the time budget must be positive, got {budget}")
     maps = _Maps(obj, int(max_period))
     found, open_roots = [], []
+    clock = _Clock(budget, progress)
     with precision(dps):
-        for p in range(1, int(max_period) + 1):
-            for s in (-1, 1):
-                _search(maps, p, s, (lo, hi), found, open_roots)
+        try:
+            for p in range(1, int(max_period) + 1):
+                for s in (-1, 1):
+                    _search(maps, p, s, (lo, hi), found, open_roots, clock)
+        except _BudgetSpent as stop:
+            open_roots.insert(0, str(stop))
         bifs = _merge_doublings(maps, found, int(dps))
     complete = SearchCompleteness(PROVED if not open_roots else NOT_PROVED, METHOD,
                                   "; ".join(open_roots))
@@ -252,27 +245,92 @@ def exact_bifurcations(obj: Objective, lr_range, max_period: int,
                              variables=(str(obj.vars[0]),))
 
 
-def _search(maps: _Maps, p: int, s: int, lr_range, found: list, open_roots: list):
+class _BudgetSpent(Exception):
+    """The time budget ran out (the message says where)."""
+
+
+class _Clock:
+    """Elapsed time, the budget check between steps and the progress lines."""
+
+    def __init__(self, budget, progress):
+        self.t0, self.budget, self.progress = time.monotonic(), budget, progress
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    def check(self, where: str) -> None:
+        if self.budget is not None and self.elapsed() > self.budget:
+            raise _BudgetSpent(f"budget of {self.budget:g} s reached at {where}")
+
+    def run(self, task, args: tuple, where: str):
+        """``task(*args)``, in a forked process when there is a budget, so that one long FLINT
+        call (a resultant) cannot overrun it: the process is ended when the budget is
+        spent."""
+        if self.budget is None:
+            return task(*args)
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork")
+        receive, send = ctx.Pipe(duplex=False)
+        worker = ctx.Process(target=_send_result, args=(task, args, send),
+                             daemon=True)
+        worker.start()
+        send.close()
+        ready = receive.poll(max(self.budget - self.elapsed(), 0))
+        out = receive.recv() if ready else None
+        worker.terminate()
+        worker.join()
+        if not ready:
+            raise _BudgetSpent(f"budget of {self.budget:g} s reached at {where}")
+        return out
+
+    def say(self, line: str) -> None:
+        if self.progress is not None:
+            self.progress(f"exact: {line} ({self.elapsed():.1f} s)")
+
+
+def _send_result(task, args: tuple, connection) -> None:
+    connection.send(task(*args))
+    connection.close()
+
+
+def _resultant(maps: _Maps, p: int, s: int) -> list | None:
+    """Res_x(Φ_p, D_p − s) as the integer coefficients of a polynomial in h (a list, which
+    a pipe carries), or None when it vanishes."""
     R = maps.dynatomic(p).resultant(maps.multiplier(p) - s, "x")
-    if R.is_zero():
-        open_roots.append(f"period {p}, multiplier {s:+d}: the resultant vanishes identically")
+    return None if R.is_zero() else [int(c) for c in _to_fmpz_poly_in_h(R).coeffs()]
+
+
+def _search(maps: _Maps, p: int, s: int, lr_range, found: list, open_roots: list,
+            clock: _Clock):
+    where = f"period {p}, multiplier {s:+d}"
+    clock.check(f"{where} (before its resultant)")
+    R = clock.run(_resultant, (maps, p, s), f"{where} (computing its resultant)")
+    if R is None:
+        open_roots.append(f"{where}: the resultant vanishes identically")
         return
-    _, factors = _to_fmpz_poly_in_h(R).factor()
+    clock.check(f"{where} (before factoring its resultant)")
+    R = fmpz_poly(R)
+    _, factors = R.factor()
     all_roots = [(q, m, root) for q, m in factors if q.degree() > 0
                  for root, _ in q.complex_roots()]
-    system = _System(maps, p, s)
-    for q, m, H in all_roots:
-        if not (H.imag == 0) or q.degree() == 1 and q[0] == 0:
-            continue  # non-real root, or h = 0
-        where = _in_range(H.real, lr_range)
-        if where is False:
-            continue
-        label = f"period {p}, multiplier {s:+d}, h ≈ {float(H.real.mid()):.12g}"
-        if where is None:
+    system, parent_only = _System(maps, p, s), {}
+    in_range = [(q, m, H) for q, m, H in all_roots
+                if H.imag == 0 and not (q.degree() == 1 and q[0] == 0)
+                and _in_range(H.real, lr_range) is not False]
+    clock.say(f"{where}: resultant of degree {R.degree()} in h, {len(factors)} factors, "
+              f"{len(in_range)} real roots in range")
+    for done, (q, m, H) in enumerate(in_range):
+        clock.check(f"{where}, root {done + 1} of {len(in_range)} in range")
+        label = f"{where}, h ≈ {float(H.real.mid()):.12g}"
+        if _in_range(H.real, lr_range) is None:
             open_roots.append(f"{label}: cannot decide whether h lies in the range")
             continue
-        if s == 1 and p % 2 == 0 and _no_new_orbit(maps, p, q):
-            continue  # only the period-(p/2) doubling, seen from the doubled orbit
+        if s == 1 and p % 2 == 0:
+            key = tuple(int(c) for c in q.coeffs())
+            if key not in parent_only:          # once per factor, not per root
+                parent_only[key] = _no_new_orbit(maps, p, q)
+            if parent_only[key]:
+                continue  # only the period-(p/2) doubling, seen from the doubled orbit
         others = [r for qq, _, r in all_roots if r is not H]
         sols = _escalated(lambda: _solutions_at(system, H.real, m, others), _bits())
         if sols is None:
@@ -283,20 +341,110 @@ def _search(maps: _Maps, p: int, s: int, lr_range, found: list, open_roots: list
                                  _closed_form(q, H.real))
         for orbit in _orbits(maps, p, H.real, [x for x, real in sols if real]):
             found.append((p, s, number, orbit))
+    if in_range:
+        clock.say(f"{where}: {len(in_range)} roots examined")
 
 
 def _no_new_orbit(maps: _Maps, p: int, q: fmpz_poly) -> bool:
-    """Exactly whether, at the roots of the irreducible q, every common root of Φ_p and
-    D_p − 1 is a point of period p/2 (the doubled orbit leaving its parent): the gcd over
-    the number field Q[h]/(q), with every factor shared with g^{p/2} − x divided out, is a
-    constant."""
+    """Whether, at the roots H of the irreducible q, every common root of Φ_p and D_p − 1
+    is a point of period p/2 (the doubled orbit leaving its parent), i.e. whether
+    A = gcd(Φ_p, D_p − 1) over the number field K = Q[h]/(q) has only roots of
+    P = g^{p/2} − x.  True is proved; False means "not shown" (the root is then examined
+    by the certified solver, which proves the solutions or leaves the root open).
+
+    1. Modular upper bound: for a prime ℓ with q mod ℓ of full degree and squarefree
+       (ℓ ∤ lc(q)·disc(q), so 𝔭 = (ℓ, h − r) is a prime of K of degree 1 for each root r
+       of q mod ℓ, Dedekind–Kummer) and lc_x(Φ_p), lc_x(D_p − 1) nonzero at r, reduction
+       h ↦ r maps A onto a divisor of the gcd over F_ℓ (Gauss's lemma over the local ring
+       at 𝔭), so deg A ≤ n := deg gcd(Φ_p(x, r), D_p(x, r) − 1) in F_ℓ[x]
+       (FLINT ``nmod_poly``).  A prime whose gcd has a root off P(x, r) is passed over.
+    2. Exact lower bound: W = the part of A made of roots of P, computed over K by
+       repeated gcds with the small P and exact divisions (:class:`_NumberField`).
+       W | A, so deg W = n proves A = W: no new orbit.
+
+    A modular gcd alone is only an upper bound (an unlucky prime can merge roots); the
+    answer rests on the exact W and on the bound of step 1, which holds for every prime
+    that passes its checks."""
+    bound = _modular_gcd_degree(maps, p, q)
+    if bound is None:
+        return False
+    return _parent_part_degree(maps, p, q) == bound
+
+
+#: Primes tried for the modular bound (the first below 2^62 that pass the checks are used).
+MODULAR_PRIMES = 3
+_PRIME_START = 2**62
+
+
+def _modular_gcd_degree(maps: _Maps, p: int, q: fmpz_poly) -> int | None:
+    """The smallest n = deg gcd(Φ_p, D_p − 1) over F_ℓ at h = r (a root of q mod ℓ) among
+    :data:`MODULAR_PRIMES` good primes whose gcd has all its roots on g^{p/2} − x; None
+    when no prime gives such a gcd (see :func:`_no_new_orbit`)."""
+    from flint import fmpz, nmod_poly
+    polys = [_integral_rows(P) for P in (maps.dynatomic(p), maps.multiplier(p) - 1,
+                                            maps.iterates[p // 2] - maps.x)]
+    best, ell, tried = None, fmpz(_PRIME_START), 0
+    while tried < MODULAR_PRIMES:
+        ell = _next_prime(ell)
+        q_mod = nmod_poly([int(c) for c in q.coeffs()], int(ell))
+        if q_mod.degree() != q.degree() or q_mod.gcd(q_mod.derivative()).degree() > 0:
+            continue
+        roots = q_mod.roots()
+        if not roots:
+            continue
+        r = roots[0][0]
+        phi, dm1, parent = (_at_root(rows, r, int(ell)) for rows in polys)
+        if phi is None or dm1 is None or parent is None:
+            continue
+        tried += 1
+        common = phi.gcd(dm1)
+        rest, shared = common, common.gcd(parent)
+        while shared.degree() > 0:
+            rest = rest // shared
+            shared = rest.gcd(shared)
+        if rest.degree() == 0:
+            best = common.degree() if best is None else min(best, common.degree())
+    return best
+
+
+def _next_prime(n):
+    n += 1
+    while not n.is_prime():
+        n += 1
+    return n
+
+
+def _integral_rows(P) -> list:
+    """P(x, h) scaled to integer coefficients: one fmpz_poly in h per power of x."""
+    rows = _Bivariate(P).rows
+    den = math.lcm(*[int(c.q) for row in rows for c in row])
+    return [fmpz_poly([int(c.p) * (den // int(c.q)) for c in row]) for row in rows]
+
+
+def _at_root(rows: list, r, ell: int):
+    """Σ_i rows_i(r) x^i in F_ℓ[x], or None when its leading coefficient vanishes
+    (the reduction would drop the degree in x)."""
+    from flint import nmod_poly
+    coeffs = [nmod_poly([int(c) for c in row.coeffs()], ell)(r) for row in rows]
+    if int(coeffs[-1]) == 0:
+        return None
+    return nmod_poly([int(c) for c in coeffs], ell)
+
+
+def _parent_part_degree(maps: _Maps, p: int, q: fmpz_poly) -> int:
+    """deg W, W the largest divisor of gcd(Φ_p, D_p − 1) over K = Q[h]/(q) whose roots are
+    roots of g^{p/2} − x: the gcd with g^{p/2} − x is divided out of both until it is
+    constant (exact divisions; every gcd has the small g^{p/2} − x as one argument)."""
     field = _NumberField(fmpq_poly([int(c) for c in q.coeffs()]))
-    common = field.gcd(field.lift(maps.dynatomic(p)), field.lift(maps.multiplier(p) - 1))
-    parent = field.gcd(common, field.lift(maps.iterates[p // 2] - maps.x))
-    while len(parent) > 1:
-        common = field.quotient(common, parent)
-        parent = field.gcd(common, parent)
-    return len(common) == 1
+    a, b = field.lift(maps.dynatomic(p)), field.lift(maps.multiplier(p) - 1)
+    parent = field.lift(maps.iterates[p // 2] - maps.x)
+    degree = 0
+    while True:
+        shared = field.gcd(field.gcd(parent, a), b)
+        if len(shared) <= 1:
+            return degree
+        a, b = field.exact_quotient(a, shared), field.exact_quotient(b, shared)
+        degree += len(shared) - 1
 
 
 class _NumberField:
@@ -329,8 +477,12 @@ class _NumberField:
             a = self._trim(a)
         return quot, a
 
-    def quotient(self, a: list, b: list) -> list:
-        return self._trim(self._divmod(a, b)[0])
+    def exact_quotient(self, a: list, b: list) -> list:
+        """a / b, which must divide exactly."""
+        quot, rem = self._divmod(a, b)
+        if rem:
+            raise ArithmeticError("inexact division over the number field")
+        return self._trim(quot)
 
     def gcd(self, a: list, b: list) -> list:
         while b:
@@ -368,54 +520,77 @@ def _escalated(task, bits: int):
     return None
 
 
-def _roots_of(P: acb_poly) -> list:
+def _roots_of(P: acb_poly, isolated_only: bool = False) -> list:
     """All roots of P: Arb's isolated enclosures when P is squarefree at this precision,
-    otherwise float roots polished by Newton at the working precision (midpoints)."""
+    otherwise float roots polished by Newton at the working precision (midpoints), or
+    nothing with ``isolated_only``."""
     try:
         return [r.mid() for r in P.roots(tol=arb(2) ** (-int(0.8 * _bits())))]
     except ValueError:
-        pass
+        if isolated_only:
+            return []
     coeffs = [complex(float(c.real.mid()), float(c.imag.mid())) for c in P.coeffs()]
-    dP = P.derivative()
     out = []
     for z0 in np.roots(coeffs[::-1]):
         z = acb(z0.real, z0.imag)
-        for _ in range(200):
-            d = dP(z)
-            if d == 0 or not d.is_finite():
-                break
-            step = (P(z) / d).mid()
-            z = (z - step).mid()
-            if abs(step).mid() < arb(2) ** (-(_bits() // 2)) * (1 + abs(z).mid()):
-                break
-        out.append(z)
+        out.append(_newton(P, z, 200) or z)
     return out
+
+
+def _newton(P: acb_poly, x: acb, steps: int = 40):
+    """A root of P near ``x`` by Newton at the working precision on exact midpoints, or
+    None without convergence."""
+    dP = P.derivative()
+    tol = arb(2) ** (-(_bits() // 2))
+    for _ in range(steps):
+        d = dP(x)
+        if d == 0 or not d.is_finite():
+            return None
+        step = (P(x) / d).mid()
+        x = (x - step).mid()
+        if abs(step).mid() < tol * (1 + abs(x).mid()):
+            return x
+    return None
 
 
 def _solutions_at(system: _System, H: arb, multiplicity: int, other_roots):
     """All solutions (x, H) in C² with their realness, or None unless exactly
-    ``multiplicity`` distinct ones are certified."""
+    ``multiplicity`` distinct ones are certified.  The candidates are the roots of Φ_p(·, H)
+    and, when they do not account for the multiplicity, the roots of D_p(·, H) − s (a fold
+    point is a double root of Φ_p, which Arb cannot isolate, but a simple root of D_p − 1
+    when (g^p)″ ≠ 0)."""
     h = acb(H.mid())
     phi, D = system.phi.at_h(h), system.parts[1].at_h(h)
+    for candidates in (lambda: _roots_of(phi), lambda: _roots_of(D, isolated_only=True)):
+        sols = _certified(system, H, h, phi, D, candidates(), other_roots)
+        if len(sols) == multiplicity:
+            return [(enc[0], real) for _, real, enc in sols]
+    return None
+
+
+def _certified(system: _System, H: arb, h: acb, phi, D, candidates, other_roots) -> list:
+    """(x, realness, Krawczyk enclosure) of the distinct solutions certified from the
+    candidates that are near-common roots of Φ_p(·, H) and D_p(·, H) − s.  h = H is known
+    to the working precision, so x alone is refined: by Newton on D_p − s (where a fold
+    or doubling point is simple when (g^p)″ ≠ 0), else on Φ_p."""
     radius = arb(2) ** (-(_bits() // 3))
     near = arb(2) ** -10
     sols = []
-    for x0 in _roots_of(phi):
-        if not abs(D(x0)).mid() < near * (1 + abs(D.coeffs()[-1]).mid()):
+    for x0 in candidates:
+        if not all(abs(P(x0)).mid() < near * (1 + abs(P.coeffs()[-1]).mid())
+                   for P in (phi, D)):
             continue
-        z = system.polish(x0, h)
-        if z is None or any(abs(z[0] - w).mid() < radius for w, _, _ in sols):
+        x = _newton(D, x0) or _newton(phi, x0)
+        if x is None or any(abs(x - w).mid() < radius for w, _, _ in sols):
             continue
-        test, real = system.certify(z[0], z[1], radius)
+        test, real = system.certify(x, h, radius)
         if not test.proved:
             continue
         hx = acb(test.enclosure[2].to_arb(), test.enclosure[3].to_arb())
         if not H.overlaps(hx.real) or any(hx.overlaps(r) for r in other_roots):
             continue
-        sols.append((z[0], real, test.enclosure))
-    if len(sols) != multiplicity:
-        return None
-    return [(enc[0], real) for _, real, enc in sols]
+        sols.append((x, real, test.enclosure))
+    return sols
 
 
 def _orbits(maps: _Maps, p: int, H: arb, points) -> list[tuple]:

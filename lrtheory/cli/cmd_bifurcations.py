@@ -3,9 +3,10 @@ Neimark–Sacker points of GD's periodic orbits as the learning rate varies, wit
 list is proved complete."""
 from __future__ import annotations
 
-from .common import print_json, print_table
+from .common import ProgressLines, print_json, print_table
 from .options import (MAX_PERIOD, MAX_SAMPLES, MAX_STARTS, add_box, add_count, add_dps,
-                      add_expression, add_json_flag, add_lr_range, add_vars, parse_pair)
+                      add_expression, add_json_flag, add_lr_range, add_progress, add_vars,
+                      parse_pair)
 
 ORDER = 21
 METHODS = ("auto", "exact", "boxes", "continuation", "sample")
@@ -46,18 +47,31 @@ def register(sub):
               "at period 1)", default=None, lo=1, hi=MAX_STARTS)
     add_count(p, "--max-boxes", "box budget per period and kind (--method boxes)",
               default=200_000, lo=1, hi=MAX_BOXES)
+    add_count(p, "--budget", "seconds allowed to the exact method; when they are spent it "
+              "stops and the list is not proved, naming where it stopped", default=None,
+              lo=1, hi=86400, metavar="SECONDS")
+    add_progress(p)
     add_json_flag(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from ..bifurcation.search import search_bifurcations
+    from ..bifurcation.exact import exact_bifurcations
+    from ..bifurcation.search import choose_method, search_bifurcations
     from ..objectives import Objective
     obj = Objective(args.expr, args.vars)
     lo, hi = parse_pair(args.box, "box")
-    res = search_bifurcations(obj, tuple(args.lr_range), args.max_period, args.method,
-                              box=(float(lo), float(hi)), dps=args.dps, samples=args.samples,
-                              starts=args.starts, seeds=args.seeds, max_boxes=args.max_boxes)
+    method = choose_method(obj, args.max_period) if args.method == "auto" else args.method
+    if method == "exact":
+        res = exact_bifurcations(obj, tuple(args.lr_range), args.max_period,
+                                 dps=args.dps + 10, budget=args.budget,
+                                 progress=ProgressLines(args.progress or None))
+    else:
+        res = search_bifurcations(obj, tuple(args.lr_range), args.max_period, args.method,
+                                  box=(float(lo), float(hi)), dps=args.dps,
+                                  samples=args.samples,
+                                  starts=args.starts, seeds=args.seeds,
+                                  max_boxes=args.max_boxes)
     if args.json:
         print_json(res.to_json())
         return 0
