@@ -314,3 +314,11 @@ def test_elementary_objective_chaos_is_rechecked_in_high_precision():
         for d in range(1, n):
             x = x - hh * mpmath.sin(x)
             assert abs(x - x0) > 1e-6
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_serial_atlas():
+    pytest.importorskip("distributed")
+    kw = dict(boxes=4, max_period=3, max_depth=1)
+    serial = atlas(CUBIC, "x", ("1.1", "1.6"), **kw)
+    assert atlas(CUBIC, "x", ("1.1", "1.6"), dask="local", jobs=2, **kw) == serial
