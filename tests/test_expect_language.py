@@ -227,7 +227,12 @@ def test_all_of_and_any_of():
     assert run(expect.any_of(FALSE, FALSE)).verdict == "refuted"
     nested = run(expect.all_of(TRUE, expect.any_of(FALSE, TRUE)))
     assert nested.verdict == "proved"        # the refuted alternative does not leak out
-    assert set(nested.numbers) == {"p1_sharpness", "p2_p1_sharpness", "p2_p2_sharpness"}
+    # a name used by two parts is prefixed with the part's number, others are kept
+    assert set(nested.numbers) == {"sharpness", "p1_sharpness", "p2_sharpness"}
+    mixed = run(expect.all_of(TRUE, expect.sharpness("x**4", "x", at=["1"], at_least="1"),
+                              expect.monotone("x**2/2", "x", quantity="x**2", starts=["1"],
+                                              lr="1/2", steps=3, direction="nonincreasing")))
+    assert set(mixed.numbers) == {"p1_sharpness", "p2_sharpness"}
     assert " and " in nested.summary and " or " in nested.summary
 
 

@@ -21,14 +21,16 @@ Importing this package imports nothing heavy.
 from .discovery import discover
 from .evidence import METHODS, VERDICTS, Evidence, combine_verdicts
 from .registry import (REGISTRY, Claim, ClaimSpec, ProjectInfo, Registry, active_registry,
-                       all_claims, claim, matches, natural_key, select, source)
+                       all_claims, claim, claim_kind, kind_counts, kind_table, matches,
+                       natural_key, select, source)
 from .runner import (CheckContext, ClaimRecord, environment, evidence_of, results_document,
                      run_claim, run_claims)
 from .sources import Source
 
 __all__ = ["CheckContext", "Claim", "ClaimRecord", "ClaimSpec", "Evidence", "METHODS",
            "ProjectInfo", "REGISTRY", "Registry", "SOURCES", "Source", "VERDICTS",
-           "active_registry", "all_claims", "claim", "combine_verdicts", "discover",
+           "active_registry", "all_claims", "claim", "claim_kind", "combine_verdicts",
+           "discover", "kind_counts", "kind_table",
            "environment", "evidence_of", "matches", "natural_key", "results_document",
            "run_claim", "run_claims", "select", "source"]
 

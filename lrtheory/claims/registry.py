@@ -482,3 +482,12 @@ def kind_counts(claims) -> dict[str, int]:
         k = claim_kind(c)
         counts[k] = counts.get(k, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def kind_table(claims) -> str:
+    """The per-kind count of ``claims`` (:func:`kind_counts`) as a Markdown table — the
+    claim catalogue's table of built-in claims per kind."""
+    counts = kind_counts(claims)
+    rows = [f"| `{k}` | {n} |" for k, n in counts.items()]
+    return "\n".join(["| kind | claims |", "| --- | --- |", *rows,
+                      f"| total | {sum(counts.values())} |"]) + "\n"

@@ -7,8 +7,10 @@ several statements, each checked by an expectation or by a check function of its
   when every part is refuted, otherwise the strongest part decides.
 
 A part is an expectation of :mod:`lrtheory.expect` or any check ``part(ctx) -> Evidence``.
-Each part's findings are kept, under a heading naming the part; its key numbers are
-named ``p1_…``, ``p2_…`` (the part's number) so that they never collide::
+Each part's findings are kept, marked with the part's number and verdict; its key numbers
+keep their names, except a name that two parts use, which becomes ``p1_…``, ``p2_…`` (the
+part's number) in each of them — so a check that grows into a composition keeps the
+names its regression baseline holds::
 
     @claim("P-3", title="...", statement="...")
     def check(ctx):
@@ -63,16 +65,22 @@ class Composition(Expectation):
 
     def evaluate(self, ev, ctx) -> None:
         from ..claims.evidence import combine_verdicts
-        verdicts, methods = [], []
+        subs = []
         for i, part in enumerate(self.parts, 1):
             ctx.progress(f"part {i} of {len(self.parts)}")
-            sub = _part_evidence(part, ctx)
-            verdicts.append(sub.verdict)
-            methods.append(sub.method)
+            subs.append(_part_evidence(part, ctx))
+        used: dict[str, int] = {}
+        for sub in subs:
+            for name in sub.numbers:
+                used[name] = used.get(name, 0) + 1
+        verdicts, methods = [sub.verdict for sub in subs], [sub.method for sub in subs]
+        for i, sub in enumerate(subs, 1):
             for f in sub.findings:
                 f["statement"] = f"[part {i}: {sub.verdict}] {f['statement']}"
+            sub.numbers = {(f"p{i}_{k}" if used[k] > 1 else k): v
+                           for k, v in sub.numbers.items()}
             sub.summary = ""
-            ev.add(sub, label=f"p{i}")
+            ev.add(sub)
         if self.mode == "all":
             ev.verdict = combine_verdicts(verdicts)
             chosen = methods

@@ -5,6 +5,7 @@ import mpmath
 import sympy as sp
 from flint import fmpq
 
+from lrtheory import expect
 from lrtheory.catalogue import factorization_vector, scalar_quadratic
 from lrtheory.claims import Evidence, claim
 from lrtheory.flows import gradient_flow_mp, gd_global_error
@@ -118,17 +119,38 @@ def _blog2_matrix(ev: Evidence, steps: int) -> None:
                "proved" if all_ok else "refuted", "exact")
 
 
-@claim("BLOG-2", title="Quadratic regimes: 1/L and 2/L", statement=BLOG2_STATEMENT,
-       tags=("quadratic", "exact"))
-def check_blog2(ctx) -> Evidence:
-    ev = Evidence(summary="GD on a quadratic is the linear map $x\\mapsto(1-hL)x$ (per "
-                  "eigen-direction); the regimes are exact statements about $1-hL$.",
-                  precision="exact (symbolic and rational)", tolerance="none (exact)")
+def _blog2_exact(ctx) -> Evidence:
+    """The regimes as exact statements about the multiplier 1 - hL, exact rational orbits
+    and the eigen-directions of a symmetric matrix."""
+    ev = Evidence(precision="exact (symbolic and rational)", tolerance="none (exact)")
     steps = 12 if ctx.quick else 40
     _blog2_symbolic(ev)
     _blog2_exact_scalar(ev, steps)
     _blog2_matrix(ev, steps)
     return ev
+
+
+#: The regimes on f = 3x^2/4 (L = 3/2) from x0 = 5/7, as statements of the claim language:
+#: below 1/L |x| decreases; between 1/L and 2/L f decreases; at 2/L x^2 is conserved
+#: (x -> -x); beyond 2/L GD diverges (escape certificate).
+BLOG2_REGIMES = (
+    expect.monotone("3*x**2/4", "x", quantity="x**2", starts=["5/7"], lr="1/3", steps=40,
+                    direction="nonincreasing"),
+    expect.monotone("3*x**2/4", "x", quantity="3*x**2/4", starts=["5/7"], lr="1", steps=40,
+                    direction="nonincreasing"),
+    expect.monotone("3*x**2/4", "x", quantity="x**2", starts=["5/7"], lr="4/3", steps=40,
+                    direction="conserved"),
+    expect.gd_diverges("3*x**2/4", "x", starts=["5/7"], lr="3/2"),
+)
+
+
+@claim("BLOG-2", title="Quadratic regimes: 1/L and 2/L", statement=BLOG2_STATEMENT,
+       tags=("quadratic", "exact"))
+def check_blog2(ctx) -> Evidence:
+    return expect.all_of(
+        _blog2_exact, *BLOG2_REGIMES,
+        summary="GD on a quadratic is the linear map $x\\mapsto(1-hL)x$ (per "
+                "eigen-direction); the regimes are exact statements about $1-hL$.")
 
 
 BLOG3_STATEMENT = (
