@@ -8,6 +8,7 @@ import numpy as np
 import sympy as sp
 
 from lrtheory import balancing as B
+from lrtheory import expect
 from lrtheory import factorization as fz
 from lrtheory.claims import Evidence, claim
 from lrtheory.plotting import new_figure
@@ -34,9 +35,26 @@ def fmt_number(v, digits=6) -> str:
                  r"characteristic polynomial on the parametrized minimizer set; random "
                  r"instances for larger $d$ in high precision.")
 def check_wczt1(ctx) -> Evidence:
-    ev = Evidence(summary="The Hessian is vv^T + r[[0,I],[I,0]]; at r = 0 it is the rank-one "
-                          "vv^T with eigenvalue |x|^2+|y|^2, exactly.",
-                  precision="symbolic; random instances at 30 and 60 digits",
+    return expect.all_of(
+        _wczt1_identity, *WCZT1_SPECTRA,
+        summary="The Hessian is vv^T + r[[0,I],[I,0]]; at r = 0 it is the rank-one vv^T with "
+                "eigenvalue |x|^2+|y|^2, exactly.")
+
+
+#: The spectrum at two rational minimizers, as statements of the claim language:
+#: d = 1, mu = 1 at (2, 1/2): |x|^2 + |y|^2 = 17/4 and 0; d = 2, mu = 1 at x = (1, 2),
+#: y = (1, 0): x.y = 1, |x|^2 + |y|^2 = 6 and 0 three times.
+WCZT1_SPECTRA = (
+    expect.hessian_spectrum("(1 - x*y)**2/2", "x,y", at=["2", "1/2"], equals=["17/4", "0"]),
+    expect.hessian_spectrum("(1 - x1*y1 - x2*y2)**2/2", "x1,x2,y1,y2", at=["1", "2", "1", "0"],
+                            equals=["6", "0", "0", "0"]),
+)
+
+
+def _wczt1_identity(ctx) -> Evidence:
+    """The Hessian identity for d <= 4, the characteristic polynomial on the minimizer
+    set, and random instances in high precision."""
+    ev = Evidence(precision="symbolic; random instances at 30 and 60 digits",
                   tolerance="exact; high-precision spectra agree to 1e-25")
     dmax = 3 if ctx.quick else 4
     ok_id = all(fz.prove_vector_hessian_rank_one(d) for d in range(1, dmax + 1))
