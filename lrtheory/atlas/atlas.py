@@ -5,9 +5,9 @@ for each (:func:`lrtheory.atlas.classify.classify_box`: attracting with its peri
 chaotic with an entropy bound, divergent, or undecided with the reason) and bisects,
 round by round up to ``max_depth``, the boxes left undecided, the attracting boxes
 whose cycle is not yet proved unique and the boxes where the midpoint's critical orbit
-settles on a cycle that was not certified over the box.  A sub-box inherits the parent's
-proved class when its own test proves less (nothing, or no cycle where the parent had
-one).  Boxes run on the sweep executors
+settles on a cycle, or escapes, but the box proved another class.  A sub-box inherits
+the parent's proved class when its own test proves less (nothing, or no cycle where the
+parent had one).  Boxes run on the sweep executors
 (:func:`lrtheory.sweeps.open_runner`: this process, ``jobs`` processes, Dask or any
 executor) and are assembled in the order of their endpoints, so the result is the same
 whatever runs them.
@@ -119,10 +119,10 @@ def _inherit(parent: BoxClass, child: BoxClass) -> BoxClass:
 
 
 def _needs_refining(box: BoxClass) -> bool:
-    """Undecided boxes, attracting ones not proved unique, and boxes where an attracting
-    cycle was seen at the midpoint but not certified."""
+    """Undecided boxes, attracting ones not proved unique, and boxes where the midpoint's
+    numerics propose a class (an attracting cycle, divergence) that was not proved."""
     return box.label == UNDECIDED or (box.label == ATTRACTING and not box.unique) or \
-        (box.label != ATTRACTING and box.candidate > 0)
+        (bool(box.candidate) and not box.candidate.startswith(box.label))
 
 
 def _split(box: BoxClass) -> list[tuple[Fraction, Fraction]]:

@@ -83,7 +83,10 @@ class BoxClass(Result):
     the cycle is proved the only attracting or neutral cycle (Singer); ``reason`` — how
     the class was proved, or why nothing was; ``cycle`` — ball enclosures (over the whole
     box) of the points of the certified cycle; ``depth`` — bisections from the first
-    split."""
+    split; ``candidate`` — the class the float64 numerics at the midpoint propose when
+    the box proved another or none ("attracting p" or "divergent"; "" otherwise: the atlas
+    bisects such boxes); ``no_attractor`` — proved: no attracting cycle at any h of the
+    box (divergent with negative Schwarzian, by Singer, or an expanding affine map)."""
 
     lo: str
     hi: str
@@ -94,7 +97,7 @@ class BoxClass(Result):
     reason: str = ""
     cycle: tuple = ()
     depth: int = 0
-    candidate: int = 0
+    candidate: str = ""
     no_attractor: bool = False
     _repr_skip = ("cycle",)
 
@@ -351,7 +354,8 @@ def _classify(gd, lo, hi, max_period, settings, depth, H) -> BoxClass:
     else:
         reasons.append(f"no critical orbit settles on a cycle of period <= {max_period} at "
                        f"the midpoint")
-    seen = candidate[0] if isinstance(candidate, tuple) else 0
+    seen = f"{ATTRACTING} {candidate[0]}" if isinstance(candidate, tuple) else \
+        DIVERGENT if candidate == "escape" and R is not None else ""
     chaotic = _chaotic(gd, lo, hi, depth, H, radius, max_period, mid, width, settings)
     if isinstance(chaotic, BoxClass):
         return dataclasses.replace(chaotic, candidate=seen)

@@ -6,8 +6,8 @@ float64 at one h for the proposals of the atlas.
   (below), which make uniqueness and divergence provable;
 * :class:`ElementaryGD` — any other objective of one variable that the ball evaluators of
   :class:`~lrtheory.objectives.Objective` handle (exp, log, sin, …): cycles and orbits
-  are searched and certified in a stated interval [−L, L]; no escape radius, critical cover or Schwarzian
-  is known, so neither uniqueness nor divergence is proved.
+  are searched and certified in a stated interval [−L, L]; no escape radius, critical
+  cover or Schwarzian bound is known, so neither uniqueness nor divergence is proved.
 
 For f ∈ Q[x] with P = f′ the GD map is G_h(x) = x − h·P(x), so
 
@@ -168,7 +168,8 @@ class PolynomialGD(GDMap):
         (module docstring; needs deg P ≥ 2 and lo > 0)."""
         d = self.degree
         if d < 2 or lo <= 0:
-            raise ValueError("the escape radius needs deg f' >= 2 and positive learning rates")
+            raise ValueError("the escape radius needs deg f' >= 2 and positive learning "
+                             "rates")
         lead = lo * abs(self.coeffs[d])
         linear = max(abs(1 - h * self.coeffs[1]) for h in (lo, hi)) if d >= 1 else 0
         rest = sum(hi * abs(c) for i, c in enumerate(self.coeffs[:d]) if i != 1)
@@ -231,7 +232,7 @@ class ElementaryGD(GDMap):
         super().__init__(obj)
         self.radius = float(radius)
         self.degree = None
-        obj.arb  # noqa: B018 - compiles the ball evaluators now (an unsupported function fails)
+        obj.arb  # noqa: B018 - compiles the ball evaluators now (unsupported functions fail)
 
     def _direct(self, X: arb, H: arb) -> arb:
         return self.obj.arb.gd_step([X], H)[0]

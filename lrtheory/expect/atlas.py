@@ -20,7 +20,8 @@ from fractions import Fraction
 import sympy as sp
 
 from ..objectives import Objective
-from .base import ArgumentError, Expectation, int_arg, number_arg, objective_arg, pair_arg, show
+from .base import (ArgumentError, Expectation, int_arg, number_arg, objective_arg, pair_arg,
+                   show)
 
 __all__ = ["attracting_measure", "AtlasExpectation"]
 
