@@ -23,7 +23,8 @@ h ∈ H:
 A box whose orbit meets the region the statement asks for *holds*; one whose orbit meets
 the opposite region (a trap for "diverges", an escape for "converges" or "bounded") is a
 certified open set of counterexamples (*fails*); otherwise it is bisected (widest side),
-and boxes left at the depth limit or the budget are *undecided* with their measure.
+and boxes left at the depth limit or the budget are *undecided* with their measure.  Once
+a box of counterexamples is certified the remaining boxes are skipped (excluded).
 The verdict is "proved" only when every box holds, "refuted" when some box fails (a
 rational point of it, inside the set, is named), else "undecided".  An unbounded rate set
 is covered up to :func:`rate_cap` and the rest is undecided (infinite measure).
@@ -36,7 +37,7 @@ from flint import arb, arb_mat
 
 from ..objectives import Objective
 from ..results import Result, result
-from .branch_and_bound import ACCEPT, SPLIT, branch_and_bound
+from .branch_and_bound import ACCEPT, EXCLUDE, SPLIT, branch_and_bound
 from .krawczyk import ball_identity, krawczyk_test
 from .sets import Box, Interval, PointSet
 
@@ -207,6 +208,8 @@ class _Decider:
         self.radius = None if radius is None else float(radius)
         self.traps, self.polys = traps, polys
         self.found: list = []      # (h_lo, h_hi, region): a region holds for sub-intervals
+        self.refuted = False
+        self.sets = (None, None)   # (rates, starts), for naming counterexamples
 
     def _traps(self, fbox, H) -> list:
         """(region, enclosure of x*) of the trapping regions valid on the box's rates: those
@@ -235,6 +238,15 @@ class _Decider:
         return "elsewhere" if any(not c.overlaps(v) for c, v in zip(centre, t)) else "undecided"
 
     def __call__(self, fbox):
+        verdict, value = self._decide(fbox)
+        if verdict == ACCEPT and self.holds(value[0]) is False and \
+                _witness(fbox, *self.sets) is not None:
+            self.refuted = True    # a counterexample inside the set is certified
+        return verdict, value
+
+    def _decide(self, fbox):
+        if self.refuted:
+            return EXCLUDE, None   # a counterexample box is known: the rest is not needed
         H = arb(fbox[0][0]).union(arb(fbox[0][1]))
         X = [arb(lo).union(arb(hi)) for lo, hi in fbox[1:]]
         self.escape_bound = 1e3 * (1 + max(max(abs(lo), abs(hi)) for lo, hi in fbox[1:]))
@@ -357,6 +369,7 @@ def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, rad
     with precision(bits=bits):
         traps = stationary_enclosures(obj, _guesses(obj, covered, starts))
         decide = _Decider(obj, statement, radius, traps, _escape_polys(obj), steps, target)
+        decide.sets = (rates, starts)
         hboxes = _pieces(covered.float_box()[0], pieces)
         components = [(hb,) + tuple((float(c), float(c)) for c in p) for p in starts.points
                       for hb in hboxes] if isinstance(starts, PointSet) else \

@@ -69,6 +69,17 @@ def outward(q, down: bool) -> float:
     return f
 
 
+def _simplest_between(a: Fraction, b: Fraction | None) -> Fraction:
+    """The rational of least denominator in the open interval (a, b) (b = None: +∞), by
+    the continued-fraction (Stern–Brocot) recursion."""
+    n = math.floor(a) + 1
+    if b is None or n < b:
+        return Fraction(n)
+    n -= 1                      # a and b lie in [n, n + 1]: q = n + 1/(simplest in (1/(b-n), 1/(a-n)))
+    inner = _simplest_between(1 / (b - n), None if a == n else 1 / (a - n))
+    return n + 1 / inner
+
+
 @result
 class Interval(Result):
     """An interval of the real line with exact rational ends (module docstring).
@@ -102,9 +113,9 @@ class Interval(Result):
     def contains(self, x) -> bool:
         """Exact membership of the number ``x`` (or a one-coordinate point)."""
         x = sp.Rational(x[0] if isinstance(x, (tuple, list)) else x)
-        above = self.lo is None or x > self.lo or (self.lo_closed and x == self.lo)
-        below = self.hi is None or x < self.hi or (self.hi_closed and x == self.hi)
-        return above and below
+        above = self.lo is None or bool(x > self.lo) or (self.lo_closed and x == self.lo)
+        below = self.hi is None or bool(x < self.hi) or (self.hi_closed and x == self.hi)
+        return bool(above and below)
 
     def cut_point(self):
         """Where :meth:`bisect` cuts: the midpoint; for an unbounded interval a finite
@@ -133,13 +144,8 @@ class Interval(Result):
             return self.lo
         lo = self.lo if self.lo is not None else (self.hi - 2 * max(1, abs(self.hi)))
         hi = self.hi if self.hi is not None else (lo + 2 * max(1, abs(lo)))
-        a, b = Fraction(int(lo.p), int(lo.q)), Fraction(int(hi.p), int(hi.q))
-        d = 1
-        while True:
-            k = math.floor(a * d) + 1
-            if Fraction(k, d) < b:
-                return sp.Rational(k, d)
-            d += 1
+        q = _simplest_between(Fraction(int(lo.p), int(lo.q)), Fraction(int(hi.p), int(hi.q)))
+        return sp.Rational(q.numerator, q.denominator)
 
     def grid(self, n: int) -> list:
         """n ≥ 2 exact points of the set, equally spaced over its closure (a bounded
