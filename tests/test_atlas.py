@@ -171,6 +171,8 @@ def test_affine_maps_are_classified_exactly():
     assert res.measure("attracting") == Fraction(1, 4)
     assert res.measure("no_attractor") == Fraction(1, 4)
     assert res.measure("undecided") == Fraction(1, 2)
+    drift = atlas("3*x", "x", ("1", "2"), boxes=1, max_depth=0).boxes[0]  # G = x - 3h
+    assert drift.label == "divergent" and drift.no_attractor
 
 
 def test_bad_input_is_an_input_error():
@@ -210,11 +212,13 @@ def test_cli_prints_the_table_and_writes_files(tmp_path, capsys):
     out = tmp_path / "a.json"
     code = main(["atlas", CUBIC, "--vars", "x", "--lr-range", "1.52", "1.6", "--boxes", "2",
                  "--max-period", "3", "--max-depth", "0", "--json", str(out),
-                 "--out", str(tmp_path / "a.nc")])
+                 "--out", str(tmp_path / "a.nc"), "--plot", str(tmp_path / "a")])
     text = capsys.readouterr().out
     assert code == 0
     assert text.splitlines()[1].split()[:3] == ["1.52", "1.6", "divergent"]
-    assert (tmp_path / "a.nc").exists() and out.exists()
+    assert all((tmp_path / name).exists() for name in ("a.nc", "a.png", "a.pdf"))
+    saved = json.loads(out.read_text())
+    assert [b["label"] for b in saved["boxes"]] == ["divergent", "divergent"]
 
 
 @pytest.mark.parametrize("argv", [

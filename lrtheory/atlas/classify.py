@@ -301,7 +301,9 @@ def _affine(gd, lo, hi, depth, H) -> BoxClass:
     if gd.degree < 1:
         why = "f' is a non-zero constant: every start drifts off" if gd.degree == 0 \
             else "f' is zero: G is the identity"
-        return _box(lo, hi, depth, DIVERGENT if gd.degree == 0 else UNDECIDED, reason=why)
+        if gd.degree == 0:
+            return _box(lo, hi, depth, DIVERGENT, no_attractor=True, reason=why)
+        return _box(lo, hi, depth, UNDECIDED, reason=why)
     slope = 1 - H * (arb(gd.coeffs[1].numerator) / gd.coeffs[1].denominator)
     if abs(slope) < 1:
         return _box(lo, hi, depth, ATTRACTING, period=1, unique=True,
