@@ -49,6 +49,11 @@ LATEX_MEMORY_BYTES = 2 * 1024 ** 3
 #: Characters of one LaTeX statement or formula from the results.
 MAX_LATEX_CHARS = 20_000
 
+#: Bits of the mantissa and of the precision of a number read from a results file (an
+#: mpf, a Ball, a sympy Float), and the largest |binary exponent| it may have.
+MAX_DECODED_BITS = 100_000
+MAX_BINARY_EXPONENT = 2 ** 20
+
 #: Binary digits of the largest integer of MAX_INTEGER_DIGITS decimal digits.
 MAX_INTEGER_BITS = int(MAX_INTEGER_DIGITS * 3.3219280948873626) + 1
 

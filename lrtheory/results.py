@@ -222,6 +222,7 @@ def decode(v: Any):
         return v
     tag = v.get("type")
     if isinstance(tag, str):
+        _check_bounds(tag, v)
         if tag in RESULT_TYPES:
             cls = RESULT_TYPES[tag]
             names = {f.name for f in dataclasses.fields(cls)}
@@ -262,6 +263,50 @@ def _decode_sympy(v):
 def _decode_fraction(v):
     num, _, den = v["value"].partition("/")
     return Fraction(int(num), int(den or 1))
+
+
+def _check_bounds(tag: str, v: dict) -> None:
+    """:class:`~lrtheory.errors.InputError` before a tagged number is rebuilt when it
+    would cost more than the limits allow: an mpf, a Ball or a sympy Float whose mantissa
+    has more than :data:`~lrtheory.limits.MAX_DECODED_BITS` bits, whose precision is
+    larger, or whose binary exponent exceeds :data:`~lrtheory.limits.MAX_BINARY_EXPONENT`
+    in size (2^(10^18) would not fit in memory); a Ball's decimal text longer than
+    :data:`~lrtheory.limits.MAX_TEXT_CHARS`."""
+    from . import limits
+    from .errors import InputError
+    if tag == "mpf":
+        numbers = [(v.get("man"), v.get("exp"), None)]
+    elif tag == "Ball":
+        numbers = [(v.get("mid_man"), v.get("mid_exp"), None),
+                   (v.get("rad_man"), v.get("rad_exp"), None)]
+        if any(isinstance(x, str) and len(x) > limits.MAX_TEXT_CHARS for x in v.values()):
+            raise InputError(f"a Ball's text is longer than {limits.MAX_TEXT_CHARS} "
+                             "characters (MAX_TEXT_CHARS)")
+    elif tag == "sympy":
+        numbers, stack = [], [v.get("tree")]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (list, tuple)) and node:
+                if node[0] == "Float" and len(node) == 4:
+                    numbers.append(tuple(node[1:]))
+                else:
+                    stack.extend(node[1:])
+    else:
+        return
+    for man, exp, prec in numbers:
+        try:
+            bits = abs(int(man)).bit_length() if man is not None else 0
+            too_big = bits > limits.MAX_DECODED_BITS or \
+                (exp is not None and abs(int(exp)) > limits.MAX_BINARY_EXPONENT) or \
+                (prec is not None and not 0 < int(prec) <= limits.MAX_DECODED_BITS)
+        except (TypeError, ValueError):
+            raise InputError(f"a {tag} number has a malformed mantissa, exponent or "
+                             "precision") from None
+        if too_big:
+            raise InputError(f"a {tag} number is beyond the decoding limits: at most "
+                             f"{limits.MAX_DECODED_BITS} bits of mantissa and precision "
+                             f"(MAX_DECODED_BITS), |binary exponent| <= "
+                             f"{limits.MAX_BINARY_EXPONENT} (MAX_BINARY_EXPONENT)")
 
 
 _DECODERS = {
