@@ -26,11 +26,16 @@ the error.  The error of the last entry s_K of a (possibly accelerated) sequence
 successive differences Δ_K, Δ_{K−1}, Δ_{K−2} is estimated as the tail of a geometric
 series,
 
-    E = SAFETY · |Δ_K| · ρ / (1 − ρ),    ρ = max(|Δ_K/Δ_{K−1}|, |Δ_{K−1}/Δ_{K−2}|) < 1,
+    E = SAFETY · max(|Δ_K|, |Δ_{K−1}|) · ρ / (1 − ρ),
+    ρ = max(|Δ_K/Δ_{K−1}|, |Δ_{K−1}/Δ_{K−2}|) < 1,
 
-and the reported δ is the last entry of the pass with the smallest E.  :data:`SAFETY` is
-calibrated on the quadratic family z² + C — GD on x³/3 − x is conjugate to it with
-C = 1/4 − h² —, whose δ is known to 68 digits, and on a second map: see :data:`SAFETY`.
+and the reported δ is the last entry of the pass with the smallest E.  The larger of the
+last two differences is used because after Aitken passes the differences change sign
+irregularly, and a last difference that is small by cancellation made the estimate up to
+19 times too small (x²/2 − x³/3 + x⁴/10 at 16 levels).  :data:`SAFETY` is calibrated on
+nine maps with known δ (Feigenbaum's constant is universal for maps with a quadratic
+critical point): see :data:`SAFETY`.  The estimate is not a rigorous bound; ``digits``
+counts only the digits it covers.
 """
 from __future__ import annotations
 
@@ -50,20 +55,22 @@ __all__ = ["superstable_cascade", "SuperstableCascade", "feigenbaum_estimate",
 
 #: Feigenbaum's first constant (OEIS A006890), for the ``deviation`` field only.
 FEIGENBAUM_DELTA = "4.66920160910299067185320382046620161725818557747576863274565134300413"
-#: Safety factor of the geometric-tail error estimate.  Calibrated on two maps whose
-#: superstable rates were computed to 50 digits for 18 and 17 levels: GD on x³/3 − x (the
-#: quadratic family z² + C, C = 1/4 − h²) and on x³/3 − x + x⁴/20; with every level count
-#: from 7 on, the true error of the reported δ was at most 0.35 of the estimate with this
-#: factor (0.69 with factor 2; a single ratio for ρ or a fourth Aitken pass gave estimates
-#: up to 5 times too small).  tests/test_cascade.py checks the bound at every level count.
-SAFETY = 4.0
+#: Safety factor of the geometric-tail error estimate.  Calibrated on GD on nine cubic,
+#: quartic and quintic objectives — x³/3 − x (the quadratic family z² + C, C = 1/4 − h²),
+#: x³/3 − x + x⁴/20 and seven perturbations x²/2 + a x³ + b x⁴ + c x⁵ (listed in
+#: tests/test_cascade.py) — whose superstable rates were computed to 44 digits for 18
+#: levels: for every level count from 10 to 18 the true error of the reported δ was at
+#: most 0.24 of the estimate with this factor (0.12 with factor 4; the former estimate
+#: with |Δ_K| alone was up to 19 times too small on x²/2 − x³/3 + x⁴/10).
+#: tests/test_cascade.py checks the bound across maps.
+SAFETY = 2.0
 #: At most this many Aitken passes (further passes stall at about 10⁻¹⁸ while their
 #: differences keep shrinking, so their estimates are too small).
 MAX_PASSES = 3
 #: A pass is scored only when it has at least this many entries.
 MIN_ENTRIES = 5
 #: Levels of the cascade computed by default (2^15 steps at the last; δ to 14–15
-#: digits).
+#: digits, 13 of them covered by the error estimate on x³/3 − x).
 LEVELS = 16
 _MAX_NEWTON = 40
 
@@ -159,14 +166,17 @@ def feigenbaum_estimate(ratios) -> tuple:
 
 
 def _tail_estimate(seq) -> float:
-    """SAFETY·|Δ_K|·ρ/(1 − ρ) with ρ the larger of |Δ_K/Δ_{K−1}|, |Δ_{K−1}/Δ_{K−2}|."""
+    """SAFETY·max(|Δ_K|, |Δ_{K−1}|)·ρ/(1 − ρ) with ρ the larger of |Δ_K/Δ_{K−1}|,
+    |Δ_{K−1}/Δ_{K−2}| (module doc)."""
     if len(seq) < MIN_ENTRIES:
         return math.inf
     d = [seq[-1] - seq[-2], seq[-2] - seq[-3], seq[-3] - seq[-4]]
     if d[1] == 0 or d[2] == 0:
         return math.inf
     rho = max(abs(d[0] / d[1]), abs(d[1] / d[2]))
-    return SAFETY * float(abs(d[0]) * rho / (1 - rho)) if rho < 1 else math.inf
+    if rho >= 1:
+        return math.inf
+    return SAFETY * float(max(abs(d[0]), abs(d[1])) * rho / (1 - rho))
 
 
 def _aitken(seq) -> list:
