@@ -262,8 +262,39 @@ SHAPES = [(1, 1, 1), (2, 2, 1), (2, 2, 2), (3, 2, 1), (2, 3, 2)]
                  r"starts converges beyond $2/L$ and its limits satisfy the matrix bound "
                  r"$(\|X_\infty\|_2-\|Y_\infty\|_2)^2\le 2/h-2\sigma_1(A)$.")
 def check_wczt4(ctx) -> Evidence:
-    ev = Evidence(summary="", precision="symbolic; mpmath 30/60 digits; float64 runs checked "
-                                        "against mpmath runs",
+    return expect.all_of(
+        _wczt4_structure_and_runs, *WCZT4_SHARPNESS,
+        summary="Sharpness = |X|_2^2 + |Y|_2^2 holds exactly at every zero-residual point, for "
+                "every shape (not only the vector case). GD on Gaussian A converges beyond 2/L "
+                "from unbalanced starts and its limits obey the matrix stability bound.")
+
+
+def _factorization_loss(A) -> tuple[str, str]:
+    """(f, variables) of f(X, Y) = |A - XY^T|_F^2/2 for a square A, with d = its size:
+    X = (x_ik), Y = (y_jk)."""
+    n = len(A)
+    terms = [f"({A[i][j]} - " + " - ".join(f"x{i + 1}{k + 1}*y{j + 1}{k + 1}" for k in range(n))
+             + ")**2" for i in range(n) for j in range(n)]
+    names = [f"{v}{i + 1}{k + 1}" for v in "xy" for i in range(n) for k in range(n)]
+    return "(" + " + ".join(terms) + ")/2", ",".join(names)
+
+
+#: The sharpness at zero-residual points as statements of the claim language:
+#: n = m = 2, d = 1, X = (1, 2), Y = (1, 1): |X|^2 + |Y|^2 = 7; n = m = d = 2, X = I,
+#: Y = [[1, 1], [0, 1]] (A = Y^T): |X|_2^2 + |Y|_2^2 = 1 + (3 + sqrt 5)/2.
+WCZT4_SHARPNESS = (
+    expect.sharpness("((1 - x1*y1)**2 + (1 - x1*y2)**2 + (2 - x2*y1)**2 + (2 - x2*y2)**2)/2",
+                     "x1,x2,y1,y2", at=["1", "2", "1", "1"], equals="7"),
+    expect.sharpness(*_factorization_loss([[1, 0], [1, 1]]),
+                     at=["1", "0", "0", "1", "1", "1", "0", "1"], equals="(5 + sqrt(5))/2"),
+)
+
+
+def _wczt4_structure_and_runs(ctx) -> Evidence:
+    """The Hessian's closed form and zero-residual structure, random shapes in high
+    precision, and GD on Gaussian A."""
+    ev = Evidence(precision="symbolic; mpmath 30/60 digits; float64 runs checked "
+                            "against mpmath runs",
                   tolerance="exact; spectra to 1e-25; GD limits to 1e-12")
     shapes = SHAPES[:3] if ctx.quick else SHAPES
     ok = all(fz.prove_hessian_closed_form(*s) and fz.prove_zero_residual_structure(*s)
@@ -292,10 +323,6 @@ def check_wczt4(ctx) -> Evidence:
               "change 30->60"], rows)
     _nonzero_residual_note(ev)
     _gaussian_runs(ctx, ev)
-    ev.summary = ("Sharpness = |X|_2^2 + |Y|_2^2 holds exactly at every zero-residual point, "
-                  "for every shape (not only the vector case). GD on Gaussian A converges "
-                  "beyond 2/L from unbalanced starts and its limits obey the matrix "
-                  "stability bound.")
     return ev
 
 

@@ -241,8 +241,8 @@ class SharpnessExpectation(Expectation):
         for s in self.stated:
             verdict, method, rel = decide_stated(
                 lambda c: compare_sharpness(self.objective, H, c), s)
-            ev.finding(f"λ_max {s.text()}: λ_max = {spec.sharpness} {rel} "
-                       f"{s.text()[2:]}", verdict, method)
+            ev.finding(f"stated λ_max {s.text()}; computed λ_max = {spec.sharpness} "
+                       f"({rel} {s.text()[2:]})", verdict, method)
 
 
 def hessian_spectrum(objective, vars=None, *, at, equals) -> HessianSpectrumExpectation:
