@@ -23,7 +23,8 @@ h ∈ H:
 A box whose orbit meets the region the statement asks for *holds*; one whose orbit meets
 the opposite region (a trap for "diverges", an escape for "converges" or "bounded") is a
 certified open set of counterexamples (*fails*); otherwise it is bisected (widest side),
-and boxes left at the depth limit or the budget are *undecided* with their measure.  Once
+and boxes left at the depth limit or the budget, or whose tight orbit enclosure meets no
+region within the step limit, are *undecided* with their measure.  Once
 a box of counterexamples is certified the remaining boxes are skipped (excluded).
 The verdict is "proved" only when every box holds, "refuted" when some box fails (a
 rational point of it, inside the set, is named), else "undecided".  An unbounded rate set
@@ -45,8 +46,7 @@ __all__ = ["SetProof", "prove_over_sets", "trapping_region", "escape_region",
            "stationary_enclosures", "ball_image", "rate_cap"]
 
 #: Escape factors ρ tried, largest first.
-ESCAPE_FACTORS = (2, sp.Rational(3, 2), sp.Rational(5, 4), sp.Rational(9, 8),
-                  sp.Rational(17, 16), sp.Rational(33, 32))
+ESCAPE_FACTORS = tuple(1 + sp.Rational(1, 2**k) for k in (0, 1, 2, 3, 5, 7, 10, 14, 20))
 #: Half-widths of trapping regions tried (relative to 1 + |x*|), largest first.
 TRAP_RADII = (1.0, 0.3, 0.1, 0.03, 1e-2, 1e-3, 1e-4, 1e-6)
 BITS = 128
@@ -274,7 +274,9 @@ class _Decider:
                     max(float(v.rad()) for v in X) > 0.25 * (1 + max(abs(float(v.mid())) for v in X)):
                 return SPLIT, None  # lost (or grown beyond any region): cut the box
             X = ball_image(self.obj, X, H)
-        return SPLIT, None
+        # the enclosure stayed tight for all the steps: a smaller box would not decide
+        # sooner (next to a bifurcation rate the orbit needs ever more steps)
+        return ACCEPT, ("undecided", f"no region reached in {self.steps} steps")
 
     def holds(self, outcome: str) -> bool | None:
         """True (the box holds), False (a counterexample box) or None (undecided)."""
