@@ -217,6 +217,30 @@ def compare_fields(case: str, order: int, rounds: int, with_sympy: bool) -> dict
     return row
 
 
+def flint_is_gradient(expr, xs, order) -> list:
+    """The anchor's gradient test: every ∂_i F_j − ∂_j F_i is_zero() on the fmpq_mpoly."""
+    n = len(xs)
+    return [all((F[j].derivative(i) - F[i].derivative(j)).is_zero()
+                for i in range(n) for j in range(i + 1, n))
+            for F in flint_fields(expr, xs, order)]
+
+
+def compare_gradient(order: int, rounds: int) -> dict:
+    """``modified_equation(...).gradient`` (fields and the exact gradient test of each
+    order) against the FLINT recursion with ``is_zero`` on its curls, dense quartic in 4
+    variables, with the load average of the machine."""
+    import os
+    expr, xs = dense_quartic()
+    med = interleaved({"lrtheory": lambda: lrtheory_fields(expr, xs, order).gradient,
+                       "flint_anchor": lambda: flint_is_gradient(expr, xs, order)}, rounds)
+    return {"case": "dense_quartic", "order": order, "rounds": rounds,
+            "median_seconds": {k: round(v, 4) for k, v in med.items()},
+            "ratio_vs_flint": round(med["lrtheory"] / med["flint_anchor"], 3),
+            "agreement": list(lrtheory_fields(expr, xs, order).gradient) ==
+            flint_is_gradient(expr, xs, order),
+            "loadavg": [round(v, 2) for v in os.getloadavg()]}
+
+
 def potentials_row(rounds: int, old_limit: float | None) -> dict:
     cases = ("log(cosh(x))", "exp(-x**2)")
     first: dict = {}
@@ -247,6 +271,10 @@ BENCHMARKS = [
            lambda: compare_fields("factorization", 12, 3, True), "faster than the sympy ring"),
     _bench("fields.vs_sympy_ring_dense_quartic_order4",
            lambda: compare_fields("dense_quartic", 4, 3, True), "faster than the sympy ring"),
+    _bench("is_gradient.dense_quartic_4d_order3_quick", lambda: compare_gradient(3, 3),
+           "ratio_vs_flint <= 2"),
+    _bench("is_gradient.dense_quartic_4d_order5_quick", lambda: compare_gradient(5, 3),
+           "ratio_vs_flint <= 2"),
     _bench("potentials.log_cosh_exp_gauss_orders_0_12", lambda: potentials_row(3, None),
            "total < 5 s"),
     _bench("fields.factorization_order30_big",

@@ -182,6 +182,22 @@ def test_factorization_order_two_not_gradient_with_curl_evidence():
         me.modified_potential()
 
 
+def test_gradient_test_is_decided_on_flint_polynomials(monkeypatch):
+    # the gradient flags of a polynomial objective come from is_zero() on the fmpq_mpoly
+    # curls, without sympy conversion; they agree with the textbook curls (sympy)
+    from lrtheory.modeq import poly
+
+    f = (1 - x * y) ** 2 / 2 + x ** 3 / 3
+    textbook = textbook_fields(f, (x, y))
+    monkeypatch.setattr(poly, "to_expr", lambda *a: pytest.fail("sympy conversion"))
+    me = modified_equation(Objective(f, (x, y)), 2)
+    flags = me.gradient
+    monkeypatch.undo()
+    assert flags == tuple(sp.expand(sp.diff(F[1], x) - sp.diff(F[0], y)) == 0
+                          for F in textbook[:3])
+    assert flags == (True, True, False)
+
+
 def test_gradient_split():
     me = modified_equation(Objective((1 - x * y) ** 2 / 2, (x, y)), 2)
     for n in range(3):

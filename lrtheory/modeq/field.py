@@ -161,6 +161,14 @@ class ModifiedFields:
             self._curls[n] = self._compute_curl(n)
         return dict(self._curls[n])
 
+    def is_gradient(self, n: int) -> bool:
+        """Whether ``F_n`` is a gradient: for a polynomial ``f`` every curl component is
+        zero as an ``fmpq_mpoly`` (decided in FLINT, no sympy conversion); otherwise no
+        curl component survives :meth:`curl`."""
+        if n in self._curls or not self.polynomial:
+            return not self.curl(n)
+        return all(c.is_zero() for c in curl(self.ring_fields[n], _partial).values())
+
     def _compute_curl(self, n: int) -> dict:
         if self.polynomial:
             return {k: self.to_expr(c) for k, c in
@@ -326,7 +334,7 @@ class ModifiedEquation(Result):
         return tuple(self._engine.field(n) for n in range(self.order + 1))
 
     def _make_gradient(self) -> tuple:
-        return tuple(not self._engine.curl(n) for n in range(self.order + 1))
+        return tuple(self._engine.is_gradient(n) for n in range(self.order + 1))
 
     # -- views ------------------------------------------------------------------------
     @property
@@ -367,7 +375,7 @@ class ModifiedEquation(Result):
         """Exact decision whether ``F_n`` is a gradient field."""
         if "gradient" in self.__dict__:
             return self.gradient[self._check_n(n)]
-        return not self.curl(n)
+        return self._engine.is_gradient(self._check_n(n))
 
     def potential(self, n: int, budget: float | None = None) -> sp.Expr:
         """``f_n`` with ``F_n = −∇f_n`` (``f_0 = f``).  Raises :class:`NotGradientError`
