@@ -360,9 +360,21 @@ def _classify(gd, lo, hi, max_period, settings, depth, H) -> BoxClass:
         DIVERGENT if candidate == "escape" and R is not None else ""
     chaotic = _chaotic(gd, lo, hi, depth, H, radius, max_period, mid, width, settings)
     if isinstance(chaotic, BoxClass):
-        return dataclasses.replace(chaotic, candidate=seen)
+        return dataclasses.replace(chaotic, candidate=seen or _window_inside(
+            gd, lo, hi, max_period, settings, radius))
     reasons.append(chaotic)
     return _box(lo, hi, depth, UNDECIDED, reason="; ".join(reasons), candidate=seen)
+
+
+def _window_inside(gd, lo, hi, max_period, settings, radius) -> str:
+    """"attracting p" when the critical orbit settles on a p-cycle at the quarter points
+    of a box proved chaotic (a periodic window inside it: the atlas bisects the box)."""
+    for t in (Fraction(1, 4), Fraction(3, 4)):
+        found = _attracting_candidate(gd, float(lo + t * (hi - lo)), max_period,
+                                      settings.orbit_steps, radius)
+        if isinstance(found, tuple):
+            return f"{ATTRACTING} {found[0]}"
+    return ""
 
 
 def _attracting(gd, lo, hi, depth, H, R, cover, schwarzian, settings, p, points):
