@@ -226,9 +226,10 @@ completeness = st.builds(
     words)
 coverages = st.builds(
     PeriodCoverage, st.integers(1, 12), st.integers(0, 10**6), st.integers(0, 10**4),
-    st.tuples(st.integers(0, 99), st.integers(0, 99), st.integers(0, 99)),
+    st.integers(0, 10**4), st.tuples(st.integers(0, 99), st.integers(0, 99)),
     st.one_of(st.none(), floats), st.one_of(st.none(), st.tuples(floats, floats)),
-    st.sampled_from(["proved", "estimated", "unknown"]), st.one_of(st.none(), completeness))
+    st.sampled_from(["proved", "estimated", "unknown"]), st.one_of(st.none(), completeness),
+    st.integers(0, 99), words)
 search_settings = st.builds(
     OrbitSearchSettings, rationals, st.integers(1, 12), st.tuples(floats, floats),
     st.integers(1, 10**5), floats, st.integers(1, 10**6), st.integers(15, 200),

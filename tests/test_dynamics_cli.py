@@ -48,9 +48,9 @@ def test_orbits_table_reports_coverage(capsys):
     assert code == 0, err
     lines = out.splitlines()
     head = lines.index(next(ln for ln in lines if ln.startswith("period  starts")))
-    assert [ln.split()[:3] for ln in lines[head + 1:head + 3]] == [["1", "100", "3"],
-                                                                  ["2", "200", "3"]]
-    assert all(ln.split()[-1] == "estimated" for ln in lines[head + 1:head + 3])
+    assert [ln.split()[:3] for ln in lines[head + 1:head + 3]] == [["1", "50", "3"],
+                                                                  ["2", "100", "3"]]
+    assert all(ln.split()[5] == "estimated" for ln in lines[head + 1:head + 3])
 
 
 def test_bifurcations_json_contract(capsys):

@@ -6,7 +6,6 @@ For the double-well GD map g(x) = x − h(x³ − x) (f = (x² − 1)²/4):
   s = a + b, q = ab with s² = (3 + h)/h, q = 1/h, and multiplier
   g'(a)g'(b) = 9 − 2(1 + h)² (attracting for 1 < h < √5 − 1).
 """
-import math
 from fractions import Fraction
 
 import mpmath
@@ -20,7 +19,7 @@ from hypothesis import strategies as st
 from lrtheory.catalogue import double_well, factorization_vector
 from lrtheory.dynamics import krawczyk
 from lrtheory.dynamics.orbits import (_canonical_float, basin_fractions, canonical_rotation,
-                                      chapman_estimate, exact_lr, find_periodic_orbits,
+                                      exact_lr, find_periodic_orbits,
                                       float_orbits, minimal_period, real_periodic_points,
                                       same_orbit, search_periodic_orbits)
 from lrtheory.errors import InputError
@@ -189,7 +188,7 @@ def test_search_finds_every_orbit_of_the_cubic_map_with_coverage():
         assert c.found == len(res.by_period(c.period)) == exact // c.period
         assert c.complete == "estimated" and c.proof is None
         assert c.interval[0] <= exact // c.period <= c.interval[1]
-        assert c.starts == 2 * 50 * 2 ** (c.period - 1)
+        assert c.starts % (50 * 2 ** (c.period - 1)) == 0   # whole rounds of n_p starts
     assert [c.found for c in res.coverage] == [3, 3, 4, 10, 20]
 
 
@@ -247,23 +246,6 @@ def test_canonical_float_start_is_invariant_under_rotation():
     assert any(np.array_equal(C[0], np.roll(P, s, axis=0)) for s in range(4))
 
 
-def test_chapman_estimate_formula_and_simulation():
-    est, (lo, hi) = chapman_estimate(10, 10, 5)
-    assert est == pytest.approx(11 * 11 / 6 - 1)
-    sd = math.sqrt(11 * 11 * 5 * 5 / (36 * 7))
-    assert hi - est == pytest.approx(1.959963984540054 * sd) == est - lo
-    assert chapman_estimate(7, 7, 7) == (7.0, (7.0, 7.0))
-    with pytest.raises(ValueError):
-        chapman_estimate(3, 4, 5)
-    # unbiasedness under equal catchability: N = 300 members, each caught with prob. 0.3
-    rng = np.random.default_rng(7)
-    ests = []
-    for _ in range(400):
-        a, b = rng.random(300) < 0.3, rng.random(300) < 0.3
-        ests.append(chapman_estimate(int(a.sum()), int(b.sum()), int((a & b).sum()))[0])
-    assert abs(np.mean(ests) - 300) < 3 * np.std(ests) / math.sqrt(len(ests)) + 1
-
-
 def test_fixed_points_on_the_invariant_lines_match_sympy():
     """∇f = 0 for f = (1 − xy)²/2 restricted to x = y (t³ − t = 0) and x = −y
     (s³ + s = 0), solved by sympy: t = 0 and s = 0 give the one isolated fixed point; t = ±1
@@ -290,5 +272,5 @@ def test_failed_completeness_proof_is_reported_not_hidden():
                                  starts=100, dps=30, certify=True, prove=1, prove_depth=6)
     c = res.coverage[0]
     assert c.found == 1 and c.complete == "estimated" and not c.proof.complete
-    assert c.proof.search.undecided and "proof failed" in c.summary()
-    assert "boxes undecided" in repr(res)
+    assert c.proof.search.undecided and "not proved" in c.summary()
+    assert "boxes undecided (measure" in repr(res)

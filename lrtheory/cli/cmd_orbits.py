@@ -23,12 +23,13 @@ def register(sub):
               default=None, lo=1, hi=MAX_PERIOD, metavar="P", dest="period",
               aliases=("--period",), required=True)
     add_box(p)
-    add_count(p, "--starts", "starts per batch at period 1 (two independent batches, "
-              "doubled for each further period; the batches give the coverage estimate)",
-              default=1000, lo=1, hi=MAX_STARTS)
+    add_count(p, "--starts", "uniform starts at period 1 (doubled for each further period; "
+              "further rounds while the coverage says orbits may be missing)",
+              default=2000, lo=1, hi=MAX_STARTS)
     add_count(p, "--prove", "prove the list complete in the box for periods up to this "
-              "one (ball branch-and-bound with Krawczyk, implies --certify; 0: estimate the "
-              "coverage only)",
+              "one (ball branch-and-bound with Krawczyk, implies --certify; for f = a*s^2 "
+              "the band |s| < 1/10 about the minimizers is excluded when its expansion is "
+              "certified; 0: estimate the coverage only)",
               default=0, lo=0, hi=4, metavar="P")
     add_dps(p, 50)
     add_seed(p)
@@ -43,23 +44,43 @@ def run(args) -> int:
     from ..objectives import Objective
     obj = Objective(args.expr, args.vars)
     lo, hi = parse_pair(args.box, "box")
-    res = search_periodic_orbits(obj, args.lr, args.period, (float(lo), float(hi)),
-                                 starts=args.starts, dps=args.dps, seed=args.seed,
-                                 prove=args.prove, certify=args.certify or args.prove > 0)
+    box = (float(lo), float(hi))
+    band = _minimizer_band(obj, args.lr, box) if args.prove else None
+    res = search_periodic_orbits(obj, args.lr, args.period, box, starts=args.starts,
+                                 dps=args.dps, seed=args.seed, prove=args.prove,
+                                 certify=args.certify or args.prove > 0,
+                                 excluded=band.region(obj) if band is not None else None)
     if args.json:
-        print_json(res.to_json())
+        print_json(res, args)
         return 0
     print_table(["period", "points", "multipliers", "stability", "certified"],
-                [_orbit_row(o) for o in res.orbits])
-    print_table(["period", "starts", "found", "estimate (95% interval)", "complete"],
-                [[c.period, c.starts, c.found, _estimate(c), c.complete]
-                 for c in res.coverage])
+                [_orbit_row(o) for o in res.orbits], args=args)
+    print_table(["period", "starts", "found", "estimate", "95% upper", "complete", "note"],
+                [_coverage_row(c) for c in res.coverage], args=args)
+    if band is not None:
+        print(f"minimizer band |{band.curve}| < {band.delta}: " + (
+            f"excluded (s(G(x)) = s(x)*phi(x) with |phi| > 1 proved on the band, "
+            f"{band.boxes} boxes)" if band.proved else f"not excluded ({band.reason})"))
     if res.non_isolated:
         counts = ", ".join(f"{len(s.points)} (period-{s.period} search)"
                            for s in res.non_isolated)
         print(f"non-isolated periodic points reached: {counts}; they form a curve or family "
               "(e.g. of minimizers) and are not certifiable by Krawczyk")
     return 0
+
+
+def _minimizer_band(obj, lr, box):
+    """The certified band about the minimizer set of f = a*s^2, or None for other f."""
+    from ..dynamics.completeness import minimizer_band, square_root_polynomial
+    return minimizer_band(obj, lr, box) if square_root_polynomial(obj) is not None else None
+
+
+def _coverage_row(c) -> list:
+    """Period, starts, found, estimate, upper bound, status and the note (why not proved)."""
+    upper = "-" if c.interval is None else (
+        "unbounded" if c.interval[1] == float("inf") else f"{c.interval[1]:g}")
+    note = c.note + (f"; {c.symmetric} added by symmetry" if c.symmetric else "")
+    return [c.period, c.starts, c.found, f"{c.estimate:.1f}", upper, c.complete, note]
 
 
 def _orbit_row(o) -> list:
@@ -74,10 +95,3 @@ def _orbit_row(o) -> list:
                       for pt in o.points[:2]) + (" ..." if o.period > 2 else "")
     return [o.period, points, " ".join(num(m) for m in o.multipliers), o.stability,
             "yes" if o.certified else "no"]
-
-
-def _estimate(c) -> str:
-    if c.estimate is None:
-        return "-"
-    lo, hi = c.interval
-    return f"{c.estimate:.1f} [{lo:.1f}, {hi:.1f}]"

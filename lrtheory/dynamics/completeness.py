@@ -40,9 +40,10 @@ from flint import arb
 from ..certify import (ACCEPT, EXCLUDE, SPLIT, BoxSearch, ball_identity, bisect_widest,
                        box_balls, branch_and_bound, excludes_zero, krawczyk_test)
 from ..errors import InputError
-from ..evaluators import to_arb
+from ..evaluators import compile_exprs, to_arb
 from ..numbers import convert, parameter
 from ..objectives import Objective
+from ..parsing import to_expr
 from ..precision import precision
 from ..results import Result, result
 from .krawczyk import image_chain, monodromy_ball
@@ -75,20 +76,118 @@ def curve_expansion_bound(h, delta) -> sp.Rational:
     return 2 * h * (1 - delta) - 1 - h**2 * delta * (1 + delta)
 
 
-class near_curve:
-    """Box predicate: |xy − 1| < δ holds on the whole ball box (x, y).  A plain object (it
-    pickles) whose ``str`` names the region."""
+class Band:
+    """Box predicate: |s(x)| < δ holds on the whole ball box X, for a polynomial s in the
+    objective's variables.  A plain object (it pickles; the ball evaluator is compiled on
+    first use) whose ``str`` names the region."""
 
-    def __init__(self, delta):
+    def __init__(self, s, variables, delta, label: str = ""):
+        self.s, self.variables = s, tuple(variables)
         self.delta = convert(delta, "delta")
+        self.label = label or str(s)
 
     def __call__(self, X) -> bool:
+        if getattr(self, "_eval", None) is None:
+            self._eval = compile_exprs([self.s], self.variables, "arb")
         d = to_arb(self.delta)
-        r = X[0] * X[1] - 1
+        r = self._eval(*X)[0]
         return bool(r > -d and r < d)
 
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_eval"}
+
     def __str__(self):
-        return f"|xy - 1| < {self.delta}"
+        return f"|{self.label}| < {self.delta}"
+
+
+def near_curve(delta) -> Band:
+    """The band |xy − 1| < δ about the minimizer curve of (1 − xy)²/2."""
+    x, y = sp.symbols("x y", real=True)
+    return Band(x * y - 1, (x, y), delta, "xy - 1")
+
+
+@result
+class MinimizerBand(Result):
+    """Outcome of :func:`minimizer_band`: ``proved`` — no periodic orbit other than fixed
+    points on {s = 0} lies entirely in the band |s| < δ inside the box; ``curve`` — s as
+    text; ``delta``; ``factor`` — φ = s(G_h(x))/s(x) as text; ``boxes`` — boxes of the
+    branch and bound; ``undecided`` — boxes left undecided; ``reason`` — why not proved."""
+
+    proved: bool
+    curve: str = ""
+    delta: object = None
+    factor: str = ""
+    boxes: int = 0
+    undecided: int = 0
+    reason: str = ""
+
+    def region(self, obj: Objective):
+        """The band as a box predicate (:class:`Band`) for ``excluded``; None unless
+        proved."""
+        if not self.proved:
+            return None
+        s = to_expr(self.curve, obj.vars, "curve")
+        return Band(s, obj.vars, self.delta)
+
+
+def square_root_polynomial(obj: Objective):
+    """s with f = a·s², a > 0 a constant and s a polynomial (its zero set is the minimizer
+    set, f = 0), from the exact factorization of f; None if f has no such form."""
+    try:
+        coeff, factors = sp.factor_list(obj.expr, *obj.vars)
+    except sp.PolynomialError:
+        return None
+    if not factors or not coeff.is_number or not coeff > 0 \
+            or any(m % 2 for _, m in factors):
+        return None
+    return sp.expand(sp.Mul(*[g ** (m // 2) for g, m in factors]))
+
+
+def minimizer_band(obj: Objective, h, box, delta="1/10", max_depth: int = 30,
+                   dps: int = 20) -> MinimizerBand:
+    """Certify that the band U = {|s| < δ} about the minimizer set {s = 0} of f = a·s²
+    holds no periodic orbit of G_h except the (non-isolated) fixed points on s = 0, inside
+    the square ``box`` (BLOG-8; the ``excluded`` region of :func:`prove_complete`).
+
+    GD moves x by a multiple of s(x) (∇f = 2a·s∇s), so s(G_h(x)) − s(x) is divisible by s
+    as a polynomial: s(G_h(x)) = s(x)·φ(x) exactly (sympy division, zero remainder).  A
+    branch and bound in ball arithmetic over the box excludes each sub-box X where s(X)
+    misses (−δ, δ) or |φ(X)| > 1.  When every box is excluded, |φ| ≥ c > 1 on U ∩ box, so
+    a periodic orbit with all points in U has |s(x_0)| = |s(x_p)| ≥ c^p |s(x_0)|, i.e.
+    s = 0 along it: it consists of fixed points (∇f = 0 where s = 0).  For
+    (1 − xy)²/2, φ = 1 − h(x² + y²) + h² r(r + 1) with r = xy − 1
+    (:func:`curve_residual_map`)."""
+    s = square_root_polynomial(obj)
+    if s is None:
+        return MinimizerBand(False, reason="f is not a positive constant times the square "
+                             "of a polynomial: no minimizer band to exclude")
+    h = parameter(h, "learning rate")
+    delta = convert(delta, "delta")
+    v = obj.vars
+    image = sp.expand(s.xreplace(dict(zip(v, obj.gd_map_exprs(h)))) - s)
+    q, rem = sp.div(image, s, *v)
+    if rem != 0:
+        return MinimizerBand(False, str(s), delta, reason="s(G(x)) - s(x) is not divisible "
+                             "by s")
+    phi = sp.expand(1 + q)
+    with precision(dps=dps):
+        values = compile_exprs([s, phi], v, "arb")
+        d = to_arb(delta)
+
+        def decide(b):
+            r, f = values(*box_balls(b))
+            if r >= d or r <= -d or f > 1 or f < -1:
+                return EXCLUDE, None
+            return SPLIT, None
+        root = ((float(box[0]), float(box[1])),) * obj.dim
+        search = branch_and_bound(root, decide, split=partial(bisect_widest,
+                                                              fraction=SPLIT_FRACTION),
+                                  max_depth=max_depth)
+    proved = search.decided
+    reason = "" if proved else (f"|phi| > 1 not shown on {len(search.undecided)} boxes of "
+                                f"the band (depth {max_depth})")
+    return MinimizerBand(proved, str(s), delta, str(phi), search.boxes,
+                         len(search.undecided), reason)
 
 
 # ---- step 2: branch and bound on E_p = G^p − id ------------------------------------------
@@ -217,3 +316,44 @@ def prove_complete(obj: Objective, h, p: int, box, orbits, excluded=None,
     return OrbitCompleteness(p, search, sum(o.period == p for o in orbits),
                              tuple(sorted(matched)), tuple(missing), tuple(unresolved),
                              "" if excluded is None else str(excluded))
+
+
+def undecided_measure(search: BoxSearch) -> tuple[float, tuple]:
+    """Total volume of the undecided boxes of a branch and bound and their bounding box
+    ((lo, hi) per coordinate; () when none)."""
+    boxes = search.undecided
+    if not boxes:
+        return 0.0, ()
+    volume = sum(_volume(b) for b in boxes)
+    hull = tuple((min(b[i][0] for b in boxes), max(b[i][1] for b in boxes))
+                 for i in range(len(boxes[0])))
+    return volume, hull
+
+
+def _volume(box) -> float:
+    v = 1.0
+    for lo, hi in box:
+        v *= hi - lo
+    return v
+
+
+def proof_note(r: OrbitCompleteness) -> str:
+    """One line for a table: how the completeness proof of one period ended — the boxes
+    and the excluded region when proved, else what is missing, unresolved or undecided
+    (count, total measure and where)."""
+    where = f" outside {r.excluded_region}" if r.excluded_region else ""
+    if r.complete:
+        return f"branch and bound{where}: {r.search.boxes} boxes"
+    parts = []
+    if r.missing:
+        parts.append(f"{len(r.missing)} zeros of G^{r.period} - id belong to no orbit found")
+    if r.unresolved:
+        parts.append(f"{len(r.unresolved)} zeros unresolved")
+    if r.search.undecided:
+        volume, hull = undecided_measure(r.search)
+        span = " x ".join(f"[{lo:.3g}, {hi:.3g}]" for lo, hi in hull)
+        parts.append(f"{len(r.search.undecided)} boxes undecided (measure {volume:.2g}, "
+                     f"within {span})")
+    if len(r.matched) < r.known:
+        parts.append(f"{r.known - len(r.matched)} known orbits not matched")
+    return f"not proved{where}: " + "; ".join(parts)

@@ -2,10 +2,9 @@
 
 A period-p point solves G_h^p(x) = x.  :func:`search_periodic_orbits` finds them in a box:
 
-1. starts — for each period p two independent seeded batches of
-   n_p = min(starts·growth^(p−1), max_starts) uniform starts (the first batch also holds a
-   regular grid of about n_p points): the number of period-p orbits grows geometrically
-   with p, and so do the starts;
+1. starts — for each period p a round of n_p = min(starts·growth^(p−1), max_starts)
+   seeded uniform starts (one random stream per period and round): the number of period-p
+   orbits grows geometrically with p, and so do the starts;
 2. seeds — vectorized float64 Newton on G_h^p(x) − x from every start, with a
    Levenberg–Marquardt-regularised step so that curves of fixed points (such as the
    minimizer set xy = 1 of (1 − xy)²/2) do not break it; seeds where DG^p − I is singular
@@ -14,26 +13,29 @@ A period-p point solves G_h^p(x) = x.  :func:`search_periodic_orbits` finds them
    start (the lexicographically smallest point, rounded to a 10⁻⁶ grid) and keyed by that
    point; each key is refined once, and a key whose orbit was already refined is recognised
    through a spatial hash of the refined orbits' points, confirmed by a distance check over
-   every point and cyclic shift;
-4. refinement — Newton in mpmath at ``dps`` digits; minimal period, isolation (smallest
-   singular value of DG^p − I), multipliers = eigenvalues of DG_h^p = DG_h(x_{p−1})···DG_h(x_0),
-   stability from |µ|;
-5. certification (``certify=True``) — a Krawczyk test on the multiple-shooting system and
-   certified multiplier enclosures (:mod:`lrtheory.dynamics.krawczyk`);
-6. coverage — per period, the orbits found against a capture–recapture estimate of how many
-   there are: with n₁, n₂ orbits reached by the two batches and m by both, Chapman's
-   estimator N̂ = (n₁ + 1)(n₂ + 1)/(m + 1) − 1 with variance
-   (n₁ + 1)(n₂ + 1)(n₁ − m)(n₂ − m)/((m + 1)²(m + 2)) and a 95 % normal interval (clipped
-   below at the number found); or "proved" where a branch-and-bound proof of completeness
-   (:mod:`lrtheory.dynamics.completeness`, ``prove``) succeeds.
+   every point and cyclic shift; every orbit counts the starts that reached it;
+4. refinement — Newton at ``dps`` digits in python-flint arithmetic; minimal period,
+   isolation (DG^p − I far from singular), multipliers = eigenvalues of
+   DG_h^p = DG_h(x_{p−1})···DG_h(x_0), stability from |µ|;
+5. symmetry — the list is closed under the signed permutations S of the variables with
+   f(Sx) = f(x) that map the box onto itself (:mod:`lrtheory.dynamics.symmetry`): G_h
+   commutes with S, so S maps orbits to orbits;
+6. certification (``certify=True``) — a Krawczyk test on the multiple-shooting system and
+   certified multiplier enclosures (:mod:`lrtheory.dynamics.krawczyk`), for the images too;
+7. coverage — per period, from the numbers of starts that reached each symmetry class, an
+   estimate of the orbits missed and a one-sided 95 % upper bound of the number of orbits
+   (:mod:`lrtheory.dynamics.coverage`); while the bound is infinite or the estimate says
+   orbits are missing, a further round of n_p starts (at most ``max_rounds``); or "proved"
+   where a branch-and-bound proof of completeness (:mod:`lrtheory.dynamics.completeness`,
+   ``prove``) succeeds.
 
-Seeds whose float64 orbit has a smaller minimal period q are left to the period-q pass.  The
-estimate assumes that an orbit is as likely to be reached in either batch; orbits with very
-small Newton basins make it an underestimate, so "estimated" is evidence, never a proof.
+Seeds whose float64 orbit has a smaller minimal period q are left to the period-q pass.
+"estimated" is statistical evidence under the sampling model of
+:mod:`lrtheory.dynamics.coverage`, never a proof.
 
 Non-isolated solutions (a curve of fixed points) cannot be certified by Krawczyk, which
 needs isolated zeros; they are returned separately (:class:`NonIsolatedSet`) so the caller
-can treat the family analytically.
+can treat the family analytically (:func:`~lrtheory.dynamics.completeness.minimizer_band`).
 """
 from __future__ import annotations
 
@@ -53,9 +55,10 @@ from ..numbers import convert
 from ..parsing import check_lr
 from ..precision import precision
 from ..results import Result, result
-from . import krawczyk
+from . import krawczyk, symmetry
 from .classify import classify_tail
-from .completeness import OrbitCompleteness, prove_complete
+from .completeness import OrbitCompleteness, proof_note, prove_complete
+from .coverage import UnseenBound, unseen_bound
 from .krawczyk import image_chain, monodromy_ball
 
 #: Side of the grid that rounds a float64 orbit point to its hash key, and the distance
@@ -63,8 +66,6 @@ from .krawczyk import image_chain, monodromy_ball
 KEY_CELL = 1e-6
 #: Distance under which two refined orbits (compared in float64) are the same orbit.
 REFINED_TOL = 1e-12
-#: z of the two-sided 95 % normal interval of the capture–recapture estimate.
-Z95 = 1.959963984540054
 
 
 def exact_lr(h) -> sp.Expr:
@@ -117,6 +118,7 @@ class PeriodicOrbit(Result):
     certified: bool = False
     certificate: krawczyk.OrbitCertificate | None = None
     _repr_skip = ("certificate",)
+    _readable_floats = ("points", "multipliers")  # to_json(): tables of floats
 
     @property
     def spectral_radius(self):
@@ -150,24 +152,32 @@ class NonIsolatedSet(Result):
 class PeriodCoverage(Result):
     """How complete the orbit list is for one period p.
 
-    ``starts`` — starts of the two batches at this period; ``found`` — isolated orbits of
-    minimal period p found; ``captures`` — (n₁, n₂, m): orbits reached by the first batch,
-    by the second, by both; ``estimate`` — Chapman's capture–recapture estimate of the
-    number of such orbits reachable in the box, ``interval`` — its 95 % interval (clipped
-    below at ``found``); ``complete`` — "proved" (a branch-and-bound proof that no other
-    orbit exists, ``proof``), "estimated" (only the estimate speaks for completeness) or
-    "unknown" (no orbit was reached by both batches: no estimate worth the name);
-    ``proof`` — the :class:`~lrtheory.dynamics.completeness.OrbitCompleteness` attempted
-    for this period, or None."""
+    ``starts`` — starts used at this period (all rounds); ``found`` — isolated orbits of
+    minimal period p found (sampled, plus their images under the symmetries);
+    ``classes`` — symmetry classes among them; ``frequencies`` — (f₁, f₂): classes reached
+    by exactly one and two starts; ``estimate`` — estimated number of orbits (found plus
+    Chao's estimate of the unseen classes times their mean size), ``interval`` — (found,
+    upper): a one-sided 95 % upper bound of the number of orbits
+    (:mod:`lrtheory.dynamics.coverage`; ``inf`` when the data bound nothing);
+    ``complete`` — "proved" (a branch-and-bound proof that no other orbit exists,
+    ``proof``), "estimated" (only the statistics speak for completeness) or "unknown" (no
+    finite upper bound); ``proof`` — the
+    :class:`~lrtheory.dynamics.completeness.OrbitCompleteness` attempted for this period,
+    or None; ``symmetric`` — orbits added as images of found ones under the objective's
+    symmetries; ``note`` — how the bound was obtained, or why the proof failed and what it
+    left undecided."""
 
     period: int
     starts: int
     found: int
-    captures: tuple
+    classes: int
+    frequencies: tuple
     estimate: float | None
     interval: tuple | None
     complete: str
     proof: OrbitCompleteness | None = None
+    symmetric: int = 0
+    note: str = ""
     _repr_skip = ("proof",)
 
     @property
@@ -178,28 +188,27 @@ class PeriodCoverage(Result):
         return max(0.0, self.estimate - self.found)
 
     def summary(self) -> str:
-        """One line: found, estimate and interval, completeness status (and why a proof
-        attempted for this period did not succeed)."""
+        """One line: found, estimate and upper bound, completeness status, and the note
+        (why a proof attempted for this period did not succeed)."""
         if self.complete == "proved":
             return f"{self.found} (proved complete)"
-        text = f"{self.found} (coverage unknown)" if self.estimate is None else (
-            f"{self.found} of about {self.estimate:.1f} [{self.interval[0]:.1f}, "
-            f"{self.interval[1]:.1f}] ({self.complete})")
-        if self.proof is not None:
-            text += (f"; completeness proof failed: {len(self.proof.missing)} orbit points "
-                     f"missing, {len(self.proof.unresolved)} unresolved, "
-                     f"{len(self.proof.search.undecided)} boxes undecided")
-        return text
+        if self.estimate is None or self.interval is None:
+            text = f"{self.found} (coverage unknown)"
+        else:
+            upper = "unbounded" if math.isinf(self.interval[1]) else f"{self.interval[1]:g}"
+            text = (f"{self.found} of about {self.estimate:.1f}, at most {upper} at 95 % "
+                    f"({self.complete})")
+        return f"{text}; {self.note}" if self.note else text
 
 
 @result
 class OrbitSearchSettings(Result):
     """Settings of :func:`search_periodic_orbits`: learning rate ``h`` (exact), periods
     1..``max_period``, the square ``box`` (lo, hi) of every coordinate, ``starts`` per
-    batch at period 1 growing by ``growth`` per period up to ``max_starts``, ``dps``
-    digits, ``seed``, ``certify``, completeness proved for periods ≤ ``prove`` outside the
-    ``excluded`` region (its description; "" for none) with boxes down to depth
-    ``prove_depth``."""
+    round at period 1 growing by ``growth`` per period up to ``max_starts``, at most
+    ``max_rounds`` rounds per period, ``dps`` digits, ``seed``, ``certify``, completeness
+    proved for periods ≤ ``prove`` outside the ``excluded`` region (its description; ""
+    for none) with boxes down to depth ``prove_depth``."""
 
     h: object
     max_period: int
@@ -213,8 +222,9 @@ class OrbitSearchSettings(Result):
     prove: int = 0
     excluded: str = ""
     prove_depth: int = 40
+    max_rounds: int = 4
 
-    def starts_per_batch(self, p: int) -> int:
+    def starts_per_round(self, p: int) -> int:
         """n_p = min(⌈starts · growth^(p−1)⌉, max_starts)."""
         return min(math.ceil(self.starts * self.growth ** (p - 1)), self.max_starts)
 
@@ -426,12 +436,11 @@ def make_starts(box, dim: int, starts: int, seed: int = 0) -> np.ndarray:
     return np.concatenate([U, G])
 
 
-def start_batches(box, dim: int, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Two independent batches of about ``n`` starts each: :func:`make_starts` (⌈n/2⌉
-    uniform points from ``seed`` and a grid of about as many) and ``n`` uniform points
-    from an independent stream."""
-    other = np.random.default_rng([seed, 1]).uniform(box[0], box[1], size=(n, dim))
-    return make_starts(box, dim, -(-n // 2), seed), other
+def uniform_starts(box, dim: int, n: int, seed: int, stream: tuple) -> np.ndarray:
+    """``n`` independent uniform points in the cube ``box``ⁿ from the random stream
+    (``seed``, ``*stream``) — one stream per period and round, so that no period's starts
+    depend on another's (the sampling model of :mod:`lrtheory.dynamics.coverage`)."""
+    return np.random.default_rng([seed, *stream]).uniform(box[0], box[1], size=(n, dim))
 
 
 def float_orbits(obj: Objective, h: float, p: int, X: np.ndarray) -> np.ndarray:
@@ -503,29 +512,24 @@ class _OrbitIndex:
         return k
 
 
-def _seed_groups(obj: Objective, h: float, p: int, batches, box):
+def _seed_groups(obj: Objective, h: float, p: int, X0: np.ndarray, box):
     """Float64 stage of the period-p pass: (groups, non-isolated seeds).  A group is
-    (float orbit (p, n) at its canonical start, bit mask of the batches that reached it),
-    one per hash key of the canonical start, in key order."""
+    (float orbit (p, n) at its canonical start, number of starts whose Newton run reached
+    it), one per hash key of the canonical start, in key order."""
     lo, hi = box
-    seeds = [_float_newton_seeds(obj, h, p, X0) for X0 in batches]
-    S = np.concatenate(seeds)
-    L = np.concatenate([np.full(len(s), b) for b, s in enumerate(seeds)])
-    inside = np.all((S >= lo - 1e-9) & (S <= hi + 1e-9), axis=1)
-    S, L = S[inside], L[inside]
+    S = _float_newton_seeds(obj, h, p, X0)
+    S = S[np.all((S >= lo - 1e-9) & (S <= hi + 1e-9), axis=1)]
     flat = _float_non_isolated(obj, h, p, S)
-    family = S[flat]
-    S, L = S[~flat], L[~flat]
+    family, S = S[flat], S[~flat]
     P = float_orbits(obj, h, p, S)
     keep = np.all((P >= lo - 1e-9) & (P <= hi + 1e-9), axis=(1, 2)) & _float_minimal(P)
-    P, L = _canonical_float(P[keep]), L[keep]
+    P = _canonical_float(P[keep])
     if not len(P):
         return [], family
     keys = np.floor(P[:, 0] / KEY_CELL).astype(np.int64)
     _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    bits = np.zeros(len(first), dtype=np.int64)
-    np.bitwise_or.at(bits, inverse.ravel(), np.left_shift(1, L))
-    return [(P[i], int(b)) for i, b in zip(first, bits)], family
+    counts = np.bincount(inverse.ravel(), minlength=len(first))
+    return [(P[i], int(c)) for i, c in zip(first, counts)], family
 
 
 # ---- classification --------------------------------------------------------------------
@@ -613,7 +617,9 @@ def classify_orbit(obj: Objective, pts, h, dps: int, certify: bool = False,
     from the eigenvalues of DG_h^p (``M`` when already computed), stability, and with
     ``certify`` a Krawczyk certificate (:func:`certify_orbit`)."""
     with precision(dps=dps + 10):
-        M = monodromy(obj, pts, h) if M is None else M
+        if M is None:
+            balls = [[to_arb(mpmath.mpf(c)) for c in pt] for pt in pts]
+            M = _mp_matrix(monodromy_ball(obj, balls, to_arb(_exact_h(h))))
         mults = _multipliers(M)
     orbit = PeriodicOrbit(len(pts), tuple(tuple(pt) for pt in pts), tuple(mults),
                           stability(mults, dps), _exact_h(h), dps)
@@ -646,82 +652,136 @@ def recheck_orbit(obj: Objective, orbit: PeriodicOrbit) -> krawczyk.OrbitCertifi
 
 
 # ---- the search ----------------------------------------------------------------------------
-def chapman_estimate(n1: int, n2: int, m: int) -> tuple[float, tuple[float, float]]:
-    """Chapman's capture–recapture estimate N̂ = (n₁+1)(n₂+1)/(m+1) − 1 of a population
-    from two independent samples of n₁ and n₂ distinct members, m in both, and the 95 %
-    normal interval N̂ ± 1.96·sqrt(var), var = (n₁+1)(n₂+1)(n₁−m)(n₂−m)/((m+1)²(m+2))
-    (Chapman 1951; Seber 1970)."""
-    if not 0 <= m <= min(n1, n2):
-        raise ValueError(f"need 0 <= m <= min(n1, n2), got n1={n1}, n2={n2}, m={m}")
-    est = (n1 + 1) * (n2 + 1) / (m + 1) - 1
-    var = (n1 + 1) * (n2 + 1) * (n1 - m) * (n2 - m) / ((m + 1) ** 2 * (m + 2))
-    half = Z95 * math.sqrt(var)
-    return est, (est - half, est + half)
+class _PeriodPass:
+    """The orbits of one minimal period p reached from batches of starts: the refined
+    orbits, the number of starts that reached each, the non-isolated seeds, and the spatial
+    index that deduplicates them."""
 
+    def __init__(self, obj: Objective, h, p: int, box, dps: int, certify: bool):
+        self.obj, self.h, self.p, self.box, self.dps, self.certify = obj, h, p, box, dps, certify
+        self.index, self.orbits, self.counts = _OrbitIndex(), [], []
+        self.family: list = []
+        self.starts = 0
 
-def _coverage(p: int, starts: int, found: int, bits: list[int], proof) -> PeriodCoverage:
-    n1 = sum(b & 1 != 0 for b in bits)
-    n2 = sum(b & 2 != 0 for b in bits)
-    m = sum(b & 3 == 3 for b in bits)
-    est, (lo, hi) = chapman_estimate(n1, n2, m)
-    status = "proved" if proof is not None and proof.complete else \
-        ("unknown" if m == 0 and n1 + n2 > 0 else "estimated")
-    return PeriodCoverage(p, starts, found, (n1, n2, m), est,
-                          (max(lo, float(found)), max(hi, float(found))), status, proof)
-
-
-def _period_pass(obj: Objective, h, p: int, batches, box, dps: int, certify: bool):
-    """One period: (orbits of minimal period p, their batch bit masks, non-isolated
-    seeds)."""
-    groups, family = _seed_groups(obj, float(h), p, batches, box)
-    index, orbits, bits = _OrbitIndex(), [], []
-    extra = []
-    tol_same = mpmath.mpf(10) ** (-(dps // 3))
-    for P, mask in groups:
-        k = index.find(P, KEY_CELL)
-        if k is None:
-            refined = _refine(obj, P[0], h, p, dps)
-            if refined is None:
-                continue
-            pts, M, isolated = refined
-            if not isolated:
-                extra.append([float(c) for c in pts[0]])
-                continue
-            if any(not (box[0] <= c <= box[1]) for pt in pts for c in pt) \
-                    or minimal_period(pts, tol_same) != p:
-                continue
-            pts = canonical_rotation(pts)
-            F = np.array([[float(c) for c in pt] for pt in pts])
-            k = index.find(F, REFINED_TOL)
+    def add(self, X0: np.ndarray) -> None:
+        """Newton from the starts ``X0``; new orbits are refined, classified (and
+        certified), every reached orbit's count grows by its number of starts."""
+        obj, h, p, box, dps = self.obj, self.h, self.p, self.box, self.dps
+        self.starts += len(X0)
+        groups, family = _seed_groups(obj, float(h), p, X0, box)
+        self.family += list(family)
+        tol_same = mpmath.mpf(10) ** (-(dps // 3))
+        for P, hits in groups:
+            k = self.index.find(P, KEY_CELL)
             if k is None:
-                k = index.add(F)
-                orbits.append(classify_orbit(obj, pts, h, dps, certify, M))
-                bits.append(0)
-        bits[k] |= mask
-    if extra:
-        family = np.concatenate([family, np.array(extra)])
-    return orbits, bits, family
+                refined = _refine(obj, P[0], h, p, dps)
+                if refined is None:
+                    continue
+                pts, M, isolated = refined
+                if not isolated:
+                    self.family.append(np.array([float(c) for c in pts[0]]))
+                    continue
+                if any(not (box[0] <= c <= box[1]) for pt in pts for c in pt) \
+                        or minimal_period(pts, tol_same) != p:
+                    continue
+                pts = canonical_rotation(pts)
+                F = np.array([[float(c) for c in pt] for pt in pts])
+                k = self.index.find(F, REFINED_TOL)
+                if k is None:
+                    k = self.index.add(F)
+                    self.orbits.append(classify_orbit(obj, pts, h, dps, self.certify, M))
+            self.counts += [0] * (len(self.orbits) - len(self.counts))
+            self.counts[k] += hits
+
+    def close(self, group) -> list[int]:
+        """Closes the list under ``group`` (:func:`close_under_symmetry`); returns the
+        class of every orbit."""
+        classes = close_under_symmetry(self.obj, self.orbits, self.index, group, self.h,
+                                       self.dps, self.certify)
+        self.counts += [0] * (len(self.orbits) - len(self.counts))
+        return classes
+
+    def class_counts(self, classes) -> list[int]:
+        """Starts that reached each class (sum over its orbits), in class order."""
+        out: dict = defaultdict(int)
+        for c, k in zip(classes, self.counts):
+            out[c] += k
+        return [out[c] for c in sorted(out)]
+
+
+def close_under_symmetry(obj: Objective, orbits: list, index: "_OrbitIndex", group, h,
+                         dps: int, certify: bool) -> list[int]:
+    """Adds to ``orbits`` (in place) the images S·orbit, S in ``group``
+    (:func:`lrtheory.dynamics.symmetry.symmetry_group`), not yet in the list — each an
+    orbit of the same minimal period since G_h(Sx) = S·G_h(x); with ``certify`` each image
+    gets its own Krawczyk certificate.  Returns the class of every orbit: the index of the
+    first orbit of {S·orbit : S ∈ group}."""
+    classes = list(range(len(orbits)))
+    for k in range(len(orbits)):
+        if classes[k] != k:
+            continue
+        for S in group[1:]:
+            pts = canonical_rotation([symmetry.apply(S, pt) for pt in orbits[k].points])
+            F = np.array([[float(c) for c in pt] for pt in pts])
+            j = index.find(F, REFINED_TOL)
+            if j is None:
+                j = index.add(F)
+                orbits.append(classify_orbit(obj, pts, h, dps, certify))
+                classes.append(k)
+            classes[j] = k
+    return classes
+
+
+def _needs_more(bound: UnseenBound) -> bool:
+    """Another round of starts: the upper bound is infinite or Chao's estimate of the
+    unseen classes is at least 1/2."""
+    return math.isinf(bound.upper) or bound.estimate >= 0.5
+
+
+def _coverage(period: _PeriodPass, classes, sampled: int, group_order: int,
+              proof) -> PeriodCoverage:
+    """:class:`PeriodCoverage` from the class counts (:func:`unseen_bound`), the proof
+    attempt and the orbits added by symmetry."""
+    bound = unseen_bound(period.class_counts(classes))
+    found = len(period.orbits)
+    size = found / bound.classes if bound.classes else float(group_order)
+    estimate = found + bound.estimate * size
+    upper = found + bound.upper * group_order
+    if proof is not None and proof.complete:
+        status, note = "proved", proof_note(proof)
+        estimate = upper = found
+    else:
+        status = "unknown" if math.isinf(upper) else "estimated"
+        note = bound.method if proof is None else proof_note(proof)
+    return PeriodCoverage(period.p, period.starts, found, bound.classes, bound.frequencies,
+                          float(estimate), (float(found), float(upper)), status, proof,
+                          found - sampled, note)
 
 
 def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int = 2000,
                            dps: int = 50, seed: int = 0, certify: bool = False,
                            growth: float = 2.0, max_starts: int = 2**18, prove: int = 0,
-                           excluded=None, prove_depth: int = 40) -> OrbitSearch:
+                           excluded=None, prove_depth: int = 40,
+                           max_rounds: int = 4) -> OrbitSearch:
     """All periodic orbits of minimal period ≤ ``max_period`` whose points lie in the
     square ``box = (lo, hi)`` (every coordinate), with their coverage (see the module
-    docstring for the method): period p uses two batches of
-    min(⌈``starts``·``growth``^(p−1)⌉, ``max_starts``) seeded starts each.
+    docstring for the method): period p uses rounds of
+    min(⌈``starts``·``growth``^(p−1)⌉, ``max_starts``) seeded uniform starts, a further
+    round (up to ``max_rounds``) while the coverage says orbits may be missing.  The list
+    is closed under the signed permutations of the variables that leave f and the box
+    invariant.
 
     ``prove`` > 0 (needs ``certify``) runs the branch-and-bound completeness proof of
     :func:`~lrtheory.dynamics.completeness.prove_complete` for periods ≤ ``prove``
-    outside the ``excluded`` region (a predicate on ball boxes, see ``near_curve``), boxes
-    split down to depth ``prove_depth``."""
+    outside the ``excluded`` region (a predicate on ball boxes, see ``near_curve`` and
+    ``minimizer_band``), boxes split down to depth ``prove_depth``."""
     h = exact_lr(h)
     if max_period < 1:
         raise InputError(f"max_period must be at least 1, got {max_period}")
-    if starts < 1 or growth < 1 or max_starts < 1:
-        raise InputError(f"starts, max_starts must be positive and growth >= 1, got "
-                         f"starts={starts}, growth={growth}, max_starts={max_starts}")
+    if starts < 1 or growth < 1 or max_starts < 1 or max_rounds < 1:
+        raise InputError(f"starts, max_starts, max_rounds must be positive and growth >= 1, "
+                         f"got starts={starts}, growth={growth}, max_starts={max_starts}, "
+                         f"max_rounds={max_rounds}")
     if prove and not certify:
         raise InputError("proving completeness (prove > 0) needs certify=True")
     lo, hi = (float(box[0]), float(box[1]))
@@ -729,20 +789,28 @@ def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int 
         raise InputError(f"box must satisfy lo < hi, got {box}")
     settings = OrbitSearchSettings(h, max_period, (lo, hi), starts, float(growth), max_starts,
                                    dps, seed, certify, prove,
-                                   "" if excluded is None else str(excluded), prove_depth)
+                                   "" if excluded is None else str(excluded), prove_depth,
+                                   max_rounds)
+    group = symmetry.symmetry_group(obj, (lo, hi))
     orbits, families, passes = [], [], []
     for p in range(1, max_period + 1):
-        n = settings.starts_per_batch(p)
-        batches = start_batches((lo, hi), obj.dim, n, seed)
-        found, bits, family = _period_pass(obj, h, p, batches, (lo, hi), dps, certify)
-        orbits += found
-        if len(family):
-            families.append(NonIsolatedSet(p, _unique_rows(family)))
-        passes.append((p, sum(len(b) for b in batches), len(found), bits))
+        period = _PeriodPass(obj, h, p, (lo, hi), dps, certify)
+        n = settings.starts_per_round(p)
+        for r in range(max_rounds):
+            period.add(uniform_starts((lo, hi), obj.dim, n, seed, (p, r)))
+            sampled = len(period.orbits)
+            classes = period.close(group)
+            if not _needs_more(unseen_bound(period.class_counts(classes))):
+                break
+        orbits += period.orbits
+        if period.family:
+            families.append(NonIsolatedSet(p, _unique_rows(np.array(period.family))))
+        passes.append((period, classes, sampled))
     orbits.sort(key=lambda o: (o.period, [float(c) for c in o.points[0]]))
     proofs = {p: prove_complete(obj, h, p, (lo, hi), orbits, excluded, prove_depth)
               for p in range(1, min(prove, max_period) + 1)}
-    coverage = tuple(_coverage(p, s, f, b, proofs.get(p)) for p, s, f, b in passes)
+    coverage = tuple(_coverage(per, cl, sampled, len(group), proofs.get(per.p))
+                     for per, cl, sampled in passes)
     return OrbitSearch(tuple(orbits), tuple(families), coverage, settings)
 
 
