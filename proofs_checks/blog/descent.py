@@ -13,6 +13,7 @@ from functools import partial
 import sympy as sp
 from flint import fmpq
 
+from lrtheory import expect
 from lrtheory.catalogue import scalar_quadratic
 from lrtheory.claims import Evidence, claim
 from lrtheory.falsify import conjunction, falsify, tightness
@@ -318,10 +319,30 @@ def _escape(ev: Evidence, quick: bool) -> None:
 
 @claim("BLOG-1", title="Descent lemma for L-smooth f, h < 2/L", statement=STATEMENT)
 def check_blog1(ctx) -> Evidence:
-    ev = Evidence(summary="Descent lemma and summed gradient bound on certified L-smooth "
-                          "families, falsifier search, tightness and sensitivity of 1 − Lh/2 "
-                          "and 2/L; counterexamples for h ≥ 2/L and for x⁴/4.",
-                  precision="exact rationals (fmpq); python-flint balls at 256 bits, "
+    return expect.all_of(
+        _blog1_families, *BLOG1_DESCENT,
+        summary="Descent lemma and summed gradient bound on certified L-smooth families, "
+                "falsifier search, tightness and sensitivity of 1 − Lh/2 and 2/L; "
+                "counterexamples for h ≥ 2/L and for x⁴/4.")
+
+
+#: The descent along GD as statements of the claim language: f = log cosh x + xy/4 + y²/2
+#: has ∇²f ⪯ [[1, 1/4], [1/4, 1]], so L = 5/4 and h = 1 < 2/L = 8/5: f(x_k) never
+#: increases; on 5x²/8 (L = 5/4) with h = 17/10 > 2/L the map is x ↦ −(9/8)x and f grows.
+BLOG1_DESCENT = (
+    expect.monotone("log(cosh(x)) + x*y/4 + y**2/2", "x,y",
+                    quantity="log(cosh(x)) + x*y/4 + y**2/2",
+                    starts=[["3", "-2"], ["-1/2", "5/2"]], lr="1", steps=100,
+                    direction="nonincreasing"),
+    expect.monotone("5*x**2/8", "x", quantity="5*x**2/8", starts=["1"], lr="17/10", steps=40,
+                    direction="nondecreasing"),
+)
+
+
+def _blog1_families(ctx) -> Evidence:
+    """The proof algebra, the falsifier over certified L-smooth families, sensitivity,
+    counterexamples beyond 2/L and for x⁴/4, the printed display and the figure."""
+    ev = Evidence(precision="exact rationals (fmpq); python-flint balls at 256 bits, "
                             "escalated to 1024 bits when undecided",
                   tolerance="none: every inequality decided exactly or by a certain ball sign")
     n = 25 if ctx.quick else 100
