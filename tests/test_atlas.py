@@ -326,3 +326,15 @@ def test_dask_local_cluster_gives_the_serial_atlas():
     kw = dict(boxes=4, max_period=3, max_depth=1)
     serial = atlas(CUBIC, "x", ("1.1", "1.6"), **kw)
     assert atlas(CUBIC, "x", ("1.1", "1.6"), dask="local", jobs=2, **kw) == serial
+
+
+def test_the_period_three_window_is_found_inside_a_chaotic_box():
+    """[1.40625, 1.421875] is chaotic as a whole (an orbit of period 5) and holds the
+    3-cycle window h ∈ (√2, 1.42075) (c from −7/4 to its doubling): bisection finds
+    attracting 3-cycles there and nowhere else."""
+    res = atlas(CUBIC, "x", ("1.40625", "1.421875"), boxes=1, max_period=5, max_depth=4)
+    three = [b for b in res.boxes if b.label == "attracting"]
+    assert three and all(b.period == 3 for b in three)
+    for b in three:
+        c_lo, c_hi = c_range(b)
+        assert C_P3_DOUBLING < c_lo and c_hi < -1.75
