@@ -2,19 +2,28 @@
 
 From the objective's exact gradient and Hessian, sympy's Python printer writes the GD map
 G_h(x) = x − h∇f(x) and the tangent map DG_h(x) = I − h∇²f(x) as straight-line ``math``
-code over scalar locals (common subexpressions shared), which is spliced into the per-run
-loop below and compiled with ``numba.njit``.  The loop does exactly what the numpy engine
-does (:class:`lrtheory.gd.kernel._Plan`), run by run: take one QR step of the tangent
-frame (modified Gram–Schmidt, the same operation order), step, set the state to nan when
-it leaves the ball of radius ``blowup``, and record the new state (trajectory row, ring
-buffer, streaming moments and histogram).
+code over scalar locals (common subexpressions shared), which is spliced into the loop
+below and compiled with ``numba.njit``.  The loop does exactly what the numpy engine does
+(:class:`lrtheory.gd.kernel._Plan`) for every start: take one QR step of the tangent frame
+(modified Gram–Schmidt, the same operation order), step, set the state to nan when it
+leaves the ball of radius ``blowup``, and record the new state (trajectory row, ring
+buffer of the last states, streaming moments and histogram).
+
+The starts are taken in blocks of :data:`BLOCK`: the step loop runs outside, the block's
+starts inside (``for s: for b in block: x_b ← G_h(x_b)``), with the block's state in
+small arrays, so LLVM vectorizes the step across starts (SIMD lanes are starts; each lane
+does the scalar operations of its start, so the numbers are those of a one-start loop,
+bit for bit).  Recording is a separate loop over the block after the step, entered only
+at the steps that record: the trajectory every ``every`` steps (layout (K, M, nc), time
+first), the ring only at the last L states of a chunk (layout (L, n, M), coordinates
+before starts, as the compiled classifier reads it), the statistics every ``thin`` steps.
 
 Each variant of the loop (:class:`Variant`: which records are kept, and the kept
 coordinates) is generated on its own, so a run pays only for what it records.  Up to
-:data:`UNROLL` dimensions the tangent frame, the Lyapunov sums and the moments live in
-scalar locals for the whole run of one start (the code a person writes by hand); above,
-in small arrays.  A run's state is read from and written back to the plan's arrays once
-per start and chunk, never per step.
+:data:`UNROLL` dimensions the tangent frame, the Lyapunov sums and the moments are scalar
+locals of the loop body, kept between steps in block arrays (one slot per start); above,
+in small per-start arrays.  A run's state is read from and written back to the plan's
+arrays once per start and chunk, never per step.
 
 The compiled kernels are cached on the Objective (attribute ``gd_kernel``, dropped when
 the objective is pickled).  numba is imported only when a kernel is first built.  An
@@ -32,12 +41,19 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from ..errors import InputError
 
-__all__ = ["kernel_for", "kernel_source", "Variant", "empty", "MAX_DIM", "UNROLL"]
+__all__ = ["kernel_for", "kernel_source", "Variant", "empty", "MAX_DIM", "UNROLL", "BLOCK"]
 
 #: Objectives with more variables run on the numpy engine (scalar locals per coordinate).
 MAX_DIM = 48
 #: Frames and moments of at most this many coordinates are unrolled into scalar locals.
 UNROLL = 4
+#: Starts stepped together in the inner loop (the step loop runs outside it): the state
+#: of a block — 512 starts × (n coordinates + accumulators) × 8 bytes, 8 KiB per
+#: coordinate — stays in the L1/L2 cache, and the compiler vectorizes the step across
+#: starts.  Every start does the same floating-point operations in the same order
+#: whatever the block size (BLOCK = 1 is the one-start-at-a-time loop), so the results do
+#: not depend on it.
+BLOCK = 512
 _ATTR = "gd_kernel"
 _FAILED = "failed"
 
@@ -52,38 +68,46 @@ class Variant(NamedTuple):
     checkpoints: bool = True
     moments: bool = True
     histogram: bool = True
+    classify: bool = False    # label each block's runs from its last states (one chunk)
     coords: tuple = ()        # the kept coordinates (empty: all)
 
 
 #: Argument list of every kernel; the plan passes them in this order (see ``_arguments``).
 _ARGS = ("X0, X, bad, H, hstride, s0, s1, T, blowup, save, every, traj, L, ring, Q, sums, "
-         "ck_index, running, thin, mom1, mom2, mn, mx, hist, hlo, hscale, hbins, hgroups")
+         "ck_index, running, thin, mom1, mom2, mn, mx, hist, hlo, hscale, hbins, hgroups, "
+         "block, window, tol, maxp, periods, bounded")
 
-_TEMPLATE = '''
+_TEMPLATE = """
 def chunk({args}):
     M = X0.shape[0]
     keep = X.shape[0] > 0
     nan = math.nan
+    n = {n}
+    B = max(1, min(block, M))
+    tlast = s1 - T
 {alloc}
-    for j in range(M):
-        h = H[j * hstride]
+    for j0 in range(0, M, B):
+        nb = min(B, M - j0)
+        for b in range(nb):
+            j = j0 + b
 {load}
         if s0 == 0 and T == 0:
             t = 0
-{store0}
+{record0}
         for s in range(s0, s1):
-{lyap}
-{step}
-{ball}
+{advance}
             t = s + 1 - T
             if t >= 0:
-{store}
+{record}
+{classify}
+        for b in range(nb):
+            j = j0 + b
 {save}
-'''
+"""
 
 #: The QR step of the tangent frame for n > UNROLL, in local arrays: V = J·Q, modified
-#: Gram–Schmidt, log|R_ii|.
-_QR_LOOP = '''\
+#: Gram–Schmidt, log|R_ii| (Qm and ls are the frame and sums of the start in hand).
+_QR_LOOP = """\
 for col in range(n):
     for r in range(n):
         acc = 0.0
@@ -103,7 +127,7 @@ for i in range(n):
     nrm = math.sqrt(nrm)
     for r in range(n):
         Qm[r, i] = Vm[r, i] / nrm
-    ls[i] += math.log(nrm)'''
+    ls[i] += math.log(nrm)"""
 
 
 def _ind(text: str, k: int) -> str:
@@ -117,7 +141,9 @@ def _dot(terms) -> str:
 
 class _Names:
     """Names of the per-run state in the generated code: scalar locals up to UNROLL
-    coordinates, elements of local (frame) or output (moments) arrays above."""
+    coordinates, elements of local (frame) or output (moments) arrays above; and where
+    each lives between steps (:meth:`kept`): a scalar local ``v`` in the block array
+    ``v_b`` at the start's slot b, a frame entry in the block arrays ``Qb``/``lsb``."""
 
     def __init__(self, n: int, coords: tuple):
         self.n, self.coords = n, coords
@@ -142,6 +168,15 @@ class _Names:
     def hi(self, k):
         return f"hi_{k}" if self.small_stats else f"mx[j, {k}]"
 
+    @staticmethod
+    def kept(name: str) -> str:
+        """Where the per-run quantity ``name`` is kept between steps."""
+        if name.startswith("Qm["):
+            return "Qb[b, " + name[3:]
+        if name.startswith("ls["):
+            return "lsb[b, " + name[3:]
+        return name if "[" in name else f"{name}_b[b]"
+
 
 def _qr_unrolled(n: int) -> list[str]:
     """One QR step in scalar locals: v = J·q column by column, then modified Gram–Schmidt
@@ -158,27 +193,59 @@ def _qr_unrolled(n: int) -> list[str]:
     return lines
 
 
-def _lyapunov_block(n: int, jac_lines: list[str], names: _Names, checkpoints: bool) -> str:
-    """The tangent step taken from the state s_t (t = s − T ≥ 0).  In one dimension
+def _block_loop(body: list[str], state: list[str], n: int, per_run: bool = False) -> str:
+    """``for b in range(nb)`` over the block's starts: load the state x0, … and the per-run
+    quantities ``state`` (scalar locals) from the block arrays, run ``body``, store them
+    back (the state only when ``body`` steps it; ``per_run``: the start's index j is
+    needed, and the state is only read)."""
+    xs = [f"x{i}" for i in range(n)]
+    lines = ["j = j0 + b"] if per_run else []
+    lines += [f"{v} = {_Names.kept(v)}" for v in xs + state]
+    lines += body + [f"{_Names.kept(v)} = {v}" for v in ([] if per_run else xs) + state]
+    return "for b in range(nb):\n" + _ind("\n".join(lines), 4)
+
+
+def _step_lines(step: list[str], ball: str) -> list[str]:
+    return ["h = hb[b]"] + step + (ball.splitlines() if ball else [])
+
+
+def _advance_block(n: int, v: Variant, names: _Names, step: list[str], ball: str,
+                   jac_lines: list[str]) -> str:
+    """One step s of every start of the block: with the tangent QR step from the state
+    s_t (t = s − T ≥ 0) when Lyapunov exponents are recorded.  In one dimension
     |R| = |J·q| = |J| exactly (the frame q is ±1): no frame is kept."""
+    plain = _block_loop(_step_lines(step, ball), [], n)
+    if not v.lyapunov:
+        return plain
     if n == 1:
-        body = jac_lines + ["l_0 += math.log(abs(j_0_0))"]
+        tangent, state, large = jac_lines + ["l_0 += math.log(abs(j_0_0))"], ["l_0"], False
     elif names.small_frame:
-        body = jac_lines + _qr_unrolled(n)
+        tangent = jac_lines + _qr_unrolled(n)
+        state = [f"l_{i}" for i in range(n)] + \
+            [f"q_{r}_{c}" for r in range(n) for c in range(n)]
+        large = False
     else:
-        body = jac_lines + [f"Jm[{r}, {c}] = j_{r}_{c}" for r in range(n) for c in range(n)]
-        body += _QR_LOOP.splitlines()
-    if checkpoints:
-        body += ["ci = ck_index[s + 1 - T]", "if ci >= 0:"]
-        body += [f"    running[ci, j, {i}] = {names.lsum(i)} / (s + 1 - T)" for i in range(n)]
-    return "if s >= T:\n" + _ind("\n".join(body), 4)
+        tangent = ["Qm = Qb[b]", "ls = lsb[b]"] + jac_lines + \
+            [f"Jm[{r}, {c}] = j_{r}_{c}" for r in range(n) for c in range(n)] + \
+            _QR_LOOP.splitlines()
+        state, large = [], True
+    body = ["h = hb[b]"] + tangent + _step_lines(step, ball)[1:]
+    lines = ["if s >= T:", _ind(_block_loop(body, state, n), 4)]
+    if v.checkpoints:
+        kept = (lambda i: f"lsb[b, {i}]") if large else (lambda i: f"l_{i}_b[b]")
+        lines += ["    ci = ck_index[s + 1 - T]", "    if ci >= 0:",
+                  "        for b in range(nb):"]
+        lines += [f"            running[ci, j0 + b, {i}] = {kept(i)} / (s + 1 - T)"
+                  for i in range(n)]
+    lines += ["else:", _ind(plain, 4)]
+    return "\n".join(lines)
 
 
 #: One histogram count of the value v in coordinate k (nan is not counted).
 _HIST = """\
 if {v} == {v}:
-    b = np.floor(({v} - hlo) * hscale)
-    ib = 0 if b < 0.0 else (hbins + 1 if b >= hbins else int(b) + 1)
+    bk = np.floor(({v} - hlo) * hscale)
+    ib = 0 if bk < 0.0 else (hbins + 1 if bk >= hbins else int(bk) + 1)
     hist[g, {k}, ib] += 1"""
 
 #: The moments of the sampled value v = xv[k] for more than UNROLL coordinates, in the
@@ -193,26 +260,40 @@ for l in range(k, xv.shape[0]):
     mom2[j, k, l] += v * xv[l]"""
 
 
-def _store_block(n: int, v: Variant, names: _Names) -> str:
-    """Record the state s_t (locals x0, …) at recorded step t."""
+def _moment_names(v: Variant, names: _Names) -> list[str]:
+    """The scalar locals of the streaming moments (none above UNROLL coordinates)."""
+    if not (v.moments and names.small_stats):
+        return []
+    nc = len(v.coords)
+    return [f"{f}_{k}" for k in range(nc) for f in ("m1", "lo", "hi")] + \
+        [f"m2_{k}_{l}" for k in range(nc) for l in range(k, nc)]
+
+
+def _record_block(n: int, v: Variant, names: _Names) -> str:
+    """Record the state s_t of every start of the block at recorded step t: a trajectory
+    row (t ≡ 0 mod every), the ring of the last L states — written only for the last L
+    states of the chunk, t > tlast − L, the only ones read after it —, and the streaming
+    statistics (t ≡ 0 mod thin)."""
     lines = []
     if v.trajectory:
-        lines.append("if every == 1 or t % every == 0:")
-        lines += [f"    traj[j, t // every, {k}] = x{c}" for k, c in enumerate(v.coords)]
-    if v.ring:
-        lines.append("rr = t % L")
-        lines += [f"ring[rr, j, {i}] = x{i}" for i in range(n)]
-    if (v.moments or v.histogram) and not names.small_stats:
-        lines.append("if thin == 1 or t % thin == 0:")
-        lines += [f"    xv[{k}] = x{c}" for k, c in enumerate(v.coords)]
-        lines += [f"    for k in range({len(v.coords)}):", "        v = xv[k]"]
+        lines += ["if every == 1 or t % every == 0:", "    te = t // every",
+                  "    for b in range(nb):"]
+        lines += [f"        traj[te, j0 + b, {k}] = x{c}_b[b]" for k, c in enumerate(v.coords)]
+    if v.ring or v.classify:   # the plan's ring, else the block's own
+        at = "ring[rr, {i}, j0 + b]" if v.ring else "lring[rr, {i}, b]"
+        lines += ["if t > tlast - L:", "    rr = t % L", "    for b in range(nb):"]
+        lines += ["        " + at.format(i=i) + f" = x{i}_b[b]" for i in range(n)]
+    if not (v.moments or v.histogram):
+        return "\n".join(lines) if lines else "pass"
+    stats = ["g = j if hgroups == 0 else j % hgroups"] if v.histogram else []
+    if not names.small_stats:
+        stats += [f"xv[{k}] = x{c}" for k, c in enumerate(v.coords)]
+        stats += [f"for k in range({len(v.coords)}):", "    v = xv[k]"]
         if v.moments:
-            lines += _ind(_MOMENTS_LOOP, 8).splitlines()
+            stats += _ind(_MOMENTS_LOOP, 4).splitlines()
         if v.histogram:
-            lines += _ind(_HIST.format(v="v", k="k"), 8).splitlines()
-    elif v.moments or v.histogram:
-        lines.append("if thin == 1 or t % thin == 0:")
-        stats = []
+            stats += _ind(_HIST.format(v="v", k="k"), 4).splitlines()
+    else:
         if v.moments:
             for k, c in enumerate(v.coords):
                 stats += [f"{names.m1(k)} += x{c}",
@@ -223,48 +304,97 @@ def _store_block(n: int, v: Variant, names: _Names) -> str:
         if v.histogram:
             for k, c in enumerate(v.coords):
                 stats += _HIST.format(v=f"x{c}", k=k).splitlines()
-        lines += ["    " + s for s in stats]
-    return "\n".join(lines) if lines else "pass"
+    lines.append("if thin == 1 or t % thin == 0:")
+    lines.append(_ind(_block_loop(stats, _moment_names(v, names), n, per_run=True), 4))
+    return "\n".join(lines)
 
 
-def _load_save(n: int, v: Variant, names: _Names) -> tuple[str, str]:
-    """Code that reads one start's state at the start of a chunk and writes it back (a
-    state that is not finite becomes nan in every coordinate and marks the run bad).  The
-    accumulators (Lyapunov sums, frame, moments) start from their initial values in the
-    first chunk — the plan's arrays are not initialised — and from the arrays after."""
-    load = [f"x{i} = X0[j, {i}]" for i in range(n)]
-    if v.histogram:
-        load.append("g = j if hgroups == 0 else j % hgroups")     # the run's histogram
-    finite = " and ".join(f"math.isfinite(x{i})" for i in range(n))
-    save = [f"bad[j] = not ({finite})", "if bad[j]:"]
-    save += [f"    x{i} = nan" for i in range(n)]
-    save += ["if keep:"] + [f"    X[j, {i}] = x{i}" for i in range(n)]
-    acc = []               # (name in the loop, initial value, array element)
+def _accumulators(n: int, v: Variant, names: _Names) -> list[tuple]:
+    """(name in the loop, initial value, plan array element) of every per-run
+    accumulator: Lyapunov sums, tangent frame, moments."""
+    acc = []
     if v.lyapunov:
         acc += [(names.lsum(i), "0.0", f"sums[j, {i}]") for i in range(n)]
-    frame = [(names.q(r, c), str(float(r == c)), f"Q[j, {r}, {c}]")
-             for r in range(n) for c in range(n)] if v.lyapunov and n > 1 else []
+    if v.lyapunov and n > 1:
+        acc += [(names.q(r, c), str(float(r == c)), f"Q[j, {r}, {c}]")
+                for r in range(n) for c in range(n)]
     nc = len(v.coords)
-    pairs = [(k, l) for k in range(nc) for l in range(k, nc)]
     if v.moments:
         for k in range(nc):
             acc += [(names.m1(k), "0.0", f"mom1[j, {k}]"),
                     (names.lo(k), "math.inf", f"mn[j, {k}]"),
                     (names.hi(k), "-math.inf", f"mx[j, {k}]")]
-        acc += [(names.m2(k, l), "0.0", f"mom2[j, {k}, {l}]") for k, l in pairs]
-    first = [f"    {name} = {init}" for name, init, _ in acc + frame]
-    later = [f"    {name} = {elem}" for name, _, elem in acc + frame if name != elem]
+        acc += [(names.m2(k, l), "0.0", f"mom2[j, {k}, {l}]")
+                for k in range(nc) for l in range(k, nc)]
+    return acc
+
+
+def _load_save(n: int, v: Variant, names: _Names) -> tuple[str, str]:
+    """Code that reads one start's state into the block arrays at the start of a chunk
+    and writes it back at the end (a state that is not finite becomes nan in every
+    coordinate and marks the run bad).  The accumulators (Lyapunov sums, frame, moments)
+    start from their initial values in the first chunk — the plan's arrays are not
+    initialised — and from the arrays after; the frame is written back only when a
+    later chunk needs it (``save``)."""
+    load = ["hb[b] = H[j * hstride]"] + [f"x{i}_b[b] = X0[j, {i}]" for i in range(n)]
+    acc = _accumulators(n, v, names)
+    first = [f"    {names.kept(name)} = {init}" for name, init, _ in acc]
+    later = [f"    {names.kept(name)} = {elem}" for name, _, elem in acc
+             if names.kept(name) != elem]
     load += ["if s0 == 0:"] + (first or ["    pass"]) + (["else:"] + later if later else [])
-    save += [f"{elem} = {name}" for name, _, elem in acc if name != elem]
-    if frame:
-        save += ["if save:"] + [f"    {elem} = {name}" for name, _, elem in frame]
+    finite = " and ".join(f"math.isfinite(x{i})" for i in range(n))
+    save = [f"x{i} = x{i}_b[b]" for i in range(n)]
+    save += [f"bad[j] = not ({finite})", "if bad[j]:"]
+    save += [f"    x{i} = nan" for i in range(n)]
+    save += ["if keep:"] + [f"    X[j, {i}] = x{i}" for i in range(n)]
+    kept = [(names.kept(name), elem) for name, _, elem in acc
+            if names.kept(name) != elem]
+    save += [f"{elem} = {k}" for k, elem in kept if not elem.startswith("Q[")]
+    if v.lyapunov and n > 1:
+        save += ["if save:"] + [f"    {elem} = {k}" for k, elem in kept
+                                if elem.startswith("Q[")]
     if v.moments:          # the second moments are accumulated above the diagonal
-        save += [f"mom2[j, {l}, {k}] = mom2[j, {k}, {l}]" for k, l in pairs if l > k]
+        nc = len(v.coords)
+        save += [f"mom2[j, {l}, {k}] = mom2[j, {k}, {l}]"
+                 for k in range(nc) for l in range(k + 1, nc)]
     return "\n".join(load), "\n".join(save)
 
 
+def _allocations(n: int, v: Variant, names: _Names) -> list[str]:
+    """The block arrays (one slot per start of a block) and the scratch of the loops."""
+    blocks = ["hb"] + [f"x{i}_b" for i in range(n)]
+    blocks += [names.kept(name)[:-3] for name, _, _ in _accumulators(n, v, names)
+               if names.kept(name).endswith("_b[b]")]
+    lines = [f"{a} = np.empty(B)" for a in blocks]
+    if v.lyapunov and not names.small_frame:
+        lines += ["Jm = np.empty((n, n))", "Vm = np.empty((n, n))", "Qb = np.empty((B, n, n))",
+                  "lsb = np.empty((B, n))"]
+    if (v.moments or v.histogram) and not names.small_stats:
+        lines.append(f"xv = np.empty({len(v.coords)})")
+    if v.classify:
+        lines.append("order = np.empty(L, dtype=np.int64)")
+        if not v.ring:
+            lines.append("lring = np.empty((L, n, B))")
+    return lines
+
+
+def _classify_block(v: Variant) -> str:
+    """Label the block's runs from their last min(window, tlast + 1) states while these
+    are in cache (:func:`lrtheory.gd.classify.compiled_runs`; the plan's ring when it is
+    kept, else the block's own)."""
+    if not v.classify:
+        return ""
+    src = "ring, j0" if v.ring else "lring, 0"
+    return "\n".join([
+        "kc = min(window, tlast + 1)",
+        "for i in range(kc):",
+        "    order[i] = (tlast - kc + 1 + i) % L",
+        f"classify_runs({src}, order[:kc], tol, min(maxp, kc - 1), blowup, periods, "
+        "bounded, j0, nb)"])
+
+
 def kernel_source(obj, variant: Variant | None = None) -> str:
-    """The Python source of the per-run loop for ``obj`` recording what ``variant`` names
+    """The Python source of the block loop for ``obj`` recording what ``variant`` names
     (default: everything, all coordinates); raises ValueError when an expression does not
     print as ``math`` code."""
     n = obj.dim
@@ -286,36 +416,30 @@ def kernel_source(obj, variant: Variant | None = None) -> str:
 
     step = block([g.xreplace(sub) for g in obj.gradient], [f"g{i}" for i in range(n)])
     step += [f"x{i} = x{i} - h * g{i}" for i in range(n)]
-    lyap = ""
+    jac = []
     if v.lyapunov:
         jac = block([e.xreplace(sub) for e in obj.hessian], [f"hh{i}" for i in range(n * n)])
         jac += [f"j_{i // n}_{i % n} = {'1.0 - ' if i // n == i % n else '-'}h * hh{i}"
                 for i in range(n * n)]
-        lyap = _ind(_lyapunov_block(n, jac, names, v.checkpoints), 12)
-    alloc = []
-    if v.lyapunov and not names.small_frame:
-        alloc = ["Jm = np.empty((n, n))", "Vm = np.empty((n, n))", "Qm = np.empty((n, n))",
-                 "ls = np.empty(n)"]
-    if (v.moments or v.histogram) and not names.small_stats:
-        alloc.append(f"xv = np.empty({len(v.coords)})")
     ball = ""
     if v.ball:
-        inside = " and ".join(f"abs(x{i}) <= blowup" for i in range(n))
-        ball = _ind(f"if not ({inside}):\n" + "\n".join(f"    x{i} = nan" for i in range(n)),
-                    12)
+        inside = " & ".join(f"(abs(x{i}) <= blowup)" for i in range(n))   # no branches
+        ball = f"if not ({inside}):\n" + "\n".join(f"    x{i} = nan" for i in range(n))
     load, save = _load_save(n, v, names)
-    store = _store_block(n, v, names)
+    record = _record_block(n, v, names)
     return _TEMPLATE.format(
-        args=_ARGS, alloc=_ind("\n".join([f"n = {n}"] + alloc), 4), load=_ind(load, 8),
-        store0=_ind(store, 12), lyap=lyap, step=_ind("\n".join(step), 12), ball=ball,
-        store=_ind(store, 16), save=_ind(save, 8))
+        args=_ARGS, n=n, alloc=_ind("\n".join(_allocations(n, v, names)), 4),
+        load=_ind(load, 12), record0=_ind(record, 12),
+        advance=_ind(_advance_block(n, v, names, step, ball, jac), 12),
+        record=_ind(record, 16), classify=_ind(_classify_block(v), 8), save=_ind(save, 12))
 
 
 def _build(obj, variant: Variant):
     import math
 
     import numba
-    ns = {"math": math, "np": np}
+    from .classify import compiled_runs
+    ns = {"math": math, "np": np, "classify_runs": compiled_runs()}
     exec(compile(kernel_source(obj, variant), f"<lrtheory.gd kernel for {obj.name}>",
                  "exec"), ns)
     fn = numba.njit(cache=False, nogil=True, error_model="numpy")(ns["chunk"])
@@ -326,9 +450,9 @@ def _build(obj, variant: Variant):
 def variant_of(plan) -> Variant:
     """The kernel variant a float64 plan needs."""
     rec = plan.rec
-    return Variant(bool(rec.lyapunov), plan.every > 0, plan.L > 0,
+    return Variant(bool(rec.lyapunov), plan.every > 0, plan.ring_kept(),
                    bool(np.isfinite(plan.blowup)), len(plan.checkpoints) > 0,
-                   bool(rec.moments), rec.histogram is not None,
+                   bool(rec.moments), rec.histogram is not None, plan.classify_in_kernel(),
                    tuple(int(c) for c in plan.coords))
 
 
@@ -367,7 +491,9 @@ def _arguments(plan, s0: int, s1: int, save: bool) -> tuple:
             float(plan.blowup), bool(save),
             max(int(plan.every), 1), plan.traj, max(int(plan.L), 1), plan.ring,
             plan.frames(save), plan.sums, plan.ck_index, plan.running, int(plan.thin),
-            plan.mom1, plan.mom2, plan.mn, plan.mx, hist, lo, scale, bins, groups)
+            plan.mom1, plan.mom2, plan.mn, plan.mx, hist, lo, scale, bins, groups,
+            int(BLOCK), int(plan.window), float(plan.rec.tol), int(plan.rec.max_period),
+            plan.periods, plan.bounded)
 
 
 _ALLOCATORS: dict = {}
@@ -394,7 +520,8 @@ def _warm_up(fn, n: int, nc: int):
     z = np.zeros
     with np.errstate(all="ignore"):
         fn(z((1, n)), z((1, n)), np.zeros(1, dtype=np.bool_), np.ones(1), 0, 0, 1, 0,
-           np.inf, False, 1, z((1, 2, nc)), 1,
-           z((1, 1, n)), z((1, n, n)), z((1, n)), np.full(2, -1, dtype=np.int64),
+           np.inf, False, 1, z((2, 1, nc)), 1,
+           z((1, n, 1)), z((1, n, n)), z((1, n)), np.full(2, -1, dtype=np.int64),
            z((0, 1, n)), 1, z((1, nc)), z((1, nc, nc)), np.full((1, nc), np.inf),
-           np.full((1, nc), -np.inf), z((1, nc, 3), dtype=np.int64), 0.0, 1.0, 1, 0)
+           np.full((1, nc), -np.inf), z((1, nc, 3), dtype=np.int64), 0.0, 1.0, 1, 0, 1,
+           1, 1e-9, 1, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.bool_))

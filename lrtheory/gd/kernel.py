@@ -157,11 +157,12 @@ class _Plan:
 
     Per start: the starts X0 (M, n) (the caller's memory, never written), the current
     state X (M, n) (None before the first chunk; not kept by a compiled run that needs no
-    final state), the trajectory (M, K, len(coords)) — contiguous per start, returned
-    time-first as a view —, the Lyapunov sums (M, n) and the streaming moments (M, nc),
-    (M, nc, nc), minima and maxima (not initialised: the first chunk starts them); the
-    ring buffer of the last states is (L, M, n) (time first, as the settled test reads it)
-    and the histogram (runs or groups, nc, bins + 2).  The tangent frames (M, n, n) are
+    final state), the trajectory (K, M, len(coords)) — time first, as returned —, the
+    Lyapunov sums (M, n) and the streaming moments (M, nc), (M, nc, nc), minima and
+    maxima (not initialised: the first chunk starts them); the ring buffer of the last
+    states is (L, n, M) (time, then coordinate, then start: the layout the classifier
+    reads, :func:`lrtheory.gd.classify.classify_ring`), written only at the last L states
+    of each chunk; and the histogram (runs or groups, nc, bins + 2).  The tangent frames (M, n, n) are
     kept only between chunks of a run that stops when settled."""
 
     def __init__(self, obj, X0, H, steps, transient, rec: Record, blowup):
@@ -180,6 +181,7 @@ class _Plan:
         self.L = rec.classify_length(steps) if (rec.classify or rec.stop_when_settled) \
             else min(rec.tail, steps + 1)
         self.L = max(self.L, min(rec.tail, steps + 1))
+        self.window = rec.classify_length(steps) if rec.classify else self.L
         self.Q = None
         cks = [c for c in rec.checkpoints if 1 <= c <= steps]
         self.checkpoints = tuple(cks)
@@ -189,6 +191,17 @@ class _Plan:
         self.steps_run = steps
         self.compiled = None  # the numba loop, when that engine runs
         self.engines = []
+
+    def classify_in_kernel(self) -> bool:
+        """The compiled loop labels each block of runs at the end of the run, from the
+        block's last states while they are in cache (one chunk: no early stop)."""
+        return bool(self.rec.classify) and not self.rec.stop_when_settled and self.L > 0
+
+    def ring_kept(self) -> bool:
+        """The compiled loop writes the plan's ring of the last L states of every run
+        (for ``Record.tail`` or the settled test); else classification reads a ring of the
+        block's own, and no per-run tail is stored."""
+        return self.L > 0 and (self.rec.tail > 0 or not self.classify_in_kernel())
 
     def numpy_seconds(self, steps: int) -> float:
         """The numpy engine's modelled time for ``steps`` steps of this plan:
@@ -201,13 +214,16 @@ class _Plan:
         lo, hi, bins = self.rec.histogram or (0.0, 1.0, 1)
         return self.hist, float(lo), bins / (hi - lo), int(bins), int(self.rec.histogram_groups)
 
-    def allocate(self, empty):
+    def allocate(self, empty, compiled: bool = False):
         """Allocate the records with ``empty(shape, dtype=float64)``: numpy's, or for the
-        compiled engine numba's (:func:`lrtheory.gd.compiled.empty`)."""
+        ``compiled`` engine numba's (:func:`lrtheory.gd.compiled.empty`; the ring only
+        when :meth:`ring_kept`, the labels when :meth:`classify_in_kernel`)."""
         rec, M, n, nc = self.rec, self.M, self.obj.dim, len(self.coords)
         self.empty = empty
-        self.traj = empty((M, self.steps // rec.every + 1, nc) if rec.every else (0, 0, nc))
-        self.ring = empty((self.L, M, n))
+        self.traj = empty((self.steps // rec.every + 1, M, nc) if rec.every else (0, 0, nc))
+        self.ring = empty((self.L, n, M if self.ring_kept() or not compiled else 0))
+        k = M if compiled and self.classify_in_kernel() else 0
+        self.periods, self.bounded = empty((k,), dtype=np.int64), empty((k,), dtype=np.bool_)
         self.sums = empty((M if rec.lyapunov else 0, n))
         self.running = empty((len(self.checkpoints), M, n))
         self.running.fill(np.nan)
@@ -252,7 +268,7 @@ class _Plan:
         and the modelled time left is at least :data:`AUTO_NUMBA_SECONDS`."""
         if engine == "numba":
             from .compiled import empty
-            self.allocate(empty)
+            self.allocate(empty, compiled=True)
         else:
             self.allocate(np.empty)
         if not self.rec.stop_when_settled:
@@ -264,8 +280,8 @@ class _Plan:
             self._chunk(engine, s, s1, s1 < self.total)
             s = s1
             t = s - self.T
-            if t + 1 >= self.L and np.all(_cls.settled(self._ring_in_order(t), self.rec.tol,
-                                                       self.blowup)):
+            if t + 1 >= self.L and np.all(_cls.settled_ring(
+                    self.ring, self.rec.tol, self.blowup, self._ring_order(t))):
                 break
             if switch and self.numpy_seconds(s) >= COMPILE_SECONDS \
                     and self.numpy_seconds(self.total - s) >= AUTO_NUMBA_SECONDS:
@@ -288,11 +304,12 @@ class _Plan:
         X = self.X0 if self.X is None else self.X   # a step makes a new array: X0 is not written
         Q = self._numpy_frames(s0) if self.rec.lyapunov else None
         finite_ball = math.isfinite(self.blowup)
+        tlast = s1 - self.T
         if s0 == 0:
             self._init_accumulators()
         with np.errstate(all="ignore"):
             if s0 == 0 and self.T == 0:
-                self._store(X, 0)
+                self._store(X, 0, tlast)
             for s in range(s0, s1):
                 if Q is not None and s >= self.T:
                     Q = self._numpy_tangent(tangent(X, h), Q, s - self.T)
@@ -300,7 +317,7 @@ class _Plan:
                 if finite_ball:
                     X[~(np.max(np.abs(X), axis=1) <= self.blowup)] = np.nan
                 if s + 1 >= self.T:
-                    self._store(X, s + 1 - self.T)
+                    self._store(X, s + 1 - self.T, tlast)
         self.X = X
         if Q is not None and save:
             self.Q = np.stack([np.stack(q, axis=1) for q in Q], axis=2)
@@ -337,12 +354,13 @@ class _Plan:
             self.running[c] = self.sums / (t + 1)
         return Qn
 
-    def _store(self, X, t: int):
-        """Record the state s_t = X (numpy engine)."""
+    def _store(self, X, t: int, tlast: int):
+        """Record the state s_t = X (numpy engine); the ring only at the last L states
+        s_t, t > ``tlast`` − L, of the chunk."""
         if self.every and t % self.every == 0:
-            self.traj[:, t // self.every] = X[:, self.coords]
-        if self.L:
-            self.ring[t % self.L] = X
+            self.traj[t // self.every] = X[:, self.coords]
+        if self.L and t > tlast - self.L:
+            self.ring[t % self.L] = X.T
         if self.rec.statistics and t % self.thin == 0:
             V = X[:, self.coords]
             if self.rec.moments:
@@ -374,10 +392,11 @@ class _Plan:
             hist += np.bincount(flat, minlength=hist.size).reshape(hist.shape)
 
     # -- results ------------------------------------------------------------------------
-    def _ring_in_order(self, t_end: int) -> np.ndarray:
-        """The last min(L, t_end + 1) states in time order, shape (·, M, n)."""
-        k = min(self.L, t_end + 1)
-        return self.ring[[(t_end - k + 1 + i) % self.L for i in range(k)]]
+    def _ring_order(self, t_end: int, k: int | None = None) -> np.ndarray:
+        """The ring slots of the last min(k, L, t_end + 1) states s_t, t ≤ t_end, in time
+        order."""
+        k = min(self.L if k is None else k, self.L, t_end + 1)
+        return np.array([(t_end - k + 1 + i) % self.L for i in range(k)], dtype=np.int64)
 
     def _nan_rows(self) -> np.ndarray:
         """Final states that overflowed become nan in every coordinate (a coordinate that
@@ -402,12 +421,13 @@ class _Plan:
             out["last"] = last.reshape(shape)
         if rec.every:
             K = t_end // rec.every + 1
-            out["trajectory"] = np.moveaxis(self.traj[:, :K], 1, 0).reshape(
-                (K,) + batch + (len(self.coords),))
+            out["trajectory"] = self.traj[:K].reshape((K,) + batch + (len(self.coords),))
             out["trajectory_steps"] = np.arange(K, dtype=np.int64) * rec.every
         if rec.tail:
-            tail = self._ring_in_order(t_end)[-rec.tail:][:, :, self.coords]
-            out["tail"] = tail.reshape((len(tail),) + batch + (len(self.coords),))
+            tail = np.moveaxis(self.ring[self._ring_order(t_end, rec.tail)][:, self.coords],
+                               1, 2)
+            out["tail"] = np.ascontiguousarray(tail).reshape(
+                (len(tail),) + batch + (len(self.coords),))
         if rec.loss:
             f = self.obj.numpy.value
             with np.errstate(all="ignore"):
@@ -422,10 +442,13 @@ class _Plan:
             out["running"] = self.running.reshape((len(self.checkpoints),) + shape)
         if rec.sharpness:
             out["sharpness"] = sharpness(self.obj, last).reshape(batch)
+        if rec.classify and len(self.periods):      # labelled by the compiled loop
+            labels, periods = _cls.run_labels(self.periods, self.bounded), self.periods
+        elif rec.classify:
+            labels, periods = _cls.classify_ring(
+                self.ring, rec.tol, rec.max_period, self.blowup,
+                self._ring_order(t_end, rec.classify_length(t_end)))
         if rec.classify:
-            labels, periods = _cls.classify_states(
-                self._ring_in_order(t_end)[-rec.classify_length(t_end):], rec.tol,
-                rec.max_period, self.blowup)
             out["labels"] = _nested(labels, batch)
             out["periods"] = periods.reshape(batch)
         if rec.statistics:

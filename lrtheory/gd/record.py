@@ -35,8 +35,10 @@ class Record(Result):
     * ``classify`` — the label of each run: ``converged`` / ``periodic`` (with its minimal
       period p ≤ ``max_period``: s_{t+p} = s_t within ``tol`` over the tail) / ``aperiodic``
       (bounded, no period ≤ max_period: chaotic or quasi-periodic) / ``divergent`` (left the
-      ball of radius ``blowup`` or overflowed).  The classification tail is ``tail`` when set,
-      else :func:`classify_tail_length`.
+      ball of radius ``blowup`` or overflowed).  The classification tail is ``window`` when
+      set, else ``tail`` when set, else :func:`classify_tail_length`.
+    * ``window`` — L > 0: classify (and test ``stop_when_settled``) over the last L states
+      without returning them as ``tail`` (a basin map needs the labels, not the tails).
     * ``tol`` — relative tolerance of the period test (and of ``stop_when_settled``):
       |s_{t+p} − s_t| ≤ tol·(1 + max|s|).
     * ``stop_when_settled`` — stop early once every run has settled: diverged, or moved by
@@ -79,8 +81,11 @@ class Record(Result):
     histogram: tuple | None = None
     histogram_groups: int = 0
     thin: int = 1
+    window: int = 0
 
     def __post_init__(self):
+        if self.window < 0:
+            raise InputError("Record needs window >= 0")
         if self.every < 0 or self.tail < 0 or self.max_period < 1 or self.check_every < 1:
             raise InputError("Record needs every >= 0, tail >= 0, max_period >= 1 and "
                              "check_every >= 1")
@@ -103,7 +108,8 @@ class Record(Result):
     def classify_length(self, steps: int) -> int:
         """Length of the tail that classification and the settled test use (a run of
         ``steps`` steps has steps + 1 recorded states)."""
-        return min(steps + 1, self.tail or classify_tail_length(steps + 1, self.max_period))
+        return min(steps + 1, self.window or self.tail
+                   or classify_tail_length(steps + 1, self.max_period))
 
 
 def _histogram_spec(spec) -> tuple:

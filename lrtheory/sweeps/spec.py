@@ -93,7 +93,8 @@ class GDTask(Result):
     def gd_record(self):
         """The :class:`lrtheory.gd.Record` of one run."""
         from ..gd import Record
-        return Record(classify=True, tail=self.tail, max_period=self.max_period, tol=self.tol,
+        return Record(classify=True, window=self.tail, tail=self.tail if self.record == "orbit"
+                      else 0, max_period=self.max_period, tol=self.tol,
                       sharpness=self.record == "sharpness",
                       lyapunov=self.record == "lyapunov")
 
