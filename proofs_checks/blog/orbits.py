@@ -9,7 +9,8 @@ import sympy as sp
 from lrtheory.catalogue import double_well, factorization_vector
 from lrtheory.claims import Evidence, claim
 from lrtheory.dynamics.bifurcations import period_doubling_cascade
-from lrtheory.dynamics.completeness import curve_expansion_bound, curve_residual_map, near_curve
+from lrtheory.dynamics.completeness import (curve_expansion_bound, curve_residual_map,
+                                            minimizer_band)
 from lrtheory.dynamics.diagrams import orbit_diagram, plot_orbit_diagram
 from lrtheory.dynamics.krawczyk import ball_str
 from lrtheory.dynamics.lyapunov import lyapunov_exponents
@@ -134,12 +135,15 @@ def _line_completeness(ev: Evidence, orbits) -> bool:
     return ok
 
 
-def _curve_band(ev: Evidence) -> bool:
-    """Step 1: no periodic orbit other than the fixed points on xy = 1 lies in |xy − 1| < δ."""
+def _curve_band(ev: Evidence):
+    """Step 1: no periodic orbit other than the fixed points on xy = 1 lies in |xy − 1| < δ
+    (:func:`~lrtheory.dynamics.completeness.minimizer_band`, with the closed form of the
+    expansion factor shown).  Returns the certificate."""
     obj = factorization_vector(1, 1)
     lhs, rhs = curve_residual_map(obj, H)
     c = curve_expansion_bound(H, DELTA)
-    ok = sp.expand(lhs - rhs) == 0 and c > 1
+    band = minimizer_band(obj, H, BOX, DELTA)
+    ok = sp.expand(lhs - rhs) == 0 and c > 1 and band.proved
     ev.formula("One GD step on $r=xy-1$ (exact) and the expansion bound on "
                f"$|r|<\\delta={sp.latex(DELTA)}$",
                r"r' = r\left(1-h(x^2+y^2)+h^2r(r+1)\right),\quad "
@@ -148,16 +152,17 @@ def _curve_band(ev: Evidence) -> bool:
                f"modulus $\\ge c={c}>1$, so a periodic orbit with all points in the band has "
                "$r=0$: it consists of fixed points on $xy=1$. Every other periodic orbit in "
                "the box has a point outside the band.", "proved" if ok else "inconclusive",
-               "symbolic, exact", "r' identity expanded by sympy; bound from "
+               "symbolic, exact, interval", "r' identity expanded by sympy; bound from "
                "x^2 + y^2 >= 2|xy| = 2|1 + r| >= 2(1 - delta) and r(r + 1) < delta(1 + delta) "
-               "in exact rationals.")
-    return ok
+               "in exact rationals; independently |phi| > 1 on the band by branch and bound "
+               f"in balls ({band.boxes} boxes, {band.undecided} undecided).")
+    return band if ok else None
 
 
-def _box_completeness(ev: Evidence, res) -> int:
+def _box_completeness(ev: Evidence, res, band) -> int:
     """The search's branch-and-bound proofs over B minus the band: the orbit list is
     complete for small p."""
-    band = _curve_band(ev)
+    band = band is not None
     proofs = [c.proof for c in res.coverage if c.proof is not None]
     rows = []
     for r in proofs:
@@ -189,32 +194,35 @@ def _box_completeness(ev: Evidence, res) -> int:
 
 
 def _coverage_table(ev: Evidence, res) -> None:
-    rows = [[c.period, c.starts, c.found, ", ".join(map(str, c.captures)),
-             f"{c.estimate:.1f} [{c.interval[0]:.1f}, {c.interval[1]:.1f}]", c.complete]
+    rows = [[c.period, c.starts, c.found, c.classes, ", ".join(map(str, c.frequencies)),
+             c.symmetric, f"{c.estimate:.1f}", f"{c.interval[1]:g}", c.complete]
             for c in res.coverage]
-    ev.table("Coverage of the orbit search per period: starts of the two independent batches, "
-             "orbits found, orbits reached by batch 1, batch 2 and both, Chapman's "
-             "capture-recapture estimate of the number of orbits (95% interval), and "
-             "completeness", ["p", "starts", "found", "captures", "estimate", "complete"], rows,
-             note="'proved': branch and bound below; 'estimated': numerical evidence only "
-                  "(orbits with tiny Newton basins would make the estimate low).")
+    ev.table("Coverage of the orbit search per period: uniform starts, orbits found, their "
+             "symmetry classes, classes reached by exactly one and two starts, orbits added "
+             "as images under the symmetries of f, the estimated number of orbits, a "
+             "one-sided 95% upper bound, and completeness",
+             ["p", "starts", "found", "classes", "f1, f2", "by symmetry", "estimate",
+              "95% upper", "complete"], rows,
+             note="'proved': branch and bound below; 'estimated': a statistical bound "
+                  "(lrtheory.dynamics.coverage) under the sampling model, not a proof.")
 
 
-def _blog8_search(ev: Evidence, ctx):
+def _blog8_search(ev: Evidence, ctx, band):
     obj = factorization_vector(1, 1)
-    prove = BB_PERIODS[0 if ctx.quick else 1]
+    prove = BB_PERIODS[0 if ctx.quick else 1] if band is not None else 0
     ctx.progress(f"BLOG-8: orbit search, Krawczyk certification, branch and bound for "
                  f"periods <= {prove}")
-    res = search_periodic_orbits(obj, H, 4, BOX, starts=1000, dps=DPS, seed=0, certify=True,
-                                 prove=prove, excluded=near_curve(DELTA), prove_depth=BB_DEPTH)
+    res = search_periodic_orbits(obj, H, 4, BOX, starts=2000, dps=DPS, seed=0, certify=True,
+                                 prove=prove, excluded=band.region(obj) if band else None,
+                                 prove_depth=BB_DEPTH)
     orbits = res.orbits
     if not ctx.quick:
-        other = search_periodic_orbits(obj, H, 4, BOX, starts=3000, dps=DPS, seed=1)
+        other = search_periodic_orbits(obj, H, 4, BOX, starts=6000, dps=DPS, seed=1)
         same = sum(any(same_orbit(a.points, b.points, 1e-20) for b in orbits)
                    for a in other.orbits)
         ev.exact("orbits_found_second_search", len(other.orbits),
-                 "independent search: seed 1, 3000 starts per batch at period 1")
-        ev.finding("A second, independent search (seed 1, 3000 starts per batch at period 1, "
+                 "independent search: seed 1, 6000 starts at period 1")
+        ev.finding("A second, independent search (seed 1, 6000 starts at period 1, "
                    "doubling with each period) finds the same orbits.",
                    "confirmed" if same == len(other.orbits) == len(orbits) else "inconclusive",
                    "mpmath", f"{len(other.orbits)} orbits, {same} of them among the "
@@ -335,10 +343,11 @@ def check_blog8(ctx) -> Evidence:
                   "(python-flint) for certification; float64 for basins",
                   tolerance="Krawczyk inclusion K(X) in int X; basin classification tol 1e-9")
     _minimizer_curve(ev)
-    obj, res, all_cert, n_att = _blog8_search(ev, ctx)
+    band = _curve_band(ev)
+    obj, res, all_cert, n_att = _blog8_search(ev, ctx, band)
     orbits = res.orbits
     complete = _line_completeness(ev, orbits)
-    max_p = _box_completeness(ev, res)
+    max_p = _box_completeness(ev, res, band)
     _coverage_table(ev, res)
     periodic, fr, on_diag = _blog8_basins(ev, ctx, obj, orbits)
     _other_rates(ev, ctx)
