@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from lrtheory import expect
 from lrtheory.catapult import (classify_phase, iterate_reduced, recurrence_residuals,
                                recurrence_residuals_general, reduced_map, simulate_network)
 from lrtheory.claims import Evidence, claim
@@ -129,9 +130,29 @@ def _figure(ev: Evidence, ctx, curves: dict) -> None:
 @claim("EOS-1", title="Catapult model: exact recurrences and three phases",
        statement=STATEMENT, tags=("catapult", "symbolic"))
 def check_eos1(ctx) -> Evidence:
-    ev = Evidence(summary="Recurrences and phase boundaries proved symbolically; the three "
-                  "phases observed in full-parameter GD runs.",
-                  precision="symbolic; float64 for the runs",
+    return expect.all_of(
+        _eos1_model, *EOS1_SHARPNESS,
+        summary="Recurrences and phase boundaries proved symbolically; the three phases "
+                "observed in full-parameter GD runs.")
+
+
+#: The sharpness λ = u² + v² along GD on the model with n = 1 (loss (uv)²/2) from
+#: (1, 1/2) and (1, −3/4) (λ₀ = 5/4 and 25/16), as statements of the claim language: it
+#: never increases for η = 1 (lazy, ηλ₀ < 2) nor for η = 2 (catapult, 2 < ηλ₀ < 4) — by
+#: the recurrence λ_{t+1} − λ_t = η f_t²(ηλ_t − 4) — and never decreases for η = 4
+#: (ηλ₀ > 4, the first steps towards divergence).
+EOS1_SHARPNESS = tuple(
+    expect.monotone("(u*v)**2/2", "u,v", quantity="u**2 + v**2",
+                    starts=[["1", "1/2"], ["1", "-3/4"]], lr=lr, steps=steps,
+                    direction=direction)
+    for lr, steps, direction in (("1", 200, "nonincreasing"), ("2", 200, "nonincreasing"),
+                                 ("4", 6, "nondecreasing")))
+
+
+def _eos1_model(ctx) -> Evidence:
+    """The recurrences and phase boundaries symbolically, and the phases in full-parameter
+    GD runs."""
+    ev = Evidence(precision="symbolic; float64 for the runs",
                   tolerance="loss < 1e-12 for convergence; lazy: |Δλ| < 5% of λ₀")
     _recurrences(ev, [1, 2] if ctx.quick else [1, 2, 3])
     _boundaries(ev)
