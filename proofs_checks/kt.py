@@ -10,6 +10,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from lrtheory import expect
 from lrtheory.claims import Evidence, claim
 from lrtheory.dynamics.bifurcations import CERTIFY_MAX_PERIOD, certify_bifurcation
 from lrtheory.dynamics.classify import classify_tail
@@ -616,8 +617,24 @@ def _small_eta_stays(ctx, ev: Evidence):
                  r"global chaos against $\log(\eta/\epsilon)+\mathbb E\log|\sin U|"
                  r"=\log(\eta/(2\epsilon))$; recomputed in 30-digit arithmetic.")
 def check_kt5(ctx) -> Evidence:
-    ev = Evidence(summary="Lyapunov exponents of GD chains against eta/eps.",
-                  precision="float64; mpmath 30 digits for the round-off control",
+    return expect.all_of(_kt5_chains, *KT5_SIGNS,
+                         summary="Lyapunov exponents of GD chains against eta/eps.")
+
+
+#: The sign at two rates (eps = 1/1000) as statements of the claim language: negative at
+#: eta/eps = 3/2 (convergent; a contraction certificate), positive at eta/eps = 100
+#: (global chaos, where lambda ≈ log(eta/(2 eps)) = log 50).
+KT5_SIGNS = (
+    expect.lyapunov_sign("x**2/2 + sin(1000*x)/1000", "x", lr="3/2000",
+                         starts=["1/100", "-1/20"], sign="negative", steps=4000),
+    expect.lyapunov_sign("x**2/2 + sin(1000*x)/1000", "x", lr="1/10",
+                         starts=["1/100", "-1/20"], sign="positive", steps=4000),
+)
+
+
+def _kt5_chains(ctx) -> Evidence:
+    """Lyapunov exponents of many GD chains across eta/eps, against their limits."""
+    ev = Evidence(precision="float64; mpmath 30 digits for the round-off control",
                   tolerance="sign per chain; 4 standard errors for the asymptotic value")
     eps = 1e-3
     ms = _model(eps)
