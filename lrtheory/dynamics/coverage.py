@@ -104,3 +104,15 @@ def unseen_bound(counts, level: float = LEVEL) -> UnseenBound:
         mu, method = math.inf, "no orbit reached"
     upper = math.inf if math.isinf(mu) else float(stats.poisson.ppf(1 - alpha / 2, mu))
     return UnseenBound(len(counts), (f1, f2), float(estimate), upper, level, method)
+
+
+def orbit_count_bound(class_counts, class_sizes, group_order: int,
+                      level: float = LEVEL) -> tuple[float, float, UnseenBound]:
+    """(estimate, upper bound, :class:`UnseenBound`) of the number of orbits of one period
+    from the starts that reached each class found and the classes' sizes: found orbits plus
+    the unseen classes — estimated at the mean size of the classes found, bounded at the
+    group's order (the largest a class can be)."""
+    bound = unseen_bound(class_counts, level)
+    found = sum(class_sizes)
+    size = found / len(class_sizes) if len(class_sizes) else float(group_order)
+    return found + bound.estimate * size, found + bound.upper * group_order, bound

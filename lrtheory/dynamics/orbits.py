@@ -58,7 +58,7 @@ from ..results import Result, result
 from . import krawczyk, symmetry
 from .classify import classify_tail
 from .completeness import OrbitCompleteness, proof_note, prove_complete
-from .coverage import UnseenBound, unseen_bound
+from .coverage import UnseenBound, orbit_count_bound, unseen_bound
 from .krawczyk import image_chain, monodromy_ball
 
 #: Side of the grid that rounds a float64 orbit point to its hash key, and the distance
@@ -740,13 +740,12 @@ def _needs_more(bound: UnseenBound) -> bool:
 
 def _coverage(period: _PeriodPass, classes, sampled: int, group_order: int,
               proof) -> PeriodCoverage:
-    """:class:`PeriodCoverage` from the class counts (:func:`unseen_bound`), the proof
+    """:class:`PeriodCoverage` from the class counts (:func:`orbit_count_bound`), the proof
     attempt and the orbits added by symmetry."""
-    bound = unseen_bound(period.class_counts(classes))
+    sizes = [classes.count(c) for c in sorted(set(classes))]
+    estimate, upper, bound = orbit_count_bound(period.class_counts(classes), sizes,
+                                               group_order)
     found = len(period.orbits)
-    size = found / bound.classes if bound.classes else float(group_order)
-    estimate = found + bound.estimate * size
-    upper = found + bound.upper * group_order
     if proof is not None and proof.complete:
         status, note = "proved", proof_note(proof)
         estimate = upper = found
