@@ -108,10 +108,27 @@ def mpmath_escalated_zero_residual(X, Y) -> dict:
                  r"minimizer set, the identity $x^2+y^2=(x-y)^2+2\mu$ there, "
                  r"$\min_c c^2+\mu^2/c^2=2\mu$), also for $x,y\in\mathbb{R}^d$.")
 def check_wczt2(ctx) -> Evidence:
-    ev = Evidence(summary="The GD Jacobian at a minimizer has eigenvalues 1 (along the "
-                          "minimizer set) and 1 - h(x^2+y^2); |1 - h lambda| <= 1 iff "
-                          "h lambda <= 2 iff (x-y)^2 <= 2/h - 2 mu; min lambda = 2 mu.",
-                  precision="symbolic", tolerance="exact")
+    return expect.all_of(
+        _wczt2_bound, *WCZT2_SHARPNESS,
+        summary="The GD Jacobian at a minimizer has eigenvalues 1 (along the minimizer set) "
+                "and 1 - h(x^2+y^2); |1 - h lambda| <= 1 iff h lambda <= 2 iff (x-y)^2 <= "
+                "2/h - 2 mu; min lambda = 2 mu.")
+
+
+#: mu = 1 as statements of the claim language: at a minimizer the sharpness is
+#: x^2 + y^2 = (x - y)^2 + 2 mu — 2 at the balanced (1, 1), 9/4 + 2 = 17/4 at (2, 1/2),
+#: never below 2 mu = 2.
+WCZT2_SHARPNESS = (
+    expect.sharpness("(1 - x*y)**2/2", "x,y", at=["1", "1"], equals="2"),
+    expect.sharpness("(1 - x*y)**2/2", "x,y", at=["2", "1/2"], equals="17/4"),
+    expect.sharpness("(1 - x*y)**2/2", "x,y", at=["-3", "-1/3"], at_least="2"),
+)
+
+
+def _wczt2_bound(ctx) -> Evidence:
+    """The GD multipliers at a minimizer, the identity x^2 + y^2 = (x - y)^2 + 2 mu, and
+    the minimum of the sharpness over the minimizer set, symbolically."""
+    ev = Evidence(precision="symbolic", tolerance="exact")
     mu, c, h = sp.Symbol("mu", positive=True), sp.Symbol("c", positive=True), \
         sp.Symbol("h", positive=True)
     A = np.array([[mu]], dtype=object)

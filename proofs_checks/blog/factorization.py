@@ -5,6 +5,7 @@ import numpy as np
 import sympy as sp
 
 from lrtheory import balancing as B
+from lrtheory import expect
 from lrtheory import factorization as fz
 from lrtheory.claims import Evidence, claim
 from lrtheory.dynamics.classify import LABELS
@@ -22,8 +23,28 @@ from proofs_checks.wczt import fmt_number as _fmt
                  r"matrices; (iii) the exact sharpness $\|X\|_2^2+\|Y\|_2^2$ at zero residual "
                  r"against norm balance, including an exact counterexample for $d\ge2$.")
 def check_blog10(ctx) -> Evidence:
-    ev = Evidence(summary="", precision="symbolic / exact; float64 for the matrix "
-                                        "local-minimum sample",
+    return expect.all_of(
+        _blog10_landscape, *BLOG10_HESSIANS,
+        summary="Homogeneity and the Hessian spectrum at minimizers are exact; unbalanced "
+                "minimizers are sharp (sharpness >= (|X|_2-|Y|_2)^2 + 2 sigma1(A)). 'Balanced "
+                "norms => flat' holds for d = 1 but is false for d >= 2 (exact "
+                "counterexample); the correct condition is Gram balance X'X = Y'Y.")
+
+
+#: The vector case d = 1, A = mu = 1, as statements of the claim language: the origin is a
+#: strict saddle (eigenvalues +mu, -mu); the balanced minimizer (1, 1) is the flattest
+#: (sharpness 2 mu = 2), the unbalanced (4, 1/4) sharp (16 + 1/16 = 257/16).
+BLOG10_HESSIANS = (
+    expect.hessian_spectrum("(1 - x*y)**2/2", "x,y", at=["0", "0"], equals=["1", "-1"]),
+    expect.sharpness("(1 - x*y)**2/2", "x,y", at=["1", "1"], equals="2"),
+    expect.sharpness("(1 - x*y)**2/2", "x,y", at=["4", "1/4"], equals="257/16"),
+)
+
+
+def _blog10_landscape(ctx) -> Evidence:
+    """Homogeneity, critical points, local minima of small matrices, and the sharpness
+    against norm balance."""
+    ev = Evidence(precision="symbolic / exact; float64 for the matrix local-minimum sample",
                   tolerance="exact; f - f* < 1e-10 for the sampled GD runs")
     shapes = [(2, 2, 1), (2, 2, 2)] if ctx.quick else [(2, 2, 1), (2, 2, 2), (3, 2, 2)]
     ok = all(fz.prove_homogeneity(*s) for s in shapes)
@@ -39,10 +60,6 @@ def check_blog10(ctx) -> Evidence:
     _local_minima_sample(ctx, ev)
     _orbit_spectra(ctx, ev)
     _sharpness_vs_balance(ev)
-    ev.summary = ("Homogeneity and the Hessian spectrum at minimizers are exact; unbalanced "
-                  "minimizers are sharp (sharpness >= (|X|_2-|Y|_2)^2 + 2 sigma1(A)). "
-                  "'Balanced norms => flat' holds for d = 1 but is false for d >= 2 (exact "
-                  "counterexample); the correct condition is Gram balance X'X = Y'Y.")
     return ev
 
 
