@@ -721,7 +721,8 @@ def close_under_symmetry(obj: Objective, orbits: list, index: "_OrbitIndex", gro
         if classes[k] != k:
             continue
         for S in group[1:]:
-            pts = canonical_rotation([symmetry.apply(S, pt) for pt in orbits[k].points])
+            with precision(dps=dps + 10):   # mpf negation rounds to the working precision
+                pts = canonical_rotation([symmetry.apply(S, pt) for pt in orbits[k].points])
             F = np.array([[float(c) for c in pt] for pt in pts])
             j = index.find(F, REFINED_TOL)
             if j is None:
