@@ -12,7 +12,7 @@ import pytest
 
 from lrtheory.claims import CheckContext, discover
 from lrtheory.claims.judge import judge, judge_results
-from lrtheory.claims.registry import claim_kind, kind_counts
+from lrtheory.claims.registry import claim_kind, kind_counts, kind_table
 from lrtheory.cli import main
 from lrtheory.errors import InputError
 
@@ -192,6 +192,17 @@ def test_verify_fails_on_an_unexpected_verdict(project, capsys, monkeypatch):
     assert "L-3: verdict 'refuted', the claim expects proved" in capsys.readouterr().err
     toml.write_text(TOML)
     assert main(["verify", "L-3", "--json", str(project / "out" / "r.json")]) == 0
+    # a refutation the claim does not declare is a result for verify (pytest fails it)
+    toml.write_text(TOML.replace('expected = "refuted"\n', ""))
+    assert main(["verify", "L-3", "--json", str(project / "out" / "r.json")]) == 0
+
+
+def test_kind_table_of_the_builtin_claims():
+    claims = discover(cwd=Path("/")).claims()
+    table = kind_table(claims)
+    counts = kind_counts(claims)
+    assert sum(counts.values()) == len(claims) and table.endswith(f"| total | {len(claims)} |\n")
+    assert counts.get("all-of", 0) >= 11 and "| `all-of` |" in table
 
 
 # ---- init -----------------------------------------------------------------------------------

@@ -43,6 +43,20 @@ def test_sharpness_to_a_stated_number_of_digits():
                                 tolerance="1/100")).verdict == "refuted"
 
 
+def test_hessian_spectrum_to_a_tolerance():
+    # the same Hessian [[10/3, 1], [1, 1]]: eigenvalues 13/6 +- sqrt(85)/6
+    hi, lo = 13 / 6 + math.sqrt(85) / 6, 13 / 6 - math.sqrt(85) / 6
+    f, at = "x**2 + x*y + y**2/2 + x**4", ["1/3", "0"]
+    assert run(expect.hessian_spectrum(f, "x,y", at=at, equals=[f"{hi:.5f}", f"{lo:.5f}"],
+                                       digits=5)).verdict == "proved"
+    assert run(expect.hessian_spectrum(f, "x,y", at=at, equals=[f"{hi:.5f}",
+                                                               f"{lo - 1e-5:.5f}"],
+                                       digits=5)).verdict == "refuted"
+    # two stated copies near the top eigenvalue: only one eigenvalue lies there
+    assert run(expect.hessian_spectrum(f, "x,y", at=at, equals=["3.7", "3.7"],
+                                       tolerance="1/10")).verdict == "refuted"
+
+
 def test_tolerance_arguments_are_checked():
     with pytest.raises(ArgumentError, match="digits"):
         expect.sharpness("x**2", "x", at=["0"], equals="2", tolerance="0.1", digits=2)

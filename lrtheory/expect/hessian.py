@@ -22,7 +22,7 @@ import sympy as sp
 
 from ..objectives import Objective
 from .base import (ArgumentError, Expectation, number_arg, numbers_arg, objective_arg,
-                   point_arg, point_text, show, stated_values)
+                   point_arg, point_text, show, stated_values, tolerance_arg)
 
 DPS = 40
 LAMBDA = sp.Symbol("lambda")
@@ -154,11 +154,13 @@ class HessianSpectrumExpectation(Expectation):
     objective: Objective
     at: tuple
     equals: tuple
+    tolerance: sp.Expr = sp.Integer(0)
 
     def describe(self) -> str:
+        tol = f" (each ± {show(self.tolerance)})" if self.tolerance else ""
         return (f"the Hessian of f = {self.objective.expr} at "
                 f"{point_text(self.objective.vars, self.at)} has eigenvalues "
-                f"{', '.join(map(show, self.equals))}")
+                f"{', '.join(map(show, self.equals))}{tol}")
 
     def evaluate(self, ev, ctx) -> None:
         spec, H = _spectrum_evidence(self.objective, self.at, ev)
@@ -173,10 +175,46 @@ class HessianSpectrumExpectation(Expectation):
             ev.finding(f"The Hessian has {H.rows} eigenvalues, the statement names "
                        f"{len(self.equals)}", "refuted", "exact")
             return
-        if all(e.is_Rational for e in H):
+        if self.tolerance:
+            self._within(ev, H)
+        elif all(e.is_Rational for e in H):
             self._exact(ev, H)
         else:
             self._balls(ev, H, spec)
+
+    def _within(self, ev, H) -> None:
+        """Each stated value v (multiplicity m) held to ± tolerance t: the eigenvalues in
+        [v − t, v + t], counted with multiplicity by Sturm sequences of the square-free
+        factors of the exact characteristic polynomial (rational Hessians), must be m for
+        every v — proved when the intervals are disjoint, refuted when some interval holds
+        fewer than m."""
+        if not all(e.is_Rational for e in H):
+            ev.finding("Eigenvalues to a tolerance are decided for rational Hessians only "
+                       "(a polynomial objective at a rational point)", "inconclusive",
+                       "interval")
+            return
+        t = self.tolerance
+        P = sp.Poly(H.charpoly(LAMBDA).as_expr(), LAMBDA)
+        wanted = {v: self.equals.count(v) for v in dict.fromkeys(self.equals)}
+        found = {}
+        for v in wanted:
+            a, b = v - t, v + t
+            if not (a.is_Rational and b.is_Rational):
+                a, b = sp.Rational(str(sp.N(a, 40))) - sp.Rational(1, 10**35), \
+                    sp.Rational(str(sp.N(b, 40))) + sp.Rational(1, 10**35)
+            found[v] = sum(e * q.count_roots(a, b) for q, e in P.sqf_list()[1])
+        text = "; ".join(f"{found[v]} in [{show(v)} ± {show(t)}] (stated {m})"
+                         for v, m in wanted.items())
+        ends = sorted((v - t, v + t) for v in wanted)
+        disjoint = all((ends[i + 1][0] - ends[i][1]).is_positive for i in range(len(ends) - 1))
+        if any(found[v] < m for v, m in wanted.items()):
+            ev.finding(f"Too few eigenvalues within the tolerance: {text}", "refuted", "exact",
+                       "Sturm counts of the exact characteristic polynomial")
+        elif disjoint and all(found[v] == m for v, m in wanted.items()):
+            ev.finding(f"The eigenvalues are the stated ones to ± {show(t)}: {text}", "proved",
+                       "exact", "Sturm counts of the exact characteristic polynomial")
+        else:
+            ev.finding(f"The stated intervals overlap; counts {text}", "inconclusive", "exact")
 
     def _exact(self, ev, H) -> None:
         P = sp.Poly(H.charpoly(LAMBDA).as_expr(), LAMBDA)
@@ -245,12 +283,15 @@ class SharpnessExpectation(Expectation):
                        f"({rel} {s.text()[2:]})", verdict, method)
 
 
-def hessian_spectrum(objective, vars=None, *, at, equals) -> HessianSpectrumExpectation:
+def hessian_spectrum(objective, vars=None, *, at, equals, tolerance=None, digits=None
+                     ) -> HessianSpectrumExpectation:
     """Expect the Hessian of ``objective`` at the point ``at`` (a list in the order of
     the variables, or a table of name = value) to have the eigenvalues ``equals`` (with
-    multiplicity, in any order)."""
+    multiplicity, in any order) — each to the absolute ``tolerance`` (or ``digits``
+    decimals) when given."""
     obj = objective_arg(objective, vars)
-    return HessianSpectrumExpectation(obj, _point(obj, at), numbers_arg("equals", equals))
+    return HessianSpectrumExpectation(obj, _point(obj, at), numbers_arg("equals", equals),
+                                      tolerance_arg(tolerance, digits))
 
 
 def sharpness(objective, vars=None, *, at, equals=None, at_most=None, at_least=None,

@@ -71,7 +71,7 @@ KINDS = {k.name: k for k in (
          _OBJ + ("lr",), ("starts", "start_box", "radius", "steps"),
          "GD from the starts stays bounded (within the radius)"),
     Kind("hessian-spectrum", "lrtheory.expect.hessian:hessian_spectrum",
-         _OBJ + ("at", "equals"), (),
+         _OBJ + ("at", "equals"), _TOL,
          "the Hessian eigenvalues at a point equal the stated values"),
     Kind("sharpness", "lrtheory.expect.hessian:sharpness",
          _OBJ + ("at",), ("equals", "at_most", "at_least") + _TOL,
