@@ -6,9 +6,11 @@ import sympy as sp
 
 from lrtheory.catalogue import factorization_vector
 from lrtheory.dynamics.completeness import (curve_expansion_bound, curve_residual_map,
-                                            near_curve, prove_complete, zeros_in_box)
+                                            minimizer_band, near_curve, prove_complete,
+                                            zeros_in_box)
 from lrtheory.dynamics.orbits import search_periodic_orbits
 from lrtheory.objectives import Objective
+from lrtheory.parsing import to_expr
 
 H = sp.Rational(19, 10)
 DELTA = sp.Rational(1, 10)
@@ -115,3 +117,58 @@ def test_period_three_count_proved_complete_is_unchanged():
     assert [c.complete for c in res.coverage] == ["proved"] * 3
     assert [c.proof.search.boxes for c in res.coverage] == [1155, 4121, 47319]
     assert all(c.proof.excluded_region == "|xy - 1| < 1/10" for c in res.coverage)
+
+
+# ---- the minimizer band as a public certificate (BLOG-8 and `orbits --prove`) -------------
+def test_minimizer_band_of_blog8_is_proved_with_the_hand_derived_factor():
+    """f = (1 − xy)²/2 = (xy − 1)²/2: s = xy − 1 and the exact factor φ = s(G(x))/s(x)
+    equals the hand-derived 1 − h(x² + y²) + h²r(r + 1) (curve_residual_map)."""
+    obj = factorization_vector(1, 1)
+    x, y = obj.vars
+    band = minimizer_band(obj, H, BOX, DELTA)
+    assert band.proved and band.undecided == 0 and band.curve == "x*y - 1"
+    r = x * y - 1
+    phi = to_expr(band.factor, obj.vars, "phi")
+    assert sp.expand(phi - (1 - H * (x**2 + y**2) + H**2 * r * (r + 1))) == 0
+    region = band.region(obj)
+    from flint import arb
+    assert region([arb(1, 0.01), arb(1, 0.01)]) and not region([arb(2, 0.01), arb(2, 0.01)])
+
+
+def test_minimizer_band_needs_unstable_minimizers():
+    """On the circle x² + y² = 1 of minimizers of (x² + y² − 1)²/4, φ = 1 − 2h (|∇s|² = 4):
+    |φ| > 1 for h = 3/2, the band is certified; φ = 0 for h = 1/2 (attracting minimizers),
+    it cannot be."""
+    obj = Objective("(x**2 + y**2 - 1)**2/4", "x,y")
+    assert minimizer_band(obj, sp.Rational(3, 2), (-2, 2), "1/20").proved
+    weak = minimizer_band(obj, sp.Rational(1, 2), (-2, 2), "1/20", max_depth=8)
+    assert not weak.proved and weak.undecided > 0 and "not shown" in weak.reason
+
+
+def test_minimizer_band_only_for_squares():
+    band = minimizer_band(Objective("x**4/4 - x**2/2 + y**2", "x,y"), 1, (-2, 2))
+    assert not band.proved and "square" in band.reason
+
+
+def test_orbits_prove_prints_the_band_and_the_proof_in_the_table(capsys):
+    from lrtheory.cli import main
+    code = main(["orbits", "(1 - x*y)**2/2", "--vars", "x,y", "--lr", "1.9", "--period", "1",
+                 "--box=-2.5,2.5", "--starts", "100", "--dps", "30", "--prove", "1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    row = next(ln for ln in out.splitlines() if ln.startswith("1 ") and "boxes" in ln)
+    assert "proved" in row and "branch and bound outside |x*y - 1| < 1/10: 1155 boxes" in row
+    assert "minimizer band |x*y - 1| < 1/10: excluded" in out
+
+
+def test_orbits_prove_says_in_the_table_what_is_undecided(capsys):
+    """x³/3 at h = 1/2: the fixed point 0 has multiplier exactly 1, so no Krawczyk test
+    isolates it; the table says the proof failed and where the undecided boxes are."""
+    from lrtheory.cli import main
+    code = main(["orbits", "x**3/3", "--vars", "x", "--lr", "1/2", "--period", "1",
+                 "--box=-1,1", "--starts", "50", "--dps", "30", "--prove", "1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    row = next(ln for ln in out.splitlines() if ln.startswith("1 "))
+    assert "not proved" in row and "boxes undecided (measure" in row
+    assert row.split()[5] in ("estimated", "unknown")
