@@ -32,13 +32,31 @@ reports, ``undecided`` boxes left by the branch and bound):
   diagonal 2-cycles (t² = (3 ± √5)/4, transverse multiplier ∏(2t² − 1) = −1).  The
   period-2 fold system has a degenerate zero at the origin's doubling (the doubled orbit is
   born there with multiplier +1): the boxes around it stay undecided and are reported.
+* ``bifurcations.parent_test.cubic_p6`` — the test whether a +1 multiplier of period 6 is
+  only the doubled period-3 orbit (``_no_new_orbit``: a modular gcd bound made rigorous by
+  the exact parent part over Q[h]/(q)), for every factor of the period-6 resultant, against
+  the anchor: the same gcd modulo one prime (FLINT ``nmod_poly``, not a proof).  Interleaved
+  medians, with the machine's load average.
+* ``bifurcations.cubic_p6.exact`` — GD on x³/3 − x, periods ≤ 6, h ∈ [0.9, 1.5]: 22
+  bifurcations (13 of period ≤ 5, and the real quadratic family's 5 period-6 windows: 5
+  doublings and 4 folds), target < 60 s proved.
+* ``bifurcations.tilted_well_p4.budget`` — GD on (x² − 1)²/4 + x/10, periods ≤ 4,
+  h ∈ [0.5, 1.5] with a 240 s budget: an answer (proved, or not proved naming where the
+  budget ran out) in < 5 min.
 """
+import os
+import statistics
+import time
+
+from flint import fmpz, nmod_poly
+
 import mpmath
 from harness import Benchmark
 
 from lrtheory import Objective
 from lrtheory.bifurcation.boxes import box_bifurcations
 from lrtheory.bifurcation.continuation import continue_branches
+from lrtheory.bifurcation import exact as E
 from lrtheory.bifurcation.exact import exact_bifurcations
 from lrtheory.dynamics.bifurcations import find_bifurcations
 
@@ -109,6 +127,45 @@ def _score(case: str):
     return extra
 
 
+def _one_prime_gcd_degree(maps, p: int, q) -> int:
+    """The anchor: deg gcd(Φ_p(x, r), D_p(x, r) − 1) over F_ℓ at one root r of q mod ℓ."""
+    ell = fmpz(2**61)
+    while True:
+        ell = E._next_prime(ell)
+        roots = nmod_poly([int(c) for c in q.coeffs()], int(ell)).roots()
+        if roots:
+            break
+    phi, dm1 = (E._at_root(E._integral_rows(P), roots[0][0], int(ell))
+                for P in (maps.dynatomic(p), maps.multiplier(p) - 1))
+    return phi.gcd(dm1).degree()
+
+
+def _parent_test(p: int = 6, rounds: int = 3) -> dict:
+    maps = E._Maps(CUBIC, p)
+    R = E.fmpz_poly(E._resultant(maps, p, 1))
+    factors = [q for q, _ in R.factor()[1] if q.degree() > 1]
+    contenders = {"lrtheory": lambda: [E._no_new_orbit(maps, p, q) for q in factors],
+                  "one_prime_anchor": lambda: [_one_prime_gcd_degree(maps, p, q)
+                                               for q in factors]}
+    times = {k: [] for k in contenders}
+    for r in range(rounds):
+        for k in list(contenders)[r % 2:] + list(contenders)[:r % 2]:
+            t0 = time.process_time()
+            contenders[k]()
+            times[k].append(time.process_time() - t0)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {"factor_degrees": [q.degree() for q in factors],
+            "median_cpu_seconds": {k: round(v, 4) for k, v in med.items()},
+            "ratio_vs_anchor": round(med["lrtheory"] / med["one_prime_anchor"], 2),
+            "loadavg": [round(v, 2) for v in os.getloadavg()]}
+
+
+def _completeness(res, seconds) -> dict:
+    return {"found": len(res.bifurcations), "complete": res.complete.status,
+            "reason": res.complete.reason[:120], "loadavg": [round(v, 2)
+                                                              for v in os.getloadavg()]}
+
+
 BENCHMARKS = [
     Benchmark("bifurcations.cubic_p4.exact",
               lambda: exact_bifurcations(CUBIC, ("0.9", "1.5"), 4),
@@ -128,6 +185,18 @@ BENCHMARKS = [
               lambda: exact_bifurcations(WELL, ("0.5", "1.31"), 4),
               baseline=lambda: find_bifurcations(WELL, ("0.5", "1.31"), 4, samples=40),
               repeat=1, target="all 6, proved complete", extra=_score("well")),
+    Benchmark("bifurcations.parent_test.cubic_p6", _parent_test, repeat=1,
+              target="rigorous, within a few times the one-prime gcd",
+              extra=lambda res, _s: res),
+    Benchmark("bifurcations.cubic_p6.exact",
+              lambda: exact_bifurcations(CUBIC, ("0.9", "1.5"), 6),
+              repeat=1, target="22 bifurcations, proved complete, < 60 s",
+              extra=_completeness),
+    Benchmark("bifurcations.tilted_well_p4.budget",
+              lambda: exact_bifurcations(Objective("(x**2 - 1)**2/4 + x/10", "x"),
+                                         ("0.5", "1.5"), 4, budget=240),
+              repeat=1, target="answered (proved or not proved with the place) < 300 s",
+              extra=_completeness),
     Benchmark("bifurcations.xy_p2_box.proved",
               lambda: box_bifurcations(XY, ("1.1", "1.9"), 2, box=(-0.9, 0.9)),
               baseline=lambda: continue_branches(XY, ("1.1", "1.9"), 2, box=(-2.5, 2.5)),

@@ -270,3 +270,42 @@ def test_rotated_separable_non_polynomial_is_gradient():
     modified fields are equivariant under rotations: every order is a gradient."""
     me = modified_equation(Objective(sp.sin(x) * sp.cos(y), (x, y)), 3)
     assert all(me.is_gradient(n) for n in range(4))
+
+
+def test_order_is_limited_by_the_time_budget_not_a_constant():
+    from lrtheory.errors import ComputationError
+    with pytest.raises(ComputationError, match=r"reached order \d+ of 60 within the time budget"):
+        modified_equation(Objective((1 - x * y) ** 2 / 2, (x, y)), 60, budget=1e-6)
+    with pytest.raises(InputError, match="only for polynomial objectives"):
+        modified_equation(Objective(sp.log(sp.cosh(x)), (x,)), 31)
+
+
+@pytest.mark.slow
+def test_order_forty_matches_a_plain_flint_recursion():
+    # the anchor: h-expansion of L^k id (L the Lie derivative of F_0 + hF_1 + …) matched
+    # with GD, written independently on fmpq_mpoly
+    from math import factorial
+    from flint import fmpq
+
+    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+    X, Y = ctx.gens()
+    f = (1 - X * Y) ** 2 / 2
+    order = 40
+    F = [[-f.derivative(0), -f.derivative(1)]]
+    lie = {1: {0: F[0]}}
+    for m in range(1, order + 1):
+        new = [ctx.from_dict({})] * 2
+        for k in range(2, m + 2):
+            j = m + 1 - k
+            vec = [ctx.from_dict({})] * 2
+            for i in range(j + 1):
+                for c in range(2):
+                    for q in range(2):
+                        vec[c] += lie[k - 1][j - i][c].derivative(q) * F[i][q]
+            lie.setdefault(k, {})[j] = vec
+            new = [a - b * fmpq(1, factorial(k)) for a, b in zip(new, vec)]
+        F.append(new)
+        lie[1][m] = new
+    me = modified_equation(Objective((1 - x * y) ** 2 / 2, (x, y)), order, budget=600)
+    assert me._engine.ring_fields[order] == F[order]
+    assert me.gradient[:3] == (True, True, False)

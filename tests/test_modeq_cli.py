@@ -62,6 +62,7 @@ def test_text_and_latex(capsys):
 
 def test_bad_input_exit_two(capsys):
     for argv in (["x+", "--vars", "x"], ["x**2", "--vars", "x", "--order", "-1"],
-                 ["z**2", "--vars", "x"], ["x**2", "--vars", "x", "--order", "99"]):
+                 ["z**2", "--vars", "x"], ["x**2", "--vars", "x", "--order", "201"],
+                 ["log(cosh(x))", "--vars", "x", "--order", "31"]):
         code, out, err = run(capsys, *argv)
         assert code == 2 and err.count("\n") == 1 and "Traceback" not in err

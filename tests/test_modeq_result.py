@@ -64,7 +64,7 @@ def test_construct_directly_computes_lazily():
     with pytest.raises(InputError):
         ModifiedEquation(x**2, ("x",), 1)
     with pytest.raises(InputError):
-        ModifiedEquation(x**2, (x,), 99)
+        ModifiedEquation(x**2, (x,), 201)
 
 
 def test_repr_html_and_latex(factorization):

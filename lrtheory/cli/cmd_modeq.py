@@ -33,8 +33,9 @@ def register(sub):
                    help="plain text, LaTeX lines, or JSON")
     p.add_argument("--potential", action="store_true",
                    help="also compute the potentials f_n (null where F_n is not a gradient)")
-    add_count(p, "--budget", "seconds allowed for a potential that needs general "
-              "integration; past it the command exits 1 (not found in the budget)",
+    add_count(p, "--budget", "seconds allowed for the fields (polynomial objectives) and "
+              "for a potential that needs general integration; past it the command exits 1 "
+              "naming the order reached",
               default=30, lo=1, hi=3600, metavar="SECONDS")
     p.set_defaults(func=run)
     return p

@@ -44,8 +44,9 @@ MAX_SAMPLES = 1000
 #: Largest period of an orbit search or a bifurcation scan.
 MAX_PERIOD = 12
 #: Largest order of the modified equations (the library's limit,
-#: :data:`lrtheory.modeq.field.MAX_ORDER`, not imported here: it would import sympy).
-MAX_ORDER = 30
+#: :data:`lrtheory.modeq.field.MAX_ORDER`, not imported here: it would import sympy; the
+#: time budget decides in practice).
+MAX_ORDER = 200
 
 #: A command-line word that starts with one '-' and is a value, not an option: a minus
 #: followed by anything but a letter or '-' (``-2.5,2.5``, ``-.5``, ``-1/2``), or by a

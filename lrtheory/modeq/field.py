@@ -29,6 +29,7 @@ Every call of sympy's ``integrate`` runs under a time budget (``budget`` seconds
 from __future__ import annotations
 
 import dataclasses
+import time
 from functools import lru_cache
 
 import sympy as sp
@@ -46,7 +47,13 @@ from .lie_series import lie_series_fields
 from .structure import (NotGradientError, curl, homotopy_split, integrated_potential,
                         is_identically_zero)
 
-MAX_ORDER = 30
+#: Largest truncation order accepted.  For a polynomial objective the fields are computed
+#: on FLINT polynomials within a time budget (``budget`` of :func:`modified_equation`), which
+#: is what limits the order in practice; the universal (jet) fields of a non-polynomial
+#: objective and the coordinate-free forms stop at :data:`MAX_UNIVERSAL_ORDER`.
+MAX_ORDER = 200
+#: Largest order of the universal fields (jets) and of the coordinate-free forms.
+MAX_UNIVERSAL_ORDER = 30
 #: Seconds allowed to sympy's ``integrate`` for one potential (see the module docstring).
 DEFAULT_BUDGET = 30.0
 H = sp.Symbol("h", positive=True)
@@ -58,6 +65,7 @@ def universal_fields(names: tuple, order: int) -> tuple[JetRing, list[list]]:
     """The modified fields of an arbitrary ``f`` of the coordinates ``names``, as
     differential polynomials in its jets (Lie-series recursion; the lists are shared, do
     not modify them)."""
+    check_order(order, MAX_UNIVERSAL_ORDER)
     J = JetRing(names, order + 2)  # F_N uses jets up to N + 1; its curl one more
     return J, lie_series_fields([-g for g in J.gradient], order, J.d, J.zero)
 
@@ -89,10 +97,12 @@ def one_dimensional_form(order: int, name: str = "x") -> list[sp.Expr]:
     return [J.as_expr(F[0]) for F in fields]
 
 
-def check_order(order) -> int:
-    """Validate the truncation order N (an integer 0 ≤ N ≤ MAX_ORDER)."""
-    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= MAX_ORDER:
-        raise InputError(f"order must be an integer between 0 and {MAX_ORDER}, got {order!r}")
+def check_order(order, limit: int = MAX_ORDER) -> int:
+    """Validate the truncation order N (an integer 0 ≤ N ≤ ``limit``)."""
+    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= limit:
+        raise InputError(f"order must be an integer between 0 and {limit}, got {order!r}"
+                         + ("" if limit == MAX_ORDER else
+                            " (orders above it only for polynomial objectives, explicit form)"))
     return order
 
 
@@ -112,7 +122,8 @@ class ModifiedFields:
     """The exact computation behind a :class:`ModifiedEquation` (python-flint polynomials;
     not a result: it holds python-flint objects).  ``polynomial`` says which ring is used."""
 
-    def __init__(self, expr: sp.Expr, variables: tuple, order: int):
+    def __init__(self, expr: sp.Expr, variables: tuple, order: int,
+                 budget: float | None = None):
         self.expr, self.vars, self.order = expr, tuple(variables), check_order(order)
         self.names = tuple(v.name for v in self.vars)
         self.polynomial = is_rational_polynomial(expr, self.vars)
@@ -123,7 +134,9 @@ class ModifiedFields:
             self.ctx = poly.context(self.names)
             f = poly.from_expr(expr, self.vars, self.ctx)
             F0 = [-f.derivative(i) for i in range(len(self.vars))]
-            self.ring_fields = lie_series_fields(F0, order, _partial, poly.zero(self.ctx))
+            deadline = None if budget is None else time.monotonic() + budget
+            self.ring_fields = lie_series_fields(F0, order, _partial, poly.zero(self.ctx),
+                                                 deadline)
         else:
             self.jets, self.jet_fields = universal_fields(self.names, order)
 
@@ -243,7 +256,9 @@ class CoordinateFreeForm(Result):
 
 
 def coordinate_free_form(order: int, variables) -> CoordinateFreeForm:
-    """:class:`CoordinateFreeForm` of order ``order`` for coordinates ``variables``."""
+    """:class:`CoordinateFreeForm` of order ``order`` (at most :data:`MAX_UNIVERSAL_ORDER`)
+    for coordinates ``variables``."""
+    check_order(order, MAX_UNIVERSAL_ORDER)
     names = [str(v) for v in variables]
     if len(names) == 1:
         return CoordinateFreeForm(1, order, names[0], tuple(one_dimensional_form(order, names[0])))
@@ -446,13 +461,14 @@ def modified_equation(obj, order: int, variables=None, *, potentials: bool = Fal
     ``potentials=True`` also computes every potential (None where ``F_n`` is not a
     gradient; :class:`ComputationError` if one is not found within ``budget`` seconds,
     None: :data:`DEFAULT_BUDGET`), ``coordinate_free=True`` attaches the
-    :class:`CoordinateFreeForm`."""
+    :class:`CoordinateFreeForm`.  The recursion of a polynomial objective has the same
+    ``budget``: past it, :class:`ComputationError` names the order reached."""
     if not isinstance(obj, Objective):
         if variables is None:
             raise InputError("give the variables of the objective, e.g. variables='x,y'")
         obj = Objective(obj, variables)
-    engine = ModifiedFields(obj.expr, obj.vars, check_order(order))
     budget = _budget(budget)
+    engine = ModifiedFields(obj.expr, obj.vars, check_order(order), budget)
     pots = tuple(_potential_or_none(engine, n, budget)
                  for n in range(order + 1)) if potentials else None
     form = coordinate_free_form(order, obj.vars) if coordinate_free else None
@@ -476,6 +492,6 @@ def _potential_or_none(engine: ModifiedFields, n: int, budget: float):
         return None
 
 
-__all__ = ["CoordinateFreeForm", "DEFAULT_BUDGET", "MAX_ORDER", "ModifiedEquation",
+__all__ = ["CoordinateFreeForm", "DEFAULT_BUDGET", "MAX_ORDER", "MAX_UNIVERSAL_ORDER", "ModifiedEquation",
            "ModifiedFields", "coordinate_free_form", "modified_equation", "one_dimensional_form",
            "universal_fields", "universal_potential", "check_order"]

@@ -20,17 +20,21 @@ coordinates (polynomial objectives, ``d = p.derivative(i)``) or in the jets of `
 """
 from __future__ import annotations
 
+import time
 from math import factorial
 from typing import Callable, Sequence
 
 from flint import fmpq
 
+from ..errors import ComputationError
+
 
 def lie_series_fields(F0: Sequence, order: int, d: Callable[[object, int], object],
-                      zero=0) -> list[list]:
+                      zero=0, deadline: float | None = None) -> list[list]:
     """``[F_0, F_1, …, F_order]`` (each a list of ring elements) of the modified equation
     of explicit Euler for the field ``F0``, by the Lie-series recursion above; ``zero`` is
-    the ring's zero."""
+    the ring's zero.  With ``deadline`` (a ``time.monotonic()`` value) it raises
+    :class:`~lrtheory.errors.ComputationError` when an order would start past it."""
     n = len(F0)
     fields = [list(F0)]
     P: dict[tuple[int, int], list] = {(1, 0): list(F0)}
@@ -42,6 +46,9 @@ def lie_series_fields(F0: Sequence, order: int, d: Callable[[object, int], objec
         return jac[key]
 
     for m in range(1, order + 1):
+        if deadline is not None and time.monotonic() > deadline:
+            raise ComputationError(f"the modified equation reached order {m - 1} of {order} "
+                                   "within the time budget: raise --budget or lower --order")
         Fm = [zero] * n  # accumulates −Σ_k P_k[m+1−k]/k!
         for k in range(2, m + 2):
             j = m + 1 - k
