@@ -192,4 +192,17 @@ def test_cubic_to_period_six_is_proved_and_matches_newton_on_the_composed_map():
             s = -1 if b.kind == "period-doubling" else 1
             x, h = composed_map_bifurcation(6, s, x0, h0)
             assert abs(b.point[0] - x) < 1e-12
-            assert abs(mpmath.mpf(b.lr_exact.enclosure.mid) - h) < mpmath.mpf(10) ** -40
+            assert abs(b.lr - h) < mpmath.mpf(10) ** -40
+            assert b.lr_exact.enclosure.to_arb().rad() < 1e-40
+
+
+def test_cli_progress_lines_and_budget(capsys):
+    from lrtheory.cli import main
+    code = main(["bifurcations", "x**3/3 - x", "--vars", "x", "--lr-range", "0.9", "1.5",
+                 "--max-period", "2", "--method", "exact", "--budget", "600", "--progress"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "complete: proved" in out
+    assert "exact: period 2, multiplier -1: resultant of degree 10 in h" in err
+    code = main(["bifurcations", "x**3/3 - x", "--vars", "x", "--lr-range", "0.9", "1.5",
+                 "--budget", "0"])
+    assert code == 2 and "Traceback" not in capsys.readouterr().err
