@@ -34,9 +34,9 @@ def register(sub):
                     "|multiplier| < 1; 'unique' when Singer's theorem proves it the only "
                     "attractor), chaotic (a certified orbit whose period is not a power of "
                     "two, with the entropy bound it forces), divergent (every critical "
-                    "orbit escapes), or undecided with the reason. Undecided boxes, and "
-                    "attracting ones not proved unique, are bisected up to --max-depth "
-                    "times. Prints one row per run of boxes with one class and the proved "
+                    "orbit escapes), or undecided with the reason. Undecided boxes, "
+                    "attracting ones not proved unique and boxes where the numerics "
+                    "propose another class are bisected up to --max-depth times. Prints one row per run of boxes with one class and the proved "
                     "measure of each class. Uniqueness and divergence are proved for "
                     "polynomial objectives; for other objectives (exp, log, sin, ...) the "
                     "atlas proves attracting cycles and chaos only.")
