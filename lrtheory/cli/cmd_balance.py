@@ -36,6 +36,15 @@ def _rational(text, label) -> Fraction:
     return Fraction(int(v.p), int(v.q))
 
 
+def _float64(value: Fraction, label: str) -> float:
+    """``value`` as a float64; :class:`InputError` when it is beyond float64's range."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise InputError(f"{label} is beyond float64 (|x| < 1.8e308): use --dps D to run "
+                         "in high precision") from None
+
+
 def run(args) -> int:
     import dataclasses
 
@@ -50,9 +59,11 @@ def run(args) -> int:
         if r.limit is not None:  # print the high-precision limit rounded to float64
             r = dataclasses.replace(r, limit=tuple(float(c) for c in r.limit))
     else:
-        r = run_scalar(mu, float(x0), float(y0), float(h), max_steps=args.steps)
+        _float64(mu, "--mu")
+        x, y, lr = (_float64(v, n) for v, n in ((x0, "--x0"), (y0, "--y0"), (h, "--lr")))
+        r = run_scalar(mu, x, y, lr, max_steps=args.steps)
     if args.json:
-        print_json(r.to_json())
+        print_json(r, args)
         return 0
     rows = [("converged", r.converged), ("result", r.label), ("steps run", r.steps),
             ("limit", "-" if r.limit is None else f"({r.limit[0]:.12g}, {r.limit[1]:.12g})"),
@@ -63,5 +74,5 @@ def run(args) -> int:
             ("imbalance (x-y)^2", "-" if r.imbalance is None else f"{r.imbalance:.10g}"),
             ("bound 2/h - 2mu", f"{r.bound:.10g}"),
             ("bound holds", "-" if r.bound_holds is None else r.bound_holds)]
-    print_table(["quantity", "value"], rows)
+    print_table(["quantity", "value"], rows, args=args)
     return 0

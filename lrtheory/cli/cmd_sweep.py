@@ -30,10 +30,21 @@ def add_parallel(p, what: str = "chunks") -> None:
     g = p.add_mutually_exclusive_group()
     add_count(g, "--jobs", f"local processes that run the {what} (1: this process)",
               default=1, lo=1, hi=MAX_JOBS)
-    g.add_argument("--dask", metavar="ADDRESS", default=None,
+    g.add_argument("--dask", metavar="ADDRESS", default=None, type=_dask_address,
                    help=f"run the {what} on a Dask cluster: its scheduler address "
                         "(tcp://host:8786), or 'local' for a local cluster of one worker "
                         "process per core (needs pip install 'lrtheory[dask]')")
+
+
+def _dask_address(text):
+    """Type of ``--dask``: 'local' or a scheduler address (checked before connecting)."""
+    if str(text).strip() == "local":
+        return "local"
+    from ..sweeps.executors import check_address
+    try:
+        return check_address(str(text))
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--dask ")) from None
 
 
 def _sweep_output(text):
@@ -49,7 +60,14 @@ def _sweep_output(text):
 
 
 def _plot_file(text):
-    """Type of ``--plot``: FILE, written as FILE's stem .png and .pdf."""
+    """Type of ``--plot``: FILE, written as FILE's stem .png and .pdf (a FILE with another
+    file-type suffix, such as x.txt or x.svg, is refused: the files written would not be
+    what the name says; a numeric one, as in lr1.5, is part of the name)."""
+    suffix = Path(str(text)).suffix.lower()
+    if suffix[1:].isalpha() and suffix not in (".png", ".pdf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: the figure is written as PNG and PDF; "
+                                          "give FILE without a suffix or ending in .png "
+                                          "or .pdf")
     for path in plot_paths(text):
         problem = output_file_problem(path)
         if problem:
@@ -96,7 +114,7 @@ def run_options(args) -> dict:
             progress(f"moved the existing {args.out} aside to {aside}")
     kw = {"chunk_size": args.chunk_size, "out": args.out, "resume": args.resume,
           "progress": args.progress or None}
-    if args.dask:
+    if args.dask is not None:
         kw["dask"] = args.dask
     elif args.jobs > 1:
         kw["jobs"] = args.jobs

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import re
 import uuid
 from contextlib import contextmanager
 
@@ -77,6 +78,45 @@ class Runner:
             client.cancel([f for f, _ in futures.values()])
 
 
+#: Schemes of a Dask scheduler address lrtheory connects to (TCP, with or without TLS,
+#: or websockets); a bare ``HOST:PORT`` means TCP.
+DASK_SCHEMES = ("tcp", "tls", "ws", "wss")
+_ADDRESS = re.compile(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?"
+                      r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})\Z")
+
+
+def check_address(text: str) -> str:
+    """``text`` (stripped) if it is a scheduler address ``[SCHEME://]HOST:PORT`` with a
+    scheme of :data:`DASK_SCHEMES`, a host name, IPv4 or bracketed IPv6 address and a port
+    from 1 to 65535; else :class:`InputError` saying what is wrong — before any
+    connection is tried."""
+    address = text.strip()
+    m = _ADDRESS.match(address)
+    example = "e.g. tcp://127.0.0.1:8786, or 'local'"
+    if m is None:
+        raise InputError(f"--dask {address!r} is not a scheduler address "
+                         f"[SCHEME://]HOST:PORT ({example})")
+    scheme, host, port = m.group("scheme"), m.group("host"), int(m.group("port"))
+    if scheme is not None and scheme.lower() not in DASK_SCHEMES:
+        raise InputError(f"--dask {address!r}: unsupported scheme {scheme!r} (use "
+                         f"{', '.join(DASK_SCHEMES)})")
+    if not 1 <= port <= 65535:
+        raise InputError(f"--dask {address!r}: port {port} is not from 1 to 65535")
+    if re.fullmatch(r"[\d.]+", host):
+        import ipaddress
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise InputError(f"--dask {address!r}: {host} is not an IPv4 address") from None
+    elif host.startswith("["):
+        import ipaddress
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise InputError(f"--dask {address!r}: {host} is not an IPv6 address") from None
+    return address
+
+
 def dask_client(dask, workers: int | None = None):
     """``(client, owned)``: a :class:`distributed.Client` for ``dask`` (a Client, a
     scheduler address, or "local" for a new LocalCluster of ``workers`` processes) and the
@@ -97,9 +137,10 @@ def dask_client(dask, workers: int | None = None):
                                            dashboard_address=None)
         client = distributed.Client(cluster)
         return client, [client, cluster]
+    address = check_address(dask)
     try:
-        client = distributed.Client(dask.strip(), timeout="20s")
-    except (OSError, TimeoutError) as exc:
+        client = distributed.Client(address, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(f"cannot reach the Dask scheduler at {dask.strip()!r}: {exc}") \
             from None
     return client, [client]
