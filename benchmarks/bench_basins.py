@@ -1,0 +1,186 @@
+"""Basin maps against a hand-written numba basins loop, and the 4096² map.
+
+    python benchmarks/bench_basins.py              # ratios at grid 512, then the 4096² map
+    python benchmarks/bench_basins.py --small      # grid 256, no 4096² map
+
+* ``basins.sweep_vs_hand``: the labels, periods and limits of every start of a grid × grid
+  box grid of [−2, 2]² for (1 − xy)²/2 at h = 1.9 (mixed: converged, periodic, aperiodic,
+  divergent) and h = 0.5 (mostly converged), 2000 GD steps, blow-up radius 10⁶, the
+  last 64 states classified with periods ≤ 16 — ``run_sweep`` of ``GDTask("limit")`` in
+  this process (chunks, the kernel, the in-kernel classification, the xarray dataset)
+  against :func:`hand_basins`, the loop one writes by hand for this job: blocks of 512
+  starts stepped together (the step loop outside the block loop, so LLVM vectorizes
+  across starts), the ball test, a ring of the block's last 64 states, then the same
+  period test.  The outputs are compared (``same_numbers``: labels, periods and limits
+  equal).  ``sweep_over_hand`` is the ratio of interleaved CPU-time medians.  Target:
+  ≤ 1.5.  Also ``basin_map_s``: the whole :func:`~lrtheory.sweeps.basin_map` (with the
+  attractor sets of :func:`~lrtheory.sweeps.label_basins`).
+* ``basins.map_4096``: ``basin_map`` of the same objective at h = 0.5 on a 4096 × 4096
+  grid with ``jobs=2`` (wall time; target < 60 s on 2 cores), and the share of it spent
+  labelling.
+
+Every row carries the machine's load (``os.getloadavg()``) before and after: the machine
+may be shared, which moves wall times (CPU-time ratios less so).
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+from bench_kernel import interleaved
+from harness import Benchmark
+
+from lrtheory.gd import numba_enabled
+from lrtheory.sweeps import GDTask, Sweep, basin_map, run_sweep
+
+OBJECTIVE, VARS, BOX = "(1 - x*y)**2/2", "x,y", (-2.0, 2.0)
+STEPS, TAIL, MAX_PERIOD, TOL, BLOWUP = 2000, 64, 16, 1e-9, 1e6
+
+
+def load() -> list:
+    return [round(v, 2) for v in os.getloadavg()]
+
+
+def _hand():
+    import numba
+
+    @numba.njit(error_model="numpy")
+    def hand_basins(X, h, steps, tail, max_period, tol, blowup):
+        """Labels (0 converged, 1 periodic, 2 aperiodic, 3 divergent), periods and last
+        states of GD on (1 − xy)²/2 from the rows of X."""
+        M, B = X.shape[0], 512
+        last, label = np.empty((M, 2)), np.empty(M, dtype=np.int8)
+        period = np.zeros(M, dtype=np.int64)
+        xs, ys, ring = np.empty(B), np.empty(B), np.empty((tail, 2, B))
+        for j0 in range(0, M, B):
+            nb = min(B, M - j0)
+            xs[:nb], ys[:nb] = X[j0:j0 + nb, 0], X[j0:j0 + nb, 1]
+            for s in range(1, steps + 1):
+                for b in range(nb):
+                    x, y = xs[b], ys[b]
+                    c = -x * y + 1
+                    x, y = x - h * (-c * y), y - h * (-c * x)
+                    if not ((abs(x) <= blowup) & (abs(y) <= blowup)):
+                        x, y = math.nan, math.nan
+                    xs[b], ys[b] = x, y
+                if s > steps - tail:
+                    ring[s % tail, 0, :nb], ring[s % tail, 1, :nb] = xs[:nb], ys[:nb]
+            o = (steps + 1) % tail                # the oldest slot: time order o, o+1, …
+            top, bad = np.zeros(B), np.zeros(B)
+            for t in range(tail):
+                for i in range(2):
+                    for b in range(nb):
+                        v = ring[t, i, b]
+                        f = math.isfinite(v)
+                        top[b] = max(top[b], abs(v) if f else 0.0)
+                        bad[b] += 0.0 if f else 1.0
+            for b in range(nb):
+                j = j0 + b
+                label[j] = 2 if bad[b] == 0.0 and top[b] <= blowup else 3
+                f = math.isfinite(xs[b]) and math.isfinite(ys[b])
+                last[j, 0], last[j, 1] = (xs[b], ys[b]) if f else (math.nan, math.nan)
+            for p in range(1, max_period + 1):   # gaps as rows over the block
+                gap = np.zeros(B)
+                for t in range(tail - p):
+                    u, w = (o + t + p) % tail, (o + t) % tail
+                    for i in range(2):
+                        for b in range(nb):
+                            gap[b] = max(gap[b], abs(ring[u, i, b] - ring[w, i, b]))
+                for b in range(nb):
+                    j = j0 + b
+                    if label[j] == 2 and gap[b] <= tol * (1 + top[b]):
+                        period[j], label[j] = p, 0 if p == 1 else 1
+        return label, period, last
+    return hand_basins
+
+
+def _sweep(grid: int, h: float) -> Sweep:
+    return Sweep.of(OBJECTIVE, VARS, [h], box=BOX, grid=grid, engine="numba",
+                    task=GDTask("limit", steps=STEPS, tail=TAIL, max_period=MAX_PERIOD,
+                                tol=TOL, blowup=BLOWUP))
+
+
+def _starts(grid: int) -> np.ndarray:
+    """The sweep's starts, in its cell order (x outer, y inner)."""
+    a = np.linspace(BOX[0], BOX[1], grid)
+    return np.stack(np.meshgrid(a, a, indexing="ij"), axis=-1).reshape(-1, 2)
+
+
+def sweep_vs_hand(grid: int = 512) -> dict:
+    if not numba_enabled():
+        return {"skipped": "numba not installed"}
+    hand = _hand()
+    X = _starts(grid)
+    out = {"load_before": load()}
+    for h in (1.9, 0.5):
+        sweep = _sweep(grid, h)
+        op = lambda: run_sweep(sweep)  # noqa: E731
+        anchor = lambda: hand(X, h, STEPS, TAIL, MAX_PERIOD, TOL, BLOWUP)  # noqa: E731
+        res = interleaved(op, anchor)
+        res["sweep_over_hand"] = round(res["op_cpu_s"] / res["anchor_cpu_s"], 3)
+        ds, (label, period, last) = op(), anchor()
+        res["same_numbers"] = bool(
+            np.array_equal(ds["label"].values.reshape(-1), label)
+            and np.array_equal(ds["period"].values.reshape(-1), period)
+            and np.array_equal(ds["limit_x"].values.reshape(-1), last[:, 0], equal_nan=True)
+            and np.array_equal(ds["limit_y"].values.reshape(-1), last[:, 1], equal_nan=True))
+        res["labels"] = {int(k): int(v) for k, v in zip(*np.unique(label, return_counts=True))}
+        res["steps_per_second_sweep"] = round(grid * grid * STEPS / res["op_cpu_s"])
+        t0 = time.process_time()
+        basin_map(OBJECTIVE, VARS, h, BOX, grid, steps=STEPS, tail=TAIL)
+        res["basin_map_cpu_s"] = round(time.process_time() - t0, 3)
+        out[f"h={h}"] = res
+    out["load_after"] = load()
+    return out
+
+
+def map_4096(grid: int = 4096, h: float = 0.5) -> dict:
+    """The 4096² map.  4096² = 16 777 216 cells is above lrtheory's default limit
+    MAX_SWEEP_CELLS (10⁷, :mod:`lrtheory.limits`), which the benchmark raises for this
+    one measurement (the dataset, 21 bytes a cell, is within MAX_SWEEP_BYTES)."""
+    from lrtheory import limits
+    out = {"grid": grid, "steps": STEPS, "load_before": load(),
+           "max_sweep_cells_default": limits.MAX_SWEEP_CELLS}
+    limits.MAX_SWEEP_CELLS = max(limits.MAX_SWEEP_CELLS, grid * grid)
+    stats: dict = {}
+    t0 = time.perf_counter()
+    ds = basin_map(OBJECTIVE, VARS, h, BOX, grid, steps=STEPS, tail=TAIL, jobs=2,
+                   stats=stats)
+    out["seconds"] = round(time.perf_counter() - t0, 2)
+    out["sweep_seconds"] = round(stats["seconds"], 2)
+    out["labelling_seconds"] = round(out["seconds"] - stats["seconds"], 2)
+    out["steps_per_second"] = round(grid * grid * STEPS / out["seconds"])
+    out["basins"] = [(t["name"], round(t["fraction"], 4)) for t in
+                     json.loads(ds["basin"].attrs["flag_descriptions"])][:6]
+    out["load_after"] = load()
+    out["target"] = "< 60 s on 2 cores"
+    return out
+
+
+def _extra(row, seconds):
+    return row
+
+
+BENCHMARKS = [
+    Benchmark("basins.sweep_vs_hand", sweep_vs_hand, repeat=1,
+              target="sweep_over_hand <= 1.5", extra=_extra),
+    Benchmark("basins.map_4096", map_4096, repeat=1, target="< 60 s on 2 cores",
+              extra=_extra),
+]
+
+
+def main(argv=None) -> int:
+    small = "--small" in (sys.argv[1:] if argv is None else argv)
+    print(json.dumps({"name": "basins.sweep_vs_hand", **sweep_vs_hand(256 if small else 512)}),
+          flush=True)
+    if not small:
+        print(json.dumps({"name": "basins.map_4096", **map_4096()}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
