@@ -210,3 +210,29 @@ def test_the_plugin_records_a_missing_baseline_only_when_asked(paper):
     (paper.path / "folder.json").mkdir()
     paper.runpytest("--lrtheory-baseline", "folder.json",
                     "--lrtheory-update-baseline").assert_outcomes(errors=1)
+
+
+# ---- bounded decoders ----------------------------------------------------------------------
+@pytest.mark.parametrize("doc", [
+    {"type": "mpf", "man": 3, "exp": 10 ** 18},
+    {"type": "Ball", "mid_man": 1, "mid_exp": 10 ** 18, "rad_man": 1, "rad_exp": 0},
+    {"type": "Ball", "mid_man": 1, "mid_exp": 0, "rad_man": 1, "rad_exp": -10 ** 18},
+    {"type": "sympy", "text": "x", "tree": ["Add", ["Float", "3", "0", 10 ** 9],
+                                            ["Integer", "1"]]},
+    {"type": "sympy", "text": "x", "tree": ["Float", "3", str(10 ** 18), 53]},
+])
+def test_decoders_refuse_numbers_beyond_the_limits_before_building_them(doc):
+    import time
+
+    from lrtheory.results import decode
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match="beyond the decoding limits"):
+        decode(doc)
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_decoders_still_rebuild_numbers_within_the_limits():
+    import mpmath
+
+    from lrtheory.results import decode
+    assert decode({"type": "mpf", "man": 3, "exp": -4}) == mpmath.mpf(3) / 16
