@@ -149,7 +149,7 @@ class ClaimItem(pytest.Item):
         if problems:
             findings = [f"  [{f['verdict']}] {f['statement']}"
                         for f in record.evidence.get("findings", [])]
-            raise ClaimFailure("\n".join([f"{self.claim.id}: " + problems[0], *problems[1:],
+            raise ClaimFailure("\n".join([*(f"{self.claim.id}: {p}" for p in problems),
                                           *(["findings:"] + findings if findings else [])]))
 
     def _baseline_entry(self, path: Path):

@@ -96,7 +96,7 @@ def test_update_then_compare_then_catch_a_drift(paper):
     result = paper.runpytest()
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*P-1: verdict 'refuted' (declare expected = *",
-                                 "drift from the baseline: *verdict: expected proved, "
+                                 "*P-1: drift from the baseline: *verdict: expected proved, "
                                  "got refuted*", "*[[]refuted[]] Refuted: the stated value*"])
 
 
