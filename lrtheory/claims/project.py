@@ -22,8 +22,8 @@ A project is found by searching upward from the current folder for the nearest
 Paths are relative to the folder of that file.  Reading a project imports nothing heavy.
 
 Trust: a project found by that search names code to run (its Python claims files), so it
-is used only when the current user (or root) owns its ``pyproject.toml`` and neither the
-group nor others may write to it, as git's ``safe.directory`` does; otherwise the search
+is used only when the current user (or root) owns its ``pyproject.toml`` and neither a
+shared group nor others may write to it, as git's ``safe.directory`` does; otherwise the search
 stops with an error naming the file.  ``--config FILE`` (the user's explicit choice) and
 the folders listed in the environment variable ``LRTHEORY_SAFE_DIRECTORIES``
 (separated by ``:``; ``*`` trusts every folder) lift that check.  Files a project names
@@ -96,15 +96,30 @@ def in_safe_directory(path) -> bool:
 
 def distrust(path) -> str | None:
     """Why the file at ``path`` cannot be trusted to name or hold code to run, or None: it
-    belongs to another user than the current one (root's files are trusted) or its group
-    or others may write to it."""
+    belongs to another user than the current one (root's files are trusted), others may
+    write to it, or a group other than the owner's private group may."""
     st = os.stat(path)
     uid = os.geteuid()
     if st.st_uid not in (uid, 0):
         return f"it belongs to user id {st.st_uid}, not to you (user id {uid})"
-    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+    if st.st_mode & stat.S_IWOTH or \
+            st.st_mode & stat.S_IWGRP and not _private_group(st.st_gid, st.st_uid):
         return f"others may write to it (mode {stat.filemode(st.st_mode)})"
     return None
+
+
+def _private_group(gid: int, uid: int) -> bool:
+    """Whether group ``gid`` is the private group of user ``uid`` (its primary group, of
+    the same name, with no other member): writable by that group is writable by no one
+    else, as ``umask 002`` systems create files."""
+    import grp
+    import pwd
+    try:
+        group, user = grp.getgrgid(gid), pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return user.pw_gid == gid and group.gr_name == user.pw_name and \
+        all(m == user.pw_name for m in group.gr_mem)
 
 
 def check_trusted(path, what: str, allow: str) -> None:
