@@ -312,14 +312,24 @@ def test_throughout_proved_by_continuation_and_refuted_by_a_sample():
 
 
 def test_throughout_on_samples_is_never_confirmed():
-    # no continuation applies to a box-restricted orbit search: the samples can refute,
-    # not prove; with every sample holding, the rest of the interval is named undecided
-    two_cycle = expect.periodic_orbit(CUBIC, "x", lr="1.1", period=2, stable=True,
-                                      box=["-3", "3"])
+    # no continuation applies to a box-restricted orbit search of either stability: the
+    # samples can refute, not prove; with every sample holding, the rest of the interval
+    # is named undecided
+    two_cycle = expect.periodic_orbit(CUBIC, "x", lr="1.1", period=2, box=["-3", "3"])
     ev = run(expect.throughout(two_cycle, lr_range=["1.05", "1.2"], samples=3))
     assert ev.verdict == "inconclusive"
     assert ev.numbers["samples"]["value"] == 3 and ev.numbers["spacing"]["value"] == "3/40"
     assert ev.numbers["undecided_measure"]["value"] == "3/20"
+
+
+def test_throughout_attracting_cycle_in_a_box_by_parametric_krawczyk():
+    # the 2-cycle attracts for 1 < h < sqrt(6)/2 (module docstring): proved on [1.05, 1.2]
+    # by certificates over sub-intervals (no continuation: the orbit is sought in a box)
+    two_cycle = expect.periodic_orbit(CUBIC, "x", lr="1.1", period=2, stable=True,
+                                      box=["-3", "3"])
+    ev = run(expect.throughout(two_cycle, lr_range=["1.05", "1.2"], samples=3))
+    assert ev.verdict == "proved" and "parametric Krawczyk" in ev.findings[-1]["statement"]
+    assert ev.numbers["pieces"]["value"] >= 2
 
 
 def test_throughout_gd_bounded_is_proved_over_the_interval():

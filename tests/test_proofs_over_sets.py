@@ -143,3 +143,28 @@ def test_an_elementary_objective():
 def test_unknown_statements_are_refused(bad):
     with pytest.raises(ValueError):
         prove_over_sets(Objective("x**2/2", "x"), interval("[1, 2]"), starts("1"), bad)
+
+
+# ---- attracting cycles over an interval of rates ---------------------------------------------
+def test_attracting_two_cycle_over_rates_in_one_and_two_variables():
+    from lrtheory.certify.cycles import attracting_cycle_over_rates
+    # g(x) = x - h(x^2 - 1) is conjugate to z^2 + c, c = 1/4 - h^2: the 2-cycle attracts
+    # for -5/4 < c < -3/4, i.e. 1 < h < sqrt(6)/2 = 1.2247...
+    proof = attracting_cycle_over_rates(Objective("x**3/3 - x", "x"), interval("[1.05, 1.2]"), 2)
+    assert proof.verdict == "proved" and proof.pieces
+    covered = sorted((a, b) for a, b, _ in proof.pieces)
+    assert covered[0][0] <= 1.05 and covered[-1][1] >= 1.2
+    assert all(b1 >= a2 for (_, b1), (a2, _) in zip(covered, covered[1:]))
+    # adding y^2/2 (contracting in y for h < 2) keeps the cycle attracting
+    two = attracting_cycle_over_rates(Objective("x**3/3 - x + y**2/2", "x,y"),
+                                      interval("[1.1, 1.15]"), 2)
+    assert two.verdict == "proved"
+
+
+def test_attracting_cycle_not_proved_past_the_doubling():
+    from lrtheory.certify.cycles import attracting_cycle_over_rates
+    # beyond sqrt(6)/2 the 2-cycle repels: the rates next to it stay undecided
+    proof = attracting_cycle_over_rates(Objective("x**3/3 - x", "x"), interval("[1.2, 1.3]"), 2,
+                                        max_boxes=60)
+    assert proof.verdict == "undecided"
+    assert all(b > 1.2247 for a, b in proof.undecided)

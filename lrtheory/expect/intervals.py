@@ -19,6 +19,9 @@ statement is quantified over it, so it ends ``proved`` (an argument over the who
   multiplier is then never ±1 on [a, b], so (implicit function theorem) the orbit
   continues over the whole interval with its minimal period, and its stability cannot
   change; the property, certified at one rate of the interval, holds at all of them.
+* An attracting orbit of period p (any objective) is proved by parametric Krawczyk tests
+  with multiplier bounds over sub-intervals (:mod:`lrtheory.certify.cycles`), once the
+  sampled rates below found no counterexample.
 * Otherwise the property is checked at ``samples`` equally spaced rates of the interval
   (of its part below 2(1 + a) when unbounded); one refuted rate refutes the claim (it is
   a counterexample, named), and when every sampled rate holds the claim stays
@@ -124,6 +127,8 @@ class ThroughoutExpectation(Expectation):
                        f"{inner.findings[-1]['statement'] if inner.findings else ''}",
                        "refuted", inner.method or "exact")
         elif all(v in ("proved", "confirmed") for _, v, _ in verdicts):
+            if self._proved_by_cycle_certificates(ev, ctx):
+                return
             ev.exact("undecided_measure", show(self.lr_range.measure()),
                      "measure of the rates left unchecked")
             ev.finding(f"The property holds at all {self.samples} sampled rates (spacing "
@@ -136,6 +141,31 @@ class ThroughoutExpectation(Expectation):
             ev.finding(f"The property is not decided at every sampled rate "
                        f"({sum(v in ('proved', 'confirmed') for _, v, _ in verdicts)} of "
                        f"{self.samples} hold)", "inconclusive", "float64")
+
+
+    def _proved_by_cycle_certificates(self, ev, ctx) -> bool:
+        """An attracting p-cycle for every rate: parametric Krawczyk tests with multiplier
+        bounds over sub-intervals (:func:`lrtheory.certify.cycles.attracting_cycle_over_rates`),
+        tried once no sampled rate refutes."""
+        from ..certify.cycles import attracting_cycle_over_rates
+        from .orbits import PeriodicOrbitExpectation
+        prop, rates = self.property, self.lr_range
+        if not (isinstance(prop, PeriodicOrbitExpectation) and prop.stable is True
+                and rates.bounded and getattr(prop, "multiplier", None) is None):
+            return False
+        ctx.progress("attracting cycle over the rates (parametric Krawczyk)")
+        proof = attracting_cycle_over_rates(prop.objective, rates, prop.period, box=prop.box,
+                                            max_boxes=64)
+        if proof.verdict != "proved":
+            ev.note(f"Parametric Krawczyk certificates cover all but {proof.undecided_measure:.3g} "
+                    f"of the rates (undecided: {', '.join(f'[{a:.9g}, {b:.9g}]' for a, b in proof.undecided[:4])})")
+            return False
+        ev.exact("pieces", len(proof.pieces), "sub-intervals of rates, each certified")
+        ev.finding(f"For every h in {rates} (its closure): an attracting orbit of minimal "
+                   f"period {prop.period} — {len(proof.pieces)} sub-intervals, each with a "
+                   "parametric Krawczyk test (one orbit for every h of it) and multiplier "
+                   "enclosures of modulus < 1", "proved", "interval")
+        return True
 
 
 def _rates(lr_range):
