@@ -7,8 +7,8 @@
   accepted, excluded or split by a callback, within a depth limit and a box budget; boxes
   left undecided are listed in the result, never dropped.
 
-Over sets (:mod:`.sets`, :mod:`.falsifier`, :mod:`.gd_sets`, :mod:`.cycles`): intervals with open, closed
-or unbounded ends, boxes and point lists as values; counterexamples re-checked exactly or in
+Over sets (:mod:`.sets`, :mod:`.falsifier`, :mod:`.gd_sets`, :mod:`.cycles`): intervals
+with open, closed or unbounded ends, boxes and point lists as values; counterexamples re-checked exactly or in
 balls (exact cycles, crossings of an orbit with a fixed point by the intermediate value
 theorem); convergence, divergence and boundedness of GD proved for every rate and start of
 a set by branch and bound; an attracting p-cycle for every rate of an interval

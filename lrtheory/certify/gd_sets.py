@@ -10,10 +10,10 @@ G_H(m) + DG_H(X_k)(X_k − m) — is followed until it meets a region certified 
 h ∈ H:
 
 * **trapping region** (:func:`trapping_region`) about an isolated stationary point x*
-  (enclosed by the Krawczyk test on ∇f = 0): T = m + P[−r, r]ⁿ, P the eigenvectors of
-  ∇²f(m), with q = ‖P⁻¹DG_H(T)P‖∞ < 1 and ‖P⁻¹(G_H(m) − m)‖∞ + q·r < r.  Then G_h(T) ⊂ T and
-  G_h contracts T in the norm ‖P⁻¹·‖∞, so every orbit entering T converges to the fixed
-  point x* (contraction mapping theorem).  X_k ⊂ T proves convergence on the whole box.
+  (enclosed by the Krawczyk test on ∇f = 0): T = m + P[−r, r]ⁿ, P the eigenvectors
+  of ∇²f(m), with q = ‖P⁻¹DG_H(T)P‖∞ < 1 and ‖P⁻¹(G_H(m) − m)‖∞ + q·r < r.  Then
+  G_h(T) ⊂ T and G_h contracts T in the norm ‖P⁻¹·‖∞, so every orbit entering T
+  converges to the fixed point x* (contraction mapping theorem).  X_k ⊂ T proves convergence on the whole box.
 * **escape region** (:func:`escape_region`; one variable, f′ a polynomial over Q): ρ > 1
   and R with G_h(x)² − ρ²x² > 0 for |x| ≥ R and every h ∈ H (Cauchy's root bound on the
   polynomial in x, its coefficients enclosed over H).  Then |x_{k+j}| ≥ ρ^j|x_k| → ∞ once
@@ -40,7 +40,7 @@ from ..objectives import Objective
 from ..results import Result, result
 from .branch_and_bound import ACCEPT, EXCLUDE, SPLIT, branch_and_bound
 from .krawczyk import ball_identity, krawczyk_test
-from .sets import Box, Interval, PointSet
+from .sets import Interval, PointSet
 
 __all__ = ["SetProof", "prove_over_sets", "trapping_region", "escape_region",
            "stationary_enclosures", "ball_image", "rate_cap"]
@@ -270,8 +270,9 @@ class _Decider:
                     return ACCEPT, (self._limit(centre) if within else "undecided",
                                     f"trapping region about ({', '.join(c.str(6) for c in centre)})"
                                     f" (contraction q <= {q:.3g}) entered at step {k}")
-            if not all(v.is_finite() for v in X) or top > self.escape_bound or \
-                    max(float(v.rad()) for v in X) > 0.25 * (1 + max(abs(float(v.mid())) for v in X)):
+            wide = max(float(v.rad()) for v in X) > \
+                0.25 * (1 + max(abs(float(v.mid())) for v in X))
+            if not all(v.is_finite() for v in X) or top > self.escape_bound or wide:
                 return SPLIT, None  # lost (or grown beyond any region): cut the box
             X = ball_image(self.obj, X, H)
         # the enclosure stayed tight for all the steps: a smaller box would not decide
@@ -337,7 +338,6 @@ def _measure(fbox, free) -> float:
 
 def _witness(fbox, rates: Interval, starts):
     """A rational point of the float box inside the set (rate, start), or None."""
-    from .sets import outward  # noqa: F401  (same rounding conventions)
     lo, hi = sp.Rational(fbox[0][0]), sp.Rational(fbox[0][1])
     h = Interval(lo, hi, lo == hi, lo == hi).simplest() if lo != hi else lo
     if not rates.contains(h):
@@ -357,11 +357,12 @@ def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, rad
                     steps: int = 200, max_depth: int = 24, max_boxes: int = 1500,
                     pieces: int = 8, bits: int = BITS, target=None) -> SetProof:
     """Prove ``statement`` ("converges", "diverges", "bounded" [within ``radius``]) for GD
-    on ``obj`` for every rate of ``rates`` and start of ``starts`` (a :class:`PointSet` or
-    a bounded :class:`Box`) — for "converges" to the point ``target`` when given — or
+    on ``obj`` for every rate of ``rates`` and start of ``starts`` (a
+    :class:`~lrtheory.certify.sets.PointSet` or a bounded :class:`~lrtheory.certify.sets.Box`) — for "converges" to the point ``target`` when given — or
     find a certified box of counterexamples, or name what is left undecided (module
-    docstring).  The rates are cut into ``pieces`` equal parts, each searched depth first with its share of ``max_boxes``, so that a hard spot (a
-    bifurcation rate) cannot use up the budget of the whole interval."""
+    docstring).  The rates are cut into ``pieces`` equal parts, each searched depth first
+    with its share of ``max_boxes``, so that a hard spot (a bifurcation rate) cannot use
+    up the budget of the whole interval."""
     from ..precision import precision
     if statement not in STATEMENTS:
         raise ValueError(f"statement must be one of {STATEMENTS}")

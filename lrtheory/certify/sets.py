@@ -52,7 +52,8 @@ def _end(text, label: str, side: str):
     if isinstance(text, str) and text.strip().lower() in (_INF | _NEG_INF):
         t = text.strip().lower()
         if (t in _INF) != (side == "hi"):
-            raise InputError(f"{label}: {text!r} cannot be the {'lower' if side == 'lo' else 'upper'} end")
+            which = "lower" if side == "lo" else "upper"
+            raise InputError(f"{label}: {text!r} cannot be the {which} end")
         return None
     from ..numbers import to_rational
     return to_rational(text, label)
@@ -75,7 +76,7 @@ def _simplest_between(a: Fraction, b: Fraction | None) -> Fraction:
     n = math.floor(a) + 1
     if b is None or n < b:
         return Fraction(n)
-    n -= 1                      # a and b lie in [n, n + 1]: q = n + 1/(simplest in (1/(b-n), 1/(a-n)))
+    n -= 1      # a, b in [n, n + 1]: q = n + 1/(simplest in (1/(b − n), 1/(a − n)))
     inner = _simplest_between(1 / (b - n), None if a == n else 1 / (a - n))
     return n + 1 / inner
 

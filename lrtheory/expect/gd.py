@@ -575,11 +575,13 @@ class GDExpectation(Expectation):
         where = f"every h in {rates} and every start in {starts}"
         if proof.verdict == "proved":
             ev.finding(f"For {where}: GD {self.behaviour} — each of the {proof.holds} boxes "
-                       f"of (h, x0) covering the set is certified ({'; '.join(proof.certificates)})",
+                       f"of (h, x0) covering the set is certified "
+                       f"({'; '.join(proof.certificates)})",
                        "proved", "interval")
         elif proof.verdict == "refuted":
             h, x0, why = proof.fails[0]
-            ev.finding(f"Counterexample: at h = {math(h)} from {point_text(self.objective.vars, x0)} "
+            ev.finding(f"Counterexample: at h = {math(h)} from "
+                       f"{point_text(self.objective.vars, x0)} "
                        f"GD does not {self._verb()} — {why}", "refuted", "interval")
         else:
             ev.exact("undecided_measure", proof.undecided_measure,

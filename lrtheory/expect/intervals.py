@@ -32,8 +32,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sympy as sp
-
 from .base import ArgumentError, Expectation, int_arg, math, show
 
 MAX_SAMPLES = 201
@@ -157,8 +155,9 @@ class ThroughoutExpectation(Expectation):
         proof = attracting_cycle_over_rates(prop.objective, rates, prop.period, box=prop.box,
                                             max_boxes=64)
         if proof.verdict != "proved":
-            ev.note(f"Parametric Krawczyk certificates cover all but {proof.undecided_measure:.3g} "
-                    f"of the rates (undecided: {', '.join(f'[{a:.9g}, {b:.9g}]' for a, b in proof.undecided[:4])})")
+            left = ", ".join(f"[{a:.9g}, {b:.9g}]" for a, b in proof.undecided[:4])
+            ev.note(f"Parametric Krawczyk certificates cover all but "
+                    f"{proof.undecided_measure:.3g} of the rates (undecided: {left})")
             return False
         ev.exact("pieces", len(proof.pieces), "sub-intervals of rates, each certified")
         ev.finding(f"For every h in {rates} (its closure): an attracting orbit of minimal "
