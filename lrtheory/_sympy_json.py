@@ -1,5 +1,6 @@
 """sympy expressions as JSON expression trees, rebuilt without evaluating any text.
 
+The exact form (``Result.to_json(exact=True)``):
 ``{"type": "sympy", "text": "x**2/2", "tree": [...]}``: ``text`` is for people, ``tree``
 is what is read back.  A tree node is ``[NAME, arg, ...]`` where NAME is one of a fixed set
 of sympy classes (arithmetic, the functions the restricted parser knows, constants);
@@ -28,6 +29,20 @@ def encode_sympy(expr) -> dict:
         return {"type": "sympy", "matrix": [expr.rows, expr.cols],
                 "entries": [encode_sympy(e) for e in expr]}
     return {"type": "sympy", "text": str(expr), "tree": _tree(expr)}
+
+
+def readable_sympy(expr):
+    """The readable JSON form: a number as ``{"value": …, "exact": "19/10"}`` (a sympy
+    Float as a plain number or decimal string), an expression as its text, a matrix as a
+    list of rows."""
+    from .results import exact_number, readable_real
+    if isinstance(expr, sp.MatrixBase):
+        return [[readable_sympy(e) for e in expr.row(i)] for i in range(expr.rows)]
+    if isinstance(expr, sp.Expr) and expr.is_number:
+        if isinstance(expr, sp.Float):
+            return readable_real(expr)
+        return exact_number(expr, str(expr))
+    return str(expr)
 
 
 def _tree(e):

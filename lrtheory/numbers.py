@@ -7,10 +7,16 @@ or a sympy number — into an exact, real, finite sympy number within the limits
 :mod:`lrtheory.limits`, and raises :class:`~lrtheory.errors.InputError` for anything
 else.  Nothing is handed to ``sympify``, ``nsimplify`` or ``eval``.
 
-Floats are read as the decimal they print as (``repr``: the shortest decimal that
-rounds to them), so ``1.9`` is 19/10, as when it is typed.  The other functions are
-views of :func:`convert`: :func:`to_rational`, :func:`to_fraction`, :func:`to_fmpq`,
-:func:`to_float`, :func:`to_mpf`.
+**The number rule.**  A Python ``float`` means the decimal it prints as (``repr``: the
+shortest decimal that rounds to it), not its binary value: ``0.1`` is 1/10 and ``1.9`` is
+19/10, as when they are typed, everywhere lrtheory reads an exact number —
+:func:`to_fmpq`, :func:`to_rational`, :func:`to_mpf` (rounded once to the working
+precision), the exact and mpmath GD backends, ``Objective`` data.  The binary value
+``Fraction(0.1)`` = 3602879701896397/2^55 is what the float64 computations use; to give
+it exactly, pass ``Fraction(x)`` or ``x.as_integer_ratio()``.  Values that are already
+exact (``int``, ``Fraction``, python-flint ``fmpz``/``fmpq``, sympy ``Rational``) are kept
+as they are.  The other functions are views of :func:`convert`: :func:`to_rational`,
+:func:`to_fraction`, :func:`to_fmpq`, :func:`to_float`, :func:`to_mpf`.
 """
 from __future__ import annotations
 
@@ -145,8 +151,19 @@ def to_fraction(value, label: str = "number") -> Fraction:
 
 
 def to_fmpq(value, label: str = "number"):
-    """:func:`to_rational` as a python-flint ``fmpq``."""
-    from flint import fmpq
+    """:func:`to_rational` as a python-flint ``fmpq`` (the number rule of the module
+    docstring: ``0.1`` is 1/10).  Exact values (``fmpq``, ``fmpz``, ``int``, ``Fraction``,
+    sympy ``Rational``) convert directly, whatever their size: they are results of exact
+    computations, not text to be parsed."""
+    from flint import fmpq, fmpz
+    if isinstance(value, fmpq):
+        return value
+    if isinstance(value, (fmpz, Integral)) and not isinstance(value, bool):
+        return fmpq(int(value))
+    if isinstance(value, Fraction):
+        return fmpq(value.numerator, value.denominator)
+    if isinstance(value, sp.Rational):
+        return fmpq(int(value.p), int(value.q))
     v = to_rational(value, label)
     return fmpq(int(v.p), int(v.q))
 
@@ -168,7 +185,10 @@ def to_float(value, label: str = "number") -> float:
 
 
 def to_mpf(value, label: str = "number") -> mpmath.mpf:
-    """:func:`convert` as an mpmath number at the caller's working precision."""
+    """:func:`convert` as an mpmath number at the caller's working precision (an ``mpf``
+    is rounded to it; a float is its shortest decimal, ``0.1`` is 1/10 rounded once)."""
+    if isinstance(value, mpmath.mpf):
+        return +value
     v = convert(value, label)
     if isinstance(v, sp.Rational):
         return mpmath.mpf(int(v.p)) / int(v.q)

@@ -19,7 +19,7 @@ from flint import arb_mat, fmpq, fmpq_mat
 
 from .errors import InputError
 from .evaluators import compile_exprs, to_arb
-from .numbers import parameter, to_rational
+from .numbers import parameter, to_fmpq  # noqa: F401 (the one conversion, re-exported)
 from .parsing import check_differentiable, parse_variables, symbol_named, to_expr
 
 
@@ -223,19 +223,19 @@ class ExactModel(_Model):
     backend = "fmpq"
 
     def grad(self, x) -> list:
-        return [fmpq(v) for v in self._g(*[_to_fmpq(c) for c in x])]
+        return [fmpq(v) for v in self._g(*[to_fmpq(c) for c in x])]
 
     def value(self, x):
-        return fmpq(self._f(*[_to_fmpq(c) for c in x])[0])
+        return fmpq(self._f(*[to_fmpq(c) for c in x])[0])
 
     def hess(self, x) -> fmpq_mat:
         n = self.obj.dim
-        e = self._hess_entries([_to_fmpq(c) for c in x])
+        e = self._hess_entries([to_fmpq(c) for c in x])
         return fmpq_mat(n, n, [fmpq(v) for v in e])
 
     def gd_step(self, x, h) -> list:
-        h = _to_fmpq(h)
-        return [_to_fmpq(xi) - h * gi for xi, gi in zip(x, self.grad(x))]
+        h = to_fmpq(h)
+        return [to_fmpq(xi) - h * gi for xi, gi in zip(x, self.grad(x))]
 
 
 class NumpyModel(_Model):
@@ -272,28 +272,6 @@ class NumpyModel(_Model):
         a result (nan from then on), not raised."""
         from .gd import TRAJECTORY, run_gd
         return run_gd(self.obj, x0, h, steps, TRAJECTORY).trajectory
-
-
-def _to_fmpq(v):
-    if isinstance(v, fmpq):
-        return v
-    if isinstance(v, sp.Rational):
-        return fmpq(int(v.p), int(v.q))
-    if isinstance(v, (int, np.integer)):
-        return fmpq(int(v))
-    if isinstance(v, str):
-        r = to_rational(v)
-        return fmpq(int(r.p), int(r.q))
-    from fractions import Fraction
-    if isinstance(v, (Fraction, float)):
-        fr = Fraction(v)
-        return fmpq(fr.numerator, fr.denominator)
-    raise InputError(f"cannot convert {v!r} to an exact rational")
-
-
-def to_fmpq(v) -> fmpq:
-    """Convert ints, strings, Fractions, floats (exactly) and sympy rationals to fmpq."""
-    return _to_fmpq(v)
 
 
 def gd_orbit_exact(obj: Objective, x0: Sequence, h, steps: int) -> list[list]:

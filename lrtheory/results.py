@@ -3,10 +3,19 @@
 Every public analysis of lrtheory returns a :class:`Result` — a frozen dataclass declared
 with :func:`result` — so that a user, a worker process and a claim all see the same object:
 
-* ``to_json()`` gives a JSON-safe ``dict`` tagged with ``"type"``; ``Result.from_json(d)``
-  rebuilds the object exactly (``from_json(r.to_json()) == r``).  Nothing is evaluated on the
-  way back in: sympy expressions travel as an expression tree over a fixed set of node
-  types, numbers as exact integers and decimal-free mantissa/exponent pairs.
+* ``to_json()`` gives a JSON-safe ``dict`` tagged with ``"type"`` that other programs read
+  without lrtheory (pandas, jq): every number is a JSON number where float64 holds it
+  exactly, else a decimal string with enough digits to round-trip at its precision;
+  enclosures are ``{"mid": "…", "rad": "…"}`` decimal strings (the radius rounded up so
+  that the ball read back still contains the original); exact numbers are
+  ``{"value": 1.9, "exact": "19/10"}``; expressions are their text; arrays are nested
+  lists.  :func:`json_schema` gives the JSON Schema of each result type in this form.
+* ``to_json(exact=True)`` is the exact form: ``Result.from_json(d)`` rebuilds the object
+  exactly (``from_json(r.to_json(exact=True)) == r``).  Nothing is evaluated on the way
+  back in: sympy expressions travel as an expression tree over a fixed set of node types,
+  numbers as exact integers and decimal-free mantissa/exponent pairs.  ``from_json`` reads
+  the readable form too: its numbers at their printed digits, its enclosures as balls that
+  contain the original, its expressions as text.
 * ``==`` and ``hash`` compare the canonical JSON, so results holding numpy arrays, NaN or
   mpmath numbers compare by value.
 * ``repr`` is short and readable (small arrays and value types such as :class:`Ball` are
@@ -28,11 +37,12 @@ import dataclasses
 import html
 import json
 import math
+import re
 from fractions import Fraction
 from typing import Any, ClassVar
 
 __all__ = ["Result", "result", "Ball", "ComplexBall", "Opaque", "opaque_field", "encode",
-           "decode", "RESULT_TYPES"]
+           "decode", "readable_real", "exact_number", "json_schema", "RESULT_TYPES"]
 
 #: Every result class by name, for decoding ``{"type": NAME, ...}``.
 RESULT_TYPES: dict[str, type] = {}
@@ -67,28 +77,45 @@ class Result:
 
     #: Fields left out of ``repr`` (long tables, raw data); ``to_json`` keeps them.
     _repr_skip: ClassVar[tuple[str, ...]] = ()
+    #: Fields of high-precision numbers written in the readable form as float64 numbers
+    #: (so that lists of these results are tables of floats); the exact form keeps every
+    #: digit, and a certificate of the result, if any, its rigorous enclosure.
+    _readable_floats: ClassVar[tuple[str, ...]] = ()
 
     # -- JSON ----------------------------------------------------------------------------
-    def to_json(self) -> dict:
-        """A JSON-safe dict ``{"type": ClassName, field: value, ...}``."""
+    def to_json(self, exact: bool = False) -> dict:
+        """A JSON-safe dict ``{"type": ClassName, field: value, ...}``: readable by other
+        programs (numbers as JSON numbers or decimal strings), or, with ``exact=True``,
+        the exact form that :meth:`from_json` rebuilds bit for bit."""
         out = {"type": type(self).__name__}
+        readable = getattr(self, "_readable", None)
+        if not exact and readable is not None:  # a value type: Ball, ComplexBall
+            return {**out, **readable()}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            out[f.name] = encode_lenient(value) if f.metadata.get("opaque") else encode(value)
+            if not exact and f.name in self._readable_floats:
+                value = _as_floats(value)
+            out[f.name] = (encode_lenient(value, exact) if f.metadata.get("opaque")
+                           else encode(value, exact))
         return out
 
     @classmethod
-    def from_json(cls, data):
-        """Rebuild a result from :meth:`to_json` output (a dict, or its JSON text)."""
+    def from_json(cls, data, exact: bool | None = None):
+        """Rebuild a result from :meth:`to_json` output (a dict, or its JSON text), exact
+        or readable (see the module docstring for what the readable form keeps).  Which
+        form it is is told by ``exact``, or, when None, found in the document: readable
+        when it holds a shape only the readable form writes (``{"mid", "rad"}``,
+        ``{"value", "exact"}``), exact otherwise."""
         if isinstance(data, (str, bytes)):
             data = json.loads(data)
-        obj = decode(data)
+        readable = (not exact) if exact is not None else _looks_readable(data)
+        obj = decode(data, readable=readable)
         if not isinstance(obj, cls):
             raise TypeError(f"JSON describes a {type(obj).__name__}, not a {cls.__name__}")
         return obj
 
     def _canonical(self) -> str:
-        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
+        return json.dumps(self.to_json(exact=True), sort_keys=True, separators=(",", ":"))
 
     def __eq__(self, other):
         if type(other) is not type(self):
@@ -125,39 +152,140 @@ class Result:
 
 
 # ---- encoding ---------------------------------------------------------------------------
-def encode(v: Any):
-    """The JSON-safe form of a field value (see the module docstring for the types)."""
+#: Integers beyond this magnitude are written as decimal strings in the readable form
+#: (float64, and so most JSON readers, hold integers exactly up to 2**53).
+_MAX_SAFE_INT = 2**53
+
+
+def encode(v: Any, exact: bool = True):
+    """The JSON-safe form of a field value (see the module docstring for the types): the
+    exact form, or with ``exact=False`` the readable one."""
     if v is None or isinstance(v, (bool, str)):
         return v
     if isinstance(v, int):
-        return int(v)
+        return int(v) if exact or abs(v) <= _MAX_SAFE_INT else str(int(v))
     if isinstance(v, float):
-        return v if math.isfinite(v) else {"type": "float", "value": repr(v)}
+        if math.isfinite(v):
+            return v
+        return {"type": "float", "value": repr(v)} if exact else repr(v)
     if isinstance(v, Result):
-        return v.to_json()
+        readable = getattr(v, "_readable", None)
+        return v.to_json(exact) if exact or readable is None else readable()
     if isinstance(v, (list, tuple)):
-        return [encode(x) for x in v]
+        return [encode(x, exact) for x in v]
     if isinstance(v, dict):
         bad = [k for k in v if not isinstance(k, str)]
         if bad:
             raise TypeError(f"result dicts need string keys, got {bad[0]!r}")
-        return {k: encode(x) for k, x in v.items()}
+        return {k: encode(x, exact) for k, x in v.items()}
     if isinstance(v, Fraction):
-        return {"type": "Fraction", "value": f"{v.numerator}/{v.denominator}"}
-    return _encode_foreign(v)
+        if exact:
+            return {"type": "Fraction", "value": f"{v.numerator}/{v.denominator}"}
+        return exact_number(v, str(v))
+    return _encode_foreign(v, exact)
 
 
-def encode_lenient(v: Any):
+def encode_lenient(v: Any, exact: bool = True):
     """:func:`encode`, but a value of a type results cannot hold (e.g. a user's own instance
     class in a falsification report) is stored as :class:`Opaque` (its type and repr)."""
     if isinstance(v, (list, tuple)):
-        return [encode_lenient(x) for x in v]
+        return [encode_lenient(x, exact) for x in v]
     if isinstance(v, dict) and all(isinstance(k, str) for k in v):
-        return {k: encode_lenient(x) for k, x in v.items()}
+        return {k: encode_lenient(x, exact) for k, x in v.items()}
     try:
-        return encode(v)
+        return encode(v, exact)
     except TypeError:
         return Opaque(f"{type(v).__module__}.{type(v).__qualname__}", repr(v)).to_json()
+
+
+def _as_floats(v):
+    """Numbers (mpf, mpc, Fraction, sympy) rounded to float64 / complex, inside tuples."""
+    if isinstance(v, (list, tuple)):
+        return tuple(_as_floats(x) for x in v)
+    if isinstance(v, (bool, str)) or v is None:
+        return v
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        pass
+    try:
+        z = complex(v)
+    except (TypeError, ValueError):
+        return v
+    return {"real": z.real, "imag": z.imag}
+
+
+def exact_number(q, text: str) -> dict:
+    """The readable form of an exact number: ``{"value": nearest float64, "exact": text}``,
+    e.g. ``{"value": 1.9, "exact": "19/10"}`` (a decimal string as ``value`` when the
+    number is beyond the float64 range)."""
+    value = readable_real(q)
+    if isinstance(value, str):
+        try:
+            approx = float(value)
+        except ValueError:
+            approx = math.nan
+        value = approx if math.isfinite(approx) else value
+    return {"value": value, "exact": text}
+
+
+def readable_real(q):
+    """A real number (int, float, Fraction, mpf, sympy number) as a JSON number when float64
+    holds it exactly, else as a decimal string that rounds back to it at its precision
+    (17 significant digits for a value known exactly, the digits of its binary precision
+    for an mpf); ``"nan"``, ``"inf"``, ``"-inf"`` for the non-finite values."""
+    import mpmath
+    from mpmath import libmp
+    if isinstance(q, bool):
+        return q
+    if isinstance(q, int):
+        return q if abs(q) <= _MAX_SAFE_INT else str(q)
+    if isinstance(q, float):
+        return q if math.isfinite(q) else repr(q)
+    if type(q).__module__.split(".")[0] == "sympy":
+        if q.is_Float:
+            q = mpmath.mpf(q._mpf_)
+        elif q.is_Rational:
+            q = Fraction(int(q.p), int(q.q))
+        else:
+            approx = q.evalf(30)  # the nearest float64, by its shortest decimal
+            return repr(float(approx)) if approx.is_Float else str(q)
+    if isinstance(q, Fraction):
+        try:
+            f = q.numerator / q.denominator
+        except OverflowError:
+            f = math.inf
+        if math.isfinite(f) and Fraction(f) == q:
+            return f
+        return _decimal(q, 17)
+    if isinstance(q, mpmath.mpf):
+        if not mpmath.isfinite(q):
+            return {"+inf": "inf", "-inf": "-inf"}.get(str(q), "nan")
+        f = float(q)
+        if math.isfinite(f) and mpmath.mpf(f) == q:
+            return f
+        bits = max(int(q._mpf_[1]).bit_length(), 53)
+        return libmp.to_str(q._mpf_, libmp.repr_dps(bits))
+    raise TypeError(f"not a real number: {type(q).__name__}")
+
+
+def _decimal(q: Fraction, digits: int, up: bool = False) -> str:
+    """``q`` as a decimal string of ``digits`` significant digits, to nearest, or with
+    ``up`` rounded up in magnitude (an upper bound of ``|q|`` for radii)."""
+    if q == 0:
+        return "0"
+    sign, a = ("-" if q < 0 else ""), abs(q)
+    k = len(str(a.numerator)) - len(str(a.denominator)) - digits
+    while a / Fraction(10) ** k >= 10 ** digits:
+        k += 1
+    while a / Fraction(10) ** k < 10 ** (digits - 1):
+        k -= 1
+    scaled = a / Fraction(10) ** k
+    n = -(-scaled.numerator // scaled.denominator) if up else round(scaled)
+    if n >= 10 ** digits:
+        n, k = n // 10 + (1 if up and n % 10 else 0), k + 1
+    from decimal import Decimal
+    return sign + format(Decimal(n).scaleb(k).normalize(), "g")
 
 
 def opaque_field(default=None, default_factory=None):
@@ -169,37 +297,48 @@ def opaque_field(default=None, default_factory=None):
     return dataclasses.field(default=default, metadata={"opaque": True})
 
 
-def _encode_foreign(v):
+def _encode_foreign(v, exact: bool = True):
     mod = type(v).__module__.split(".")[0]
     if mod == "numpy":
-        return _encode_numpy(v)
+        return _encode_numpy(v, exact)
     if mod == "mpmath":
-        return _encode_mpmath(v)
+        return _encode_mpmath(v) if exact else _readable_mpmath(v)
     if mod == "flint":
         if type(v).__name__ == "fmpq":
-            return encode(Fraction(int(v.p), int(v.q)))
+            return encode(Fraction(int(v.p), int(v.q)), exact)
         if type(v).__name__ == "fmpz":
-            return int(v)
+            return encode(int(v), exact)
         if type(v).__name__ == "arb":
-            return Ball.from_arb(v).to_json()
+            return encode(Ball.from_arb(v), exact)
         if type(v).__name__ == "acb":
-            return ComplexBall.from_acb(v).to_json()
+            return encode(ComplexBall.from_acb(v), exact)
     if mod == "sympy":
         from . import _sympy_json
-        return _sympy_json.encode_sympy(v)
+        return _sympy_json.encode_sympy(v) if exact else _sympy_json.readable_sympy(v)
     raise TypeError(f"a result cannot hold a {type(v).__module__}.{type(v).__name__}")
 
 
-def _encode_numpy(v):
+def _encode_numpy(v, exact: bool = True):
     import numpy as np
     if isinstance(v, np.ndarray):
         if v.dtype.kind not in "biuf":
             raise TypeError(f"a result cannot hold a numpy array of dtype {v.dtype}")
+        if not exact:  # nested lists, as numpy's tolist and pandas read them
+            return encode(v.tolist(), exact)
         return {"type": "ndarray", "dtype": v.dtype.str, "shape": list(v.shape),
                 "data": [encode(x) for x in v.ravel().tolist()]}
     if isinstance(v, np.generic):
-        return encode(v.item())
+        return encode(v.item(), exact)
     raise TypeError(f"a result cannot hold a numpy {type(v).__name__}")
+
+
+def _readable_mpmath(v):
+    import mpmath
+    if isinstance(v, mpmath.mpc):
+        return {"real": readable_real(v.real), "imag": readable_real(v.imag)}
+    if isinstance(v, mpmath.mpf):
+        return readable_real(v)
+    raise TypeError(f"a result cannot hold an mpmath {type(v).__name__}")
 
 
 def _encode_mpmath(v):
@@ -214,26 +353,160 @@ def _encode_mpmath(v):
     raise TypeError(f"a result cannot hold an mpmath {type(v).__name__}")
 
 
-def decode(v: Any):
-    """Inverse of :func:`encode`: tagged dicts become objects, lists become tuples."""
+def decode(v: Any, readable: bool = False):
+    """Inverse of :func:`encode`: tagged dicts become objects, lists become tuples.  With
+    ``readable``, the shapes of the readable form become numbers (``{"value", "exact"}``),
+    balls (``{"mid", "rad"}``) and complex values (``{"real", "imag"}``), and field values
+    the types their annotations declare (decimal strings as ``mpf``/``float``/``int``,
+    nested lists as numpy arrays)."""
     if isinstance(v, list):
-        return tuple(decode(x) for x in v)
+        return tuple(decode(x, readable) for x in v)
     if not isinstance(v, dict):
         return v
     tag = v.get("type")
     if isinstance(tag, str):
         _check_bounds(tag, v)
+        if readable and tag in ("Ball", "ComplexBall") \
+                and frozenset(v) - {"type"} in _READABLE_SHAPES:
+            out = _READABLE_SHAPES[frozenset(v) - {"type"}]({k: x for k, x in v.items()
+                                                             if k != "type"})
+            if out is not None:
+                return out
         if tag in RESULT_TYPES:
             cls = RESULT_TYPES[tag]
-            names = {f.name for f in dataclasses.fields(cls)}
-            unknown = set(v) - names - {"type"}
+            fields = {f.name: f for f in dataclasses.fields(cls)}
+            unknown = set(v) - set(fields) - {"type"}
             if unknown:
                 raise ValueError(f"{tag}: unknown fields {sorted(unknown)}")
-            return cls(**{k: decode(x) for k, x in v.items() if k != "type"})
+            if not readable:
+                return cls(**{k: decode(x) for k, x in v.items() if k != "type"})
+            kwargs = {k: _as_annotated(decode(x, True), fields[k].type)
+                      for k, x in v.items() if k != "type"}
+            try:
+                return cls(**kwargs)
+            except (TypeError, ValueError) as exc:  # InputError is a ValueError
+                raise ValueError(f"{tag} is not rebuilt from its readable JSON ({exc}); "
+                                 "write it with to_json(exact=True) / --json-exact") from None
         decoder = _DECODERS.get(tag)
         if decoder is not None:
             return decoder(v)
-    return {k: decode(x) for k, x in v.items()}
+    shape = _READABLE_SHAPES.get(frozenset(v)) if readable else None
+    if shape is not None:
+        out = shape(v)
+        if out is not None:
+            return out
+    return {k: decode(x, readable) for k, x in v.items()}
+
+
+def _looks_readable(v) -> bool:
+    """Whether a JSON document holds a shape only the readable form writes."""
+    if isinstance(v, list):
+        return any(_looks_readable(x) for x in v)
+    if not isinstance(v, dict):
+        return False
+    cls = RESULT_TYPES.get(v.get("type")) if isinstance(v.get("type"), str) else None
+    if cls is not None and not hasattr(cls, "_readable"):
+        for f in dataclasses.fields(cls):  # an array or mpf field written as plain values
+            ann, x = str(f.type), v.get(f.name)
+            if ("ndarray" in ann and isinstance(x, list)) or ("mpf" in ann and isinstance(
+                    x, str) and x not in ("nan", "inf", "-inf")):
+                return True
+    keys = frozenset(v) - {"type"}
+    if keys == {"mid", "rad"} and v.get("type", "Ball") == "Ball" \
+            and isinstance(v["mid"], str):
+        return True
+    if keys == {"value", "exact"} and "type" not in v and isinstance(v["exact"], str):
+        return True
+    return any(_looks_readable(x) for x in v.values())
+
+
+def _decode_exact_number(v):
+    if not isinstance(v["exact"], str):
+        return None
+    from .numbers import convert
+    return convert(v["exact"], "exact number")
+
+
+def _decode_complex(v):
+    re_, im = decode(v["real"], True), decode(v["imag"], True)
+    if isinstance(re_, Ball) and isinstance(im, Ball):
+        return ComplexBall(re_, im)
+    if isinstance(re_, (int, float, str)) and isinstance(im, (int, float, str)) \
+            and not isinstance(re_, bool) and not isinstance(im, bool):
+        import mpmath
+        return mpmath.mpc(_mpf_of(re_), _mpf_of(im))
+    return None
+
+
+def _decode_ball(v):
+    if isinstance(v["mid"], str) and isinstance(v["rad"], str):
+        return Ball.from_decimal(v["mid"], v["rad"])
+    return None
+
+
+_READABLE_SHAPES = {frozenset({"value", "exact"}): _decode_exact_number,
+                    frozenset({"mid", "rad"}): _decode_ball,
+                    frozenset({"real", "imag"}): _decode_complex}
+
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,7})?")
+
+
+def _fraction_of(text: str) -> Fraction:
+    """The exact value of a decimal string of the readable form (bounded exponent)."""
+    from . import limits
+    from .errors import InputError
+    text = text.strip()
+    m = _DECIMAL.fullmatch(text)
+    if m is None or len(text) > limits.MAX_INTEGER_DIGITS or \
+            (m.group(2) and abs(int(m.group(2)[1:])) > limits.MAX_INTEGER_DIGITS):
+        raise InputError(f"not a decimal number within the limits: {text[:40]!r}")
+    return Fraction(text)
+
+
+def _mpf_of(value):
+    """An mpf from a readable number: exact for JSON numbers; a decimal string is rounded
+    to the fewest bits (53 or more) at which it prints back as itself — the precision it
+    was written at, so an mpf read back equals the one written."""
+    import mpmath
+    from mpmath.libmp import from_rational, repr_dps, round_nearest, to_str
+    if isinstance(value, str) and value.strip().lstrip("+-") in ("nan", "inf"):
+        return mpmath.mpf(value.strip())
+    if isinstance(value, (int, float)):
+        return mpmath.mpf(value)
+    text = value.strip()
+    q = _fraction_of(text)
+    digits = sum(c.isdigit() for c in text.lower().split("e")[0])
+    first = None
+    for bits in range(53, int(digits * 3.33) + 16):
+        y = from_rational(q.numerator, q.denominator, bits, round_nearest)
+        first = first or y
+        if to_str(y, repr_dps(max(int(y[1]).bit_length(), 53))) == text:
+            return mpmath.mpf(y)
+    return mpmath.mpf(from_rational(q.numerator, q.denominator, int(digits * 3.33) + 16,
+                                    round_nearest))
+
+
+def _as_annotated(value, annotation):
+    """A value of the readable form as the type its field declares (``mpf``, numpy
+    array, ``float``, ``int``, ``Fraction``); exact-form values pass through."""
+    ann = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    try:
+        if "mpf" in ann and isinstance(value, (int, float, str)) \
+                and not isinstance(value, bool):
+            return _mpf_of(value)
+        if "ndarray" in ann and isinstance(value, tuple):
+            import numpy as np
+            return np.array(value, dtype=float)
+        if ann.startswith("float") and isinstance(value, str):
+            return float(value) if value in ("nan", "inf", "-inf") else float(_fraction_of(value))
+        if ann.startswith("int") and isinstance(value, str) and value.lstrip("-").isdigit():
+            return int(value)
+        if "Fraction" in ann and type(value).__module__.startswith("sympy") \
+                and getattr(value, "is_Rational", False):
+            return Fraction(int(value.p), int(value.q))
+    except (ValueError, TypeError):
+        pass
+    return value
 
 
 def _decode_ndarray(v):
@@ -319,6 +592,139 @@ _DECODERS = {
 }
 
 
+# ---- JSON Schema of the readable form --------------------------------------------------
+_SCHEMA_DEFS = {
+    "real": {"description": "a JSON number, or a decimal string ('nan', 'inf', '-inf' for "
+                            "the non-finite values) where float64 does not hold the value",
+             "anyOf": [{"type": "number"},
+                       {"type": "string", "pattern": r"^([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+                                                     r"|nan|inf|-inf)$"},
+                       {"$ref": "#/$defs/exact"}]},
+    "integer": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^-?\d+$"}]},
+    "exact": {"description": "an exact number: its value and its exact text",
+              "type": "object", "required": ["value", "exact"], "additionalProperties": False,
+              "properties": {"value": {"type": ["number", "string"]},
+                             "exact": {"type": "string"}}},
+    "ball": {"description": "a rigorous enclosure [mid ± rad], decimal strings",
+             "type": "object", "required": ["mid", "rad"], "additionalProperties": False,
+             "properties": {"mid": {"type": "string"}, "rad": {"type": "string"}}},
+    "complex_ball": {"type": "object", "required": ["real", "imag"],
+                     "additionalProperties": False,
+                     "properties": {"real": {"$ref": "#/$defs/ball"},
+                                    "imag": {"$ref": "#/$defs/ball"}}},
+    "expr": {"description": "an expression as text, or an exact number",
+             "anyOf": [{"type": "string"}, {"$ref": "#/$defs/exact"}, {"type": "number"}]},
+}
+_SIMPLE = {"float": "real", "mpmath.mpf": "real", "mpf": "real", "int": "integer",
+           "Fraction": "exact", "Ball": "ball", "ComplexBall": "complex_ball",
+           "sp.Expr": "expr", "sympy.Expr": "expr", "Expr": "expr"}
+_PLAIN = {"str": {"type": "string"}, "bool": {"type": "boolean"}, "None": {"type": "null"},
+          "np.ndarray": {"type": "array"}, "numpy.ndarray": {"type": "array"},
+          "sp.ImmutableMatrix": {"type": "array", "items": {"type": "array"}},
+          "dict": {"type": "object"}, "tuple": {"type": "array"}, "list": {"type": "array"}}
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for c in text:
+        depth += c == "[" or -(c == "]")
+        if c == sep and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += c
+    return parts + [cur.strip()]
+
+
+def _schema_of(ann: str, defs: dict) -> dict:
+    """The schema of a value of the field annotation ``ann`` in the readable form."""
+    alts = _split_top(ann, "|")
+    if len(alts) > 1:
+        return {"anyOf": [_schema_of(a, defs) for a in alts]}
+    ann = ann.strip().strip("'\"")
+    if ann in _SIMPLE:
+        name = _SIMPLE[ann]
+        defs[name] = _SCHEMA_DEFS[name]
+        for ref in ("exact", "ball"):  # the definitions these refer to
+            if f"#/$defs/{ref}" in json.dumps(_SCHEMA_DEFS[name]):
+                defs[ref] = _SCHEMA_DEFS[ref]
+        return {"$ref": f"#/$defs/{name}"}
+    if ann in _PLAIN:
+        return dict(_PLAIN[ann])
+    base, _, inner = ann.partition("[")
+    if inner and base.strip() in ("tuple", "list", "Sequence"):
+        args = _split_top(inner[:-1], ",")
+        if len(args) == 2 and args[1] == "...":
+            return {"type": "array", "items": _schema_of(args[0], defs)}
+        return {"type": "array", "prefixItems": [_schema_of(a, defs) for a in args],
+                "items": False}
+    if inner and base.strip() == "dict":
+        args = _split_top(inner[:-1], ",")
+        return {"type": "object", "additionalProperties": _schema_of(args[-1], defs)}
+    if ann in RESULT_TYPES:
+        if ann not in defs:
+            defs[ann] = {}  # reserve: recursive types
+            defs[ann] = _result_schema(RESULT_TYPES[ann], defs)
+        return {"$ref": f"#/$defs/{ann}"}
+    return {}  # Any, object: any JSON value
+
+
+def _result_schema(cls, defs: dict) -> dict:
+    readable = getattr(cls, "_readable", None)
+    if readable is not None:  # value types: the shape of their readable form
+        shape = _schema_of(cls.__name__, defs)
+        name = shape["$ref"].rsplit("/", 1)[1]
+        body = json.loads(json.dumps(defs[name]))
+        body["properties"] = {"type": {"const": cls.__name__}, **body["properties"]}
+        return body
+    props = {"type": {"const": cls.__name__}}
+    for f in dataclasses.fields(cls):
+        ann = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
+        props[f.name] = _schema_of(ann, defs) if not f.metadata.get("opaque") else {}
+    return {"type": "object", "properties": props, "required": list(props),
+            "additionalProperties": False}
+
+
+def json_schema(cls) -> dict:
+    """The JSON Schema (draft 2020-12) of ``cls.to_json()`` — the readable form — derived
+    from the field annotations of the result type ``cls`` (a class or its name).  The
+    published files ``lrtheory/schemas/<Name>.json`` are these schemas."""
+    if isinstance(cls, str):
+        cls = RESULT_TYPES[cls]
+    defs: dict = {}
+    body = _result_schema(cls, defs)
+    doc = (cls.__doc__ or "").strip().split("\n\n")[0]
+    out = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+           "$id": f"https://lrtheory.invalid/schemas/{cls.__name__}.json",
+           "title": cls.__name__, "description": " ".join(doc.split()), **body}
+    defs.pop(cls.__name__, None)
+    if defs:
+        out["$defs"] = dict(sorted(defs.items()))
+    return out
+
+
+def write_schemas(folder=None) -> list:
+    """Write the schema of every result type of lrtheory to ``folder`` (default: the
+    package's ``schemas/``) as ``<Name>.json``; the files written."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    from . import __path__ as package_path
+    for m in pkgutil.walk_packages(package_path, __name__.rsplit(".", 1)[0] + "."):
+        if "pytest" not in m.name and not m.name.endswith("__main__"):
+            importlib.import_module(m.name)
+    folder = Path(folder) if folder is not None else Path(__file__).parent / "schemas"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, cls in sorted(RESULT_TYPES.items()):
+        if cls.__module__.split(".")[0] == __name__.split(".")[0]:
+            path = folder / f"{name}.json"
+            path.write_text(json.dumps(json_schema(cls), indent=1, ensure_ascii=False) + "\n")
+            written.append(path)
+    return written
+
+
 # ---- display helpers ---------------------------------------------------------------------
 def _short(v) -> str:
     if isinstance(v, Result):
@@ -395,6 +801,39 @@ class Ball(Result):
         mm, me = (int(t) for t in x.mid().man_exp())
         rm, re_ = (int(t) for t in x.rad().man_exp())
         return cls(mm, me, rm, re_)
+
+    def _readable(self) -> dict:
+        """``{"mid": "…", "rad": "…"}``: the midpoint to the digits of its binary
+        precision, the radius (3 digits) rounded up to cover the midpoint's rounding too,
+        so that :meth:`from_decimal` gives a ball containing this one."""
+        if self.special:
+            return {"mid": "nan", "rad": "nan"} if self.special == "nan" else \
+                {"mid": "0", "rad": "inf"}
+        from mpmath.libmp import repr_dps
+        mid = _dyadic(self.mid_man, self.mid_exp)
+        text = _decimal(mid, repr_dps(max(abs(self.mid_man).bit_length(), 53)))
+        rad = _dyadic(self.rad_man, self.rad_exp) + abs(Fraction(text) - mid)
+        return {"mid": text, "rad": _decimal(rad, 3, up=True)}
+
+    @classmethod
+    def from_decimal(cls, mid: str, rad: str) -> "Ball":
+        """The ball [mid ± rad] of decimal strings (rounded outward to binary)."""
+        from flint import arb, ctx, fmpq
+        if mid.strip() == "nan" or rad.strip() == "nan":
+            return cls(special="nan")
+        if rad.strip() == "inf":
+            return cls(special="unbounded")
+        m, r = _fraction_of(mid), _fraction_of(rad)
+        old = ctx.prec
+        ctx.prec = max(old, 4 * len(mid) + 16)
+        try:
+            centre = arb(fmpq(m.numerator, m.denominator))
+            radius = arb(fmpq(abs(r.numerator), r.denominator), 0) if r else arb(0)
+            if centre.rad() == 0 and radius == 0:
+                return cls.from_arb(centre)
+            return cls.from_arb(arb(centre.mid(), centre.rad() + radius.upper()))
+        finally:
+            ctx.prec = old
 
     def to_arb(self):
         """The python-flint ball: the same midpoint and radius (a radius that python-flint
@@ -481,6 +920,9 @@ class ComplexBall(Result):
     @classmethod
     def from_acb(cls, z) -> "ComplexBall":
         return cls(Ball.from_arb(z.real), Ball.from_arb(z.imag))
+
+    def _readable(self) -> dict:
+        return {"real": self.real._readable(), "imag": self.imag._readable()}
 
     def to_acb(self):
         from flint import acb

@@ -156,7 +156,7 @@ def test_serial_and_two_processes_give_the_same_atlas():
     parallel = atlas(CUBIC, "x", ("1.05", "1.3"), jobs=2, **kw)
     assert serial == parallel
     assert pickle.loads(pickle.dumps(serial)) == serial
-    back = Result.from_json(json.loads(json.dumps(serial.to_json())))
+    back = Result.from_json(json.loads(json.dumps(serial.to_json(exact=True))))
     assert [(b.lo, b.hi, b.label, b.period) for b in back.boxes] == \
         [(b.lo, b.hi, b.label, b.period) for b in serial.boxes]
     assert back.summary == serial.summary
@@ -236,7 +236,7 @@ def test_cli_bad_input_exits_2(argv, capsys):
 
 def test_settings_round_trip():
     s = AtlasSettings(dps=40)
-    assert Result.from_json(s.to_json()) == s
+    assert Result.from_json(s.to_json(exact=True)) == s
 
 
 def test_expectation_proved_for_the_period_two_window():

@@ -121,14 +121,16 @@ def _num(v) -> float:
     string, or a tagged exact mpf {"type": "mpf", "man", "exp"}."""
     if isinstance(v, dict) and v.get("type") == "mpf":
         return math.ldexp(v["man"], v["exp"])
+    if isinstance(v, dict) and "value" in v:  # an exact number: its float value
+        return float(v["value"])
     return float(v)
 
 
 def _nums(v) -> list:
-    """The numbers of a list or of a tagged array {"type": "ndarray", "data": [...]}."""
-    if isinstance(v, dict) and v.get("type") == "ndarray":
-        v = v["data"]
-    return [_num(x) for x in v]
+    """The numbers of a (nested) list, as the readable JSON writes arrays, flattened."""
+    if isinstance(v, list):
+        return [x for item in v for x in _nums(item)]
+    return [_num(v)]
 
 
 def test_lyapunov_from_a_negative_start(capsys):

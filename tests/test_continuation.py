@@ -144,12 +144,12 @@ def test_fold_flip_where_the_doubling_curve_turns():
 
 def test_results_round_trip(cubic):
     branch = cubic.branches[0]
-    assert Branch.from_json(json.dumps(branch.to_json())) == branch
+    assert Branch.from_json(json.dumps(branch.to_json(exact=True))) == branch
     assert pickle.loads(pickle.dumps(cubic)) == cubic
-    assert type(cubic).from_json(cubic.to_json()) == cubic
+    assert type(cubic).from_json(cubic.to_json(exact=True)) == cubic
     obj = with_parameter("x**4/4 - a*x**2/2", "x", "a")
     curves = bifurcation_curves(obj, ("1", "3/2"), ("0.3", "2"), 1, certify=False)
-    assert TwoParameterCurves.from_json(curves.to_json()) == curves
+    assert TwoParameterCurves.from_json(curves.to_json(exact=True)) == curves
     assert isinstance(curves.curves[0], ParameterCurve)
     assert pickle.loads(pickle.dumps(curves)) == curves
 

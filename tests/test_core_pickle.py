@@ -103,7 +103,7 @@ def results():
 def test_every_result_is_a_result_and_round_trips(results):
     for name, r in results.items():
         assert isinstance(r, Result), name
-        text = json.dumps(r.to_json(), allow_nan=False)
+        text = json.dumps(r.to_json(exact=True), allow_nan=False)
         assert type(r).from_json(text) == r, name
         assert pickle.loads(pickle.dumps(r)) == r, name
         assert "0x" not in repr(r) and repr(r).startswith(type(r).__name__), name

@@ -1,4 +1,5 @@
-"""Result objects: exact JSON round trips, value equality, pickling, display, enclosures."""
+"""Result objects: exact JSON round trips, the readable JSON form and its schema, value
+equality, pickling, display, enclosures."""
 import json
 import math
 import pickle
@@ -6,6 +7,7 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
+import jsonschema
 import pytest
 import sympy as sp
 from flint import acb, arb
@@ -14,7 +16,8 @@ from hypothesis import strategies as st
 
 from lrtheory.claims import ClaimRecord, Evidence
 from lrtheory.falsify import FalsifyReport, Outcome, Tightness, falsify
-from lrtheory.results import Ball, ComplexBall, Opaque, Result, decode, encode, result
+from lrtheory.results import (Ball, ComplexBall, Opaque, Result, decode, encode, json_schema,
+                              readable_real, result)
 
 
 @result
@@ -26,11 +29,37 @@ class Sample(Result):
 
 
 def roundtrip(r):
-    text = json.dumps(r.to_json(), allow_nan=False)  # valid JSON: no bare NaN/Infinity
+    text = json.dumps(r.to_json(exact=True), allow_nan=False)  # valid JSON: no NaN/Infinity
     back = type(r).from_json(text)
     assert back == r and hash(back) == hash(r)
     assert pickle.loads(pickle.dumps(r)) == r
+    readable(r)
     return back
+
+
+def readable(r):
+    """The readable form is valid JSON, has no integer beyond 2**53 and no tagged number,
+    matches the schema of its type, and reads back as an object of the same type."""
+    doc = r.to_json()
+    text = json.dumps(doc, allow_nan=False)
+    assert '"man"' not in text and '"tree"' not in text and '"type": "mpf"' not in text
+    assert all(abs(v) <= 2**53 for v in _json_ints(doc))
+    jsonschema.validate(doc, json_schema(type(r)))
+    assert type(type(r).from_json(text, exact=False)) is type(r)
+    return doc
+
+
+def _json_ints(v):
+    if isinstance(v, bool):
+        return
+    if isinstance(v, int):
+        yield v
+    elif isinstance(v, dict):
+        for x in v.values():
+            yield from _json_ints(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from _json_ints(x)
 
 
 # ---- hypothesis strategies for field values ------------------------------------------
@@ -104,9 +133,10 @@ def test_sympy_values_rebuild_structurally_without_evaluating_text():
 
 def test_floats_and_nan_are_valid_json_and_compare_by_value():
     r = Sample(value=(math.nan, math.inf, -math.inf, 0.1))
-    text = json.dumps(r.to_json(), allow_nan=False)
+    text = json.dumps(r.to_json(exact=True), allow_nan=False)
     assert Sample.from_json(text) == r
     assert Sample(value=1.0) != Sample(value=1.0 + 2 ** -52)
+    assert r.to_json()["value"] == ["nan", "inf", "-inf", 0.1]
 
 
 def test_unknown_fields_and_wrong_types_are_refused():
@@ -153,3 +183,54 @@ def test_claim_record_roundtrip():
     ev.conclude()
     rec = ClaimRecord("X-1", "title", "src", "$x$", ("t",), "proved", "exact", ev.to_json(), 0.5)
     assert roundtrip(rec).verdict == "proved"
+
+
+# ---- the readable form ---------------------------------------------------------------
+def test_readable_numbers_follow_float64():
+    """A JSON number where float64 holds the value exactly, else a decimal string that
+    rounds back to it at its precision; exact numbers carry their exact text."""
+    assert readable_real(mpmath.mpf(0.5)) == 0.5 and readable_real(2**53) == 2**53
+    assert readable_real(2**53 + 1) == "9007199254740993"
+    with mpmath.workprec(200):
+        third = mpmath.mpf(1) / 3
+        text = readable_real(third)
+        assert isinstance(text, str) and len(text) > 55
+        assert mpmath.mpf(text) == third  # round trip at its 200 bits
+    assert encode(Fraction(19, 10), exact=False) == {"value": 1.9, "exact": "19/10"}
+    assert encode(sp.Rational(19, 10), exact=False) == {"value": 1.9, "exact": "19/10"}
+    assert encode(sp.sqrt(2), exact=False) == {"value": math.sqrt(2), "exact": "sqrt(2)"}
+    assert encode((1 - x * y) ** 2 / 2, exact=False) == "(-x*y + 1)**2/2"
+    assert decode(encode(sp.Rational(19, 10), exact=False), readable=True) == sp.Rational(19, 10)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(arbs)
+def test_readable_ball_reads_back_as_an_enclosure_of_the_original(a):
+    b = Ball.from_arb(a)
+    doc = b.to_json()
+    assert set(doc) == {"type", "mid", "rad"} and isinstance(doc["mid"], str)
+    back = Ball.from_json(json.dumps(doc))
+    assert back.to_arb().contains(a)  # decimal rounding went into the radius
+    # the radius grew by at most its rounding up to 3 digits (< 1 %), the 30-bit radius of
+    # python-flint (2**-29) and the decimal rounding of the midpoint (17+ digits)
+    assert back.radius <= b.radius * (1 + 1e-2 + 2**-28) + abs(b.mid) * 1e-16 + 1e-300
+
+
+def test_readable_arrays_and_mpf_fields_read_back_by_annotation():
+    from lrtheory.gd import GDRun  # numpy fields
+    r = Sample(value=np.array([[1.0, 2.5], [3.0, math.nan]]))
+    assert r.to_json()["value"] == [[1.0, 2.5], [3.0, "nan"]]
+
+    @result
+    class Precise(Result):
+        """A result used only by these tests."""
+
+        x: mpmath.mpf = mpmath.mpf(0)
+        xs: np.ndarray = None
+
+    with mpmath.workprec(120):
+        p = Precise(mpmath.mpf(2).sqrt(), np.arange(3.0))
+        back = Precise.from_json(json.dumps(p.to_json()), exact=False)
+        assert back.x == p.x and isinstance(back.xs, np.ndarray)
+        assert back.xs.tolist() == [0.0, 1.0, 2.0]
+    assert GDRun is not None

@@ -111,6 +111,7 @@ class Bifurcation(Result):
     lr_exact: AlgebraicNumber | None = None
     multipliers: tuple = ()
     _repr_skip = ("enclosure", "orbit", "multipliers")
+    _readable_floats = ("lr", "point", "multipliers")  # to_json(): tables of floats
 
     @property
     def type(self) -> str:

@@ -361,8 +361,13 @@ class Registry(MutableMapping):
                 unknown.append(str(name))
             chosen += [c for c in hits if c not in chosen]
         if unknown:
+            import difflib
+            ids = [c.id for c in claims]
+            close = [m for name in unknown
+                     for m in difflib.get_close_matches(name.upper(), ids, n=1, cutoff=0.6)]
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise InputError(f"unknown claim IDs: {', '.join(unknown)} "
-                             f"(see `lrtheory list`)")
+                             f"(see `lrtheory list`){hint}")
         return sorted(chosen, key=self._order)
 
     def sources_of(self, claims) -> list[Source]:

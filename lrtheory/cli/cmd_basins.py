@@ -45,7 +45,7 @@ def run(args) -> int:
     report_stats(stats)
     print_table(["basin", "starts", "fraction", "description"],
                 [[t["name"], t["count"], f"{t['fraction']:.4f}", t["description"]]
-                 for t in basin_legend(ds)])
+                 for t in basin_legend(ds)], args=args)
     if args.out:
         progress(f"dataset written to {args.out} (xarray.open_dataset)")
     if args.plot:

@@ -73,7 +73,7 @@ def run(args) -> int:
                                   starts=args.starts, seeds=args.seeds,
                                   max_boxes=args.max_boxes)
     if args.json:
-        print_json(res.to_json())
+        print_json(res, args)
         return 0
     print_bifurcations(res.bifurcations)
     print(f"complete: {res.complete}")

@@ -98,11 +98,11 @@ def run(args) -> int:
         from ..plotting import plot_branches
         _plot(lambda ax: plot_branches(res.branches, ax=ax), args.plot)
     if args.json:
-        print_json(res.to_json())
+        print_json(res, args)
     else:
         rows = [[b.period, f"{b.lr_span[0]:.10g}", f"{b.lr_span[1]:.10g}", len(b.lr),
                  len(b.bifurcations), b.origin] for b in res.branches]
-        print_table(["period", "h from", "h to", "points", "bifurcations", "origin"], rows)
+        print_table(["period", "h from", "h to", "points", "bifurcations", "origin"], rows, args=args)
         print_bifurcations(res.bifurcations)
         print(f"complete: {res.complete}")
     return 0
@@ -118,7 +118,7 @@ def _curves(args, box) -> int:
         from ..plotting import plot_parameter_curves
         _plot(lambda ax: plot_parameter_curves(res.curves, ax=ax), args.plot)
     if args.json:
-        print_json(res.to_json())
+        print_json(res, args)
     else:
         _print_curves(res, name)
     return 0

@@ -62,7 +62,7 @@ def run(args) -> int:
                  **run_options(args))
     report_stats(stats)
     print_table(["h from", "h to", "behaviour"],
-                [[f"{a:.6g}", f"{b:.6g}", text] for a, b, text in windows(ds)])
+                [[f"{a:.6g}", f"{b:.6g}", text] for a, b, text in windows(ds)], args=args)
     marks = _bifurcations(args) if args.mark else {}
     if args.out:
         progress(f"dataset written to {args.out} (xarray.open_dataset)")
@@ -93,5 +93,5 @@ def _bifurcations(args) -> dict:
         if not any(abs(h - v) < 1e-9 for v in marks.values()):
             marks[label] = h
         rows.append([b.type, b.period, f"{h:.10g}", "yes" if b.certified else "no"])
-    print_table(["bifurcation", "period", "lr", "certified"], rows)
+    print_table(["bifurcation", "period", "lr", "certified"], rows, args=args)
     return marks

@@ -44,13 +44,13 @@ def run(args) -> int:
     with mpmath.workdps(args.dps):
         r = lyapunov_exponents(obj, h, [x0], args.steps, args.transient, args.backend)
     if args.json:
-        print_json(r.to_json())
+        print_json(r, args)
         return 0
     if r.diverged[0]:
         print("the orbit diverged (left every bounded set): no exponents")
         return 0
     expo = [float(v) for v in r.exponents[0]]
-    print_table(["i", "lambda_i"], [[i + 1, f"{v:.6f}"] for i, v in enumerate(expo)])
+    print_table(["i", "lambda_i"], [[i + 1, f"{v:.6f}"] for i, v in enumerate(expo)], args=args)
     last = list(zip([k for k, _ in r.running], r.running_per_start[:, 0]))[-4:]
     print("running lambda_1: " + ", ".join(f"{k}: {v:.5f}" for k, v in last))
     return 0

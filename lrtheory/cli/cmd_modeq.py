@@ -1,18 +1,18 @@
 """`lrtheory modeq EXPR --vars x,y --order N` — modified equations of GD to order N.
 
-JSON output is ``ModifiedEquation.to_json()`` (:class:`lrtheory.modeq.ModifiedEquation`;
-``ModifiedEquation.from_json`` reads it back exactly): ``objective``, ``variables``,
-``order``, ``fields`` (per order, one sympy expression per coordinate: ``text`` for people,
-``tree`` for the exact round trip), ``gradient`` (bool per order), ``potentials`` (null, or
+JSON output (``--json`` or ``--format json``) is ``ModifiedEquation.to_json()``
+(:class:`lrtheory.modeq.ModifiedEquation`): ``objective``, ``variables``, ``order``,
+``fields`` (per order, one expression per coordinate, as text), ``gradient`` (bool per order), ``potentials`` (null, or
 per order an expression or null) and ``coordinate_free`` (with ``--form tensor``).
 Potentials are computed with ``--potential``; a non-gradient order gets ``null`` and its
 curl is printed on stderr; a potential not found within the integration budget is a
-computation failure (exit 1).
+computation failure (exit 1).  ``--json-exact`` prints the exact form (expression trees)
+that ``ModifiedEquation.from_json`` reads back exactly.
 """
 from __future__ import annotations
 
 from .common import print_json, progress
-from .options import MAX_ORDER, add_count, add_expression, add_vars
+from .options import MAX_ORDER, add_count, add_expression, add_json_options, add_vars
 
 ORDER = 20
 
@@ -30,7 +30,8 @@ def register(sub):
                    help="explicit components, or the coordinate-free form in g = grad f, "
                         "H = Hessian, T = third derivative, D4, ... (1-D: f_x, f_xx, ...)")
     p.add_argument("--format", choices=("text", "latex", "json"), default="text",
-                   help="plain text, LaTeX lines, or JSON")
+                   help="plain text, LaTeX lines, or JSON (= --json)")
+    add_json_options(p)
     p.add_argument("--potential", action="store_true",
                    help="also compute the potentials f_n (null where F_n is not a gradient)")
     add_count(p, "--budget", "seconds allowed for the fields (polynomial objectives) and "
@@ -62,8 +63,8 @@ def run(args) -> int:
                            potentials=args.potential, coordinate_free=args.form == "tensor",
                            budget=getattr(args, "budget", None))
     _report_curls(me)
-    if args.format == "json":
-        print_json(me.to_json())
+    if args.format == "json" or args.json:
+        print_json(me, args)
     elif args.format == "latex":
         print("\n".join(me.latex_lines()))
     else:

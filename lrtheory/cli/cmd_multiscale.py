@@ -53,13 +53,13 @@ def run(args) -> int:
     out = sample(ms, h, steps=args.steps, chains=args.chains,
                  start=float(parse_number(args.start, "start")), width=width, seed=args.seed)
     if args.json:
-        print_json(out.to_json())
+        print_json(out, args)
         return 0
     rows = [[f.name, _fmt(getattr(out, f.name))] for f in dataclasses.fields(out)
             if f.name != "regime_fractions"]
     rows.append(["regime_fractions", ", ".join(f"{k} {v:.2f}" for k, v in
                                                out.regime_fractions.items() if v)])
-    print_table(["quantity", "value"], rows)
+    print_table(["quantity", "value"], rows, args=args)
     return 0
 
 

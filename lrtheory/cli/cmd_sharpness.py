@@ -30,10 +30,10 @@ def run(args) -> int:
     obj = Objective(args.expr, args.vars)
     res = hessian_spectrum_at(obj, parse_point(args.at))
     if args.json:
-        print_json(res.to_json())
+        print_json(res, args)
         return 0
     print(f"point: {', '.join(f'{k} = {v}' for k, v in res.point.items())}")
     print(f"exact: {str(res.exact).lower()}")
-    print_table(["eigenvalue", "numeric"], zip(res.eigenvalues, res.numeric))
+    print_table(["eigenvalue", "numeric"], zip(res.eigenvalues, res.numeric), args=args)
     print(f"sharpness: {res.sharpness}")
     return 0

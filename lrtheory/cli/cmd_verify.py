@@ -189,7 +189,7 @@ def run(args) -> int:
     atomic_write_json(json_path, results)
     rows = [(r["id"], r["verdict"], r["method"] or "-", f"{r['seconds']:.2f}")
             for r in results["claims"]]
-    print_table(["ID", "verdict", "method", "seconds"], rows)
+    print_table(["ID", "verdict", "method", "seconds"], rows, args=args)
     progress(f"results written to {json_path}")
     if not args.report or Path(args.report).resolve() != json_path.parent.resolve():
         progress(f"summary written to {write_summary(results, json_path.parent / 'SUMMARY.md')}")

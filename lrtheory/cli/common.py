@@ -4,16 +4,26 @@ from __future__ import annotations
 import sys
 
 
-def print_json(obj) -> None:
+def print_json(obj, args=None) -> None:
+    """Print JSON: a result as ``to_json()`` — readable, or exact with ``--json-exact`` in
+    ``args`` — or a plain JSON-safe value."""
     import json
-    json.dump(obj, sys.stdout, indent=2, default=str)
+    if hasattr(obj, "to_json"):
+        obj = obj.to_json(exact=bool(getattr(args, "json_exact", False)))
+    json.dump(obj, sys.stdout, indent=2, default=str, allow_nan=False)
     sys.stdout.write("\n")
 
 
-def print_table(columns, rows, file=None) -> None:
-    """Plain aligned text table."""
+def print_table(columns, rows, file=None, args=None) -> None:
+    """Plain aligned text table, or CSV with ``--format csv`` in ``args``."""
     file = file or sys.stdout
     rows = [[str(c) for c in r] for r in rows]
+    if getattr(args, "format", "table") == "csv":
+        import csv
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow([str(c) for c in columns])
+        writer.writerows(rows)
+        return
     widths = [max([len(str(c))] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]
     print("  ".join(str(c).ljust(w) for c, w in zip(columns, widths)).rstrip(), file=file)
     for r in rows:

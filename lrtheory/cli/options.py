@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 import stat
 from pathlib import Path
 
@@ -52,6 +53,13 @@ MAX_ORDER = 200
 #: followed by anything but a letter or '-' (``-2.5,2.5``, ``-.5``, ``-1/2``), or by a
 #: letter and more (``-pi/4``, ``-x**2``).  A single letter (``-h``) stays an option.
 _VALUE_WITH_MINUS = re.compile(r"^-(?:[^-A-Za-z]|[A-Za-z].)")
+
+
+#: Names other programs and papers use for an option of lrtheory.
+_SYNONYMS = {"--learning-rate": "--lr", "--eta": "--lr", "--h": "--lr", "--step-size": "--lr",
+             "--lr-interval": "--lr-range", "--period": "--max-period",
+             "--variables": "--vars", "--digits": "--dps", "--precision": "--dps",
+             "--output": "--out", "--iterations": "--steps"}
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -84,9 +92,41 @@ class Parser(argparse.ArgumentParser):
         # such word is a value (a negative number, a list, an expression).
         self._negative_number_matcher = _VALUE_WITH_MINUS
 
+    def parse_known_args(self, args=None, namespace=None):
+        self._words = list(sys.argv[1:] if args is None else args)
+        namespace, extras = super().parse_known_args(args, namespace)
+        if not any(isinstance(a, argparse._SubParsersAction) for a in self._actions):
+            unknown = self._unknown_option()  # a command: name its unknown option here
+            if unknown is not None:
+                self.error(unknown)
+        return namespace, extras
+
     def error(self, message):
-        """One line on stderr, exit status 2."""
+        """One line on stderr, exit status 2; an unknown option is named first (with the
+        closest known one), before any complaint about missing required options."""
+        unknown = self._unknown_option()
+        if unknown is not None:
+            message = unknown
         self.exit(2, f"lrtheory: error: {' '.join(str(message).split())}\n")
+
+    def _unknown_option(self) -> str | None:
+        """``unrecognized option --learning-rate (did you mean --lr?)`` for the first word
+        of the command line that looks like an option this parser does not know."""
+        import difflib
+        known = [o for a in self._actions for o in a.option_strings]
+        if not known:
+            return None
+        for word in getattr(self, "_words", ()):
+            name = word.split("=", 1)[0]
+            if not name.startswith("--") or name == "--" or name in known or \
+                    any(k.startswith(name) for k in known):  # an abbreviation argparse takes
+                continue
+            guess = _SYNONYMS.get(name)
+            guess = guess if guess in known else next(iter(
+                difflib.get_close_matches(name, known, n=1, cutoff=0.6)), None)
+            return f"unrecognized option {name}" + (f" (did you mean {guess}?)" if guess
+                                                     else "")
+        return None
 
 
 # ---- value types ---------------------------------------------------------------------------
@@ -393,6 +433,35 @@ def add_progress(p):
                         "terminal they are always shown)")
 
 
-def add_json_flag(p, help: str = "print JSON instead of a table"):
-    """``--json``: machine-readable output."""
+class _Format(argparse.Action):
+    """``--format json|table|csv``; ``json`` is ``--json``, ``csv`` prints tables as CSV."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, "format", values)
+        if values == "json":
+            setattr(namespace, "json", True)
+
+
+class _JsonExact(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, "json", True)
+        setattr(namespace, "json_exact", True)
+
+
+def add_json_options(p, help: str = "print JSON instead of a table"):
+    """``--json`` and ``--json-exact`` (for commands with a ``--format`` of their own)."""
     p.add_argument("--json", action="store_true", help=help)
+    p.add_argument("--json-exact", nargs=0, action=_JsonExact, default=False,
+                   help="print the exact JSON form (integers mantissa/exponent, expression "
+                        "trees) that Result.from_json rebuilds exactly")
+
+
+def add_json_flag(p, help: str = "print JSON instead of a table", csv: bool = True):
+    """``--json`` (readable JSON: plain numbers and decimal strings, see
+    :mod:`lrtheory.results`), ``--json-exact`` (the exact form that ``from_json`` rebuilds
+    bit for bit) and ``--format json|table[|csv]`` (``csv`` where the output is a table)."""
+    add_json_options(p, help)
+    p.add_argument("--format", action=_Format, default="table",
+                   choices=("table", "json", "csv") if csv else ("table", "json"),
+                   help="output format: a table, JSON (= --json)"
+                        + (" or CSV" if csv else ""))

@@ -28,14 +28,11 @@ __all__ = ["run_precise", "orbit", "Orbit", "to_mpf"]
 
 
 def to_mpf(v):
-    """mpf of a number; strings ("1.9", "4/90") and fractions are read exactly and rounded
-    once to the working precision."""
-    if isinstance(v, mpmath.mpf):
-        return +v
-    if isinstance(v, str) or isinstance(v, Fraction) or hasattr(v, "q"):
-        fr = Fraction(str(v).strip())
-        return mpmath.mpf(fr.numerator) / fr.denominator
-    return mpmath.mpf(float(v) if isinstance(v, np.floating) else v)
+    """:func:`lrtheory.numbers.to_mpf`: an mpf at the working precision; strings
+    ("1.9", "4/90"), fractions and floats (``0.1`` is 1/10, the number rule of
+    :mod:`lrtheory.numbers`) are read exactly and rounded once."""
+    from ..numbers import to_mpf as convert
+    return convert(v)
 
 
 def _fraction(q) -> Fraction:
@@ -51,7 +48,7 @@ def _backend(obj, backend):
     if backend == "mpmath":
         return obj.mpmath, to_mpf, lambda v: v, mpmath.isfinite
     if backend == "exact":
-        from ..objectives import to_fmpq
+        from ..numbers import to_fmpq
         return obj.exact, to_fmpq, _fraction, lambda v: True
     from ..evaluators import to_arb
     from ..results import Ball

@@ -97,7 +97,7 @@ def run_sweep(sweep: Sweep, *, executor=None, jobs: int | None = None, dask=None
         size = int(chunk_size or _stored_chunk_size(out, resume)
                    or default_chunk_size(sweep, runner.workers))
         bounds = chunk_bounds(sweep.cells, size)
-        store = ChunkStore(out, {"sweep": sweep.to_json(), "chunk_size": size}, resume) \
+        store = ChunkStore(out, {"sweep": sweep.to_json(exact=True), "chunk_size": size}, resume) \
             if out is not None else None
         results = {i: store.load(i) for i in store.done(len(bounds))} if resume else {}
         pending = {i: (sweep, a, b) for i, (a, b) in enumerate(bounds) if i not in results}

@@ -61,7 +61,7 @@ _ATTRS = {
     "orbits": {"long_name": "isolated periodic orbits of minimal period p in the box"},
     "attracting": {"long_name": "attracting orbits among them (|multipliers| < 1)"},
     "certified": {"long_name": "orbits proved by a Krawczyk test"},
-    "records": {"long_name": "the orbit search (lrtheory OrbitSearch.to_json) as JSON"},
+    "records": {"long_name": "the orbit search (lrtheory OrbitSearch.to_json(exact=True)) as JSON"},
 }
 
 
@@ -247,7 +247,7 @@ def _attrs(sweep: Sweep, engine: str) -> dict:
     task = sweep.task
     attrs = {"title": "lrtheory sweep", "lrtheory": __version__, "objective": str(sweep.expr),
              "variable_names": ",".join(sweep.variables), "task": type(task).__name__,
-             "sweep": json.dumps(sweep.to_json(), separators=(",", ":"))}
+             "sweep": json.dumps(sweep.to_json(exact=True), separators=(",", ":"))}
     if isinstance(task, GDTask):
         attrs.update(record=task.record, steps=task.steps, transient=task.transient,
                      tail=task.tail, max_period=task.max_period, tol=task.tol,

@@ -114,4 +114,4 @@ def _orbits(sweep: Sweep, sub: dict, start: int, out: dict) -> None:
             out["orbits"][j, o.period - 1] += 1
             out["attracting"][j, o.period - 1] += o.stable is True
             out["certified"][j, o.period - 1] += bool(o.certified)
-        out["records"][j] = json.dumps(res.to_json(), separators=(",", ":"))
+        out["records"][j] = json.dumps(res.to_json(exact=True), separators=(",", ":"))
