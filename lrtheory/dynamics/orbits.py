@@ -163,8 +163,8 @@ class PeriodCoverage(Result):
     ``proof``), "estimated" (only the statistics speak for completeness) or "unknown" (no
     finite upper bound); ``proof`` — the
     :class:`~lrtheory.dynamics.completeness.OrbitCompleteness` attempted for this period,
-    or None; ``symmetric`` — orbits added as images of found ones under the objective's
-    symmetries; ``note`` — how the bound was obtained, or why the proof failed and what it
+    or None; ``symmetric`` — orbits reached by no start, in the list as images of found
+    ones under the objective's symmetries; ``note`` — how the bound was obtained, or why the proof failed and what it
     left undecided."""
 
     period: int
@@ -739,10 +739,9 @@ def _needs_more(bound: UnseenBound) -> bool:
     return math.isinf(bound.upper) or bound.estimate >= 0.5
 
 
-def _coverage(period: _PeriodPass, classes, sampled: int, group_order: int,
-              proof) -> PeriodCoverage:
+def _coverage(period: _PeriodPass, classes, group_order: int, proof) -> PeriodCoverage:
     """:class:`PeriodCoverage` from the class counts (:func:`orbit_count_bound`), the proof
-    attempt and the orbits added by symmetry."""
+    attempt and the orbits that only symmetry supplied (reached by no start)."""
     sizes = [classes.count(c) for c in sorted(set(classes))]
     estimate, upper, bound = orbit_count_bound(period.class_counts(classes), sizes,
                                                group_order)
@@ -755,7 +754,7 @@ def _coverage(period: _PeriodPass, classes, sampled: int, group_order: int,
         note = bound.method if proof is None else proof_note(proof)
     return PeriodCoverage(period.p, period.starts, found, bound.classes, bound.frequencies,
                           float(estimate), (float(found), float(upper)), status, proof,
-                          found - sampled, note)
+                          sum(k == 0 for k in period.counts), note)
 
 
 def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int = 2000,
@@ -798,19 +797,17 @@ def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int 
         n = settings.starts_per_round(p)
         for r in range(max_rounds):
             period.add(uniform_starts((lo, hi), obj.dim, n, seed, (p, r)))
-            sampled = len(period.orbits)
             classes = period.close(group)
             if not _needs_more(unseen_bound(period.class_counts(classes))):
                 break
         orbits += period.orbits
         if period.family:
             families.append(NonIsolatedSet(p, _unique_rows(np.array(period.family))))
-        passes.append((period, classes, sampled))
+        passes.append((period, classes))
     orbits.sort(key=lambda o: (o.period, [float(c) for c in o.points[0]]))
     proofs = {p: prove_complete(obj, h, p, (lo, hi), orbits, excluded, prove_depth)
               for p in range(1, min(prove, max_period) + 1)}
-    coverage = tuple(_coverage(per, cl, sampled, len(group), proofs.get(per.p))
-                     for per, cl, sampled in passes)
+    coverage = tuple(_coverage(per, cl, len(group), proofs.get(per.p)) for per, cl in passes)
     return OrbitSearch(tuple(orbits), tuple(families), coverage, settings)
 
 
