@@ -168,3 +168,47 @@ def test_attracting_cycle_not_proved_past_the_doubling():
                                         max_boxes=60)
     assert proof.verdict == "undecided"
     assert all(b > 1.2247 for a, b in proof.undecided)
+
+
+# ---- inequalities over boxes -----------------------------------------------------------------
+def _margin(text, names):
+    from lrtheory.parsing import parse_variables, to_expr
+    variables = parse_variables(names)
+    return to_expr(text, variables, "g"), variables
+
+
+def test_a_tight_inequality_is_proved_by_the_second_order_certificate():
+    from lrtheory.certify.margins import prove_nonnegative
+    # AM-GM: 1/a^2 + 1/b^2 + a^2 b^2 >= 3 (1/a^2 * 1/b^2 * a^2 b^2 = 1), equality at (1, 1)
+    g, v = _margin("1/a**2 + 1/b**2 + a**2*b**2 - 3", "a,b")
+    square = box([["1/4", "4"], ["1/4", "4"]], 2)
+    proof = prove_nonnegative(g, v, square)
+    assert proof.verdict == "proved" and proof.touching == ((1, 1),) and proof.convex_boxes >= 1
+    # the strict inequality fails exactly at the touching point
+    strict = prove_nonnegative(g, v, square, strict=True)
+    assert strict.verdict == "refuted" and strict.counterexample == ((1, 1), "0")
+    # e^x >= 1 + x, equality at 0, an elementary margin
+    g, v = _margin("exp(x) - 1 - x", "x")
+    assert prove_nonnegative(g, v, box(["[-1, 2]"], 1)).verdict == "proved"
+
+
+def test_a_false_inequality_is_refuted_at_a_simple_rational_point():
+    from lrtheory.certify.margins import prove_nonnegative
+    g, v = _margin("1/a**2 + 1/b**2 + a**2*b**2 - 31/10", "a,b")
+    proof = prove_nonnegative(g, v, box([["1/4", "4"], ["1/4", "4"]], 2))
+    assert proof.verdict == "refuted" and proof.counterexample == ((1, 1), "-1/10")
+    # x^4 - x^3 < 0 on (0, 1): the least grid value is named, checked exactly
+    g, v = _margin("x**4 - x**3", "x")
+    point, value = prove_nonnegative(g, v, box(["[-1, 2]"], 1)).counterexample
+    assert 0 < point[0] < 1 and sp.Rational(value) == point[0]**4 - point[0]**3 < 0
+
+
+def test_a_degenerate_touching_point_is_left_undecided_not_proved():
+    from lrtheory.certify.margins import prove_nonnegative
+    # cosh x - 1 - x^2/2 = x^4/24 + ... >= 0 touches at 0 with a zero Hessian: no
+    # second-order certificate, so a small box about 0 stays undecided
+    g, v = _margin("cosh(x) - 1 - x**2/2", "x")
+    proof = prove_nonnegative(g, v, box(["[-1, 2]"], 1), max_boxes=3000)
+    assert proof.verdict == "undecided" and proof.counterexample is None
+    assert proof.touching == ((0,),) and proof.convex_boxes == 0
+    assert any(lo <= 0 <= hi for (lo, hi), in proof.undecided) and 0 < proof.measure <= 3

@@ -7,12 +7,14 @@
   accepted, excluded or split by a callback, within a depth limit and a box budget; boxes
   left undecided are listed in the result, never dropped.
 
-Over sets (:mod:`.sets`, :mod:`.falsifier`, :mod:`.gd_sets`, :mod:`.cycles`): intervals
+Over sets (:mod:`.sets`, :mod:`.falsifier`, :mod:`.gd_sets`, :mod:`.cycles`,
+:mod:`.margins`): intervals
 with open, closed or unbounded ends, boxes and point lists as values; counterexamples re-checked exactly or in
 balls (exact cycles, crossings of an orbit with a fixed point by the intermediate value
 theorem); convergence, divergence and boundedness of GD proved for every rate and start of
 a set by branch and bound; an attracting p-cycle for every rate of an interval
-(parametric Krawczyk tests with multiplier bounds).
+(parametric Krawczyk tests with multiplier bounds); inequalities g ≥ 0 over boxes, tight
+ones by a second-order certificate at the touching point.
 
 Periodic orbits (multiple shooting), their completeness in a box and bifurcations in the
 learning rate (:mod:`lrtheory.dynamics`) are all certified through these two functions.
