@@ -13,7 +13,13 @@ proved by it.  ``extra`` reports the verdict of each and the boxes of the proof.
 * ``sets.diverges.crossing.1d`` — x³/3 + x²/2, h ∈ [31/10, 4], x₀ = 1/5 (refuted by a
   crossing with a fixed point; the samples all diverge);
 * ``sets.bounded.1d`` / ``sets.bounded.2d`` — the converging cases within a radius;
-* ``sets.converges.2d.minima`` — (x² − 1)²/4 + y²/2 from a box about (1, 0) to (1, 0).
+* ``sets.converges.2d.minima`` — (x² − 1)²/4 + y²/2 from a box about (1, 0) to (1, 0);
+* ``sets.cycle.1d`` / ``sets.cycle.2d`` — an attracting 2-cycle for every h of an interval
+  (x³/3 − x on [1.05, 1.2]; x³/3 − x + y²/2 on [1.1, 1.15]) by parametric Krawczyk tests,
+  against :func:`lrtheory.expect.periodic_orbit` at 11 rates;
+* ``sets.inequality.1d`` / ``sets.inequality.2d`` — the tight e^x ≥ 1 + x on [−1, 2] and
+  1/a² + 1/b² + a²b² ≥ 3 on [1/4, 4]² (second-order certificate), against float64 values on
+  a grid of 10⁶ points (which can only report a minimum ≈ 0).
 """
 from harness import Benchmark
 
@@ -74,9 +80,65 @@ def _extra(name):
     return extra
 
 
+CYCLES = {"cycle.1d": ("x**3/3 - x", "x", "[1.05, 1.2]"),
+          "cycle.2d": ("x**3/3 - x + y**2/2", "x,y", "[1.1, 1.15]")}
+MARGINS = {"inequality.1d": ("exp(x) - 1 - x", "x", [["-1", "2"]]),
+           "inequality.2d": ("1/a**2 + 1/b**2 + a**2*b**2 - 3", "a,b",
+                             [["1/4", "4"], ["1/4", "4"]])}
+
+
+def _cycle(name):
+    from lrtheory.certify.cycles import attracting_cycle_over_rates
+    from lrtheory.objectives import Objective
+    f, v, rates = CYCLES[name]
+    return attracting_cycle_over_rates(Objective(f, v), interval(rates), 2)
+
+
+def _cycle_sampled(name):
+    f, v, rates = CYCLES[name]
+    lrs = interval(rates).grid(11)
+    return [expect.periodic_orbit(f, v, lr=str(h), period=2, stable=True)(CheckContext())
+            .verdict for h in lrs]
+
+
+def _margin(name):
+    from lrtheory.certify.margins import prove_nonnegative
+    from lrtheory.certify.sets import box
+    from lrtheory.parsing import parse_variables, to_expr
+    g, v, b = MARGINS[name]
+    variables = parse_variables(v)
+    return prove_nonnegative(to_expr(g, variables, "g"), variables, box(b, len(variables)))
+
+
+def _margin_sampled(name):
+    import numpy as np
+    import sympy as sp
+
+    from lrtheory.parsing import parse_variables, to_expr
+    g, v, b = MARGINS[name]
+    variables = parse_variables(v)
+    fn = sp.lambdify(variables, to_expr(g, variables, "g"), "numpy")
+    n = 10**6 if len(variables) == 1 else 10**3
+    axes = [np.linspace(float(sp.Rational(lo)), float(sp.Rational(hi)), n) for lo, hi in b]
+    return float(np.min(fn(*np.meshgrid(*axes))))
+
+
 BENCHMARKS = [
     Benchmark(f"sets.{name}", (lambda n=name: _over_set(n)),
               baseline=(lambda n=name: _sampled(n)), repeat=1, extra=_extra(name),
               target="decided over the whole set (proved or refuted), never from samples")
     for name in CASES
+]
+BENCHMARKS += [
+    Benchmark(f"sets.{name}", (lambda n=name: _cycle(n)),
+              baseline=(lambda n=name: _cycle_sampled(n)), repeat=1, extra=lambda r, s: {"verdict": r.verdict, "pieces": len(r.pieces)},
+              target="proved for every rate (the baseline checks 11)")
+    for name in CYCLES
+] + [
+    Benchmark(f"sets.{name}", (lambda n=name: _margin(n)),
+              baseline=(lambda n=name: _margin_sampled(n)), repeat=1,
+              extra=lambda r, s: {"verdict": r.verdict, "boxes": r.boxes,
+                                  "convex_boxes": r.convex_boxes},
+              target="tight inequality proved (the grid only sees a minimum near 0)")
+    for name in MARGINS
 ]
