@@ -55,7 +55,10 @@ def make_collector(collector, name: str, obj):
 def baseline_path(config, registry) -> Path | None:
     """The baseline of ``--lrtheory-baseline``, else the project's (None: none)."""
     given = config.getoption("lrtheory_baseline")
-    if given:
+    if given is not None:
+        if not given.strip():
+            from .errors import InputError
+            raise InputError("--lrtheory-baseline: empty path")
         return Path(given)
     path = registry.project.baseline
     return Path(path) if path else None
@@ -73,7 +76,7 @@ def check_baseline_option(session, path: Path | None) -> None:
     if path is None or path in cache:
         return
     update = session.config.getoption("lrtheory_update_baseline")
-    explicit = bool(session.config.getoption("lrtheory_baseline"))
+    explicit = session.config.getoption("lrtheory_baseline") is not None
     if os.path.lexists(path) and not path.is_file():
         where = "--lrtheory-baseline" if explicit else "the project's baseline"
         raise InputError(f"{where}: {path} is not a regular file")

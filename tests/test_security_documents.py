@@ -236,3 +236,10 @@ def test_decoders_still_rebuild_numbers_within_the_limits():
 
     from lrtheory.results import decode
     assert decode({"type": "mpf", "man": 3, "exp": -4}) == mpmath.mpf(3) / 16
+
+
+def test_the_plugin_refuses_an_empty_baseline_option(paper):
+    result = paper.runpytest("--lrtheory-baseline=")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*lrtheory: --lrtheory-baseline: empty path*"])
+    assert not (paper.path / "marker").exists()
