@@ -49,7 +49,7 @@ import sympy as sp
 from flint import acb, acb_poly, arb, fmpq, fmpq_mpoly_ctx, fmpq_poly, fmpz_poly
 
 from ..certify.krawczyk import krawczyk_test
-from ..errors import InputError
+from ..errors import ComputationError, InputError
 from ..numbers import convert
 from ..objectives import Objective
 from ..precision import precision
@@ -276,9 +276,13 @@ class _Clock:
         worker.start()
         send.close()
         ready = receive.poll(max(self.budget - self.elapsed(), 0))
-        out = receive.recv() if ready else None
-        worker.terminate()
-        worker.join()
+        try:
+            out = receive.recv() if ready else None
+        except EOFError:      # the worker ended without an answer
+            raise ComputationError(f"the worker process failed at {where}") from None
+        finally:
+            worker.terminate()
+            worker.join()
         if not ready:
             raise _BudgetSpent(f"budget of {self.budget:g} s reached at {where}")
         return out
@@ -337,12 +341,31 @@ def _search(maps: _Maps, p: int, s: int, lr_range, found: list, open_roots: list
             open_roots.append(f"{label}: the certified solutions do not account for the "
                               f"multiplicity {m} of its factor")
             continue
+        H = acb(_refined_root(q, H.real))
         number = AlgebraicNumber(tuple(int(c) for c in q.coeffs()), Ball.from_arb(H.real),
                                  _closed_form(q, H.real))
         for orbit in _orbits(maps, p, H.real, [x for x, real in sols if real]):
             found.append((p, s, number, orbit))
     if in_range:
         clock.say(f"{where}: {len(in_range)} roots examined")
+
+
+def _refined_root(q: fmpz_poly, H: arb, steps: int = 60) -> arb:
+    """The simple real root of q in H narrowed to the working precision by interval
+    Newton: N = m − q(m)/q′(H) (m the midpoint) contains the root when q′ has no zero in
+    H, and replaces H while it lies inside it (Arb's isolation of roots of a high-degree
+    q with large coefficients can stop far above the working precision)."""
+    dq = q.derivative()
+    target = arb(2) ** (10 - _bits())
+    for _ in range(steps):
+        if H.rad() <= target * abs(H.mid()):
+            break
+        m = arb(H.mid())
+        N = m - q(m) / dq(H)
+        if not H.contains(N) or N.rad() >= H.rad():
+            break
+        H = N
+    return H
 
 
 def _no_new_orbit(maps: _Maps, p: int, q: fmpz_poly) -> bool:
