@@ -20,9 +20,8 @@ from dataclasses import dataclass, replace
 import sympy as sp
 
 from ..objectives import Objective
-from .base import (ArgumentError, Expectation, expr_arg, int_arg, numbers_arg, objective_arg,
-                   point_text, points_arg, show, tolerance_arg)
-from .base import Stated
+from .base import (ArgumentError, Expectation, Stated, expr_arg, int_arg, numbers_arg,
+                   objective_arg, point_text, points_arg, show, tolerance_arg)
 
 #: The learning rate as it may appear in stated values.
 H = sp.Symbol("h", positive=True)
@@ -117,9 +116,10 @@ class LimitSharpnessExpectation(Expectation):
                     s = replace(s, value=s.value.subs(H, h))
                     verdict, method, _ = decide_stated(
                         lambda c: ball_compare(Hb, c, vec, top), s)
+                    limit = ", ".join(f"{c:.12g}" for c in centre)
                     ev.finding(f"{run} converges (contraction certificate, entered at step "
-                               f"{facts.entered}) to x* ≈ ({', '.join(f'{c:.12g}' for c in centre)}) "
-                               f"with λ_max ≈ {top:.12g}; stated λ_max {s.text()}",
+                               f"{facts.entered}) to x* ≈ ({limit}) with λ_max ≈ {top:.12g}; "
+                               f"stated λ_max {s.text()}",
                                verdict, method, "λ_max compared on the whole certified box")
             rows.append([point_text(obj.vars, x0), show(h), facts.label, f"{top:.12g}"])
         ev.table(f"GD runs ({self.steps} steps)", ["start", "h", "mpmath", "λ_max at the limit"],

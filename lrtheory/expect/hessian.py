@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..objectives import Objective
-from .base import (ArgumentError, Expectation, number_arg, numbers_arg, objective_arg,
+from .base import (ArgumentError, Expectation, numbers_arg, objective_arg,
                    point_arg, point_text, show, stated_values, tolerance_arg)
 
 DPS = 40

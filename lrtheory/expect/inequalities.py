@@ -114,8 +114,9 @@ class InequalityExpectation(Expectation):
             touch = "" if not touching else (
                 f"; near the {len(touching)} point(s) where lhs = rhs exactly ("
                 + "; ".join(point_text(self.variables, c) for c, _ in touching[:3])
-                + ("; …" if len(touching) > 3 else "") + ") g lies above its tangent plane, which is ≥ 0 on the box (g convex there: "
-                "its Hessian is certainly positive definite, or exactly positive "
+                + ("; …" if len(touching) > 3 else "")
+                + ") g lies above its tangent plane, which is ≥ 0 on the box (g convex "
+                "there: its Hessian is certainly positive definite, or exactly positive "
                 "semidefinite and constant)")
             ev.finding(f"{self.describe()}: every one of {data.boxes} sub-boxes has g "
                        f"certainly {'>' if self.strict else '≥'} 0 in ball arithmetic{touch}",
