@@ -198,3 +198,73 @@ def test_modeq_of_an_expression_starting_with_minus(capsys):
     fields = [[parse_expression(c["text"] if isinstance(c, dict) else c, "x") for c in F]
               for F in doc["fields"]]
     assert fields == [[parse_expression("2*x", "x")], [parse_expression("-2*x", "x")]]
+
+
+# ---- one vocabulary: output formats, ranges, unknown names ---------------------------------
+TABLE_COMMANDS = ["balance", "bifurcations", "continue", "lyapunov", "modeq", "multiscale",
+                  "orbits", "sharpness"]
+
+
+@pytest.mark.parametrize("name", TABLE_COMMANDS)
+def test_every_analysis_command_takes_json_and_format(name):
+    flags = {o for a in COMMANDS[name]._actions for o in a.option_strings}
+    assert {"--json", "--json-exact", "--format"} <= flags
+    fmt = next(a for a in COMMANDS[name]._actions if "--format" in a.option_strings)
+    assert "json" in fmt.choices
+
+
+def test_format_csv_prints_the_table_as_csv(capsys):
+    import csv
+    argv = ["balance", "--mu", "1", "--x0", "9", "--y0", "1", "--lr", "4/90"]
+    assert main(argv) == 0
+    table = [ln.split("  ")[0].strip() for ln in capsys.readouterr().out.splitlines()]
+    assert main(argv + ["--format", "csv"]) == 0
+    rows = list(csv.reader(capsys.readouterr().out.splitlines()))
+    assert rows[0] == ["quantity", "value"] and len(rows) == len(table)
+    assert [r[0] for r in rows] == table
+    assert main(argv) == 0 and "," not in capsys.readouterr().out.splitlines()[0]
+
+
+def test_ranges_are_written_either_way():
+    a = PARSER.parse_args(["bifurcations", "x**4", "--vars", "x", "--lr-range", "0.5", "1.5",
+                           "--box", "-2", "2"])
+    b = PARSER.parse_args(["bifurcations", "x**4", "--vars", "x", "--lr-range", "0.5,1.5",
+                           "--box", "-2,2"])
+    assert a.lr_range == b.lr_range == ["0.5", "1.5"] and a.box == b.box == "-2,2"
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["orbits", "x**2", "--vars", "x", "--learning-rate", "1.9", "--max-period", "1"],
+     "unrecognized option --learning-rate (did you mean --lr?)"),
+    (["orbits", "x**2", "--vars", "x", "--lr", "1.9", "--max-period", "1", "--boxx", "1,2"],
+     "unrecognized option --boxx (did you mean --box?)"),
+    (["bifurcations", "x**4", "--vars", "x", "--lr-range", "1", "2", "3"],
+     "expected two numbers LO HI or LO,HI"),
+    (["bifurcations", "x**4", "--vars", "x", "--lr-range", "2,1"], "must satisfy A < B"),
+])
+def test_unknown_options_get_the_closest_known_one(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and message in err and "required" not in err
+
+
+def test_unknown_claim_ids_get_the_closest_known_one(capsys, tmp_path):
+    assert main(["verify", "BLOG-99", "--json", str(tmp_path / "r.json")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown claim IDs: BLOG-99" in err and "did you mean BLOG-9?" in err
+    assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize("argv,line", [
+    (["orbits", "x**4/4 - x**2/2", "--vars", "x", "--lr", "1/2", "--max-period", "2",
+      "--starts", "50"], "orbits: period 2:"),
+    (["lyapunov", "x**4/4", "--vars", "x", "--lr", "1", "--x0", "0.5", "--steps", "50"],
+     "lyapunov: 1000 + 50 steps, float64: done in"),
+    (["multiscale", "--f0", "x**2/2", "--f1", "sin(x)", "--vars", "x", "--eps", "1e-3",
+      "--lr", "0.2", "--steps", "400", "--chains", "10"], "multiscale: 10 chains x 400 steps"),
+])
+def test_long_commands_show_progress_lines(capsys, argv, line):
+    assert main(argv) == 0
+    assert line not in capsys.readouterr().err  # quiet when stderr is not a terminal
+    assert main(argv + ["--progress"]) == 0
+    assert line in capsys.readouterr().err

@@ -67,11 +67,12 @@ def run(args) -> int:
                                  dps=args.dps + 10, budget=args.budget,
                                  progress=ProgressLines(args.progress or None))
     else:
-        res = search_bifurcations(obj, tuple(args.lr_range), args.max_period, args.method,
-                                  box=(float(lo), float(hi)), dps=args.dps,
-                                  samples=args.samples,
-                                  starts=args.starts, seeds=args.seeds,
-                                  max_boxes=args.max_boxes)
+        with ProgressLines(args.progress or None).stage(
+                f"bifurcations: {method} search, periods 1-{args.max_period}"):
+            res = search_bifurcations(obj, tuple(args.lr_range), args.max_period,
+                                      args.method, box=(float(lo), float(hi)), dps=args.dps,
+                                      samples=args.samples, starts=args.starts,
+                                      seeds=args.seeds, max_boxes=args.max_boxes)
     if args.json:
         print_json(res, args)
         return 0

@@ -23,7 +23,7 @@ def register(sub):
                                    "[tool.lrtheory]) the project's claims; outside, the "
                                    "installed collections (lrtheory's built-in claims).")
     add_discovery(p)
-    add_json_flag(p, "print a JSON list (id, title, source, kind, file per claim)")
+    add_json_flag(p, "print a JSON list (id, title, source, kind, file per claim)", csv=False)
     p.set_defaults(func=run)
 
 

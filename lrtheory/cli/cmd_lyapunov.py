@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from ..errors import InputError
-from .common import print_json, print_table
-from .options import (add_dps, add_expression, add_json_flag, add_lr, add_point, add_steps,
-                      add_vars)
+from .common import ProgressLines, print_json, print_table
+from .options import (add_dps, add_expression, add_json_flag, add_lr, add_point, add_progress,
+                      add_steps, add_vars)
 
 ORDER = 22
 
@@ -26,6 +26,7 @@ def register(sub):
                    help="arithmetic of the orbit and its tangent maps")
     add_dps(p, 30, "decimal digits for --backend mpmath")
     add_json_flag(p)
+    add_progress(p)
     p.set_defaults(func=run)
 
 
@@ -41,7 +42,9 @@ def run(args) -> int:
         raise InputError(f"--x0 has {len(x0)} coordinates, objective has {obj.dim}")
     lr = parse_number(args.lr, "learning rate")
     h = args.lr if args.backend == "mpmath" else float(lr)
-    with mpmath.workdps(args.dps):
+    stage = ProgressLines(args.progress or None).stage(
+        f"lyapunov: {args.transient} + {args.steps} steps, {args.backend}")
+    with stage, mpmath.workdps(args.dps):
         r = lyapunov_exponents(obj, h, [x0], args.steps, args.transient, args.backend)
     if args.json:
         print_json(r, args)

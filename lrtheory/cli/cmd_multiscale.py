@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..errors import InputError
-from .common import print_json, print_table
-from .options import (MAX_CHAINS, add_count, add_json_flag, add_lr, add_number, add_seed,
-                      add_steps, add_vars, expression)
+from .common import ProgressLines, print_json, print_table
+from .options import (MAX_CHAINS, add_count, add_json_flag, add_lr, add_number, add_progress,
+                      add_seed, add_steps, add_vars, expression)
 
 ORDER = 20
 
@@ -34,6 +34,7 @@ def register(sub):
     add_number(p, "--width", "width of the random starts, > 0", default="1", positive=True)
     add_seed(p)
     add_json_flag(p)
+    add_progress(p)
     p.set_defaults(func=run)
     return p
 
@@ -50,8 +51,11 @@ def run(args) -> int:
     h = float(parse_number(args.lr, "learning rate"))
     width = float(parse_number(args.width, "width"))
     ms = Multiscale.periodic(args.f0, args.f1, args.eps, args.vars)
-    out = sample(ms, h, steps=args.steps, chains=args.chains,
-                 start=float(parse_number(args.start, "start")), width=width, seed=args.seed)
+    with ProgressLines(args.progress or None).stage(
+            f"multiscale: {args.chains} chains x {args.steps} steps"):
+        out = sample(ms, h, steps=args.steps, chains=args.chains,
+                     start=float(parse_number(args.start, "start")), width=width,
+                     seed=args.seed)
     if args.json:
         print_json(out, args)
         return 0

@@ -2,9 +2,9 @@
 orbits of GD on f = EXPR of every minimal period ≤ P in a box."""
 from __future__ import annotations
 
-from .common import decimal_string, print_json, print_table  # noqa: F401 (re-exported)
+from .common import ProgressLines, decimal_string, print_json, print_table  # noqa: F401
 from .options import (MAX_PERIOD, MAX_STARTS, add_box, add_count, add_dps, add_expression,
-                      add_json_flag, add_lr, add_seed, add_vars, parse_pair)
+                      add_json_flag, add_lr, add_progress, add_seed, add_vars, parse_pair)
 
 ORDER = 20
 
@@ -36,6 +36,7 @@ def register(sub):
     p.add_argument("--certify", action="store_true",
                    help="prove each orbit with a Krawczyk test in ball arithmetic")
     add_json_flag(p)
+    add_progress(p)
     p.set_defaults(func=run)
 
 
@@ -45,11 +46,18 @@ def run(args) -> int:
     obj = Objective(args.expr, args.vars)
     lo, hi = parse_pair(args.box, "box")
     box = (float(lo), float(hi))
-    band = _minimizer_band(obj, args.lr, box) if args.prove else None
-    res = search_periodic_orbits(obj, args.lr, args.period, box, starts=args.starts,
-                                 dps=args.dps, seed=args.seed, prove=args.prove,
-                                 certify=args.certify or args.prove > 0,
-                                 excluded=band.region(obj) if band is not None else None)
+    progress = ProgressLines(args.progress or None)
+    with progress.stage(f"orbits: periods 1-{args.period} in [{args.box}]^{obj.dim}, "
+                        f"{args.starts} starts at period 1"
+                        + (", certified" if args.certify or args.prove else "")):
+        band = _minimizer_band(obj, args.lr, box) if args.prove else None
+        res = search_periodic_orbits(obj, args.lr, args.period, box, starts=args.starts,
+                                     dps=args.dps, seed=args.seed, prove=args.prove,
+                                     certify=args.certify or args.prove > 0,
+                                     excluded=band.region(obj) if band is not None else None)
+    for c in res.coverage:
+        progress(f"orbits: period {c.period}: {c.found} found from {c.starts} starts "
+                 f"({c.complete})")
     if args.json:
         print_json(res, args)
         return 0

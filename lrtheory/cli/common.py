@@ -4,6 +4,11 @@ from __future__ import annotations
 import sys
 
 
+#: How :func:`print_table` prints when not told by ``args``: ``"table"`` or ``"csv"``
+#: (``--format``; set by the command's parser).
+TABLE_FORMAT = "table"
+
+
 def print_json(obj, args=None) -> None:
     """Print JSON: a result as ``to_json()`` — readable, or exact with ``--json-exact`` in
     ``args`` — or a plain JSON-safe value."""
@@ -18,7 +23,7 @@ def print_table(columns, rows, file=None, args=None) -> None:
     """Plain aligned text table, or CSV with ``--format csv`` in ``args``."""
     file = file or sys.stdout
     rows = [[str(c) for c in r] for r in rows]
-    if getattr(args, "format", "table") == "csv":
+    if (getattr(args, "format", None) or TABLE_FORMAT) == "csv":
         import csv
         writer = csv.writer(file, lineterminator="\n")
         writer.writerow([str(c) for c in columns])
@@ -51,6 +56,19 @@ class ProgressLines:
     def __call__(self, msg: str) -> None:
         if self.enabled:
             print(msg, file=sys.stderr, flush=True)
+
+    def stage(self, what: str):
+        """A context: the line ``what ...`` before the work, ``what: done in T s`` after."""
+        import contextlib
+        import time
+
+        @contextlib.contextmanager
+        def run():
+            t0 = time.perf_counter()
+            self(f"{what} ...")
+            yield
+            self(f"{what}: done in {time.perf_counter() - t0:.1f} s")
+        return run()
 
 
 def decimal_string(value, digits: int) -> str:

@@ -99,6 +99,8 @@ class Parser(argparse.ArgumentParser):
             unknown = self._unknown_option()  # a command: name its unknown option here
             if unknown is not None:
                 self.error(unknown)
+            from . import common  # the format of the tables this command prints
+            common.TABLE_FORMAT = getattr(namespace, "format", "table")
         return namespace, extras
 
     def error(self, message):
@@ -230,6 +232,7 @@ def _float_range(values, label: str) -> tuple:
     return values
 
 
+_positive_number = number(positive=True)
 point = _checked(lambda t: _float_range(parse_numbers(t, "point"), "point coordinate"), "point")
 box = _checked(lambda t: _float_range(parse_pair(t, "box"), "box bound"), "box")
 named_point = _checked(parse_named_point, "point")
@@ -363,10 +366,25 @@ def add_lr(p, help: str = "learning rate H > 0, exact (1.9 means 19/10, 4/90 is 
                    help=help)
 
 
+def _two_words(action, values) -> list:
+    """A range written ``LO HI`` or ``LO,HI`` (one way for every range option)."""
+    words = [w.strip() for v in values for w in str(v).split(",") if w.strip()]
+    if len(words) != 2:
+        raise argparse.ArgumentError(action, f"expected two numbers LO HI or LO,HI, got "
+                                             f"{' '.join(map(str, values))!r}")
+    return words
+
+
 class _Interval(argparse.Action):
-    """Two numbers A B with A < B (after each passed its ``type``)."""
+    """Two numbers A B (or A,B) with A < B, each checked by the option's type."""
 
     def __call__(self, parser, namespace, values, option_string=None):
+        values = _two_words(self, values)
+        for v in values:
+            try:
+                _positive_number(v)
+            except argparse.ArgumentTypeError as exc:
+                raise argparse.ArgumentError(self, str(exc)) from None
         a, b = (exact_number(v, option_string) for v in values)
         if not (b - a).is_positive:
             raise argparse.ArgumentError(self, f"must satisfy A < B, got {' '.join(values)}")
@@ -374,9 +392,9 @@ class _Interval(argparse.Action):
 
 
 def add_lr_range(p, help: str = "the learning rates A < B scanned, both > 0, exact"):
-    """``--lr-range A B``: an interval of positive learning rates."""
-    p.add_argument("--lr-range", nargs=2, required=True, metavar=("A", "B"),
-                   type=number(positive=True), action=_Interval, help=help)
+    """``--lr-range A B`` (or ``A,B``): an interval of positive learning rates."""
+    p.add_argument("--lr-range", nargs="+", required=True, metavar="A B",
+                   action=_Interval, help=help + "; 'A B' or 'A,B'")
 
 
 def add_number(p, flag: str, help: str, *, default=None, required: bool = False,
@@ -392,9 +410,21 @@ def add_point(p, flag: str = "--x0", help: str = "start, comma-separated coordin
     p.add_argument(flag, required=required, metavar="X0", type=point, help=help)
 
 
+class _Box(argparse.Action):
+    """``--box LO,HI`` or ``--box LO HI``: stored as the text ``"LO,HI"``, checked."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        text = ",".join(_two_words(self, values))
+        try:
+            setattr(namespace, self.dest, box(text))
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentError(self, str(exc)) from None
+
+
 def add_box(p, default: str = "-3,3", help: str = "LO,HI: the box [LO,HI]^n searched"):
-    """``--box LO,HI`` with LO < HI."""
-    p.add_argument("--box", default=default, metavar="LO,HI", type=box, help=help)
+    """``--box LO,HI`` (or ``LO HI``) with LO < HI."""
+    p.add_argument("--box", default=default, metavar="LO,HI", nargs="+", action=_Box,
+                   help=help + " ('LO,HI' or 'LO HI')")
 
 
 def add_count(p, flag: str, help: str, *, default, lo: int, hi: int, metavar: str = "N",

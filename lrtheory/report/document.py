@@ -51,13 +51,44 @@ def show(value, limit: int = MAX_VALUE_CHARS) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else str(value)
+        return float_text(value)
     if isinstance(value, dict) and set(value) == {"type", "value"} and \
             value["type"] == "float" and isinstance(value["value"], str):
         return abbreviate(value["value"], limit)  # a non-finite float as stored in JSON
+    if isinstance(value, dict) and set(value) == {"mid", "rad"}:  # an enclosure
+        return abbreviate(f"{value['mid']} ± {value['rad']}", limit)
+    if isinstance(value, dict) and set(value) == {"value", "exact"}:  # an exact number
+        return abbreviate(str(value["exact"]), limit)
     if isinstance(value, (dict, list)):
         value = json.dumps(value, default=str, ensure_ascii=False)
     return abbreviate(str(value), limit)
+
+
+def float_text(value: float, digits: int = 12) -> str:
+    """A float to ``digits`` significant digits, without the noise of its binary
+    value (0.010000000000000002 is 0.01)."""
+    if not math.isfinite(value):
+        return str(value)
+    return format(value, f".{max(1, min(digits, 17))}g")
+
+
+def tolerance_digits(rel_tol) -> int:
+    """The significant digits a value compared at relative tolerance ``rel_tol`` carries
+    (two beyond the tolerance, at least 3, at most 17)."""
+    try:
+        tol = float(rel_tol)
+    except (TypeError, ValueError):
+        return 12
+    if not math.isfinite(tol) or tol <= 0:
+        return 12
+    return max(3, min(17, math.ceil(-math.log10(tol)) + 2))
+
+
+def one_line_reason(text) -> str:
+    """The first line of an error message, with file paths cut to their file names."""
+    import re
+    first = next((ln.strip() for ln in str(text or "").splitlines() if ln.strip()), "")
+    return re.sub(r"(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'\"()]+)+[\\/]([^\s\\/:'\"()]+)", r"\1", first)
 
 
 def plain(value) -> str:
@@ -281,6 +312,9 @@ def number_rows(numbers: dict) -> list[list[str]]:
             unc = f"ball, radius {show(entry.get('radius'))}"
         elif kind == "float":
             unc = f"float, rel tol {show(entry.get('rel_tol'))}"
+            if isinstance(entry.get("value"), float):
+                entry = {**entry, "value": float_text(entry["value"],
+                                                      tolerance_digits(entry.get("rel_tol")))}
             if entry.get("abs_tol"):
                 unc += f", abs tol {show(entry.get('abs_tol'))}"
         else:
@@ -317,8 +351,8 @@ def claim_view(index: int, record: dict, forced: dict, figures: dict,
         findings=[finding_view(f) for f in _list(ev.get("findings"))],
         notes=[prose(n) for n in _list(ev.get("notes"))])
     if "error" in ev or verdict == "error":
-        view.error = plain(ev.get("error")) or "the check produced no verdict"
-        view.traceback = abbreviate(str(ev.get("traceback", "")), 6000)
+        # one line, no machine paths; the traceback stays in the results JSON
+        view.error = plain(one_line_reason(ev.get("error"))) or "the check produced no verdict"
     return view
 
 
