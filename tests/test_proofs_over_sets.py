@@ -212,3 +212,16 @@ def test_a_degenerate_touching_point_is_left_undecided_not_proved():
     assert proof.verdict == "undecided" and proof.counterexample is None
     assert proof.touching == ((0,),) and proof.convex_boxes == 0
     assert any(lo <= 0 <= hi for (lo, hi), in proof.undecided) and 0 < proof.measure <= 3
+
+
+def test_boundedness_in_the_chaotic_regime_by_invariant_boxes():
+    # g(x) = x - h(x^2 - 1), h in [7/5, 29/20] (c = 1/4 - h^2 < -1.7: chaotic band); the
+    # interval [g(M), M], M = h + 1/(4h) = max g, is invariant.  From x0 = 7/20:
+    # g(7/20) = 7/20 + (351/400) h in [1.578, 1.623], beyond 31/20 for every h.
+    cubic = Objective("x**3/3 - x", "x")
+    rates = interval("[7/5, 29/20]")
+    proof = prove_over_sets(cubic, rates, box(["[0, 1/2]"], 1), "bounded", radius=2)
+    assert proof.verdict == "proved" and "invariant box" in proof.certificates[0]
+    assert all(R(7, 20) + R(351, 400) * h > R(31, 20) for h in (R(7, 5), R(29, 20)))
+    proof = prove_over_sets(cubic, rates, starts("7/20"), "bounded", radius=R(31, 20))
+    assert proof.verdict == "refuted" and proof.fails[0][1] == (R(7, 20),)

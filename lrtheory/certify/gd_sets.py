@@ -13,11 +13,14 @@ h ∈ H:
   (enclosed by the Krawczyk test on ∇f = 0): T = m + P[−r, r]ⁿ, P the eigenvectors
   of ∇²f(m), with q = ‖P⁻¹DG_H(T)P‖∞ < 1 and ‖P⁻¹(G_H(m) − m)‖∞ + q·r < r.  Then
   G_h(T) ⊂ T and G_h contracts T in the norm ‖P⁻¹·‖∞, so every orbit entering T
-  converges to the fixed point x* (contraction mapping theorem).  X_k ⊂ T proves convergence on the whole box.
+  converges to the fixed point x* (contraction mapping theorem).  X_k ⊂ T proves
+  convergence on the whole box.
 * **escape region** (:func:`escape_region`; one variable, f′ a polynomial over Q): ρ > 1
   and R with G_h(x)² − ρ²x² > 0 for |x| ≥ R and every h ∈ H (Cauchy's root bound on the
   polynomial in x, its coefficients enclosed over H).  Then |x_{k+j}| ≥ ρ^j|x_k| → ∞ once
   |x_k| ≥ R: |X_k| ≥ R proves divergence on the whole box.
+* **invariant box** (:func:`invariant_region`; "bounded", n ≤ 2): a box I with
+  G_h(I) ⊂ I for every h ∈ H (chaotic regimes included) — X_k ⊂ I proves boundedness;
 * **radius** — for "bounded within r": an iterate with |X_k| > r on the whole box.
 
 A box whose orbit meets the region the statement asks for *holds*; one whose orbit meets
@@ -42,7 +45,7 @@ from .branch_and_bound import ACCEPT, EXCLUDE, SPLIT, branch_and_bound
 from .krawczyk import ball_identity, krawczyk_test
 from .sets import Interval, PointSet
 
-__all__ = ["SetProof", "prove_over_sets", "trapping_region", "escape_region",
+__all__ = ["SetProof", "prove_over_sets", "trapping_region", "escape_region", "invariant_region",
            "stationary_enclosures", "ball_image", "rate_cap"]
 
 #: Escape factors ρ tried, largest first.
@@ -194,6 +197,53 @@ def ball_image(obj: Objective, X, H) -> list:
     return out
 
 
+def invariant_region(obj: Objective, H, tail, rounds: int = 20):
+    """A box I ⊇ the points ``tail`` (an array of shape (k, n), n ≤ 2) with G_h(I) ⊂ I for
+    every h in the ball ``H``, as ((lo, hi) per coordinate), or None.  I grows from the
+    hull of the tail to the hull of I ∪ G_H(I) — images (:func:`ball_image`) of a grid of
+    sub-boxes of I widened by a relative 10⁻⁹ — until the widened I holds all of them."""
+    tail = np.asarray(tail, dtype=float)
+    if obj.dim > 2 or not len(tail) or not np.all(np.isfinite(tail)):
+        return None
+    lo, hi = tail.min(axis=0), tail.max(axis=0)
+    size = float(np.max(hi - lo)) + 1.0
+    cells = 256 if obj.dim == 1 else 32
+    for _ in range(rounds):
+        pad = 1e-9 * (1 + np.abs(hi) + np.abs(lo))
+        a, b = [float(v) for v in lo - pad], [float(v) for v in hi + pad]
+        edges = [np.linspace(a[i], b[i], cells + 1) for i in range(obj.dim)]
+        ymin, ymax, inside = np.full(obj.dim, np.inf), np.full(obj.dim, -np.inf), True
+        for idx in np.ndindex(*(cells,) * obj.dim):
+            X = [arb((edges[i][k] + edges[i][k + 1]) / 2, (edges[i][k + 1] - edges[i][k]) / 2)
+                 for i, k in enumerate(idx)]
+            for i, y in enumerate(ball_image(obj, X, H)):
+                if not y.is_finite():
+                    return None
+                inside = inside and bool(y.lower() >= a[i] and y.upper() <= b[i])
+                ymin[i] = min(ymin[i], float(y.lower()))
+                ymax[i] = max(ymax[i], float(y.upper()))
+        if inside:
+            return tuple((float(a[i]), float(b[i])) for i in range(obj.dim))
+        lo, hi = np.minimum(lo, ymin), np.maximum(hi, ymax)
+        if float(np.max(hi - lo)) > 100 * size:
+            return None
+    return None
+
+
+def _float_tail(obj: Objective, h: float, start, steps: int = 2000, keep: int = 500):
+    """The last ``keep`` points of float64 GD from ``start`` at rate h (None if it blows up)."""
+    x = np.array([float(c) for c in start])
+    tail = []
+    with np.errstate(all="ignore"):
+        for k in range(steps):
+            x = x - h * obj.numpy.grad(x)
+            if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > 1e12:
+                return None
+            if k >= steps - keep:
+                tail.append(x.copy())
+    return np.array(tail)
+
+
 # ---- the branch and bound ------------------------------------------------------------------
 def rate_cap(rates: Interval):
     """Upper end of the part of an unbounded rate set that is covered: 2(1 + lo)."""
@@ -209,6 +259,7 @@ class _Decider:
         self.traps, self.polys = traps, polys
         self.found: list = []      # (h_lo, h_hi, region): a region holds for sub-intervals
         self.refuted = False
+        self.invariants: list = []  # (h_lo, h_hi, box) of invariant boxes found
         self.sets = (None, None)   # (rates, starts), for naming counterexamples
 
     def _traps(self, fbox, H) -> list:
@@ -225,6 +276,20 @@ class _Decider:
         self.found = [(a, b, t) for a, b, t in self.found if lo <= a and b <= hi] + \
             [(lo, hi, t) for t in new]
         return new
+
+    def _invariant(self, fbox, H, X):
+        """An invariant box for the rates of the box (bounded statements, n ≤ 2): one found
+        for an enclosing rate interval, else built about the float tail at the middle rate
+        from the box centre."""
+        lo, hi = fbox[0]
+        for a, b, region in self.invariants:
+            if a <= lo and hi <= b:
+                return region
+        tail = _float_tail(self.obj, float(H.mid()), [float(x.mid()) for x in X])
+        region = None if tail is None else invariant_region(self.obj, H, tail)
+        if region is not None:
+            self.invariants.append((lo, hi, region))
+        return region
 
     def _limit(self, centre) -> str:
         """"converges" (to the stated point, or no point is stated), "elsewhere" (to a
@@ -252,6 +317,8 @@ class _Decider:
         self.escape_bound = 1e3 * (1 + max(max(abs(lo), abs(hi)) for lo, hi in fbox[1:]))
         traps = self._traps(fbox, H)
         esc = escape_region(self.polys, H) if self.polys else None
+        inv = self._invariant(fbox, H, X) if self.statement == "bounded" and \
+            self.obj.dim <= 2 else None
         top = 0.0
         for k in range(self.steps + 1):
             low = max(float(abs(v).lower()) for v in X)
@@ -267,9 +334,17 @@ class _Decider:
                     m, _, _, r, q = t
                     within = self.radius is None or top <= self.radius and \
                         max(abs(float(c.mid())) for c in m) + r * 2 <= self.radius
-                    return ACCEPT, (self._limit(centre) if within else "undecided",
+                    if not within:
+                        continue    # the region may reach beyond the radius: follow on
+                    return ACCEPT, (self._limit(centre),
                                     f"trapping region about ({', '.join(c.str(6) for c in centre)})"
                                     f" (contraction q <= {q:.3g}) entered at step {k}")
+            if inv and all(v.lower() >= a and v.upper() <= b for v, (a, b) in zip(X, inv)):
+                within = self.radius is None or top <= self.radius and \
+                    max(max(abs(a), abs(b)) for a, b in inv) <= self.radius
+                shown = " × ".join(f"[{a:.6g}, {b:.6g}]" for a, b in inv)
+                if within:
+                    return ACCEPT, ("bounded", f"invariant box {shown} entered at step {k}")
             wide = max(float(v.rad()) for v in X) > \
                 0.25 * (1 + max(abs(float(v.mid())) for v in X))
             if not all(v.is_finite() for v in X) or top > self.escape_bound or wide:
@@ -287,7 +362,7 @@ class _Decider:
             return outcome == "converges"
         if self.statement == "diverges":
             return outcome == "diverges"
-        return outcome in ("converges", "elsewhere")
+        return outcome in ("converges", "elsewhere", "bounded")
 
 
 def split_rate_first(fbox) -> tuple:
@@ -358,7 +433,9 @@ def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, rad
                     pieces: int = 8, bits: int = BITS, target=None) -> SetProof:
     """Prove ``statement`` ("converges", "diverges", "bounded" [within ``radius``]) for GD
     on ``obj`` for every rate of ``rates`` and start of ``starts`` (a
-    :class:`~lrtheory.certify.sets.PointSet` or a bounded :class:`~lrtheory.certify.sets.Box`) — for "converges" to the point ``target`` when given — or
+    :class:`~lrtheory.certify.sets.PointSet` or a bounded
+    :class:`~lrtheory.certify.sets.Box`) — for "converges" to the point ``target`` when
+    given — or
     find a certified box of counterexamples, or name what is left undecided (module
     docstring).  The rates are cut into ``pieces`` equal parts, each searched depth first
     with its share of ``max_boxes``, so that a hard spot (a bifurcation rate) cannot use

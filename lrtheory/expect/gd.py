@@ -174,37 +174,10 @@ def escape_radius(obj: Objective, h):
 
 
 def invariant_box(obj: Objective, h, tail: np.ndarray, rounds: int = 20):
-    """A box I ⊇ the numerical tail with G(I) ⊂ I, as ((lo, hi) per coordinate), or None.
-    I grows from the tail's hull to the hull of I ∪ G(I) (images of a grid of sub-boxes
-    of I widened by a relative 10⁻⁹, in balls) until the widened I holds G of itself."""
-    from flint import arb
-    if obj.dim > 2 or not len(tail) or not np.all(np.isfinite(tail)):
-        return None
-    hb = _balls([h])[0]
-    lo, hi = tail.min(axis=0), tail.max(axis=0)
-    size = float(np.max(hi - lo)) + 1.0
-    cells = 256 if obj.dim == 1 else 32
-    for _ in range(rounds):
-        pad = 1e-9 * (1 + np.abs(hi) + np.abs(lo))
-        a, b = [float(v) for v in lo - pad], [float(v) for v in hi + pad]
-        edges = [np.linspace(a[i], b[i], cells + 1) for i in range(obj.dim)]
-        ymin, ymax, inside = np.full(obj.dim, np.inf), np.full(obj.dim, -np.inf), True
-        for idx in np.ndindex(*(cells,) * obj.dim):
-            X = [arb((edges[i][k] + edges[i][k + 1]) / 2, (edges[i][k + 1] - edges[i][k]) / 2)
-                 for i, k in enumerate(idx)]
-            for i, y in enumerate(obj.arb.gd_step(X, hb)):
-                if not y.is_finite():
-                    return None
-                if not (y.lower() >= a[i] and y.upper() <= b[i]):
-                    inside = False
-                ymin[i] = min(ymin[i], float(y.lower()))
-                ymax[i] = max(ymax[i], float(y.upper()))
-        if inside:
-            return tuple((float(a[i]), float(b[i])) for i in range(obj.dim))
-        lo, hi = np.minimum(lo, ymin), np.maximum(hi, ymax)
-        if float(np.max(hi - lo)) > 100 * size:
-            return None
-    return None
+    """A box I ⊇ the numerical tail with G(I) ⊂ I, as ((lo, hi) per coordinate), or None
+    (:func:`lrtheory.certify.gd_sets.invariant_region` at the single rate h)."""
+    from ..certify.gd_sets import invariant_region
+    return invariant_region(obj, _balls([h])[0], tail, rounds)
 
 
 def _ball_orbit(obj: Objective, facts: RunFacts, steps: int, radius) -> None:
