@@ -39,6 +39,9 @@ MAX_CHUNK_BYTES = 256 * 2 ** 20
 MAX_FIGURES = 300
 #: Claims of one results file.
 MAX_CLAIMS = 10_000
+#: learning-rate boxes of an atlas (``lrtheory atlas --boxes``) and bisections of one box
+MAX_ATLAS_BOXES = 100_000
+MAX_ATLAS_DEPTH = 20
 
 #: Seconds one LaTeX compile (latexmk with all its passes) may take.
 LATEX_TIMEOUT = 120

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+from .. import limits
 from ..errors import InputError
 from ..numbers import convert
 from ..objectives import Objective
@@ -32,8 +33,8 @@ from .maps import GDMap, gd_map
 __all__ = ["Atlas", "atlas", "MAX_BOXES", "MAX_DEPTH", "MAX_ATLAS_PERIOD"]
 
 #: Largest number of first boxes, of bisection rounds and of the period searched.
-MAX_BOXES = 100_000
-MAX_DEPTH = 20
+MAX_BOXES = limits.MAX_ATLAS_BOXES
+MAX_DEPTH = limits.MAX_ATLAS_DEPTH
 MAX_ATLAS_PERIOD = 12
 
 

@@ -25,7 +25,8 @@ def _atlas_output(text):
 
 
 def register(sub):
-    from ..atlas.atlas import MAX_BOXES, MAX_DEPTH
+    from ..limits import MAX_ATLAS_BOXES as MAX_BOXES
+    from ..limits import MAX_ATLAS_DEPTH as MAX_DEPTH
     p = sub.add_parser(
         "atlas", help="certified learning-rate atlas of a 1-D objective: "
                       "attracting, chaotic, divergent or undecided, box by box",
