@@ -29,6 +29,12 @@ CPU time, since the machine may be shared); compilation is done before.
   the three distinct second moments where run_gd returns the symmetric 2×2 matrix;
   run_gd also checks its arguments and builds a GDRun).  ``kernel_over_hand`` is the
   ratio of median CPU times (``_wall``: of wall times).  Target: within 1.2×.
+* ``kernel.vectorized_vs_hand``: ``run_gd(..., engine="numba")`` against numba loops that
+  step blocks of 512 starts with the step loop outside the block loop (LLVM vectorizes
+  across starts; :func:`_vectorized_hand_loops`, ~30 lines each): the last state of the
+  cubic map (1-D) and of (1 − xy)²/2 (2-D), and the 1-D Lyapunov exponent, at 10⁴, 10⁵,
+  10⁶ starts; outputs compared bit for bit (``same_numbers``); the machine load printed.
+  Target: within 2×.
 * ``kernel.mpmath_lyapunov_1d``: a 1-D mpmath Lyapunov run (2000 steps, 30 digits) against
   the 1×1-matrix loop it used before (reproduced here).
 * ``kernel.settling_auto_engine``: runs that settle within 10³ of the 10⁵ allowed
@@ -328,6 +334,96 @@ def _compiled_bench():
     return out
 
 
+# ---- the kernel against vectorized hand-written numba loops --------------------------------
+def _vectorized_hand_loops():
+    """The loops one writes by hand to step many starts fast: blocks of 512 starts, the
+    step loop outside the block loop (LLVM vectorizes across the starts of a block), the
+    block's state in small arrays, the same floating-point operations in the same order
+    as lrtheory's printed code — so the outputs are equal bit for bit."""
+    import numba
+
+    @numba.njit(error_model="numpy")
+    def last1(X, h, steps):
+        M, B = X.shape[0], 512
+        out, xs = np.empty(M), np.empty(B)
+        for j0 in range(0, M, B):
+            nb = min(B, M - j0)
+            xs[:nb] = X[j0:j0 + nb, 0]
+            for _ in range(steps):
+                for b in range(nb):
+                    x = xs[b]
+                    xs[b] = x - h * (x * x - 1)
+            out[j0:j0 + nb] = xs[:nb]
+        return out
+
+    @numba.njit(error_model="numpy")
+    def last2(X, h, steps):
+        M, B = X.shape[0], 512
+        out, xs, ys = np.empty((M, 2)), np.empty(B), np.empty(B)
+        for j0 in range(0, M, B):
+            nb = min(B, M - j0)
+            xs[:nb], ys[:nb] = X[j0:j0 + nb, 0], X[j0:j0 + nb, 1]
+            for _ in range(steps):
+                for b in range(nb):
+                    x, y = xs[b], ys[b]
+                    c = -x * y + 1
+                    xs[b], ys[b] = x - h * (-c * y), y - h * (-c * x)
+            out[j0:j0 + nb, 0], out[j0:j0 + nb, 1] = xs[:nb], ys[:nb]
+        return out
+
+    @numba.njit(error_model="numpy")
+    def lyap1(X, h, steps):
+        M, B = X.shape[0], 512
+        out, xs, ls = np.empty(M), np.empty(B), np.empty(B)
+        for j0 in range(0, M, B):
+            nb = min(B, M - j0)
+            xs[:nb], ls[:nb] = X[j0:j0 + nb, 0], 0.0
+            for _ in range(steps):
+                for b in range(nb):
+                    x = xs[b]
+                    ls[b] += math.log(abs(1.0 - h * (2 * x)))
+                    xs[b] = x - h * (x * x - 1)
+            out[j0:j0 + nb] = ls[:nb] / steps
+        return out
+    return dict(last1=last1, last2=last2, lyap1=lyap1)
+
+
+def _vectorized_bench():
+    """``run_gd(..., engine="numba")`` (last state; 1-D Lyapunov exponent) against the
+    vectorized hand loops at 10⁴, 10⁵ and 10⁶ starts, starts × steps = 10⁸ (10⁷ with the
+    logarithm), with the machine load.  Target: within 2×."""
+    if not numba_enabled():
+        return {"skipped": "numba not installed"}
+    import os
+    hand = _vectorized_hand_loops()
+    out = {"load_before": [round(v, 2) for v in os.getloadavg()]}
+    last = Record()
+    lyap = Record(last=False, lyapunov=True)
+    for m in (10**4, 10**5, 10**6):
+        X1, X2 = _starts(m)
+        steps = 10**8 // m
+        cases = {
+            "last_1d": (lambda: run_gd(CUBIC, X1, H1, steps, last, engine="numba"),
+                        lambda: hand["last1"](X1, H1, steps),
+                        lambda r, a: np.array_equal(r.last[:, 0], a, equal_nan=True)),
+            "last_2d": (lambda: run_gd(FACT, X2, H2, steps, last, engine="numba"),
+                        lambda: hand["last2"](X2, H2, steps),
+                        lambda r, a: np.array_equal(r.last, a, equal_nan=True)),
+            "lyapunov_1d": (lambda: run_gd(CUBIC, X1, H1, steps // 10, lyap, engine="numba"),
+                            lambda: hand["lyap1"](X1, H1, steps // 10),
+                            lambda r, a: np.array_equal(r.exponents[:, 0], a)),
+        }
+        for name, (op, anchor, same) in cases.items():
+            res = interleaved(op, anchor, repeat=REPEAT)
+            res["kernel_over_hand"] = round(res["op_cpu_s"] / res["anchor_cpu_s"], 3)
+            res["same_numbers"] = bool(same(op(), anchor()))
+            res["steps_per_second"] = round(m * (steps // (10 if "lyap" in name else 1))
+                                            / res["op_cpu_s"])
+            out[f"{name}_{m}"] = res
+    out["load_after"] = [round(v, 2) for v in os.getloadavg()]
+    return out
+
+
 # ---- mpmath 1-D Lyapunov: scalar path vs the matrix path it replaced ----------------------
 def _matrix_lyapunov(obj, x, h, steps, dps):
     """The mpmath tangent loop before the scalar path (anchor): DG_h(x)·Q as an mpmath
@@ -381,6 +477,8 @@ BENCHMARKS = [
               target="not slower than the old loop", extra=lambda r, s: r),
     Benchmark("kernel.compiled_vs_handwritten", _compiled_bench, None, repeat=1,
               target="kernel_over_hand <= 1.2", extra=lambda r, s: r),
+    Benchmark("kernel.vectorized_vs_hand", _vectorized_bench, None, repeat=1,
+              target="kernel_over_hand <= 2", extra=lambda r, s: r),
     Benchmark("kernel.mpmath_lyapunov_1d", _mpmath_lyapunov_bench, None, repeat=1,
               target="faster than the matrix path", extra=lambda r, s: r),
     Benchmark("kernel.settling_auto_engine", _settling_bench, None, repeat=1,
