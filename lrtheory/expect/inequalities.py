@@ -3,15 +3,17 @@ strategy (the falsifier, :func:`lrtheory.falsify.falsify`).
 
 :func:`inequality` works on g = rhs − lhs (≥ 0 wanted; for ≥ and >, g = lhs − rhs):
 
-1. branch and bound on the box (:func:`lrtheory.certify.branch_and_bound`) with g in Arb
-   balls: a sub-box where g is certainly ≥ 0 (> 0 when strict) is settled, one where it
-   is certainly < 0 (≤ 0 when strict) holds counterexamples (the simplest rational point
-   of such boxes is reported, checked exactly); when every sub-box is settled the
-   inequality is **proved**;
-2. otherwise the falsifier searches rational points of the box, each decided exactly (or
-   by a ball whose sign is certain), steered toward violation and shrinking a
-   counterexample to a simple one: **refuted** with it, else **confirmed** on the
-   instances checked, with the worst (smallest) relative slack (g/(|lhs| + |rhs|)).
+1. :func:`lrtheory.certify.margins.prove_nonnegative` — branch and bound with g in Arb
+   balls, a second-order (convexity) certificate about the rational points where g and
+   ∇g vanish exactly (a tight inequality), and a grid falsifier — **proves** it, or
+   **refutes** it with a rational counterexample, which is checked exactly (or by a
+   certain ball sign) and shrunk to simple coordinates;
+2. a g with a constant, exactly positive semidefinite Hessian that vanishes with its
+   gradient at such a point is convex, so ≥ 0 everywhere (AM-GM touching along a line);
+3. otherwise the falsifier searches rational points of the box, each decided exactly (or
+   by a ball whose sign is certain), shrinking a counterexample to a simple one:
+   **refuted** with it, else **inconclusive**, naming the undecided sub-boxes and their
+   share of the box (samples are not a proof).
 
 Instance counts and slacks of the falsifier depend on hypothesis's generator; they are
 given in the findings and notes, not as key numbers.
@@ -30,7 +32,6 @@ from .base import (ArgumentError, Expectation, box_arg, choice_arg, expr_arg, in
                    point_text, show)
 
 RELATIONS = ("<=", "<", ">=", ">")
-MAX_BOXES = 20_000
 DPS = 40
 
 
@@ -41,18 +42,6 @@ def _inner(v: sp.Expr, rounding) -> Fraction:
     return Fraction(int(rounding(v * 64)), 64)
 
 
-def simplest(a: Fraction, b: Fraction) -> Fraction:
-    """The rational with the smallest denominator (then numerator) in [a, b]."""
-    if a <= 0 <= b:
-        return Fraction(0)
-    if b < 0:
-        return -simplest(-b, -a)
-    whole = a.numerator // a.denominator
-    if whole == a or whole + 1 <= b:
-        return Fraction(whole if whole == a else whole + 1)
-    return whole + 1 / simplest(1 / (b - whole), 1 / (a - whole))
-
-
 def _float(v) -> float:
     """An fmpq, an integer or the midpoint of an arb as a float."""
     if hasattr(v, "mid"):
@@ -60,12 +49,6 @@ def _float(v) -> float:
     if hasattr(v, "p"):
         return float(Fraction(int(v.p), int(v.q)))
     return float(v)
-
-
-def _outward(lo, hi) -> tuple[float, float]:
-    a, b = float(lo), float(hi)
-    return (_math.nextafter(a, -_math.inf) if sp.Rational(a) > lo else a,
-            _math.nextafter(b, _math.inf) if sp.Rational(b) < hi else b)
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,35 +80,64 @@ class InequalityExpectation(Expectation):
     def evaluate(self, ev, ctx) -> None:
         ev.precision = f"Arb balls at {DPS} digits; exact rationals at sample points"
         ctx.progress("branch and bound")
-        status, data = self._branch_and_bound()
-        touching = []
-        if status == "undecided":
-            ctx.progress("touching points")
-            touching = self._touching_points(data.undecided)
-            zeros = [c for c, _ in touching]
-            if self.strict and zeros:
-                return self._counterexample(ev, zeros[0], "a point where lhs = rhs exactly, "
-                                                          "found by local minimisation")
-            regions = [r for _, r in touching if r is not None]
-            if regions:
-                status, data = self._branch_and_bound(regions)
-        if status == "proved":
-            ev.exact("boxes", data.boxes, "sub-boxes of the proof")
-            touch = "" if not touching else (
-                f"; near the {len(touching)} point(s) where lhs = rhs exactly ("
-                + "; ".join(point_text(self.variables, c) for c, _ in touching[:3])
-                + ("; …" if len(touching) > 3 else "")
-                + ") g lies above its tangent plane, which is ≥ 0 on the box (g convex "
-                "there: its Hessian is certainly positive definite, or exactly positive "
-                "semidefinite and constant)")
-            ev.finding(f"{self.describe()}: every one of {data.boxes} sub-boxes has g "
-                       f"certainly {'>' if self.strict else '≥'} 0 in ball arithmetic{touch}",
-                       "proved", "interval")
+        proof = self._proof()
+        touch = "; ".join(point_text(self.variables, c) for c in proof.touching[:3]) + \
+            ("; …" if len(proof.touching) > 3 else "")
+        if proof.verdict == "proved":
+            ev.exact("boxes", proof.boxes, "sub-boxes of the proof")
+            extra = "" if not proof.convex_boxes else (
+                f"; {proof.convex_boxes} sub-box(es) about the point(s) where lhs = rhs "
+                f"exactly ({touch}) by convexity: g lies above its tangent plane, which is 0")
+            ev.finding(f"{self.describe()}: every one of {proof.boxes} sub-boxes has g "
+                       f"certainly {'>' if self.strict else '≥'} 0 in ball arithmetic{extra}",
+                       "proved", "interval", "lrtheory.certify.prove_nonnegative")
             return
-        if status == "refuted":
-            return self._counterexample(ev, data, "found by branch and bound, checked at "
-                                                  "the point")
-        return self._falsify(ev, ctx, data)
+        if proof.verdict == "refuted":
+            point = tuple(sp.Rational(c) for c in proof.counterexample[0])
+            if self._sign(point)[0] is False:
+                return self._counterexample(ev, self._shrunk(point),
+                                            "found by branch and bound, checked and shrunk "
+                                            "at the point")
+        if not self.strict and proof.touching and self._globally_convex():
+            ev.finding(f"{self.describe()}: g = rhs − lhs has a constant Hessian, exactly "
+                       f"positive semidefinite, so g is convex and lies above its tangent "
+                       f"plane at a point where g = 0 and ∇g = 0 exactly ({touch}): g ≥ 0",
+                       "proved", "exact")
+            return
+        self._falsify(ev, ctx, proof)
+
+    def _proof(self):
+        """:func:`lrtheory.certify.prove_nonnegative` for g on the box (irrational ends
+        rounded outward to rationals: a proof covers the box, a counterexample is checked
+        inside it)."""
+        from ..certify.margins import prove_nonnegative
+        from ..certify.sets import box
+        ends = [[_rational_out(lo, sp.floor), _rational_out(hi, sp.ceiling)]
+                for lo, hi in self.box]
+        with _precision():
+            return prove_nonnegative(self.gap, self.variables, box(ends, len(ends)),
+                                     strict=self.strict)
+
+    def _globally_convex(self) -> bool:
+        """The Hessian of g is constant, rational and positive semidefinite."""
+        H = sp.hessian(self.gap, self.variables)
+        return all(e.is_Rational for e in H) and bool(H.is_positive_semidefinite)
+
+    def _shrunk(self, point) -> tuple:
+        """A simpler counterexample: each coordinate in turn replaced by the first of the
+        simplest rationals of its side of the box (integers, then halves, thirds and
+        quarters, by size) that keeps the point a counterexample."""
+        point = list(point)
+        for _ in range(2):
+            for i, (lo, hi) in enumerate(self.box):
+                for v in _simple_values(lo, hi):
+                    if v == point[i]:
+                        break
+                    trial = tuple(point[:i] + [v] + point[i + 1:])
+                    if self._sign(trial)[0] is False:
+                        point[i] = v
+                        break
+        return tuple(point)
 
     def _counterexample(self, ev, point, how: str) -> None:
         ev.exact("counterexample", point_text(self.variables, point))
@@ -170,124 +182,6 @@ class InequalityExpectation(Expectation):
                 return False, g, lhs, rhs
         return None, g, lhs, rhs
 
-    def _branch_and_bound(self, regions=()):
-        """("proved" | "refuted" | "undecided", the search or the counterexample): branch
-        and bound on g in balls; a sub-box inside one of ``regions`` (where g lies above a
-        tangent plane that is ≥ 0, see :meth:`_touching_points`) is settled."""
-        from ..certify import ACCEPT, EXCLUDE, SPLIT, branch_and_bound, box_balls
-        from ..evaluators import compile_exprs
-        from ..precision import precision
-        fn = compile_exprs([self.gap], self.variables, "arb")
-        strict = self.strict
-
-        def decide(box):
-            if any(all(a <= lo and hi <= b for (lo, hi), (a, b) in zip(box, r))
-                   for r in regions):
-                return EXCLUDE, None
-            value = fn(*box_balls(box))[0]
-            if not value.is_finite():
-                return SPLIT, None
-            if value > 0 or (not strict and value >= 0):
-                return EXCLUDE, None
-            if value < 0 or (strict and value <= 0):
-                return ACCEPT, None
-            return SPLIT, None
-
-        with precision(DPS):
-            search = branch_and_bound([_outward(lo, hi) for lo, hi in self.box], decide,
-                                      max_depth=12 * len(self.variables) + 8,
-                                      max_boxes=MAX_BOXES)
-        candidates = sorted((tuple(simplest(Fraction(a), Fraction(b)) for a, b in box)
-                             for box, _ in search.accepted),
-                            key=lambda pt: (sum(c.denominator for c in pt),
-                                            sum(abs(c.numerator) for c in pt)))
-        for pt in candidates:
-            point = tuple(sp.Rational(c.numerator, c.denominator) for c in pt)
-            inside = all(lo <= c <= hi for c, (lo, hi) in zip(point, self.box))
-            if inside and self._sign(point)[0] is False:
-                return "refuted", point
-        if search.decided and not search.accepted:
-            return "proved", search
-        return "undecided", search
-
-    # -- touching points: g = 0 at a point, g ≥ 0 around it by convexity ----------------
-    @cached_property
-    def _derivatives(self):
-        g, v = self.gap, self.variables
-        grad = [sp.diff(g, x) for x in v]
-        return grad, sp.Matrix([[sp.diff(d, y) for y in v] for d in grad])
-
-    def _touching_points(self, undecided) -> list:
-        """[(c, region)]: rational points c of the box with g(c) = 0 exactly, where g may
-        touch 0 — a local minimum of g (scipy, from the centres of up to 20 undecided
-        boxes) rounded to the simplest rational within 10⁻⁶ — and ``region``, a box about
-        c on which g is certainly convex (None when none was found).  When moreover
-        ∂g/∂x_i(c) is 0 at an interior coordinate, ≥ 0 at a lower end and ≤ 0 at an upper
-        end of the box (exactly), then for x in the box and the region
-        g(x) ≥ g(c) + ∇g(c)·(x − c) ≥ 0; points failing that condition are dropped."""
-        import numpy as np
-        from scipy.optimize import minimize
-
-        from ..evaluators import compile_exprs
-        g_np = compile_exprs([self.gap], self.variables, "numpy")
-        bounds = [(float(lo), float(hi)) for lo, hi in self.box]
-        found = []
-        for box in list(undecided)[:20]:
-            x0 = np.array([(lo + hi) / 2 for lo, hi in box])
-            with np.errstate(all="ignore"):
-                res = minimize(lambda x: float(g_np(*x)[0]), x0, bounds=bounds,
-                               method="L-BFGS-B", options={"ftol": 1e-15, "gtol": 1e-12})
-            if not np.all(np.isfinite(res.x)) or abs(res.fun) > 1e-6:
-                continue
-            c = tuple(sp.Rational(simplest(Fraction(v) - Fraction(1, 10**6),
-                                           Fraction(v) + Fraction(1, 10**6)))
-                      for v in res.x)
-            c = tuple(min(max(ci, lo), hi) for ci, (lo, hi) in zip(c, self.box))
-            if c not in [f for f, _ in found] and self._touches(c):
-                found.append((c, None if self.strict else self._convex_region(c)))
-        return found
-
-    def _touches(self, c) -> bool:
-        """g(c) = 0 exactly and the first-order condition of the box holds at c."""
-        at = dict(zip(self.variables, c))
-        if sp.simplify(self.gap.xreplace(at)) != 0:
-            return False
-        for d, ci, (lo, hi) in zip(self._derivatives[0], c, self.box):
-            dv = sp.simplify(d.xreplace(at))
-            need = dv.is_zero if lo < ci < hi else \
-                dv.is_nonnegative if ci == lo else dv.is_nonpositive
-            if not need:
-                return False
-        return True
-
-    def _convex_region(self, c):
-        """A float box about c (containing c) on which the Hessian of g is positive
-        definite for certain (Sylvester's criterion in balls) — the whole box when the
-        Hessian is constant, rational and positive semidefinite (exactly) — or None."""
-        import math as m
-
-        from ..certify import box_balls
-        from ..evaluators import compile_exprs
-        from ..precision import precision
-        H = self._derivatives[1]
-        whole = tuple(_outward(lo, hi) for lo, hi in self.box)
-        if all(e.is_Rational for e in H):
-            return whole if H.is_positive_semidefinite else None
-        fn = compile_exprs(list(H), self.variables, "arb")
-        n = len(self.variables)
-        width = max(hi - lo for lo, hi in whole)
-        for k in range(2, 40):
-            r = width * 2.0 ** -k
-            region = tuple((m.nextafter(float(ci) - r, -m.inf), m.nextafter(float(ci) + r, m.inf))
-                           for ci in c)
-            if not all(sp.Rational(a) <= ci <= sp.Rational(b) for ci, (a, b) in zip(c, region)):
-                continue
-            with precision(DPS):
-                Hb = fn(*box_balls(region))
-                if all(_minor(Hb, n, j) > 0 for j in range(1, n + 1)):
-                    return region
-        return None
-
     def _falsify(self, ev, ctx, search) -> None:
         from hypothesis import strategies as st
 
@@ -316,8 +210,8 @@ class InequalityExpectation(Expectation):
                        f"{self._values(point)}", "refuted", "exact",
                        "found by the falsifier and shrunk")
         else:
-            share = _measure(search.undecided) / _measure(
-                [tuple(_outward(lo, hi) for lo, hi in self.box)])
+            whole = _measure([tuple((float(lo), float(hi)) for lo, hi in self.box)])
+            share = search.measure / whole if whole else 1.0
             worst = f"; smallest relative slack {-rep.worst_held:.3g}" if rep.held else ""
             ev.exact("undecided_boxes", len(search.undecided))
             ev.finding(f"Not decided on {len(search.undecided)} sub-box(es) covering "
@@ -326,10 +220,27 @@ class InequalityExpectation(Expectation):
                        f"{worst} — samples are not a proof", "inconclusive", "interval")
 
 
-def _minor(Hb: list, n: int, k: int):
-    """The leading k × k principal minor of the n × n matrix of balls ``Hb`` (row-major)."""
-    from flint import arb_mat
-    return arb_mat(k, k, [Hb[i * n + j] for i in range(k) for j in range(k)]).det()
+def _rational_out(v: sp.Expr, rounding) -> sp.Rational:
+    """``v`` itself when rational, else rounded outward to a multiple of 2^-40."""
+    return v if v.is_Rational else sp.Rational(int(rounding(v * 2**40)), 2**40)
+
+
+def _simple_values(lo, hi) -> list:
+    """Rationals of [lo, hi] with denominators 1 to 4, the simplest first (by denominator,
+    then by size)."""
+    out = []
+    for q in (1, 2, 3, 4):
+        k0, k1 = int(sp.ceiling(lo * q)), int(sp.floor(hi * q))
+        if k1 - k0 > 200:
+            continue
+        out += sorted((sp.Rational(k, q) for k in range(k0, k1 + 1)
+                       if sp.Rational(k, q) not in out), key=abs)
+    return out
+
+
+def _precision():
+    from ..precision import precision
+    return precision(DPS)
 
 
 def _measure(boxes) -> float:
