@@ -2,6 +2,7 @@
 contract allows, and (with LaTeX installed) a compiled PDF that is looked at."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -324,3 +325,58 @@ def test_a_corrupt_figure_file_is_reported_missing_not_included(tmp_path):
     report_pkg.write_report(results, tmp_path / "out", compile_pdf=False, base_dirs=[tmp_path])
     tex = (tmp_path / "out" / "lrtheory-report.tex").read_text()
     assert "includegraphics" not in tex and "figure file not found" in tex
+
+
+def referee_results() -> dict:
+    """Three claims whose evidence holds expressions in Python syntax and as sympy LaTeX,
+    enclosures, floats with binary noise, and a check that failed with a path in its
+    message."""
+    ev1 = {"summary": "GD on f = x**4/4 - x**2/2 doubles its period at h = sqrt(6)/2.",
+           "numbers": {"rate": {"value": 0.010000000000000002, "kind": "float",
+                                "rel_tol": 1e-9, "note": "h*x**2 at the orbit"},
+                       "doubling": {"value": "1.2247448713915890491", "radius": "2.5e-20",
+                                    "kind": "ball", "note": "sqrt(6)/2"}},
+           "tables": [{"title": "Fields", "columns": ["order", "field", "interval"],
+                       "rows": [[0, "-x**3 + x", r"\left(0, 1\right)"],
+                                [1, "-3*x**5/2 + 2*x**3 - x/2", r"\left[0, \infty\right)"],
+                                [2, "0.30000000000000004", {"mid": "1.5", "rad": "2e-17"}]]}],
+           "findings": [{"statement": "the field F_1 = -3*x**5/2 is a gradient",
+                         "verdict": "proved", "method": "exact", "detail": ""}]}
+    ev2 = {"summary": "An enclosure of the multiplier 9 - 2*(1 + h)**2.",
+           "numbers": {"multiplier": {"value": -0.6799999999999999, "kind": "float",
+                                      "rel_tol": 1e-6, "note": ""}},
+           "tables": [{"title": "Orbits", "columns": ["h", "point"],
+                       "rows": [[{"value": 1.9, "exact": "19/10"}, 1.4327007990000001]]}]}
+    ev3 = {"error": "FileNotFoundError: [Errno 2] No such file or directory: "
+                    "'/home/someone/work/data/table.csv'",
+           "traceback": "Traceback (most recent call last):\n  File \"/usr/lib/x.py\", "
+                        "line 1, in <module>\nFileNotFoundError: ..."}
+
+    def claim(cid, verdict, ev, statement):
+        return {"id": cid, "title": f"Claim {cid}", "source": "Tests", "statement": statement,
+                "tags": [], "verdict": verdict, "method": "exact", "evidence": ev,
+                "seconds": 0.1}
+    return {"lrtheory": "0.1.0", "quick": True, "claims": [
+        claim("R-1", "proved", ev1, r"For $h < 2/L$, $f(x_{k+1}) \le f(x_k)$."),
+        claim("R-2", "confirmed", ev2, r"The 2-cycle attracts for $h \in (1, 1.2)$."),
+        claim("R-3", "error", ev3, r"A check that fails.")]}
+
+
+@pytest.mark.latex
+def test_pdf_a_referee_reads_has_no_python_syntax_raw_latex_or_float_noise(tmp_path):
+    if shutil.which("latexmk") is None:
+        pytest.skip("latexmk not installed")
+    info = report_pkg.write_report(referee_results(), tmp_path / "out")
+    assert info["pdf_built"], info
+    text = _pdftotext(Path(info["pdf"]))
+    flat = " ".join(text.split())
+    assert "**" not in text and "\\left" not in text and "\\right" not in text
+    # binary noise of a float64 printed in full: 0.010000000000000002, 0.6799999999999999
+    noise = re.compile(r"\d\.\d*(?:0{8,}|9{8,})\d")
+    assert not noise.search(text), noise.findall(text)
+    assert "1.2247448713915890491" in text  # an enclosure keeps its 20 stated digits
+    assert "0.01" in flat and "1.5 ± 2e-17" in flat and "19/10" in flat
+    # the error: one line, the file named without the machine's folders, no traceback
+    assert "table.csv" in flat and "/home/someone" not in text and "Traceback" not in text
+    # expressions are typeset: x**4/4 prints as a fraction with a superscript, not x^4
+    assert "x^" not in text and "sqrt(" not in text

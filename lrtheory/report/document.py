@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -91,6 +92,76 @@ def one_line_reason(text) -> str:
     return re.sub(r"(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'\"()]+)+[\\/]([^\s\\/:'\"()]+)", r"\1", first)
 
 
+#: A run of an expression written in Python syntax (``x**2/2``, ``sqrt(6)/2``).
+_EXPRESSION = re.compile(r"[\w.()]*(?:\*\*|\*|sqrt\(|exp\(|log\()[\w.()*/+\-]*")
+_LATEX_COMMAND = re.compile(r"\\(?:left|right|frac|sqrt|cdot|infty|pi|mathrm|operatorname)"
+                            r"|[_^]\{")
+
+
+def expression_math(text) -> Latex | None:
+    """``$...$`` for an expression in Python syntax, parsed by the restricted parser of
+    :mod:`lrtheory.parsing` and typeset by sympy's LaTeX printer, vetted like every formula
+    of the results; None when ``text`` is not such an expression."""
+    import sympy as sp
+
+    from ..errors import InputError
+    from ..parsing import CONSTANTS, FUNCTIONS, parse_expression
+    text = str(text).strip()
+    if not text or len(text) > 300 or text.count("(") != text.count(")"):
+        return None
+    names = sorted({n for n in re.findall(r"[A-Za-z_]\w*", text)
+                    if n not in FUNCTIONS and n not in CONSTANTS}) or ["x"]
+    try:
+        expr = parse_expression(text, names)
+    except (InputError, ValueError, TypeError, RecursionError):
+        return None
+    safe, _ = vet(sp.latex(expr), math=True)
+    return Latex(f"${safe}$") if safe is not None else None
+
+
+def math_cell(value):
+    """A table cell: an expression typeset as mathematics, LaTeX as mathematics (vetted),
+    anything else as text (:func:`show`)."""
+    text = show(value)
+    if isinstance(value, str) and text == value:
+        if _LATEX_COMMAND.search(text):
+            safe, _ = vet(text.strip("$"), math=True)
+            if safe is not None and "\\\\" not in safe:
+                return Latex(f"${safe}$")
+        elif re.fullmatch(r"[\w.()*/+\- ]+", text) and re.search(r"[A-Za-z]", text) \
+                and _EXPRESSION.search(text):
+            return expression_math(text) or text
+        elif _is_float_repr(text):
+            return float_text(float(text))
+    return text
+
+
+def _is_float_repr(text: str) -> bool:
+    """Whether ``text`` is the ``repr`` of a float64 with more digits than it carries
+    (``0.30000000000000004``): printed as a float."""
+    try:
+        return len(re.sub(r"\D", "", text.split("e")[0]).lstrip("0")) >= 16 and \
+            repr(float(text)) == text
+    except ValueError:
+        return False
+
+
+def _typeset_expressions(text: str) -> str:
+    """Prose with its Python-syntax expressions (those with ``**`` or ``sqrt(``) as
+    ``$...$`` math."""
+    def repl(m):
+        math = expression_math(m.group(0).rstrip(".,;:"))
+        tail = m.group(0)[len(m.group(0).rstrip(".,;:")):]
+        return (str(math) + tail) if math is not None else m.group(0)
+    def python_syntax(t):
+        return "**" in t or "sqrt(" in t
+
+    if not python_syntax(text):
+        return text
+    return re.sub(r"[\w.()]+(?:\s*(?:\*\*|[-+*/])\s*[\w.()]+)+",
+                  lambda m: repl(m) if python_syntax(m.group(0)) else m.group(0), text)
+
+
 def plain(value) -> str:
     """Running text that is never math (sources, error messages), abbreviated."""
     return show(value, MAX_PROSE_CHARS)
@@ -104,7 +175,9 @@ def prose(value) -> Latex:
     """Running text (titles, findings, notes, captions) as LaTeX: escaped, with vetted
     ``$...$`` inline math kept as math unless :data:`INLINE_MATH` is off."""
     text = plain(value)
-    return escape_with_math(text) if INLINE_MATH.get() else escape(text)
+    if not INLINE_MATH.get():
+        return escape(text)
+    return escape_with_math(_typeset_expressions(text))
 
 
 def badge(color: str, verdict) -> Latex:
@@ -210,7 +283,7 @@ def table_view(table: dict, index: int) -> TableView:
     split into column groups that repeat the first column."""
     table = _dict(table)
     columns = [prose(c) for c in _list(table.get("columns"))]
-    rows = [[show(c) for c in (r if isinstance(r, list) else [r])]
+    rows = [[math_cell(c) for c in (r if isinstance(r, list) else [r])]
             for r in _list(table.get("rows"))]
     view = TableView(prose(table.get("title")) or f"Table {index}", prose(table.get("note")))
     width = max([len(columns)] + [len(r) for r in rows])
