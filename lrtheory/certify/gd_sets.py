@@ -123,7 +123,8 @@ def _col(values):
 
 def trapping_region(obj: Objective, H, centre) -> tuple | None:
     """(m, P⁻¹, P, r, q) of a trapping region about the stationary point enclosed by
-    ``centre`` (balls) valid for every h in the ball ``H`` (module docstring), or None."""
+    ``centre`` (balls) valid for every h in the ball ``H`` (module docstring), or None.
+    The enclosure lies inside T, so the unique fixed point of G_h in T is that point."""
     m = [arb(c.mid()) for c in centre]
     P, Pinv = _eigenbasis(obj, centre)
     n = obj.dim
@@ -136,8 +137,8 @@ def trapping_region(obj: Objective, H, centre) -> tuple | None:
         u = _col([arb(0, r)] * n)
         T = [m[i] + (P * u)[i, 0] for i in range(n)]
         q = _row_norm(Pinv * obj.arb.gd_jacobian(T, H) * P)
-        if q < 1 and d + q * r < r:
-            return m, Pinv, P, r, q
+        if q < 1 and d + q * r < r and _in_trap(centre, (m, Pinv, P, r, q)):
+            return m, Pinv, P, r, q    # x* ∈ T: the unique fixed point in T is x*
     return None
 
 
