@@ -5,8 +5,9 @@ written by hand.  The parts between ``<!-- generated: KEY -->`` and ``<!-- /gene
 are written by this script from the reference run ``docs/claims-results.json`` — the part
 of a full run's ``results.json`` the catalogue shows (each claim's verdict, method, time and
 the summary of its evidence), kept in the repository so that running ``lrtheory verify``
-never makes the documentation stale: ``summary`` gets the table of verdicts, and each claim
-ID gets its verdict, method, time and the summary of its evidence.
+never makes the documentation stale. ``summary`` gets the table of verdicts, ``kinds``
+the count of built-in claims per kind of the claim language (from the registry), and each
+claim ID gets its verdict, method, time and the summary of its evidence.
 
     python docs/gen_claims.py                                  # rewrite docs/claims.md
     python docs/gen_claims.py --results reports/results.json   # new reference run, then rewrite
@@ -71,6 +72,14 @@ def summary_block(results: dict, headings: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def kinds_block() -> str:
+    """How the built-in claims are written: the count per claim kind (an expectation kind
+    of the claim language, a composition of them, or ``python`` for a bespoke check)."""
+    from lrtheory.claims import all_claims, kind_table
+    return ("How the built-in claims are written (`lrtheory list --json` gives each claim's "
+            "kind):\n\n" + kind_table(all_claims()))
+
+
 def claim_block(c: dict) -> str:
     ev = c.get("evidence") or {}
     head = (f"**Verdict: {c['verdict']}** · {_text(c['title'])} · method: "
@@ -96,7 +105,8 @@ def render(catalogue: str, results: dict) -> str:
 
     def fill(m):
         key = m["key"]
-        body = summary_block(results, headings) if key == "summary" else claim_block(by_id[key])
+        body = (summary_block(results, headings) if key == "summary" else
+                kinds_block() if key == "kinds" else claim_block(by_id[key]))
         return m.group(1) + body + m.group(4)
 
     return _BLOCK.sub(fill, catalogue)
