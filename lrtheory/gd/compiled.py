@@ -48,7 +48,7 @@ MAX_DIM = 48
 #: Frames and moments of at most this many coordinates are unrolled into scalar locals.
 UNROLL = 4
 #: Starts stepped together in the inner loop (the step loop runs outside it): the state
-#: of a block — 512 starts × (n coordinates + accumulators) × 8 bytes, 8 KiB per
+#: of a block — 512 starts × (n coordinates + accumulators) × 8 bytes, 4 KiB per
 #: coordinate — stays in the L1/L2 cache, and the compiler vectorizes the step across
 #: starts.  Every start does the same floating-point operations in the same order
 #: whatever the block size (BLOCK = 1 is the one-start-at-a-time loop), so the results do
