@@ -141,10 +141,8 @@ class Result:
         if callable(latex):  # the formula too, typeset by the notebook's MathJax
             rows += (f"<tr><th style='text-align:left'>formula</th><td style='text-align:left'>"
                      f"$$ {html.escape(latex())} $$</td></tr>")
-        doc = (type(self).__doc__ or "").strip().splitlines()
-        caption = html.escape(doc[0]) if doc else ""
         return (f"<table><caption style='text-align:left'><b>{type(self).__name__}</b> "
-                f"{caption}</caption>{rows}</table>")
+                f"{_caption_html(type(self).__doc__)}</caption>{rows}</table>")
 
     def _repr_latex_(self):
         latex = getattr(self, "latex", None)
@@ -744,6 +742,20 @@ def _short(v) -> str:
         return f"array(shape={tuple(v.shape)}, dtype={v.dtype})"
     text = str(v) if type(v).__module__.split(".")[0] in ("sympy", "mpmath") else repr(v)
     return text if len(text) <= 80 else text[:77] + "…"
+
+
+_ROLE = re.compile(r":(?:class|func|meth|attr|mod|data|obj|exc):`~?([^`]+)`")
+_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def _caption_html(doc) -> str:
+    """The first sentence of a docstring as HTML: reST roles become their short names,
+    ``literals`` code (a sentence that runs over several lines is kept whole)."""
+    para = " ".join((doc or "").strip().split("\n\n")[0].split())
+    end = re.search(r"(?<=[.!?])\s", para)
+    sentence = para[:end.start()] if end else para
+    text = html.escape(_ROLE.sub(lambda m: m.group(1).rsplit(".", 1)[-1], sentence))
+    return _LITERAL.sub(lambda m: f"<code>{m.group(1)}</code>", text)
 
 
 def _html(v) -> str:

@@ -234,3 +234,18 @@ def test_readable_arrays_and_mpf_fields_read_back_by_annotation():
         assert back.x == p.x and isinstance(back.xs, np.ndarray)
         assert back.xs.tolist() == [0.0, 1.0, 2.0]
     assert GDRun is not None
+
+
+def test_html_caption_is_a_sentence_without_rest_markup():
+    @result
+    class Described(Result):
+        """The :class:`~lrtheory.results.Ball` enclosure of ``x`` at step
+        :func:`lrtheory.gd.run_gd` reaches. A second sentence.
+
+        Details not shown."""
+
+        x: int = 0
+
+    caption = Described()._repr_html_().split("<caption", 1)[1].split("</caption>")[0]
+    assert "The Ball enclosure of <code>x</code> at step run_gd reaches." in caption
+    assert ":class:" not in caption and "``" not in caption and "second" not in caption
