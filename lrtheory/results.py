@@ -688,6 +688,10 @@ def json_schema(cls) -> dict:
     from the field annotations of the result type ``cls`` (a class or its name).  The
     published files ``lrtheory/schemas/<Name>.json`` are these schemas."""
     if isinstance(cls, str):
+        if cls not in RESULT_TYPES:
+            _import_result_modules()
+        if cls not in RESULT_TYPES:
+            raise KeyError(f"no result type named {cls!r}")
         cls = RESULT_TYPES[cls]
     defs: dict = {}
     body = _result_schema(cls, defs)
@@ -701,17 +705,21 @@ def json_schema(cls) -> dict:
     return out
 
 
+def _import_result_modules() -> None:
+    """Import every module of lrtheory, so that every result type is registered."""
+    import importlib
+    import pkgutil
+    package = importlib.import_module(__name__.rsplit(".", 1)[0])
+    for m in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if "pytest" not in m.name and not m.name.endswith("__main__"):
+            importlib.import_module(m.name)
+
+
 def write_schemas(folder=None) -> list:
     """Write the schema of every result type of lrtheory to ``folder`` (default: the
     package's ``schemas/``) as ``<Name>.json``; the files written."""
-    import importlib
-    import pkgutil
     from pathlib import Path
-
-    from . import __path__ as package_path
-    for m in pkgutil.walk_packages(package_path, __name__.rsplit(".", 1)[0] + "."):
-        if "pytest" not in m.name and not m.name.endswith("__main__"):
-            importlib.import_module(m.name)
+    _import_result_modules()
     folder = Path(folder) if folder is not None else Path(__file__).parent / "schemas"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
