@@ -446,6 +446,8 @@ _READABLE_SHAPES = {frozenset({"value", "exact"}): _decode_exact_number,
                     frozenset({"mid", "rad"}): _decode_ball,
                     frozenset({"real", "imag"}): _decode_complex}
 
+#: A decimal of the readable form of a ball (the exponent of a ball may be large).
+_BALL_DECIMAL = re.compile(r"[+-]?(\d{1,400}\.?\d{0,400}|\.\d{1,400})([eE][+-]?\d{1,60})?")
 _DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,7})?")
 
 
@@ -824,31 +826,42 @@ class Ball(Result):
 
     def _readable(self) -> dict:
         """``{"mid": "…", "rad": "…"}``: the midpoint to the digits of its binary
-        precision, the radius (3 digits) rounded up to cover the midpoint's rounding too,
-        so that :meth:`from_decimal` gives a ball containing this one."""
+        precision, the radius (3 digits) rounded up to cover the midpoint's rounding too
+        (at most |mid|·10^(1−D) for D digits), so that :meth:`from_decimal` gives a ball
+        containing this one."""
         if self.special:
             return {"mid": "nan", "rad": "nan"} if self.special == "nan" else \
                 {"mid": "0", "rad": "inf"}
-        from mpmath.libmp import repr_dps
-        mid = _dyadic(self.mid_man, self.mid_exp)
-        text = _decimal(mid, repr_dps(max(abs(self.mid_man).bit_length(), 53)))
-        rad = _dyadic(self.rad_man, self.rad_exp) + abs(Fraction(text) - mid)
-        return {"mid": text, "rad": _decimal(rad, 3, up=True)}
+        from mpmath import libmp
+        up = libmp.round_ceiling
+        digits = libmp.repr_dps(max(abs(self.mid_man).bit_length(), 53))
+        mid = libmp.from_man_exp(self.mid_man, self.mid_exp)
+        text = libmp.to_str(mid, digits) if self.mid_man else "0"
+        if max(abs(self.mid_exp), abs(self.rad_exp)) <= 4096:  # the rounding, exactly
+            exact = _dyadic(self.rad_man, self.rad_exp) + abs(
+                Fraction(text) - _dyadic(self.mid_man, self.mid_exp))
+            rad = libmp.from_rational(exact.numerator, exact.denominator, 64, up)
+        else:  # a bound of it: rounding to D digits moves |mid| by at most |mid|·10^(1−D)
+            shift = libmp.mpf_pow_int(libmp.from_int(10), 1 - digits, 64, up)
+            rad = libmp.mpf_add(libmp.from_man_exp(self.rad_man, self.rad_exp),
+                                libmp.mpf_mul(libmp.mpf_abs(mid), shift, 64, up), 64, up)
+        return {"mid": text, "rad": _decimal_up(rad)}
 
     @classmethod
     def from_decimal(cls, mid: str, rad: str) -> "Ball":
         """The ball [mid ± rad] of decimal strings (rounded outward to binary)."""
-        from flint import arb, ctx, fmpq
+        from flint import arb, ctx
         if mid.strip() == "nan" or rad.strip() == "nan":
             return cls(special="nan")
         if rad.strip() == "inf":
             return cls(special="unbounded")
-        m, r = _fraction_of(mid), _fraction_of(rad)
+        for text in (mid, rad):
+            if _BALL_DECIMAL.fullmatch(text.strip()) is None:
+                raise ValueError(f"not a decimal number: {text[:40]!r}")
         old = ctx.prec
         ctx.prec = max(old, 4 * len(mid) + 16)
         try:
-            centre = arb(fmpq(m.numerator, m.denominator))
-            radius = arb(fmpq(abs(r.numerator), r.denominator), 0) if r else arb(0)
+            centre, radius = arb(mid.strip()), abs(arb(rad.strip()))
             if centre.rad() == 0 and radius == 0:
                 return cls.from_arb(centre)
             return cls.from_arb(arb(centre.mid(), centre.rad() + radius.upper()))
@@ -907,6 +920,32 @@ class Ball(Result):
         if self.special:
             return self.special
         return self.to_arb().str(20)
+
+
+def _decimal_up(x, digits: int = 3) -> str:
+    """A decimal string of ``digits`` significant digits that is ≥ the mpmath value ``x``
+    ≥ 0 (a radius rounded up), for any exponent."""
+    from decimal import Decimal
+
+    from mpmath import libmp
+    if x == libmp.fzero:
+        return "0"
+    up = libmp.round_ceiling
+    k = int(libmp.to_str(x, 5).lower().split("e")[1]) if "e" in libmp.to_str(x, 5).lower() \
+        else len(libmp.to_str(x, 5).split(".")[0].lstrip("0") or "") - 1
+    if k < 0 and "e" not in libmp.to_str(x, 5).lower():  # 0.00123: count the zeros
+        frac = libmp.to_str(x, 5).split(".")[1]
+        k = -(len(frac) - len(frac.lstrip("0")) + 1)
+    k -= digits - 1
+    scale = libmp.mpf_pow_int(libmp.from_int(10), -k, 64, up) if k <= 0 else None
+    scaled = libmp.mpf_mul(x, scale, 64, up) if scale is not None else libmp.mpf_div(
+        x, libmp.mpf_pow_int(libmp.from_int(10), k, 64, libmp.round_floor), 64, up)
+    n = str(int(libmp.to_int(scaled, up)))
+    exp10 = k + len(n) - 1
+    if -6 <= exp10 < 6:
+        return format(Decimal(int(n)).scaleb(k).normalize(), "f")
+    tail = n[1:].rstrip("0")
+    return f"{n[0]}{'.' + tail if tail else ''}e{exp10:+d}"
 
 
 def _dyadic(man: int, exp: int) -> Fraction:

@@ -249,3 +249,12 @@ def test_html_caption_is_a_sentence_without_rest_markup():
     caption = Described()._repr_html_().split("<caption", 1)[1].split("</caption>")[0]
     assert "The Ball enclosure of <code>x</code> at step run_gd reaches." in caption
     assert ":class:" not in caption and "``" not in caption and "second" not in caption
+
+
+def test_readable_ball_with_a_large_exponent_is_written_and_read_quickly():
+    b = Ball(3, 10**6, 5, 10**6 - 40)  # 3·2^(10^6) ± 5·2^(10^6 − 40)
+    doc = b.to_json()
+    # 3·2^(10^6) = 2.9703…·10^301030 (log10(3) + 10^6·log10(2) = 301030.47…)
+    assert doc["mid"].startswith("2.97") and doc["mid"].endswith("e+301030")
+    back = Ball.from_json(doc)
+    assert back.to_arb().contains(b.to_arb())

@@ -23,7 +23,11 @@ from test_results import values  # the field-value strategy of the generic tests
 
 #: Valid values of required fields for types whose constructors validate them.
 _x = sp.Symbol("x", real=True)
-REQUIRED = {"ModifiedEquation": {"objective": st.sampled_from([_x**2 / 2, _x**4 / 4 - _x**2]),
+_exp = st.integers(-4096, 4096)
+REQUIRED = {"Ball": {"mid_man": st.integers(-2**200, 2**200), "mid_exp": _exp,
+                     "rad_man": st.integers(0, 2**30), "rad_exp": _exp,
+                     "special": st.sampled_from(["", "nan", "unbounded"])},
+            "ModifiedEquation": {"objective": st.sampled_from([_x**2 / 2, _x**4 / 4 - _x**2]),
                                  "variables": st.just((_x,)),
                                  "order": st.integers(0, 3)}}
 
