@@ -223,7 +223,7 @@ def test_quick_start_is_two_commands_with_the_apt_line_for_every_test_tool():
     (apt,) = steps.steps(text, "apt")
     assert apt.startswith("apt-get update && apt-get install -y")
     for package in ("latexmk", "texlive-latex-base", "texlive-latex-recommended",
-                    "poppler-utils"):
+                    "poppler-utils", "chromium"):
         assert package in apt.split()
     assert steps.steps(text, "docs") == ["pip install '.[docs]'", "mkdocs build --strict"]
 
