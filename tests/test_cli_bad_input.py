@@ -35,7 +35,7 @@ CASES = [
     (MULTISCALE + ["--chains", HUGE], "--chains", HUGE),
     (BALANCE + ["--steps", "-5"], "--steps", "'-5'"),
     (MODEQ + ["--order", "-1"], "--order", "'-1'"),
-    (MODEQ + ["--order", "31"], "--order", "'31'"),
+    (MODEQ + ["--order", "201"], "--order", "'201'"),  # above options.MAX_ORDER
     # precision: one range everywhere
     (ORBITS + ["--dps", "14"], "--dps", "'14'"),
     (BIFURCATIONS + ["--dps", "1001"], "--dps", "'1001'"),

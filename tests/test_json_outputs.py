@@ -13,6 +13,7 @@ import pytest
 
 from lrtheory.cli import main
 from lrtheory.results import RESULT_TYPES, json_schema
+from test_results import _json_ints as _ints
 
 SCHEMAS = Path(__import__("lrtheory").__file__).parent / "schemas"
 
@@ -37,17 +38,6 @@ def run(capsys, argv):
     return out
 
 
-def _ints(v):
-    if isinstance(v, bool):
-        return
-    if isinstance(v, int):
-        yield v
-    elif isinstance(v, dict):
-        for x in v.values():
-            yield from _ints(x)
-    elif isinstance(v, list):
-        for x in v:
-            yield from _ints(x)
 
 
 def _strict(text):

@@ -271,7 +271,8 @@ def test_mp_chain_statistics_match_a_plain_mpmath_loop(h, steps, burn):
     with precision(30):
         eps = mpmath.mpf(1) / 1000
         for j, x0 in enumerate(x0s):
-            x, hh = mpmath.mpf(x0), mpmath.mpf(h)
+            # lrtheory's number rule: a float means its shortest decimal (0.1 = 1/10)
+            x, hh = mpmath.mpf(repr(x0)), mpmath.mpf(repr(h))
             for _ in range(burn):
                 x = x - hh * (x + mpmath.cos(x / eps))
             s1 = s2 = sl = 0

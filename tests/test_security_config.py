@@ -5,12 +5,12 @@ regular and bounded; malformed TOML in a parent folder is one line of bad input.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from cli_run import one_line_error
+from cli_run import run_cli as cli
 from lrtheory.claims import discover
 from lrtheory.claims.project import SAFE_DIRECTORIES, find_project
 from lrtheory.errors import InputError
@@ -37,16 +37,6 @@ def plant(root: Path, marker: Path, section: str = "") -> Path:
     return root / "pyproject.toml"
 
 
-def cli(*argv, cwd: Path, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lrtheory", *argv], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
-def one_line_error(p: subprocess.CompletedProcess) -> str:
-    assert p.returncode == 2, (p.returncode, p.stderr)
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("lrtheory: error: "), p.stderr
-    return lines[0]
 
 
 @as_root

@@ -6,13 +6,12 @@ from __future__ import annotations
 import copy
 import json
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from cli_run import one_line_error, run_cli
 from lrtheory import baseline as bl
 from lrtheory.errors import InputError
 from lrtheory.io import loads
@@ -100,18 +99,6 @@ def f(ctx):
     ev.finding("1 = 1", "proved", "exact")
     return ev
 '''
-
-
-def run_cli(*argv, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lrtheory", *argv], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
-
-
-def one_line_error(p) -> str:
-    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("lrtheory: error: "), p.stderr
-    return lines[0]
 
 
 @pytest.mark.parametrize("baseline, said", [

@@ -3,11 +3,10 @@ Dask scheduler addresses (checked before connecting), --plot names of another fi
 balance starts beyond float64, init titles that would make invalid TOML."""
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
 
+from cli_run import one_line_error, run_cli
 from lrtheory.errors import InputError
 from lrtheory.sweeps.executors import check_address
 
@@ -16,14 +15,12 @@ SWEEP = ["sweep", "x**2/2", "--vars", "x", "--lr-range", "0.5", "1", "--lr-sampl
 BALANCE = ["balance", "--lr", "1/10", "--steps", "100"]
 
 
-def one_line_error(argv, cwd) -> str:
-    p = subprocess.run([sys.executable, "-m", "lrtheory", *argv], cwd=cwd,
-                       capture_output=True, text=True, timeout=120)
-    assert p.returncode == 2, (argv, p.returncode, p.stderr)
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("lrtheory: error: "), p.stderr
+def bad_input(argv, cwd) -> str:
+    """The one error line of ``lrtheory ARGV``, which must print nothing on stdout."""
+    p = run_cli(*argv, cwd=cwd, timeout=120)
+    line = one_line_error(p)
     assert p.stdout == ""
-    return lines[0]
+    return line
 
 
 @pytest.mark.parametrize("address, said", [
@@ -60,11 +57,11 @@ def test_good_dask_addresses_pass(address):
     ["verify", "BLOG-2", "--quick", "--dask", "inproc://"],
 ])
 def test_the_commands_refuse_a_bad_dask_address(tmp_path, argv):
-    assert "argument --dask" in one_line_error(argv, tmp_path)
+    assert "argument --dask" in bad_input(argv, tmp_path)
 
 
 def test_a_plot_name_of_another_file_type_is_refused(tmp_path):
-    line = one_line_error([*SWEEP, "--plot", "x.txt"], tmp_path)
+    line = bad_input([*SWEEP, "--plot", "x.txt"], tmp_path)
     assert "written as PNG and PDF" in line
     assert list(tmp_path.iterdir()) == []
 
@@ -74,12 +71,12 @@ def test_a_plot_name_of_another_file_type_is_refused(tmp_path):
                                             (["--x0", "1", "--y0", "1", "--mu", "1e400"],
                                              "--mu")])
 def test_balance_refuses_starts_beyond_float64(tmp_path, starts, option):
-    line = one_line_error([*BALANCE, *starts], tmp_path)
+    line = bad_input([*BALANCE, *starts], tmp_path)
     assert f"{option} is beyond float64" in line and "--dps" in line
 
 
 @pytest.mark.parametrize("title", ["a\x7fb", "a\x85b", "a\nb"])
 def test_init_refuses_a_title_that_is_not_one_line_of_text(tmp_path, title):
-    line = one_line_error(["init", "paper", "--title", title], tmp_path)
+    line = bad_input(["init", "paper", "--title", title], tmp_path)
     assert "--title must be one line of text" in line
     assert not (tmp_path / "paper").exists()

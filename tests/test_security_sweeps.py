@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -15,6 +13,8 @@ import pytest
 
 xr = pytest.importorskip("xarray", reason="lrtheory.sweeps needs xarray (lrtheory[dask])")
 
+from cli_run import one_line_error  # noqa: E402
+from cli_run import run_cli as cli  # noqa: E402
 from lrtheory import limits  # noqa: E402
 from lrtheory.errors import InputError  # noqa: E402
 from lrtheory.sweeps import GDTask, Sweep, run_sweep  # noqa: E402
@@ -24,18 +24,6 @@ from lrtheory.sweeps import run as sweep_run  # noqa: E402
 def small_sweep():
     return Sweep.of("x**2/2", "x", lr=[0.5, 1.0, 1.5], box=(-1.0, 1.0), grid=6,
                     task=GDTask("limit", steps=50, tail=8))
-
-
-def cli(*argv, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lrtheory", *argv], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
-
-
-def one_line_error(p) -> str:
-    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
-    lines = p.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("lrtheory: error: "), p.stderr
-    return lines[0]
 
 
 # ---- sizes before work ---------------------------------------------------------------------
