@@ -230,14 +230,18 @@ class PeriodicOrbitExpectation(Expectation):
         elif found.complete:
             others = "; ".join(f"x0 ≈ {mpmath.nstr(o.points[0][0], 12)} ({o.stability})"
                                for o in found.orbits) or "none"
-            ev.finding(f"There is no {wanted[3:]} in {found.where}: the complete list of "
-                       f"orbits of minimal period {self.period} is: {others}", "refuted",
-                       "exact, interval" if _exact_applicable(self.objective, self.lr)
-                       else "interval", found.method)
+            self._refuted_by_complete_list(
+                ev, found, f"There is no {wanted[3:]} in {found.where}: the complete list of "
+                           f"orbits of minimal period {self.period} is: {others}")
         else:
             ev.finding(f"No {wanted[3:]} was found in {found.where}, and the search is not "
                        "proved complete", "inconclusive", "float64", found.method)
 
+
+    def _refuted_by_complete_list(self, ev, found, statement: str) -> None:
+        """A refutation read off the orbit list of ``found``, which is proved complete."""
+        ev.finding(statement, "refuted", "exact, interval" if _exact_applicable(
+            self.objective, self.lr) else "interval", found.method)
 
     def _superstable(self, ev) -> bool:
         """A stated multiplier exactly 0 proved by an orbit through a critical point of
@@ -277,10 +281,9 @@ class PeriodicOrbitExpectation(Expectation):
                            for o in match) or "none"
         all_out = all(d == "refuted" for _, d in decisions) and len(decisions) == len(match)
         if found.complete and all_out:
-            ev.finding(f"No orbit of minimal period {self.period} in {found.where} has "
-                       f"{name} {m.text()}: the complete list has {values}", "refuted",
-                       "exact, interval" if _exact_applicable(self.objective, self.lr)
-                       else "interval", found.method)
+            self._refuted_by_complete_list(
+                ev, found, f"No orbit of minimal period {self.period} in {found.where} has "
+                           f"{name} {m.text()}: the complete list has {values}")
         else:
             ev.finding(f"No orbit of minimal period {self.period} was shown to have {name} "
                        f"{m.text()} ({values}; "
