@@ -265,6 +265,24 @@ def test_the_installed_distribution_copy_is_no_shadowing(tmp_path, monkeypatch,
     assert ids(discover("proofs_checks", static=True)) == ["COPY-1"]
 
 
+def test_build_metadata_of_the_checkout_does_not_hide_the_installed_copy(
+        tmp_path, monkeypatch, fresh_builtin_import):
+    """`pip install .` leaves lrtheory.egg-info in the checkout; with Python started there
+    it is the first `lrtheory` distribution on the path (its files are the checkout's),
+    yet the copy imported is the installed one, which must still be recognised."""
+    site = _installed_builtin_copy(tmp_path / "site")
+    checkout = tmp_path / "checkout"
+    info = checkout / "lrtheory.egg-info"
+    write(info / "PKG-INFO", "Metadata-Version: 2.1\nName: lrtheory\nVersion: 0.1.0\n")
+    write(info / "entry_points.txt", "[lrtheory.claims]\nlrtheory = proofs_checks\n")
+    write(info / "SOURCES.txt", "proofs_checks/__init__.py\npyproject.toml\n")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.syspath_prepend(str(checkout))
+    monkeypatch.chdir(checkout)
+    assert ids(discover("proofs_checks")) == ["COPY-1"]
+    assert ids(discover("proofs_checks", static=True)) == ["COPY-1"]
+
+
 def test_a_genuine_shadowing_names_the_copy_in_the_way(tmp_path, monkeypatch,
                                                        fresh_builtin_import):
     site = _installed_builtin_copy(tmp_path / "site")

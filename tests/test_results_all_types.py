@@ -27,6 +27,10 @@ _exp = st.integers(-4096, 4096)
 REQUIRED = {"Ball": {"mid_man": st.integers(-2**200, 2**200), "mid_exp": _exp,
                      "rad_man": st.integers(0, 2**30), "rad_exp": _exp,
                      "special": st.sampled_from(["", "nan", "unbounded"])},
+            # the ends of an interval are sympy Rationals (or None), by its contract
+            "Interval": {end: st.one_of(st.none(), st.builds(
+                sp.Rational, st.integers(-2**70, 2**70), st.integers(1, 2**70)))
+                for end in ("lo", "hi")},
             "ModifiedEquation": {"objective": st.sampled_from([_x**2 / 2, _x**4 / 4 - _x**2]),
                                  "variables": st.just((_x,)),
                                  "order": st.integers(0, 3)}}

@@ -324,12 +324,16 @@ def _check_not_shadowed(name: str, file) -> None:
 @lru_cache(maxsize=8)
 def _distribution_files(top: str, path: tuple) -> frozenset:
     """The resolved files of package ``top`` that the installed distributions registering
-    it in the group ``lrtheory.claims`` hold (their RECORD), on the import path ``path``."""
-    from importlib.metadata import entry_points
+    it in the group ``lrtheory.claims`` hold (their RECORD), on the import path ``path``.
+
+    Every distribution found on the path counts, not only the first of each name: Python
+    started in a source checkout finds the build's ``lrtheory.egg-info`` there first (its
+    files are the checkout's), while the copy imported is the installed one."""
+    from importlib.metadata import distributions
     files = set()
-    for ep in entry_points(group=GROUP):
-        dist = getattr(ep, "dist", None)
-        if dist is None or ep.value.strip().split(".")[0] != top:
+    for dist in distributions(path=list(path)):
+        if not any(ep.group == GROUP and ep.value.strip().split(".")[0] == top
+                   for ep in dist.entry_points):
             continue
         for f in dist.files or ():
             if f.parts and f.parts[0] == top:
