@@ -315,10 +315,21 @@ def _check_not_shadowed(name: str, file) -> None:
         return
     entry = next((p for p in sys.path if p and Path(p).resolve() in where.parents), None)
     held = f" (import path entry {entry})" if entry else ""
-    expected = min(installed, default=HOME / BUILTIN_MODULE / "__init__.py")
+    expected = _first_on_path(installed) or HOME / BUILTIN_MODULE / "__init__.py"
     raise InputError(f"the module {BUILTIN_MODULE} of lrtheory's built-in claims is "
                      f"shadowed by {where}{held}, which comes before the installed copy "
                      f"{expected}; rename that folder or take it off the import path")
+
+
+def _first_on_path(files) -> Path | None:
+    """Of ``files``, the one under the earliest import path entry (the copy Python would
+    import were nothing in its way)."""
+    for entry in sys.path:
+        root = Path(entry or ".").resolve()
+        under = sorted(f for f in files if root in f.parents)
+        if under:
+            return under[0]
+    return min(files, default=None)
 
 
 @lru_cache(maxsize=8)
