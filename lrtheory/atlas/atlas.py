@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..numbers import convert
 from ..objectives import Objective
 from ..results import Result, result
+from .checkpoint import Checkpoint
 from .classify import (ATTRACTING, CLASSES, UNDECIDED, AtlasSettings, BoxClass, classify_box,
                        exact_text)
 from .maps import GDMap, gd_map
@@ -132,13 +133,28 @@ def _split(box: BoxClass) -> list[tuple[Fraction, Fraction]]:
     return [(lo, mid), (mid, hi)]
 
 
-def _run_round(runner, obj, intervals, max_period, settings, depth, radius, progress):
-    jobs = {i: (obj, exact_text(lo), exact_text(hi), max_period, settings, depth, radius)
-            for i, (lo, hi) in enumerate(intervals)}
-    out = dict(runner.map(classify_job, jobs))
+def _run_round(runner, obj, intervals, max_period, settings, depth, radius, progress,
+               store=None, on_box=None):
+    """The raw classes of the boxes ``intervals`` of round ``depth``, in their order: those
+    of the checkpoint ``store`` as stored, the others classified (and stored) as they
+    finish; ``on_box(box)`` after each."""
+    keys = [(depth, exact_text(lo), exact_text(hi)) for lo, hi in intervals]
+    out = {}
+    if store is not None:
+        out = {i: store.get(k) for i, k in enumerate(keys) if store.get(k) is not None}
+    jobs = {i: (obj, k[1], k[2], max_period, settings, depth, radius)
+            for i, k in enumerate(keys) if i not in out}
+    for i, box in runner.map(classify_job, jobs):
+        if store is not None:
+            store.save(keys[i], box)
+        out[i] = box
+        if on_box is not None:
+            on_box(box)
     if progress:
-        progress(f"atlas: round {depth}: {len(jobs)} boxes")
-    return [out[i] for i in range(len(jobs))]
+        resumed = f" ({len(keys) - len(jobs)} from the checkpoint)" if len(jobs) < len(keys) \
+            else ""
+        progress(f"atlas: round {depth}: {len(keys)} boxes{resumed}")
+    return [out[i] for i in range(len(keys))]
 
 
 def _summary(boxes, lo: Fraction, hi: Fraction) -> dict:
@@ -161,6 +177,14 @@ def _summary(boxes, lo: Fraction, hi: Fraction) -> dict:
     return summary
 
 
+def _manifest(obj: Objective, max_period: int, settings: AtlasSettings, radius: float):
+    """What the class of a box depends on besides its endpoints: the checkpoint header."""
+    from .. import __version__
+    return {"objective": str(obj.expr), "variables": [str(v) for v in obj.vars],
+            "max_period": max_period, "radius": radius,
+            "settings": settings.to_json(exact=True), "lrtheory": __version__}
+
+
 def _positive_float(value) -> float:
     from ..numbers import to_float
     v = to_float(convert(value, "radius"), "radius")
@@ -179,11 +203,16 @@ def _rational(value, label: str) -> Fraction:
 def atlas(objective, variables="x", lr_range=("1", "3/2"), boxes: int = 16,
           max_period: int = 8, max_depth: int = 4, *, radius=3,
           settings: AtlasSettings | None = None, jobs: int | None = None, dask=None,
-          executor=None, progress=None) -> Atlas:
+          executor=None, progress=None, resume=None, on_box=None) -> Atlas:
     """The certified atlas of GD on a one-variable objective over ``lr_range`` (module
     docstring): ``boxes`` first boxes, cycles and orbits of period ≤ ``max_period``, up
     to ``max_depth`` bisection rounds; a non-polynomial objective is searched in
-    [−``radius``, ``radius``] (a polynomial one on the whole line)."""
+    [−``radius``, ``radius``] (a polynomial one on the whole line).
+
+    ``resume`` — a checkpoint file (:mod:`lrtheory.atlas.checkpoint`): boxes it holds are
+    reused, every box classified is appended to it as it finishes, so a run interrupted
+    and started again with the same file gives the atlas of an uninterrupted run.
+    ``on_box(box)`` is called with each box classified in this run."""
     from ..sweeps.executors import open_runner
     obj = objective if isinstance(objective, Objective) else Objective(objective, variables)
     radius = _positive_float(radius)
@@ -197,17 +226,20 @@ def atlas(objective, variables="x", lr_range=("1", "3/2"), boxes: int = 16,
                 (0 if name == "max_depth" else 1) <= value <= top:
             raise InputError(f"{name} must be an integer up to {top}, got {value!r}")
     settings = settings or AtlasSettings()
+    store = None if resume is None else Checkpoint(resume, _manifest(obj, max_period,
+                                                                      settings, radius))
     step = (hi - lo) / boxes
     intervals = [(lo + i * step, lo + (i + 1) * step) for i in range(boxes)]
     with open_runner(executor=executor, jobs=jobs, dask=dask) as runner:
-        done = _run_round(runner, obj, intervals, max_period, settings, 0, radius, progress)
+        done = _run_round(runner, obj, intervals, max_period, settings, 0, radius, progress,
+                          store, on_box)
         for depth in range(1, max_depth + 1):
             parents = [b for b in done if _needs_refining(b)]
             if not parents:
                 break
             pieces = [piece for b in parents for piece in _split(b)]
             children = _run_round(runner, obj, pieces, max_period, settings, depth, radius,
-                                  progress)
+                                  progress, store, on_box)
             kept = [b for b in done if not _needs_refining(b)]
             kept += [_inherit(parents[i // 2], c) for i, c in enumerate(children)]
             done = kept

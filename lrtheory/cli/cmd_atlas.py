@@ -57,6 +57,10 @@ def register(sub):
                    help="write the atlas (every box, the summary) as JSON")
     p.add_argument("--out", metavar="FILE", default=None, type=_atlas_output,
                    help="write the boxes as an xarray dataset, FILE.nc (NetCDF)")
+    p.add_argument("--resume", metavar="FILE", default=None, type=output_file,
+                   help="checkpoint file: every classified box is appended to it as it "
+                        "finishes; run again with the same FILE to continue an interrupted "
+                        "atlas (boxes it holds are not classified again)")
     p.add_argument("--plot", metavar="FILE", default=None, type=_plot_file,
                    help="write the orbit diagram with the classes as FILE.png and FILE.pdf")
     add_progress(p)
@@ -70,7 +74,7 @@ def run(args) -> int:
     kw = {"dask": args.dask} if args.dask else {"jobs": args.jobs} if args.jobs > 1 else {}
     res = atlas(args.expr, args.vars, tuple(args.lr_range), boxes=args.boxes,
                 max_period=args.max_period, max_depth=args.max_depth, radius=args.radius,
-                progress=ProgressLines(args.progress or None), **kw)
+                resume=args.resume, progress=ProgressLines(args.progress or None), **kw)
     print_table(["h from", "h to", "class", "period", "entropy >=", "unique"],
                 [[lo, hi, label, period or "-", "-" if e is None else f"{e:.4f}",
                   "yes" if unique else "-"]
