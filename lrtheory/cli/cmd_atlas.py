@@ -7,9 +7,9 @@ import argparse
 from pathlib import Path
 
 from .cmd_sweep import _plot_file, add_parallel, write_plot
-from .common import print_table, progress
-from .options import (MAX_PERIOD, add_count, add_expression, add_lr_range, add_number,
-                      add_progress, add_vars, output_file, output_file_problem)
+from .common import note_file, print_json, print_table, progress
+from .options import (MAX_PERIOD, add_count, add_expression, add_format, add_lr_range,
+                      add_number, add_progress, add_vars, output_file, output_file_problem)
 
 ORDER = 23
 
@@ -64,6 +64,9 @@ def register(sub):
     p.add_argument("--plot", metavar="FILE", default=None, type=_plot_file,
                    help="write the orbit diagram with the classes as FILE.png and FILE.pdf")
     add_progress(p)
+    add_format(p, "what is printed: the tables, the Atlas result as readable JSON (what "
+                  "--json FILE writes) or the table of boxes as CSV (the summary then goes "
+                  "to stderr)")
     p.set_defaults(func=run)
 
 
@@ -75,14 +78,18 @@ def run(args) -> int:
     res = atlas(args.expr, args.vars, tuple(args.lr_range), boxes=args.boxes,
                 max_period=args.max_period, max_depth=args.max_depth, radius=args.radius,
                 resume=args.resume, progress=ProgressLines(args.progress or None), **kw)
-    print_table(["h from", "h to", "class", "period", "entropy >=", "unique"],
-                [[lo, hi, label, period or "-", "-" if e is None else f"{e:.4f}",
-                  "yes" if unique else "-"]
-                 for lo, hi, label, period, e, unique in res.table()])
-    print()
-    print_table(["class", "proved measure", "fraction", "boxes"],
-                [[k, v["measure"], f"{v['fraction']:.4f}", v["boxes"]]
-                 for k, v in res.summary.items() if k != "attracting_by_period"])
+    if args.format == "json":
+        print_json(res)
+    else:
+        print_table(["h from", "h to", "class", "period", "entropy >=", "unique"],
+                    [[lo, hi, label, period or "-", "-" if e is None else f"{e:.4f}",
+                      "yes" if unique else "-"]
+                     for lo, hi, label, period, e, unique in res.table()], args=args)
+        print(file=note_file(args))
+        print_table(["class", "proved measure", "fraction", "boxes"],
+                    [[k, v["measure"], f"{v['fraction']:.4f}", v["boxes"]]
+                     for k, v in res.summary.items() if k != "attracting_by_period"],
+                    file=note_file(args), args=args)
     if args.json:
         import json
         atomic_write_text(args.json, json.dumps(res.to_json(), indent=1) + "\n")

@@ -4,9 +4,9 @@ period p, aperiodic (chaotic or quasi-periodic), or divergent."""
 from __future__ import annotations
 
 from .cmd_sweep import MAX_GRID, add_output, add_parallel, report_stats, run_options, write_plot
-from .common import print_table, progress
-from .options import (MAX_PERIOD, MAX_STEPS, add_box, add_count, add_expression, add_lr,
-                      add_steps, add_vars, parse_pair)
+from .common import print_json, print_table, progress, records
+from .options import (MAX_PERIOD, MAX_STEPS, add_box, add_count, add_expression,
+                      add_json_flag, add_lr, add_steps, add_vars, parse_pair)
 
 ORDER = 25
 
@@ -30,6 +30,9 @@ def register(sub):
               hi=MAX_PERIOD, metavar="P")
     add_parallel(p)
     add_output(p)
+    add_json_flag(p, "print JSON: the learning rate, box, grid, steps and \"basins\", one "
+                  "record per basin (basin, code, kind, starts, fraction, loss, period, "
+                  "point, description)", exact=False)
     p.set_defaults(func=run)
 
 
@@ -38,17 +41,34 @@ def run(args) -> int:
     from ..sweeps import basin_legend, basin_map
     lo, hi = parse_pair(args.box, "box")
     stats = {}
-    ds = basin_map(args.expr, args.vars, float(parse_number(args.lr, "learning rate")),
-                   (float(lo), float(hi)), args.grid, steps=args.steps, tail=args.tail,
+    lr = parse_number(args.lr, "learning rate")
+    ds = basin_map(args.expr, args.vars, float(lr), (float(lo), float(hi)), args.grid,
+                   steps=args.steps, tail=args.tail,
                    max_period=min(args.max_period, args.tail - 1), stats=stats,
                    **run_options(args))
     report_stats(stats)
-    print_table(["basin", "starts", "fraction", "description"],
-                [[t["name"], t["count"], f"{t['fraction']:.4f}", t["description"]]
-                 for t in basin_legend(ds)], args=args)
+    legend = basin_legend(ds)
+    if args.json:
+        print_json(basins_document(args, lr, (float(lo), float(hi)), legend))
+    else:
+        print_table(["basin", "starts", "fraction", "description"],
+                    [[t["name"], t["count"], f"{t['fraction']:.4f}", t["description"]]
+                     for t in legend], args=args)
     if args.out:
         progress(f"dataset written to {args.out} (xarray.open_dataset)")
     if args.plot:
         from ..plotting import plot_basins
         write_plot(lambda ax: plot_basins(ds, ax=ax), args.plot)
     return 0
+
+
+def basins_document(args, lr, box, legend) -> dict:
+    """The ``--json`` output: the run's settings and one record per basin of
+    :func:`lrtheory.sweeps.basin_legend` (``pandas.DataFrame(doc["basins"])``)."""
+    from ..results import exact_number
+    columns = ["basin", "code", "kind", "starts", "fraction", "loss", "period", "point",
+               "description"]
+    rows = [[t["name"], t["code"], t["kind"], t["count"], t["fraction"], t.get("loss"),
+             t.get("period"), t.get("point"), t["description"]] for t in legend]
+    return {"command": "basins", "lr": exact_number(lr, str(lr)), "box": list(box),
+            "grid": args.grid, "steps": args.steps, "basins": records(columns, rows)}

@@ -3,7 +3,7 @@ Neimark–Sacker points of GD's periodic orbits as the learning rate varies, wit
 list is proved complete."""
 from __future__ import annotations
 
-from .common import ProgressLines, print_json, print_table
+from .common import ProgressLines, note_file, print_json, print_table
 from .options import (MAX_PERIOD, MAX_SAMPLES, MAX_STARTS, add_box, add_count, add_dps,
                       add_expression, add_json_flag, add_lr_range, add_progress, add_vars,
                       parse_pair)
@@ -77,11 +77,11 @@ def run(args) -> int:
         print_json(res, args)
         return 0
     print_bifurcations(res.bifurcations)
-    print(f"complete: {res.complete}")
+    print(f"complete: {res.complete}", file=note_file(args))
     return 0
 
 
-def print_bifurcations(bifurcations) -> None:
+def print_bifurcations(bifurcations, file=None) -> None:
     """The table of bifurcations: kind, period, h, a point of the orbit, certified, closed
     form."""
     rows = []
@@ -89,4 +89,4 @@ def print_bifurcations(bifurcations) -> None:
         d = b.decimal()
         rows.append([b.kind, b.period, d["lr"][:32], ", ".join(c[:16] for c in d["point"]),
                      "yes" if b.certified else "no", b.closed_form or "-"])
-    print_table(["kind", "period", "lr", "point", "certified", "closed form"], rows)
+    print_table(["kind", "period", "lr", "point", "certified", "closed form"], rows, file)

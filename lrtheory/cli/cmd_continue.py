@@ -10,7 +10,7 @@ import re
 
 from ..errors import InputError
 from .cmd_bifurcations import METHODS, print_bifurcations
-from .common import print_json, print_table, progress
+from .common import note_file, print_json, print_table, progress
 from .options import (MAX_PERIOD, MAX_SAMPLES, MAX_STARTS, add_box, add_count, add_dps,
                       add_expression, add_json_flag, add_lr_range, add_vars, exact_number,
                       output_file, parse_pair)
@@ -103,8 +103,8 @@ def run(args) -> int:
         rows = [[b.period, f"{b.lr_span[0]:.10g}", f"{b.lr_span[1]:.10g}", len(b.lr),
                  len(b.bifurcations), b.origin] for b in res.branches]
         print_table(["period", "h from", "h to", "points", "bifurcations", "origin"], rows, args=args)
-        print_bifurcations(res.bifurcations)
-        print(f"complete: {res.complete}")
+        print_bifurcations(res.bifurcations, note_file(args))
+        print(f"complete: {res.complete}", file=note_file(args))
     return 0
 
 
@@ -120,7 +120,7 @@ def _curves(args, box) -> int:
     if args.json:
         print_json(res, args)
     else:
-        _print_curves(res, name)
+        _print_curves(res, name, note_file(args))
     return 0
 
 
@@ -133,7 +133,8 @@ def _plot(draw, path) -> None:
     progress(f"figure written to {path}")
 
 
-def _print_curves(res, name: str) -> None:
+def _print_curves(res, name: str, notes=None) -> None:
+    """The curves (stdout) and their codimension-two points and start (``notes``)."""
     import mpmath
     rows = []
     for c in res.curves:
@@ -147,8 +148,8 @@ def _print_curves(res, name: str) -> None:
                ", ".join(mpmath.nstr(x, 10) for x in p.point)]
               for c in res.curves for p in c.codim2]
     if points:
-        print_table(["codimension two", name, "h", "point"], points)
+        print_table(["codimension two", name, "h", "point"], points, notes)
     n = len(res.start.bifurcations)
     print(f"start at {name} = {res.param_range[0]}: {n} bifurcation{'s' * (n != 1)} of "
           f"period <= {res.period}, complete: {res.start.complete.status} "
-          f"({res.start.complete.method})")
+          f"({res.start.complete.method})", file=notes)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from ..errors import InputError
 from .cmd_sweep import (MAX_SAMPLES, add_output, add_parallel, lr_values, report_stats,
                         run_options, write_plot)
-from .common import print_table, progress
+from .common import note_file, print_json, print_table, progress, records
 from .options import (MAX_PERIOD, MAX_STEPS, add_box, add_count, add_expression,
-                      add_lr_range, add_steps, add_vars, parse_pair, point)
+                      add_json_flag, add_lr_range, add_steps, add_vars, parse_pair, point)
 
 ORDER = 24
 
@@ -44,6 +44,10 @@ def register(sub):
                    help="the coordinate drawn (default: the first variable)")
     add_parallel(p, "starts")
     add_output(p)
+    add_json_flag(p, "print JSON: 'windows', one record per interval of one behaviour "
+                  "(h_from, h_to, behaviour), and with --mark 'bifurcations' (type, "
+                  "period, lr, certified); with --format csv the bifurcations go to stderr",
+                  exact=False)
     p.set_defaults(func=run)
 
 
@@ -61,14 +65,29 @@ def run(args) -> int:
                  max_period=min(args.max_period, args.keep - 1), stats=stats,
                  **run_options(args))
     report_stats(stats)
-    print_table(["h from", "h to", "behaviour"],
-                [[f"{a:.6g}", f"{b:.6g}", text] for a, b, text in windows(ds)], args=args)
-    marks = _bifurcations(args) if args.mark else {}
+    spans = windows(ds)
+    found = _bifurcations(args) if args.mark else []
+    if args.json:
+        doc = {"command": "diagram",
+               "windows": records(["h_from", "h_to", "behaviour"], spans)}
+        if args.mark:
+            doc["bifurcations"] = records(["type", "period", "lr", "certified"],
+                                          [[b.type, b.period, float(b.lr), b.certified]
+                                           for b in found])
+        print_json(doc)
+    else:
+        print_table(["h from", "h to", "behaviour"],
+                    [[f"{a:.6g}", f"{b:.6g}", text] for a, b, text in spans], args=args)
+        if args.mark:
+            print_table(["bifurcation", "period", "lr", "certified"],
+                        [[b.type, b.period, f"{float(b.lr):.10g}",
+                          "yes" if b.certified else "no"] for b in found],
+                        file=note_file(args), args=args)
     if args.out:
         progress(f"dataset written to {args.out} (xarray.open_dataset)")
     if args.plot:
         from ..plotting import plot_diagram
-        write_plot(lambda ax: plot_diagram(ds, args.variable, marks or None, ax=ax),
+        write_plot(lambda ax: plot_diagram(ds, args.variable, _marks(found) or None, ax=ax),
                    args.plot)
     return 0
 
@@ -78,20 +97,21 @@ def _number(text):
     return parse_number(text, "start")
 
 
-def _bifurcations(args) -> dict:
-    """{legend label: h} of the bifurcations found in the range, printed as a table."""
+def _bifurcations(args) -> list:
+    """The bifurcations of orbits of period <= --mark found in the range."""
     from ..dynamics.bifurcations import find_bifurcations
     from ..objectives import Objective
     obj = Objective(args.expr, args.vars)
     lo, hi = parse_pair(args.box, "box")
-    res = find_bifurcations(obj, tuple(args.lr_range), args.mark, dps=30,
-                            box=(float(lo), float(hi)), samples=24)
-    marks, rows = {}, []
-    for b in res.bifurcations:
+    return find_bifurcations(obj, tuple(args.lr_range), args.mark, dps=30,
+                             box=(float(lo), float(hi)), samples=24).bifurcations
+
+
+def _marks(found) -> dict:
+    """{legend label: h} of the bifurcations, one per learning rate."""
+    marks = {}
+    for b in found:
         h = float(b.lr)
-        label = f"{b.type}, period {b.period}: h = {h:.6g}"
         if not any(abs(h - v) < 1e-9 for v in marks.values()):
-            marks[label] = h
-        rows.append([b.type, b.period, f"{h:.10g}", "yes" if b.certified else "no"])
-    print_table(["bifurcation", "period", "lr", "certified"], rows, args=args)
+            marks[f"{b.type}, period {b.period}: h = {h:.6g}"] = h
     return marks

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..errors import InputError
-from .common import ProgressLines, print_json, print_table
+from .common import ProgressLines, note_file, print_json, print_table
 from .options import (add_dps, add_expression, add_json_flag, add_lr, add_point, add_progress,
                       add_steps, add_vars)
 
@@ -50,10 +50,12 @@ def run(args) -> int:
         print_json(r, args)
         return 0
     if r.diverged[0]:
-        print("the orbit diverged (left every bounded set): no exponents")
+        print("the orbit diverged (left every bounded set): no exponents",
+              file=note_file(args))
         return 0
     expo = [float(v) for v in r.exponents[0]]
     print_table(["i", "lambda_i"], [[i + 1, f"{v:.6f}"] for i, v in enumerate(expo)], args=args)
     last = list(zip([k for k, _ in r.running], r.running_per_start[:, 0]))[-4:]
-    print("running lambda_1: " + ", ".join(f"{k}: {v:.5f}" for k, v in last))
+    print("running lambda_1: " + ", ".join(f"{k}: {v:.5f}" for k, v in last),
+          file=note_file(args))
     return 0

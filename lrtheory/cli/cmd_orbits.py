@@ -2,7 +2,8 @@
 orbits of GD on f = EXPR of every minimal period ≤ P in a box."""
 from __future__ import annotations
 
-from .common import ProgressLines, decimal_string, print_json, print_table  # noqa: F401
+from .common import (ProgressLines, decimal_string, note_file, print_json,  # noqa: F401
+                     print_table)
 from .options import (MAX_PERIOD, MAX_STARTS, add_box, add_count, add_dps, add_expression,
                       add_json_flag, add_lr, add_progress, add_seed, add_vars, parse_pair)
 
@@ -63,17 +64,19 @@ def run(args) -> int:
         return 0
     print_table(["period", "points", "multipliers", "stability", "certified"],
                 [_orbit_row(o) for o in res.orbits], args=args)
+    notes = note_file(args)  # stderr with --format csv: stdout is the CSV of the orbits
     print_table(["period", "starts", "found", "estimate", "95% upper", "complete", "note"],
-                [_coverage_row(c) for c in res.coverage], args=args)
+                [_coverage_row(c) for c in res.coverage], file=notes, args=args)
     if band is not None:
         print(f"minimizer band |{band.curve}| < {band.delta}: " + (
             f"excluded (s(G(x)) = s(x)*phi(x) with |phi| > 1 proved on the band, "
-            f"{band.boxes} boxes)" if band.proved else f"not excluded ({band.reason})"))
+            f"{band.boxes} boxes)" if band.proved else f"not excluded ({band.reason})"),
+              file=notes)
     if res.non_isolated:
         counts = ", ".join(f"{len(s.points)} (period-{s.period} search)"
                            for s in res.non_isolated)
         print(f"non-isolated periodic points reached: {counts}; they form a curve or family "
-              "(e.g. of minimizers) and are not certifiable by Krawczyk")
+              "(e.g. of minimizers) and are not certifiable by Krawczyk", file=notes)
     return 0
 
 

@@ -2,7 +2,7 @@
 point: exact (radicals) at rational points, else high precision (BLOG-10, WCZT-1, WCZT-4)."""
 from __future__ import annotations
 
-from .common import print_json, print_table
+from .common import note_file, print_json, print_table
 from .options import add_expression, add_json_flag, add_vars, named_point
 from .options import parse_named_point as parse_point  # noqa: F401 (re-exported)
 
@@ -32,8 +32,9 @@ def run(args) -> int:
     if args.json:
         print_json(res, args)
         return 0
-    print(f"point: {', '.join(f'{k} = {v}' for k, v in res.point.items())}")
-    print(f"exact: {str(res.exact).lower()}")
+    notes = note_file(args)  # stderr with --format csv: stdout is the CSV table
+    print(f"point: {', '.join(f'{k} = {v}' for k, v in res.point.items())}", file=notes)
+    print(f"exact: {str(res.exact).lower()}", file=notes)
     print_table(["eigenvalue", "numeric"], zip(res.eigenvalues, res.numeric), args=args)
-    print(f"sharpness: {res.sharpness}")
+    print(f"sharpness: {res.sharpness}", file=notes)
     return 0

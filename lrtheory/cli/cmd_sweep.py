@@ -11,10 +11,11 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from .common import print_table, progress
+from .common import note_file, print_json, print_table, progress, records
 from .options import (MAX_PERIOD, MAX_STARTS, MAX_STEPS, add_box, add_count, add_dps,
-                      add_expression, add_lr_range, add_progress, add_seed, add_steps, add_vars,
-                      output_dir_problem, output_file_problem, parse_pair, point)
+                      add_expression, add_json_flag, add_lr_range, add_progress, add_seed,
+                      add_steps, add_vars, output_dir_problem, output_file_problem,
+                      parse_pair, point)
 
 ORDER = 23
 RECORD_CHOICES = ("limit", "orbit", "sharpness", "lyapunov", "orbits")
@@ -228,6 +229,10 @@ def register(sub):
     add_seed(p, help="seed of the orbit searches (each learning rate derives its own)")
     add_parallel(p)
     add_output(p)
+    add_json_flag(p, "print JSON: the runs and 'behaviours', one record per behaviour "
+                  "(behaviour, label, period, runs, fraction); with --record orbits "
+                  "'orbits', one record per learning rate, parameter value and period "
+                  "(found, certified, attracting)", exact=False)
     p.set_defaults(func=run)
 
 
@@ -258,11 +263,13 @@ def run(args) -> int:
     stats = {}
     ds = run_sweep(sweep, stats=stats, **run_options(args))
     report_stats(stats)
-    if "orbits" in ds:
-        print_orbit_counts(ds)
+    if args.json:
+        print_json(sweep_document(ds, sweep))
+    elif "orbits" in ds:
+        print_orbit_counts(ds, args)
     else:
-        print(describe(ds, sweep))
-        print_label_counts(ds)
+        print(describe(ds, sweep), file=note_file(args))
+        print_label_counts(ds, args)
     if args.out:
         progress(f"dataset written to {args.out} (xarray.open_dataset)")
     if args.plot:
@@ -278,21 +285,50 @@ def describe(ds, sweep) -> str:
             f"{t.transient + t.steps} steps each")
 
 
-def print_label_counts(ds) -> None:
-    """Runs per behaviour (converged, period p, aperiodic, divergent)."""
+def label_counts(ds) -> list[list]:
+    """Runs per behaviour: [behaviour, label code, period, runs, fraction of the runs]."""
     import numpy as np
 
     from ..sweeps import behaviour
     lab, per = ds["label"].values.ravel(), ds["period"].values.ravel()
-    kinds = sorted({(int(a), int(p)) for a, p in zip(lab, per)})
     rows = []
-    for a, p in kinds:
+    for a, p in sorted({(int(a), int(p)) for a, p in zip(lab, per)}):
         n = int(np.sum((lab == a) & (per == p)))
-        rows.append([behaviour(a, p), n, f"{n / len(lab):.4f}"])
-    print_table(["behaviour", "runs", "fraction"], rows)
+        rows.append([behaviour(a, p), a, p, n, n / len(lab)])
+    return rows
 
 
-def print_orbit_counts(ds) -> None:
+def print_label_counts(ds, args=None) -> None:
+    """Runs per behaviour (converged, period p, aperiodic, divergent)."""
+    print_table(["behaviour", "runs", "fraction"],
+                [[b, n, f"{f:.4f}"] for b, _, _, n, f in label_counts(ds)], args=args)
+
+
+def orbit_counts(ds) -> list[dict]:
+    """Per learning rate, parameter value and period: orbits found, certified and
+    attracting (the long table of ``ds``'s orbit counts)."""
+    frame = ds[["orbits", "certified", "attracting"]].to_dataframe().reset_index()
+    frame = frame.rename(columns={"orbits": "found"})
+    return [{k: getattr(v, "item", lambda: v)() for k, v in row.items()}
+            for row in frame.to_dict("records")]
+
+
+def sweep_document(ds, sweep) -> dict:
+    """The ``--json`` output of ``lrtheory sweep``: the runs and the table of behaviours, or
+    of orbit counts (``--record orbits``); ``pandas.DataFrame`` reads each table."""
+    doc = {"command": "sweep", "record": sweep.task.record if "orbits" not in ds
+           else "orbits", "dims": {d: int(ds.sizes[d]) for d in sweep.grid_dims}}
+    if "orbits" in ds:
+        doc["orbits"] = orbit_counts(ds)
+    else:
+        doc["runs"] = sweep.cells * (len(sweep.lr) if sweep.continued else 1)
+        doc["steps"] = sweep.task.transient + sweep.task.steps
+        doc["behaviours"] = records(["behaviour", "label", "period", "runs", "fraction"],
+                                    label_counts(ds))
+    return doc
+
+
+def print_orbit_counts(ds, args=None) -> None:
     """Per learning rate: orbits found / certified / attracting of each period."""
     rest = {d: 0 for d in ds["orbits"].dims if d not in ("lr", "period")}
     periods = [int(p) for p in ds["period"].values]
@@ -302,5 +338,5 @@ def print_orbit_counts(ds) -> None:
         cells = [f"{int(ds['orbits'].isel(sel)[p - 1])}/{int(ds['certified'].isel(sel)[p - 1])}"
                  f"/{int(ds['attracting'].isel(sel)[p - 1])}" for p in periods]
         rows.append([f"{h:.6g}"] + cells)
-    print_table(["lr"] + [f"period {p}" for p in periods], rows)
-    print("each entry: orbits found / certified / attracting")
+    print_table(["lr"] + [f"period {p}" for p in periods], rows, args=args)
+    print("each entry: orbits found / certified / attracting", file=note_file(args))

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from .cmd_report import emit_report
 from .cmd_sweep import add_parallel
-from .common import ProgressLines, print_table, progress
-from .options import (add_progress, check_output_dir, check_output_file, input_file, output_dir,
-                      output_file)
+from .common import ProgressLines, print_json, print_table, progress, records
+from .options import (add_format, add_progress, check_output_dir, check_output_file,
+                      input_file, output_dir, output_file)
 from .project_options import add_discovery, registry_from_args
 
 ORDER = 1
@@ -78,6 +78,8 @@ def register(sub):
                         "mode's section) in --baseline, else in the project's baseline, else "
                         f"in {DEFAULT_BASELINE}")
     add_parallel(p, "claims")
+    add_format(p, "the verdict table printed: aligned text, JSON records (id, verdict, "
+                  "method, seconds) or CSV; the results document goes to --json PATH")
     add_progress(p)
     p.set_defaults(func=run)
     return p
@@ -189,7 +191,12 @@ def run(args) -> int:
     atomic_write_json(json_path, results)
     rows = [(r["id"], r["verdict"], r["method"] or "-", f"{r['seconds']:.2f}")
             for r in results["claims"]]
-    print_table(["ID", "verdict", "method", "seconds"], rows, args=args)
+    if args.format == "json":
+        print_json(records(["id", "verdict", "method", "seconds"],
+                           [(r["id"], r["verdict"], r["method"], r["seconds"])
+                            for r in results["claims"]]))
+    else:
+        print_table(["ID", "verdict", "method", "seconds"], rows, args=args)
     progress(f"results written to {json_path}")
     if not args.report or Path(args.report).resolve() != json_path.parent.resolve():
         progress(f"summary written to {write_summary(results, json_path.parent / 'SUMMARY.md')}")

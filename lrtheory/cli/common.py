@@ -35,6 +35,19 @@ def print_table(columns, rows, file=None, args=None) -> None:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip(), file=file)
 
 
+def note_file(args=None):
+    """Where the lines around a table go (notes, a second table): stdout, or stderr with
+    ``--format csv``, so that stdout holds one CSV table that ``pandas.read_csv`` reads."""
+    return sys.stderr if (getattr(args, "format", None) or TABLE_FORMAT) == "csv" \
+        else sys.stdout
+
+
+def records(columns, rows) -> list[dict]:
+    """The rows of a table as JSON records ``{column: value}`` (``pandas.DataFrame`` reads
+    a list of them as the table)."""
+    return [dict(zip(columns, r)) for r in rows]
+
+
 def progress(msg: str) -> None:
     """A message on stderr (what was written where, notes, drifts): always shown."""
     print(msg, file=sys.stderr, flush=True)

@@ -486,12 +486,24 @@ def add_json_options(p, help: str = "print JSON instead of a table"):
                         "trees) that Result.from_json rebuilds exactly")
 
 
-def add_json_flag(p, help: str = "print JSON instead of a table", csv: bool = True):
+def add_json_flag(p, help: str = "print JSON instead of a table", csv: bool = True,
+                  exact: bool = True):
     """``--json`` (readable JSON: plain numbers and decimal strings, see
     :mod:`lrtheory.results`), ``--json-exact`` (the exact form that ``from_json`` rebuilds
-    bit for bit) and ``--format json|table[|csv]`` (``csv`` where the output is a table)."""
-    add_json_options(p, help)
+    bit for bit; not with ``exact=False``, for outputs that are tables of floats rather
+    than a result) and ``--format json|table[|csv]`` (``csv`` where the output is a
+    table)."""
+    if exact:
+        add_json_options(p, help)
+    else:
+        p.add_argument("--json", action="store_true", help=help)
     p.add_argument("--format", action=_Format, default="table",
                    choices=("table", "json", "csv") if csv else ("table", "json"),
                    help="output format: a table, JSON (= --json)"
                         + (" or CSV" if csv else ""))
+
+
+def add_format(p, help: str = "output format: a table, JSON or CSV"):
+    """``--format table|json|csv`` alone, for commands whose ``--json`` names a file (the
+    table printed is chosen here, the file is written as before)."""
+    p.add_argument("--format", default="table", choices=("table", "json", "csv"), help=help)
