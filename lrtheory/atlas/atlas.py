@@ -94,7 +94,7 @@ _MAPS: dict = {}
 
 
 def _gd_map(obj: Objective, radius: float) -> GDMap:
-    key = (str(obj.expr), str(obj.vars[0]), radius)
+    key = (str(obj.expr), str(obj.vars), radius)
     if key not in _MAPS:
         _MAPS.clear()
         _MAPS[key] = gd_map(obj, radius)
@@ -244,6 +244,6 @@ def atlas(objective, variables="x", lr_range=("1", "3/2"), boxes: int = 16,
             kept += [_inherit(parents[i // 2], c) for i, c in enumerate(children)]
             done = kept
     done.sort(key=lambda b: b.interval[0])
-    return Atlas(str(obj.expr), str(obj.vars[0]), (exact_text(lo), exact_text(hi)),
+    return Atlas(str(obj.expr), ",".join(map(str, obj.vars)), (exact_text(lo), exact_text(hi)),
                  max_period, max_depth, tuple(done), _summary(done, lo, hi), settings,
                  None if gd.polynomial else radius)

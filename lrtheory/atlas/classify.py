@@ -210,11 +210,13 @@ def _newton_orbits(gd, h: float, n: int, R: float, starts: int) -> list[list[flo
 
 # ---- ball tests over the whole box ---------------------------------------------------------
 def _certify_cycle(gd, points, H: arb, width: float):
-    """Parametric Krawczyk certificate of the cycle near ``points`` for every h ∈ H; None
+    """Parametric Krawczyk certificate of the cycle near ``points`` (numbers, or
+    coordinate sequences for an objective of several variables) for every h ∈ H; None
     if no box works.  The box radii are multiples of r₀ = ‖C·F(Z, H)‖ (C the inverse
     midpoint Jacobian): how far the Newton step moves the points over H, i.e. how far
     the cycle moves across the box, plus the points' own error."""
-    Z = [[arb(p)] for p in points]
+    points = [[float(c) for c in np.atleast_1d(p)] for p in points]
+    Z = [[arb(c) for c in p] for p in points]
     C = mid_inverse(shooting_jacobian(gd.obj, Z, arb(H.mid())))
     if C is None:
         return None
@@ -223,7 +225,7 @@ def _certify_cycle(gd, points, H: arb, width: float):
     r0 = max(float(abs(step[i, 0]).upper()) for i in range(len(F)))
     radii = [r0 * k for k in (1.25, 1.6, 2, 2.5, 3.2, 4, 6, 10, 20)] + [width * 16]
     for r in sorted({min(max(r, 1e-12), 0.25) for r in radii}):
-        cert = certify_boxes(gd.obj, [[arb(p, r)] for p in points], H)
+        cert = certify_boxes(gd.obj, [[arb(c, r) for c in p] for p in points], H)
         if cert.proved and cert.minimal:
             return cert
     return None
@@ -289,7 +291,8 @@ def _uniqueness(gd, R, H, cover, T, schwarzian, settings) -> tuple[bool, str]:
 
 
 def _balls(cert) -> tuple:
-    return tuple(b for (b,) in cert.boxes)
+    """The cycle's enclosures, the coordinates of each point one after the other."""
+    return tuple(b for point in cert.boxes for b in point)
 
 
 def _box(lo, hi, depth, label, **kw) -> BoxClass:
@@ -321,6 +324,9 @@ def classify_box(gd: GDMap, lo: Fraction, hi: Fraction, max_period: int,
     """The class of the learning-rate box [lo, hi] (module docstring)."""
     with precision(dps=settings.dps):
         H = lr_ball(lo, hi)
+        if gd.dim == 2:
+            from .plane import classify_plane_box
+            return classify_plane_box(gd, lo, hi, max_period, settings, depth, H)
         if gd.polynomial and gd.degree < 2:
             return _affine(gd, lo, hi, depth, H)
         return _classify(gd, lo, hi, max_period, settings, depth, H)

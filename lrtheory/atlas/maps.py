@@ -64,6 +64,7 @@ class GDMap:
     along a ball orbit, and the float64 map at one learning rate."""
 
     polynomial = False
+    dim = 1
 
     def __init__(self, obj: Objective):
         self.obj = obj
@@ -227,8 +228,8 @@ class ElementaryGD(GDMap):
 
     def __init__(self, obj: Objective, radius: float = 3.0):
         if obj.dim != 1 or obj.params:
-            raise InputError("the atlas needs an objective of one variable without "
-                             "parameters")
+            raise InputError("the atlas needs an objective of one or two variables "
+                             "without parameters")
         super().__init__(obj)
         self.radius = float(radius)
         self.degree = None
@@ -255,10 +256,17 @@ class ElementaryGD(GDMap):
         return batch(model.gd_step), batch(model.gd_jacobian)
 
 
-def gd_map(obj: Objective, radius: float = 3.0) -> GDMap:
-    """:class:`PolynomialGD` for f ∈ Q[x], else :class:`ElementaryGD` searching
-    [−``radius``, ``radius``]."""
+def gd_map(obj: Objective, radius: float = 3.0):
+    """:class:`PolynomialGD` for f ∈ Q[x], :class:`~lrtheory.atlas.plane.PlaneGD` for f of
+    two variables, else :class:`ElementaryGD`; cycles are searched in
+    [−``radius``, ``radius``] (or its square)."""
     from ..bifurcation.exact import is_exact_applicable
+    if obj.dim > 2:
+        raise InputError(f"the atlas needs an objective of one or two variables, got "
+                         f"{obj.dim}")
+    if obj.dim == 2:
+        from .plane import PlaneGD
+        return PlaneGD(obj, radius)
     if is_exact_applicable(obj):
         return PolynomialGD(obj)
     return ElementaryGD(obj, radius)
