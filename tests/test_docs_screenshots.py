@@ -3,8 +3,9 @@ extensions, scripts and stylesheets (mkdocs.yml), rendered by headless Chromium.
 
 Mathematics is written by ``pymdownx.arithmatex`` into ``arithmatex`` spans for MathJax
 (never left as raw ``$...$``); tables keep their words whole; screenshots are real images
-of the pages.  Needs ``chromium`` (``apt-get install chromium``) and MkDocs (the ``docs``
-extra); skipped with the reason otherwise."""
+of the pages.  Needs ``chromium`` (``apt-get install chromium``, the README's apt line) and
+MkDocs with the Material theme (in the ``test`` extra, so CI runs it); skipped with the
+reason where Chromium is absent.  A few pages only: the whole module takes about 25 s."""
 import re
 import shutil
 import subprocess
@@ -17,15 +18,15 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["guide/reports.md", "guide/symbols.md", "cli.md"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None,
-                                reason="chromium not installed (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The pages built with the extensions, scripts and stylesheets of mkdocs.yml."""
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed (apt-get install chromium)")
     yaml = pytest.importorskip("yaml")
-    pytest.importorskip("mkdocs", reason="MkDocs not installed (pip install '.[docs]')")
+    pytest.importorskip("mkdocs", reason="MkDocs not installed (pip install '.[test]')")
     root = tmp_path_factory.mktemp("site")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     docs = root / "docs"
@@ -91,3 +92,14 @@ def test_tables_keep_words_whole_and_code_wraps(site):
     assert re.search(r"\.jp-InputArea pre.*?white-space: pre-wrap", css, re.S)
     dom = _dom(site / "cli.html")
     assert "stylesheets/extra.css" in dom and "<table>" in dom
+
+
+def test_the_test_extra_installs_what_the_screenshots_need():
+    """CI installs ``.[test]`` and apt's chromium: MkDocs and its theme must come with the
+    test extra (with version ranges, never exact pins), or this module would skip there."""
+    from lrtheory.claims.project import read_toml
+    extra = read_toml(ROOT / "pyproject.toml")["project"]["optional-dependencies"]["test"]
+    names = {re.split(r"[<>=!~\[]", r)[0].strip().lower(): r for r in extra}
+    for name in ("mkdocs", "mkdocs-material"):
+        assert name in names, f"{name} missing from the test extra"
+        assert ">=" in names[name] and "==" not in names[name], names[name]
