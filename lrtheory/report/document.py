@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from ..claims import SOURCES
-from .latex import LONG_TOKEN, Latex, escape, escape_with_math, pdf_string, vet
+from .latex import (LONG_TOKEN, Latex, escape, escape_key, escape_with_math, pdf_string,
+                    vet)
 
 VERDICT_COLORS = {"proved": "lrproved", "confirmed": "lrconfirmed", "refuted": "lrrefuted",
                   "inconclusive": "lrinconclusive", "error": "lrerror"}
@@ -457,7 +458,8 @@ def verdict_counts(claims: list[ClaimView]) -> list[tuple[str, str, int]]:
 def summary_rows(claims: list[ClaimView]) -> list[list]:
     """The summary table: claim (linked), source, verdict, method, precision, seconds."""
     return [[Latex(rf"\hyperref[claim:{c.index}]{{\textbf{{{escape(c.id)}}}}} {escape(c.title)}"),
-             c.source_key, badge(c.color, c.verdict), c.method, c.precision, c.seconds]
+             escape_key(c.source_key), badge(c.color, c.verdict), c.method, c.precision,
+             c.seconds]
             for c in claims]
 
 

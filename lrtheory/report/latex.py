@@ -139,15 +139,16 @@ def _escape_char(ch: str) -> str:
     return ch if _char_safe(ch) else unknown_char(ch)
 
 
-def _escape_token(token: str) -> str:
-    """Escape one whitespace-free token; long tokens get break points."""
-    if len(token) <= LONG_TOKEN:
+def _escape_token(token: str, long: int = LONG_TOKEN, chunk: int = _CHUNK) -> str:
+    """Escape one whitespace-free token; tokens longer than ``long`` get break points
+    after the characters of :data:`_BREAK_AFTER` and every ``chunk`` characters."""
+    if len(token) <= long:
         return "".join(_escape_char(c) for c in token)
     out, run = [], 0
     for c in token:
         out.append(_escape_char(c))
         run += 1
-        if c in _BREAK_AFTER or run >= _CHUNK:
+        if c in _BREAK_AFTER or run >= chunk:
             out.append(r"\allowbreak{}")
             run = 0
     return "".join(out)
@@ -161,8 +162,25 @@ def escape(text) -> Latex:
         return Latex("")
     if isinstance(text, Latex):
         return text
+    return _escape_words(text, LONG_TOKEN, _CHUNK)
+
+
+def _escape_words(text, long: int, chunk: int) -> Latex:
     parts = re.split(r"(\s+)", str(text))
-    return Latex("".join(" " if p.isspace() else _escape_token(p) for p in parts if p))
+    return Latex("".join(" " if p.isspace() else _escape_token(p, long, chunk)
+                         for p in parts if p))
+
+
+#: Keys this long stay whole in a narrow column (BLOG, WCZT, S12).
+SHORT_KEY = 4
+
+
+def escape_key(text) -> Latex:
+    """Escape a key that sits in a narrow table column (a source key such as
+    ``KongTao2020-multiscale``): a key longer than :data:`SHORT_KEY` characters may break
+    after any character, so that it wraps inside its column instead of overflowing it (TeX
+    breaks it only where the column is too narrow)."""
+    return Latex("") if text is None else _escape_words(text, SHORT_KEY, 1)
 
 
 def escape_lines(text, keep_indent: bool = True) -> Latex:
