@@ -33,7 +33,7 @@ from .errors import InputError
 from .parsing import _check_number, _too_big, check_bounded, check_real, parse_number
 
 __all__ = ["convert", "parameter", "to_matrix", "to_rational", "to_fraction", "to_fmpq", "to_float",
-           "to_mpf", "positive"]
+           "to_mpf", "positive", "nstr"]
 
 
 def _rational(p: int, q: int, label: str) -> sp.Rational:
@@ -201,3 +201,12 @@ def positive(value, label: str = "number") -> sp.Expr:
     if not v.is_positive:
         raise InputError(f"{label} must be positive, got {str(v)[:60]}")
     return v
+
+
+def nstr(value, digits: int) -> str:
+    """``value`` (an mpmath, float or exact number) as a decimal with ``digits`` significant
+    digits (:func:`mpmath.nstr`); a zero prints as ``0``, not ``0.0``, so that an orbit
+    point proved to be exactly 0 reads as such."""
+    if value == 0:
+        return "0"
+    return mpmath.nstr(value, digits)

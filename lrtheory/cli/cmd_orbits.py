@@ -98,11 +98,13 @@ def _orbit_row(o) -> list:
     """Period, the first two points, multipliers (10 digits), stability, certified."""
     import mpmath
 
+    from ..numbers import nstr
+
     def num(z):
         z = mpmath.mpc(z)
         re = mpmath.nstr(z.real, 10)
         return re if z.imag == 0 else f"{re}{float(z.imag):+.3g}i"
-    points = " ".join("(" + ",".join(mpmath.nstr(c, 10) for c in pt) + ")"
+    points = " ".join("(" + ",".join(nstr(c, 10) for c in pt) + ")"
                       for pt in o.points[:2]) + (" ..." if o.period > 2 else "")
     return [o.period, points, " ".join(num(m) for m in o.multipliers), o.stability,
             "yes" if o.certified else "no"]

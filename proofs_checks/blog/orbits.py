@@ -17,6 +17,7 @@ from lrtheory.dynamics.lyapunov import lyapunov_exponents
 from lrtheory.dynamics.orbits import (basin_fractions, find_periodic_orbits, real_periodic_points,
                                       same_orbit, search_periodic_orbits)
 from lrtheory.dynamics.statistics import histogram_convergence
+from lrtheory.numbers import nstr
 from lrtheory.plotting import new_figure, plot_periodic_orbits
 from lrtheory.precision import precision
 
@@ -92,7 +93,7 @@ def _minimizer_curve(ev: Evidence) -> None:
 def _orbit_rows(orbits):
     rows = []
     for o in orbits:
-        pts = "; ".join("(" + ", ".join(mpmath.nstr(c, 8) for c in pt) + ")" for pt in o.points)
+        pts = "; ".join("(" + ", ".join(nstr(c, 8) for c in pt) + ")" for pt in o.points)
         cert = o.certificate
         mults = ", ".join(mpmath.nstr(m.real if hasattr(m, "real") else m, 8)
                           for m in o.multipliers)
