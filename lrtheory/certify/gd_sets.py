@@ -21,7 +21,11 @@ h ∈ H:
   |x_k| ≥ R: |X_k| ≥ R proves divergence on the whole box.
 * **invariant box** (:func:`invariant_region`; "bounded", n ≤ 2): a box I with
   G_h(I) ⊂ I for every h ∈ H (chaotic regimes included) — X_k ⊂ I proves boundedness;
-* **radius** — for "bounded within r": an iterate with |X_k| > r on the whole box.
+* **radius** — for "bounded within r": an iterate with |X_k| > r on the whole box;
+* **regions of the caller** (``regions``): functions ``region(X, H)`` returning the text of
+  a certificate that every orbit from the ball box X converges for every h ∈ H (to a
+  point left unnamed: a non-isolated minimizer, for instance, which no trapping region
+  encloses), or None — used for "converges" and "bounded" without ``target`` or radius.
 
 A box whose orbit meets the region the statement asks for *holds*; one whose orbit meets
 the opposite region (a trap for "diverges", an escape for "converges" or "bounded") is a
@@ -254,8 +258,9 @@ def rate_cap(rates: Interval):
 class _Decider:
     """The ``decide`` callback of the branch and bound for one statement."""
 
-    def __init__(self, obj, statement, radius, traps, polys, steps, target=None):
+    def __init__(self, obj, statement, radius, traps, polys, steps, target=None, regions=()):
         self.obj, self.statement, self.steps, self.target = obj, statement, steps, target
+        self.regions = tuple(regions) if radius is None and target is None else ()
         self.radius = None if radius is None else float(radius)
         self.traps, self.polys = traps, polys
         self.found: list = []      # (h_lo, h_hi, region): a region holds for sub-intervals
@@ -330,6 +335,10 @@ class _Decider:
                 return ACCEPT, ("diverges", f"escape region |x| >= {esc[0]:.3g}, where "
                                             f"|G(x)| > {esc[1]}|x| for every h in the box, "
                                             f"entered at step {k}")
+            for region in self.regions:
+                text = region(X, H)
+                if text:
+                    return ACCEPT, ("converges", f"{text} entered at step {k}")
             for t, centre in traps:
                 if _in_trap(X, t):
                     m, _, _, r, q = t
@@ -431,14 +440,14 @@ def _witness(fbox, rates: Interval, starts):
 
 def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, radius=None,
                     steps: int = 200, max_depth: int = 24, max_boxes: int = 1500,
-                    pieces: int = 8, bits: int = BITS, target=None) -> SetProof:
+                    pieces: int = 8, bits: int = BITS, target=None, regions=()) -> SetProof:
     """Prove ``statement`` ("converges", "diverges", "bounded" [within ``radius``]) for GD
     on ``obj`` for every rate of ``rates`` and start of ``starts`` (a
     :class:`~lrtheory.certify.sets.PointSet` or a bounded
     :class:`~lrtheory.certify.sets.Box`) — for "converges" to the point ``target`` when
     given — or
     find a certified box of counterexamples, or name what is left undecided (module
-    docstring).  The rates are cut into ``pieces`` equal parts, each searched depth first
+    docstring); ``regions`` adds convergence certificates of the caller.  The rates are cut into ``pieces`` equal parts, each searched depth first
     with its share of ``max_boxes``, so that a hard spot (a bifurcation rate) cannot use
     up the budget of the whole interval."""
     from ..precision import precision
@@ -449,7 +458,8 @@ def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, rad
                        else rates.hi_closed)
     with precision(bits=bits):
         traps = stationary_enclosures(obj, _guesses(obj, covered, starts))
-        decide = _Decider(obj, statement, radius, traps, _escape_polys(obj), steps, target)
+        decide = _Decider(obj, statement, radius, traps, _escape_polys(obj), steps, target,
+                          regions)
         decide.sets = (rates, starts)
         hboxes = _pieces(covered.float_box()[0], pieces)
         components = [(hb,) + tuple((float(c), float(c)) for c in p) for p in starts.points

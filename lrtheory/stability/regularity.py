@@ -325,3 +325,232 @@ def replay_mpmath(loss: str, h, x0, steps: int, mu=1, dps: int = 30) -> Replay:
         gap = 2 / mpmath.mpf(float(h)) - S
     return Replay(loss, float(h), tuple(x0), int(steps), int(dps),
                   tuple(float(c) for c in run.last[0]), float(S), float(gap))
+
+
+# ---- certified convergence to the minimizer set ------------------------------------------
+#
+# With s = xᵀy and N = ‖x‖² + ‖y‖², one GD step of f = ℓ(xᵀy) maps (s, N) to
+#
+#     s′ = s − hℓ′(s)N + h²ℓ′(s)²s,     N′ = N − 4hℓ′(s)s + h²ℓ′(s)²N,
+#
+# in every dimension d (the reduced map).  Its fixed points with ℓ′(s) = 0 are the whole
+# minimizer set {s = µ}: no minimizer is isolated, so no contraction box exists about one;
+# the certificate below contracts only the normal coordinate u = s − µ.
+@lru_cache(maxsize=None)
+def _ball_derivatives(loss: str, mu) -> tuple:
+    """(ℓ′, ℓ″) as ball functions of s, and ℓ″(µ) as a ball."""
+    from ..evaluators import compile_exprs, to_arb
+    ell, s = loss_expr(loss, mu)
+    # sinh/cosh of a wide ball overestimates by e^(2 rad); tanh keeps ℓ′ of log cosh tight
+    d1, d2 = (sp.diff(ell, s, k).rewrite(sp.tanh) for k in (1, 2))
+    return (compile_exprs([d1], (s,), "arb"), compile_exprs([d2], (s,), "arb"),
+            to_arb(sp.simplify(d2.subs(s, mu))))
+
+
+def _reduced_natural(d1f, S, N, H) -> tuple:
+    hg = H * d1f(S)[0]
+    return S - hg * N + hg * hg * S, N - 4 * hg * S + hg * hg * N
+
+
+def reduced_step(loss: str, S, N, H, mu=1) -> tuple:
+    """Ball enclosures of (s′, N′) over s ∈ S, N ∈ N, h ∈ H: the natural extension of the
+    reduced map above (exact for every d) intersected with its mean-value form
+    F(m) + DF(S, N)((S, N) − m), where with g = ℓ′(s), g′ = ℓ″(s)
+
+        ∂s′/∂s = 1 − hg′N + 2h²gg′s + h²g²,   ∂s′/∂N = −hg,
+        ∂N′/∂s = −4h(g′s + g) + 2h²gg′N,       ∂N′/∂N = 1 + h²g²."""
+    return _reduced_step(_ball_derivatives(loss, convert(mu, "mu")), S, N, H)
+
+
+def _reduced_step(derivatives, S, N, H) -> tuple:
+    """:func:`reduced_step` with (ℓ′, ℓ″) given as ball functions."""
+    from flint import arb
+    d1f, d2f = derivatives[:2]
+    natural = _reduced_natural(d1f, S, N, H)
+    ms, mn = arb(S.mid()), arb(N.mid())
+    fm = _reduced_natural(d1f, ms, mn, H)
+    g, g2 = d1f(S)[0], d2f(S)[0]
+    ds, dn = S - ms, N - mn
+    mv = (fm[0] + (1 - H * g2 * N + 2 * H * H * g * g2 * S + H * H * g * g) * ds - H * g * dn,
+          fm[1] + (-4 * H * (g2 * S + g) + 2 * H * H * g * g2 * N) * ds + (1 + H * H * g * g) * dn)
+    return tuple(a.intersection(b) if a.is_finite() and b.is_finite() and a.overlaps(b)
+                 else (b if b.is_finite() else a) for a, b in zip(natural, mv))
+
+
+@result
+class MinimizerTrap(gd.ItemAccess, Result):
+    """A certified attracting neighbourhood of the minimizer set {xᵀy = µ} of ℓ(xᵀy).
+
+    For every h in the rate ball and every point with |s − µ| ≤ ``e`` and
+    N ≤ ``n_now`` (the enclosure the orbit is in), the normal coordinate contracts,
+    |s′ − µ| ≤ ``q``|s − µ| with q < 1, while N moves by at most C|s − µ| per step, so N
+    stays below ``n_now`` + ``drift`` ≤ ``b`` forever (drift = Ce/(1 − q)): then
+    |s_k − µ| ≤ qᵏe, the steps h|ℓ′(s_k)|√N_k are summable, and the orbit converges to a
+    minimizer with N∞ in ``n_limit`` and |1 − hℓ″(µ)N∞| ≤ q (linearly stable).
+    ``ell2_max``: max ℓ″ on
+    |s − µ| ≤ e, so that f = ℓ(s) ≤ ``ell2_max``·(s − µ)²/2 there."""
+
+    q: float
+    e: float
+    b: float
+    drift: float
+    n_limit: tuple[float, float]
+    ell2_max: float = float("nan")
+
+
+#: Fractions of the way from the orbit's N to the stability edge 2/(hℓ″(µ)) tried as b.
+TRAP_FRACTIONS = (0.5, 0.2, 0.05, 0.9)
+
+
+def minimizer_trap(loss: str, S, N, H, mu=1) -> MinimizerTrap | None:
+    """A :class:`MinimizerTrap` for the points whose (s, N) lie in the balls (S, N) and every
+    h in the ball H, or None.
+
+    On T = {|s − µ| ≤ e, 2(µ − e) ≤ N ≤ b} the mean-value theorem gives ℓ′(s) = ℓ″(ξ)(s − µ)
+    with ξ ∈ [µ − e, µ + e], so (s′ − µ)/(s − µ) = 1 − hNℓ″(ξ) + h²ℓ′(s)ℓ″(ξ)s and
+    (N′ − N)/(s − µ) = −4hℓ″(ξ)s + h²ℓ′(s)ℓ″(ξ)N are enclosed in balls (q and C of
+    :class:`MinimizerTrap`); N ≥ 2|s| holds on every orbit."""
+    from flint import arb
+    from ..evaluators import to_arb
+    mu = convert(mu, "mu")
+    mub = to_arb(mu)
+    e = float(abs(S - mub).upper())
+    if not (mu > 0 and e < float(mu) / 2 and N.is_finite() and H.is_finite()):
+        return None
+    d1f, d2f, ell2 = _ball_derivatives(loss, mu)
+    ST = mub + arb(0, e)
+    d1, d2 = d1f(ST)[0], d2f(ST)[0]
+    n_now = float(N.upper())
+    edge = float((2 / (H * ell2)).lower())
+    for t in TRAP_FRACTIONS:
+        b = n_now + t * (edge - n_now)
+        if not b > n_now:
+            return None
+        NT = arb(2 * (float(mu) - e)).union(arb(b))
+        q = abs(1 - H * NT * d2 + H * H * d1 * d2 * ST).upper()
+        if not q < 1:
+            continue
+        C = abs(-4 * H * d2 * ST + H * H * d1 * d2 * NT).upper()
+        drift = (C * e / (1 - q)).upper()
+        if n_now + drift <= b:
+            lo = float((N.lower() - drift).lower())
+            return MinimizerTrap(float(q), e, float(b), float(drift),
+                                 (lo, float((n_now + drift).upper())), float(d2.upper()))
+    return None
+
+
+def _product_invariants(X, d: int) -> tuple:
+    """(s, N) = (xᵀy, ‖x‖² + ‖y‖²) of a ball box X = (x₁..x_d, y₁..y_d)."""
+    xs, ys = X[:d], X[d:]
+    return sum((a * b for a, b in zip(xs, ys)), 0 * X[0]), \
+        sum((c * c for c in X), 0 * X[0])
+
+
+def minimizer_region(loss: str, mu=1, d: int = 1):
+    """The region of :func:`lrtheory.certify.gd_sets.prove_over_sets` (argument ``regions``)
+    for ℓ(xᵀy): the text of a :class:`MinimizerTrap` holding the ball box X, or None."""
+    def region(X, H):
+        trap = minimizer_trap(loss, *_product_invariants(X, d), H, mu)
+        return None if trap is None else (f"normal contraction onto x.y = {mu} (q <= "
+                                          f"{trap.q:.3g}, N <= {trap.b:.4g})")
+    return region
+
+
+@result
+class CertifiedRun(gd.ItemAccess, Result):
+    """GD on ℓ(xᵀy) from one exact start at one exact rate, followed in balls through the
+    reduced map until a :class:`MinimizerTrap` holds (``proved``) or ``steps`` run out.
+
+    ``entered``: the step at which the trap held; ``trap``: the trap (None when not
+    proved); ``n_limit``: an enclosure of N∞ = ‖x∞‖² + ‖y∞‖²; ``sharp_limit`` of
+    S∞ = ℓ″(µ)N∞, ``gap`` of 2/h − S∞, ``imbalance`` of |‖x∞‖ − ‖y∞‖| = √(N∞ − 2µ)
+    (d = 1), each as (lo, hi); ``loss`` and ``sharpness``: enclosures (lo, hi) of ℓ(s_k) and
+    λ_max(∇²f) (d = 1) along the steps up to the first trap; ``first``: the trap at step
+    ``entered`` (``trap`` is the tighter one found later)."""
+
+    loss: str
+    h: sp.Expr
+    x0: tuple
+    proved: bool
+    entered: int | None
+    trap: MinimizerTrap | None
+    n_limit: tuple = (float("nan"), float("nan"))
+    sharp_limit: tuple = (float("nan"), float("nan"))
+    gap: tuple = (float("nan"), float("nan"))
+    imbalance: tuple = (float("nan"), float("nan"))
+    losses: tuple = ()
+    sharpness: tuple = ()
+    first: MinimizerTrap | None = None
+    _repr_skip = ("losses", "sharpness")
+
+
+def _bounds(v) -> tuple[float, float]:
+    """(lo, hi) floats enclosing the ball v (one ulp outward of the rounded ends)."""
+    return (float(np.nextafter(float(v.lower()), -np.inf)),
+            float(np.nextafter(float(v.upper()), np.inf)))
+
+
+def certified_run(loss: str, h, x0, mu=1, steps: int = 5000, bits: int = 128,
+                  tighten: float = 1e-12) -> CertifiedRun:
+    """Certify that GD on ℓ(xᵀy) with the exact rate ``h`` from the exact start ``x0``
+    converges to a minimizer (:class:`CertifiedRun`): the ball orbit of (s, N) under the
+    reduced map (``bits`` of working precision) is followed until a
+    :class:`MinimizerTrap` holds, then on until |s − µ| ≤ ``tighten`` (or ``steps`` steps),
+    where the trap of the tighter limit enclosure is kept; ``losses`` and ``sharpness`` are
+    recorded up to the first trap.""" 
+    from flint import arb
+    from ..evaluators import to_arb
+    x0 = tuple(convert(c, "start") for c in x0)
+    h = convert(h, "lr")
+    d = len(x0) // 2
+    mu = convert(mu, "mu")
+    with precision(bits=bits):
+        H, X = to_arb(h), [to_arb(c) for c in x0]
+        S, N = _product_invariants(X, d)
+        fns = _ball_derivatives(loss, mu)
+        d1f, d2f, ell2 = fns
+        f, mub = compile_exprs_loss(loss, mu), to_arb(mu)
+        losses, sharp, trap, first, entered = [], [], None, None, None
+        for k in range(steps + 1):
+            if entered is None:
+                losses.append(_bounds(f(S)[0]))
+                if d == 1:
+                    sharp.append(_bounds(_sharpness_1d(d1f(S)[0], d2f(S)[0], S, N)))
+                trap = first = minimizer_trap(loss, S, N, H, mu)
+                entered = None if trap is None else k
+            if entered is not None and (float(abs(S - mub).upper()) <= tighten
+                                        or k == steps):
+                trap = min((trap, minimizer_trap(loss, S, N, H, mu)),
+                           key=lambda tr: _width(tr) if tr is not None else np.inf)
+                break
+            if not (S.is_finite() and N.is_finite()) or float(abs(N).upper()) > 1e30:
+                break
+            S, N = _reduced_step(fns, S, N, H)
+        if trap is None:
+            return CertifiedRun(loss, h, x0, False, None, None, losses=tuple(losses),
+                                sharpness=tuple(sharp))
+        NL = arb(trap.n_limit[0]).union(arb(trap.n_limit[1]))
+        SL = ell2 * NL
+        gap = 2 / H - SL
+        imb = (NL - 2 * to_arb(mu)).sqrt() if d == 1 else arb("nan")
+        return CertifiedRun(loss, h, x0, True, entered, trap, trap.n_limit, _bounds(SL),
+                            _bounds(gap), _bounds(imb), tuple(losses), tuple(sharp), first)
+
+
+def _width(trap: MinimizerTrap) -> float:
+    return trap.n_limit[1] - trap.n_limit[0]
+
+
+@lru_cache(maxsize=None)
+def compile_exprs_loss(loss: str, mu):
+    """ℓ(s) as a ball function of s."""
+    from ..evaluators import compile_exprs
+    ell, s = loss_expr(loss, mu)
+    return compile_exprs([ell], (s,), "arb")
+
+
+def _sharpness_1d(d1, d2, S, N):
+    """λ_max of ∇²f = ℓ″vvᵀ + ℓ′J for d = 1: trace ℓ″N, determinant −ℓ′(2ℓ″s + ℓ′), so
+    λ_max = (ℓ″N + √(ℓ″²N² + 4ℓ′(2ℓ″s + ℓ′)))/2."""
+    disc = d2 * d2 * N * N + 4 * d1 * (2 * d2 * S + d1)
+    return (d2 * N + disc.sqrt()) / 2
