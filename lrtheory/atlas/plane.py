@@ -46,10 +46,12 @@ from ..dynamics.krawczyk import monodromy_ball
 from ..errors import InputError
 from ..objectives import Objective
 from ..results import Ball
+from .maps import lr_ball
 from .classify import (ATTRACTING, CHAOTIC, DIVERGENT, UNDECIDED, _box, _certify_cycle,
                        _balls, classify_box)
 
-__all__ = ["PlaneGD", "invariant_line", "classify_plane_box", "schur_stable"]
+__all__ = ["PlaneGD", "invariant_line", "classify_plane_box", "schur_stable", "stable_over",
+           "transverse_multiplier"]
 
 #: Candidate invariant lines through the origin: direction v and its equation.
 LINES = (((1, 1), "y = x"), ((1, -1), "y = -x"), ((1, 0), "y = 0"), ((0, 1), "x = 0"))
@@ -105,6 +107,21 @@ def schur_stable(M) -> bool:
     tr = M[0, 0] + M[1, 1]
     det = M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0]
     return bool(abs(det) < 1) and bool(abs(tr) < 1 + det)
+
+
+def stable_over(gd: PlaneGD, boxes, lo: Fraction, hi: Fraction,
+                splits=(1, 4, 16)) -> bool:
+    """The monodromy over the cycle enclosures ``boxes`` (valid for every h of [lo, hi])
+    is Schur stable for every h ∈ [lo, hi]: tried on the whole box, then on k equal
+    sub-boxes of h for each k of ``splits`` (tr and det of a ball matrix lose the
+    correlation of their entries through h; sub-boxes restore most of it)."""
+    for k in splits:
+        step = (hi - lo) / k
+        if all(schur_stable(monodromy_ball(gd.obj, boxes, lr_ball(lo + i * step,
+                                                                   lo + (i + 1) * step)))
+               for i in range(k)):
+            return True
+    return False
 
 
 # ---- float64 proposals at the midpoint ---------------------------------------------------
@@ -166,11 +183,26 @@ def _attracting(gd, lo, hi, depth, H, p, points):
     cert = _certify_cycle(gd, points, H, float(hi - lo))
     if cert is None:
         return f"the period-{p} cycle was not certified over the box (Krawczyk)"
-    if not schur_stable(monodromy_ball(gd.obj, cert.balls(), H)):
+    if not stable_over(gd, cert.balls(), lo, hi):
         return (f"the period-{p} cycle's monodromy is not proved to have both eigenvalues "
                 f"in the unit disc on the box")
     return _box(lo, hi, depth, ATTRACTING, period=p, cycle=_balls(cert),
                 reason=f"Krawczyk-certified {p}-cycle for every h in the box; {STABLE}")
+
+
+def transverse_multiplier(gd: PlaneGD, v, cycle, H: arb) -> arb:
+    """∏ w·DG_H(tᵢv)w / (w·w), w = (−v_y, v_x), over the points tᵢ (balls) of a cycle on
+    the invariant line {t·v}.  DG(tv)v = g′(t)v (the line is invariant), so in the basis
+    (v, w) every DG(tᵢv) is upper triangular and the monodromy's eigenvalues are the
+    line's multiplier ∏g′(tᵢ) and this product."""
+    w0, w1 = -v[1], v[0]
+    m = arb(1)
+    for b in cycle:
+        t = b.to_arb()
+        J = gd.obj.arb.gd_jacobian([t * v[0], t * v[1]], H)
+        m = m * (w0 * (J[0, 0] * w0 + J[0, 1] * w1) + w1 * (J[1, 0] * w0 + J[1, 1] * w1)) \
+            / (w0 * w0 + w1 * w1)
+    return m
 
 
 def _embedded(v, balls) -> tuple:
@@ -180,8 +212,8 @@ def _embedded(v, balls) -> tuple:
 
 def _on_the_line(gd, lo, hi, depth, H, max_period, settings):
     """The class of the restriction to the invariant line, as a box of the plane map when
-    it proves one (chaos; a cycle of the line whose monodromy in the plane is Schur
-    stable), else (why not, candidate)."""
+    it proves one (chaos; an attracting cycle of the line with transverse multiplier
+    < 1 in modulus), else (why not, candidate)."""
     v, equation, phi = gd.line
     line = classify_box(gd.line_gd, lo, hi, max_period, settings, depth)
     where = f" on the invariant line {equation} (GD on phi(t) = {phi.expr})"
@@ -192,16 +224,20 @@ def _on_the_line(gd, lo, hi, depth, H, max_period, settings):
                    f"restriction of G to the line, a lower bound for G on that invariant "
                    f"set")
     if line.label == ATTRACTING:
-        cycle = _embedded(v, line.cycle)
-        points = [[b.to_arb() for b in cycle[i:i + 2]] for i in range(0, len(cycle), 2)]
-        if schur_stable(monodromy_ball(gd.obj, points, H)):
-            return _box(lo, hi, depth, ATTRACTING, period=line.period, cycle=cycle,
-                        reason=f"Krawczyk-certified {line.period}-cycle of the restriction "
-                               f"of G to the invariant line {equation} (GD on phi(t) = "
-                               f"{phi.expr}), a cycle of G, for every h in the box; "
-                               f"{STABLE}")
-        return (f"the period-{line.period} cycle{where} is not proved attracting in the "
-                f"plane (monodromy)", f"{ATTRACTING} {line.period}")
+        across = transverse_multiplier(gd, v, line.cycle, H)
+        if abs(across) < 1:
+            return _box(lo, hi, depth, ATTRACTING, period=line.period,
+                        cycle=_embedded(v, line.cycle),
+                        reason=f"on the invariant line {equation} (GD on phi(t) = "
+                               f"{phi.expr}): {line.reason.split(';')[0]}; a cycle of G whose "
+                               f"monodromy is triangular in the basis (v, w), w normal to "
+                               f"the line, with the line's multiplier and the transverse "
+                               f"one as eigenvalues, the transverse |.| <= "
+                               f"{float(across.abs_upper()):.3g}: an attracting cycle, not "
+                               f"proved the only attractor (Singer's theorem is "
+                               f"one-dimensional)")
+        return (f"the period-{line.period} cycle{where} is not proved attracting across "
+                f"the line (transverse multiplier)", f"{ATTRACTING} {line.period}")
     return f"{line.label}{where}: {line.reason}", line.candidate
 
 
