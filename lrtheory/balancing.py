@@ -27,6 +27,7 @@ import mpmath
 import numpy as np
 
 from . import factorization as fz
+from .aliases import lr_keyword
 from .catalogue import factorization_vector
 from .dynamics.classify import classify_tail
 from .errors import InputError
@@ -164,30 +165,32 @@ def _label(label: str) -> str:
     return "diverged" if label == "divergent" else label
 
 
-def run_scalar(mu, x0, y0, h, max_steps: int = 200_000, tol: float = 1e-12) -> BalanceRun:
+@lr_keyword
+def run_scalar(mu, x0, y0, lr, max_steps: int = 200_000, tol: float = 1e-12) -> BalanceRun:
     """One float64 run (see :func:`run_scalar_batch`)."""
-    return run_scalar_batch(mu, [[x0, y0]], [h], max_steps=max_steps, tol=tol)[0]
+    return run_scalar_batch(mu, [[x0, y0]], [lr], max_steps=max_steps, tol=tol)[0]
 
 
-def run_scalar_mp(mu, x0, y0, h, dps: int = 30, max_steps: int = 200_000) -> BalanceRun:
+@lr_keyword
+def run_scalar_mp(mu, x0, y0, lr, dps: int = 30, max_steps: int = 200_000) -> BalanceRun:
     """One run in mpmath at ``dps`` digits (:func:`lrtheory.gd.run_gd`, backend mpmath;
     rationals given as strings or Fractions are converted at that precision).  Converged
     when a step moves less than 10^(5 − dps) relative to the point's scale; diverged when
     a step leaves the ball of radius :data:`BLOWUP` (``steps`` counts that step);
     otherwise undecided.  The limit is returned as mpmath numbers in ``limit``."""
-    check_lr(h)
+    check_lr(lr)
     with precision(dps):
         tol = mpmath.mpf(10) ** (5 - dps)
     rec = Record(stop_when_settled=True, tol=tol)
-    run = run_gd(scalar_objective(to_fraction(mu, "mu")), [x0, y0], h, max_steps, rec,
+    run = run_gd(scalar_objective(to_fraction(mu, "mu")), [x0, y0], lr, max_steps, rec,
                  blowup=BLOWUP, backend="mpmath", dps=dps)
     stopped, steps = run.stopped[0], int(run.steps_run[0])
     if stopped == "divergent":
-        return _describe(mu, x0, y0, h, "diverged", steps + 1)
+        return _describe(mu, x0, y0, lr, "diverged", steps + 1)
     if stopped != "settled":
-        return _describe(mu, x0, y0, h, "undecided", max_steps)
+        return _describe(mu, x0, y0, lr, "undecided", max_steps)
     z = run.last[0]
-    return _describe(mu, x0, y0, h, "converged", steps, [float(c) for c in z], 1,
+    return _describe(mu, x0, y0, lr, "converged", steps, [float(c) for c in z], 1,
                      exact_limit=list(z))
 
 
@@ -215,10 +218,11 @@ class EscalatedLimit(ItemAccess, Result):
         return self.runs[-1]
 
 
-def escalated_limit(mu, x0, y0, h, dps=(30, 60), max_steps: int = 200_000) -> EscalatedLimit:
+@lr_keyword
+def escalated_limit(mu, x0, y0, lr, dps=(30, 60), max_steps: int = 200_000) -> EscalatedLimit:
     """The limit at several mpmath precisions and how far the last two differ (precision
     escalation, :class:`EscalatedLimit`)."""
-    runs = tuple(run_scalar_mp(mu, x0, y0, h, dps=d, max_steps=max_steps) for d in dps)
+    runs = tuple(run_scalar_mp(mu, x0, y0, lr, dps=d, max_steps=max_steps) for d in dps)
     change = None
     if all(r.label == "converged" for r in runs):
         with precision(max(dps)):
@@ -265,23 +269,24 @@ def matrix_stability_bound(A, h) -> float:
     return 2 / float(h) - 2 * float(np.linalg.norm(np.asarray(A, float), 2))
 
 
-def run_matrix(A, X0, Y0, h, max_steps: int = 100_000, tol: float = 1e-12,
+@lr_keyword
+def run_matrix(A, X0, Y0, lr, max_steps: int = 100_000, tol: float = 1e-12,
                tail: int = 64) -> MatrixRun:
     """Float64 GD X ← X − hRY, Y ← Y − hRᵀX from (X0, Y0), classified by its tail."""
-    check_lr(h)
+    check_lr(lr)
     A, X, Y = (np.array(M, dtype=float) for M in (A, X0, Y0))
     buf = np.empty((tail, X.size + Y.size))
     steps = 0
     with np.errstate(all="ignore"):
         while steps < max_steps:
-            X, Y = fz.gd_step(A, X, Y, h)
+            X, Y = fz.gd_step(A, X, Y, lr)
             buf[steps % tail] = np.concatenate([X.ravel(), Y.ravel()])
             steps += 1
             if steps >= tail and steps % tail == 0 and settled(buf[:, None, :], tol, BLOWUP)[0]:
                 break
     order = [(steps + i) % tail for i in range(tail)]
     c = classify_tail(buf[order][:, None, :], tol=tol, blowup=BLOWUP, tail=tail)[0]
-    return _matrix_run(A, X0, Y0, h, c["label"], steps, X, Y)
+    return _matrix_run(A, X0, Y0, lr, c["label"], steps, X, Y)
 
 
 def _matrix_run(A, X0, Y0, h, label, steps, X, Y) -> MatrixRun:
@@ -451,16 +456,17 @@ class MatrixRunMP(Result):
         return np.array(self.X, dtype=object), np.array(self.Y, dtype=object)
 
 
-def run_matrix_mp(A, X0, Y0, h, dps: int = 30, max_steps: int = 20_000) -> MatrixRunMP:
+@lr_keyword
+def run_matrix_mp(A, X0, Y0, lr, dps: int = 30, max_steps: int = 20_000) -> MatrixRunMP:
     """The matrix GD run in mpmath at ``dps`` digits (object arrays through the generic
     :func:`lrtheory.factorization.gd_step`), stopped at the first step that moves less
     than 10^(5 − dps) (:class:`MatrixRunMP`)."""
-    check_lr(h)
+    check_lr(lr)
     with precision(dps):
         def conv(M):
             return np.array([[mpmath.mpf(float(v)) for v in row] for row in np.asarray(M)],
                             dtype=object)
-        A, X, Y, hm = conv(A), conv(X0), conv(Y0), _mpf(h)
+        A, X, Y, hm = conv(A), conv(X0), conv(Y0), _mpf(lr)
         eps = mpmath.mpf(10) ** (5 - dps)
         for k in range(1, max_steps + 1):
             X1, Y1 = fz.gd_step(A, X, Y, hm)

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..aliases import lr_keyword
 from ..errors import InputError
 from ..gd import ItemAccess, Record, run_gd
 from ..objectives import Objective
@@ -66,14 +67,15 @@ def _checkpoints(steps: int, count: int = 24) -> list[int]:
     return [int(p) for p in pts if p >= 1]
 
 
-def lyapunov_exponents(obj: Objective, h, x0s, steps: int, transient: int = 1000,
+@lr_keyword
+def lyapunov_exponents(obj: Objective, lr, x0s, steps: int, transient: int = 1000,
                        backend: str = "float64") -> LyapunovSpectrum:
-    """Lyapunov spectra of GD on ``obj`` with learning rate ``h`` from each start in
+    """Lyapunov spectra of GD on ``obj`` with learning rate ``lr`` from each start in
     ``x0s`` (shape (m, n)), by QR of the tangent maps over ``steps`` steps after a
     ``transient`` (BLOG-9, KT-5).  ``backend`` is ``"float64"`` (vectorized) or
     ``"mpmath"`` (at the caller's ``mpmath.workdps``).  Returns a
     :class:`LyapunovSpectrum`."""
-    check_lr(h)
+    check_lr(lr)
     X = np.atleast_2d(np.asarray(x0s, dtype=float))
     if X.shape[1] != obj.dim:
         raise InputError(f"starts have {X.shape[1]} coordinates, objective has {obj.dim}")
@@ -84,15 +86,15 @@ def lyapunov_exponents(obj: Objective, h, x0s, steps: int, transient: int = 1000
     checks = _checkpoints(int(steps))
     rec = Record(last=False, lyapunov=True, checkpoints=checks)
     if backend == "float64":
-        run = run_gd(obj, X, float(h), int(steps), rec, transient=int(transient))
+        run = run_gd(obj, X, float(lr), int(steps), rec, transient=int(transient))
         expo, running = run.exponents, run.running[..., 0]
     else:
-        run = run_gd(obj, X, h, int(steps), rec, transient=int(transient),
+        run = run_gd(obj, X, lr, int(steps), rec, transient=int(transient),
                      backend="mpmath", blowup=MP_BLOWUP)
         expo = np.array([[float(v) for v in e] for e in run.exponents])
         running = np.array([[float(v[0]) for v in r] for r in run.running]).T
     bad = np.asarray(run.diverged, dtype=bool) | ~np.all(np.isfinite(expo), axis=1)
-    return _summary(expo, bad, checks, running, int(steps), int(transient), backend, h, X)
+    return _summary(expo, bad, checks, running, int(steps), int(transient), backend, lr, X)
 
 
 def _summary(expo, bad, checks, running, steps, transient, backend, h, X) -> LyapunovSpectrum:

@@ -48,6 +48,7 @@ import numpy as np
 import sympy as sp
 from flint import acb_mat, arb, arb_mat
 
+from ..aliases import lr_keyword
 from ..errors import InputError
 from ..evaluators import to_arb
 from ..objectives import Objective
@@ -776,7 +777,8 @@ def _coverage(period: _PeriodPass, classes, group_order: int, proof) -> PeriodCo
                           sum(k == 0 for k in period.counts), note)
 
 
-def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int = 2000,
+@lr_keyword
+def search_periodic_orbits(obj: Objective, lr, max_period: int, box, starts: int = 2000,
                            dps: int = 50, seed: int = 0, certify: bool = False,
                            growth: float = 2.0, max_starts: int = 2**18, prove: int = 0,
                            excluded=None, prove_depth: int = 40,
@@ -793,7 +795,7 @@ def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int 
     :func:`~lrtheory.dynamics.completeness.prove_complete` for periods ≤ ``prove``
     outside the ``excluded`` region (a predicate on ball boxes, see ``near_curve`` and
     ``minimizer_band``), boxes split down to depth ``prove_depth``."""
-    h = exact_lr(h)
+    lr = exact_lr(lr)
     if max_period < 1:
         raise InputError(f"max_period must be at least 1, got {max_period}")
     if starts < 1 or growth < 1 or max_starts < 1 or max_rounds < 1:
@@ -805,14 +807,14 @@ def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int 
     lo, hi = (float(box[0]), float(box[1]))
     if not lo < hi:
         raise InputError(f"box must satisfy lo < hi, got {box}")
-    settings = OrbitSearchSettings(h, max_period, (lo, hi), starts, float(growth), max_starts,
+    settings = OrbitSearchSettings(lr, max_period, (lo, hi), starts, float(growth), max_starts,
                                    dps, seed, certify, prove,
                                    "" if excluded is None else str(excluded), prove_depth,
                                    max_rounds)
     group = symmetry.symmetry_group(obj, (lo, hi))
     orbits, families, passes = [], [], []
     for p in range(1, max_period + 1):
-        period = _PeriodPass(obj, h, p, (lo, hi), dps, certify)
+        period = _PeriodPass(obj, lr, p, (lo, hi), dps, certify)
         n = settings.starts_per_round(p)
         for r in range(max_rounds):
             period.add(uniform_starts((lo, hi), obj.dim, n, seed, (p, r)))
@@ -824,20 +826,21 @@ def search_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int 
             families.append(NonIsolatedSet(p, _unique_rows(np.array(period.family))))
         passes.append((period, classes))
     orbits.sort(key=lambda o: (o.period, [float(c) for c in o.points[0]]))
-    proofs = {p: prove_complete(obj, h, p, (lo, hi), orbits, excluded, prove_depth)
+    proofs = {p: prove_complete(obj, lr, p, (lo, hi), orbits, excluded, prove_depth)
               for p in range(1, min(prove, max_period) + 1)}
     coverage = tuple(_coverage(per, cl, len(group), proofs.get(per.p)) for per, cl in passes)
     return OrbitSearch(tuple(orbits), tuple(families), coverage, settings)
 
 
-def find_periodic_orbits(obj: Objective, h, max_period: int, box, starts: int = 2000,
+@lr_keyword
+def find_periodic_orbits(obj: Objective, lr, max_period: int, box, starts: int = 2000,
                          dps: int = 50, seed: int = 0,
                          certify: bool = False) -> list[PeriodicOrbit]:
     """Isolated periodic orbits of G_h(x) = x − h∇f(x) with minimal period ≤ ``max_period``
     and all points in ``box = (lo, hi)`` (BLOG-8).  Each has its points at ``dps`` digits,
     multipliers and stability; with ``certify=True`` a Krawczyk certificate.  Non-isolated
     periodic sets and the coverage are in :func:`search_periodic_orbits`."""
-    return list(search_periodic_orbits(obj, h, max_period, box, starts, dps, seed,
+    return list(search_periodic_orbits(obj, lr, max_period, box, starts, dps, seed,
                                        certify).orbits)
 
 
@@ -850,7 +853,8 @@ def _tail(obj: Objective, X: np.ndarray, h: float, steps: int, tail: int) -> np.
     return np.asarray(run_gd(obj, X, h, steps, record=Record(last=False, tail=tail + 1)).tail)
 
 
-def basin_fractions(obj: Objective, h: float, orbits, box, grid: int = 101, steps: int = 3000,
+@lr_keyword
+def basin_fractions(obj: Objective, lr: float, orbits, box, grid: int = 101, steps: int = 3000,
                     tol: float = 1e-6) -> dict:
     """Long-run fate of a ``grid``×…×``grid`` lattice of starts in the box (float64):
     fractions that diverged, converged to a fixed point, ended on one of ``orbits`` (index by
@@ -859,7 +863,7 @@ def basin_fractions(obj: Objective, h: float, orbits, box, grid: int = 101, step
     lo, hi = box
     axes = [np.linspace(lo, hi, grid)] * obj.dim
     X = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, obj.dim)
-    labels = classify_tail(_tail(obj, X, h, steps, tail=128), tol=1e-9, max_period=16)
+    labels = classify_tail(_tail(obj, X, lr, steps, tail=128), tol=1e-9, max_period=16)
     pts = [np.array([[float(c) for c in pt] for pt in o.points]) for o in orbits]
     counts = {"diverged": 0, "converged": 0, "aperiodic": 0, "periodic (other)": 0}
     per_orbit = [0] * len(orbits)

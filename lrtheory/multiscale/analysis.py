@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ..aliases import lr_keyword
 from ..gd import ItemAccess
 from ..results import Result, result
 from .gibbs import GibbsLaw, distances
@@ -62,15 +63,16 @@ def _finite(v):
     return v if math.isfinite(v) else None
 
 
-def sample(ms: Multiscale, h: float, steps: int = 20_000, chains: int = 1000,
+@lr_keyword
+def sample(ms: Multiscale, lr: float, steps: int = 20_000, chains: int = 1000,
            start=0.0, width: float = 1.0, seed: int = 0, bins: int = 200) -> MultiscaleSample:
-    """Measured statistics of GD with step ``h`` on ``ms`` (see the module docstring and
+    """Measured statistics of GD with step ``lr`` on ``ms`` (see the module docstring and
     :class:`MultiscaleSample`)."""
     law = noise_law(ms)
     sigma2 = float(law.sigma2)
     burn = steps // 4
     x0 = uniform_starts(start, width, chains, ms.dim, seed)
-    run = run_chains(ms.objective, h, x0, steps - burn, burn=burn, bins=bins)
+    run = run_chains(ms.objective, lr, x0, steps - burn, burn=burn, bins=bins)
     regime, fractions = majority(classify_chains(run, ms.cell))
     lam = run.chain_lyapunov[run.ok]
     out = dict(sigma2=str(law.sigma2), sigma2_exact=law.exact, regime=regime,
@@ -86,7 +88,7 @@ def sample(ms: Multiscale, h: float, steps: int = 20_000, chains: int = 1000,
     if run.ok.any():
         out.update(_moments(run, ms.dim))
         if ms.dim == 1 and regime != "unstable":
-            g = GibbsLaw(ms.f0, ms.vars[0], h, sigma2, around=(run.edges[0], run.edges[-1]))
+            g = GibbsLaw(ms.f0, ms.vars[0], lr, sigma2, around=(run.edges[0], run.edges[-1]))
             d = distances(run, g)
             out.update(gibbs_variance=g.variance, tv_distance=d.tv, ks_distance=d.ks,
                        tv_noise=d.tv_noise)

@@ -12,6 +12,8 @@ white.
 """
 from __future__ import annotations
 
+from ..aliases import lr_keyword
+
 __all__ = ["plot_sweep", "plot_diagram", "plot_basins", "plot_convergence_map",
            "plot_cobweb", "plot_modified_flow", "plot_sharpness",
            "plot_sharpness_trajectory", "plot_phase_portrait", "plot_orbit_counts"]
@@ -188,7 +190,8 @@ def plot_sharpness(ds, ax=None):
     return ax
 
 
-def plot_sharpness_trajectory(objective, h, x0, steps: int = 200, ax=None, variables=None):
+@lr_keyword
+def plot_sharpness_trajectory(objective, lr, x0, steps: int = 200, ax=None, variables=None):
     """Sharpness λ_max(∇²f(x_k)) along the GD trajectory x_0..x_steps against k, with the
     threshold 2/h (edge of stability: progressive sharpening up to 2/h)."""
     import numpy as np
@@ -197,18 +200,19 @@ def plot_sharpness_trajectory(objective, h, x0, steps: int = 200, ax=None, varia
     from ..gd import TRAJECTORY, run_gd, sharpness
     ax = axes_or_new(ax)
     obj = _objective(objective, variables)
-    traj = run_gd(obj, [list(np.ravel(x0))], float(h), int(steps), TRAJECTORY,
+    traj = run_gd(obj, [list(np.ravel(x0))], float(lr), int(steps), TRAJECTORY,
                   blowup=1e12).trajectory[:, 0]
     lam = sharpness(obj, traj)
     ax.plot(np.arange(len(lam)), lam, "-", lw=1, color="C0", label="$\\lambda_{max}(x_k)$")
-    ax.axhline(2 / float(h), color="k", ls="--", lw=1, label=f"$2/h$ = {2 / float(h):.4g}")
+    ax.axhline(2 / float(lr), color="k", ls="--", lw=1, label=f"$2/h$ = {2 / float(lr):.4g}")
     ax.set_xlabel("step $k$")
     ax.set_ylabel("sharpness")
     ax.legend(fontsize=7)
     return ax
 
 
-def plot_cobweb(objective, h, x0, steps: int = 40, ax=None, xlim=None, variables=None):
+@lr_keyword
+def plot_cobweb(objective, lr, x0, steps: int = 40, ax=None, xlim=None, variables=None):
     """The cobweb of the one-dimensional GD map G_h(x) = x − h f'(x): its graph, the
     diagonal, and the path (x_k, x_k) → (x_k, x_{k+1}) → (x_{k+1}, x_{k+1}) of ``steps``
     iterates from ``x0`` (``xlim`` defaults to the orbit's range, widened by 20 %)."""
@@ -221,7 +225,7 @@ def plot_cobweb(objective, h, x0, steps: int = 40, ax=None, xlim=None, variables
     if obj.dim != 1:
         raise InputError(f"a cobweb needs a one-variable objective, got {obj.dim} variables")
     ax = axes_or_new(ax, 4.8, 4.8)
-    xs = run_gd(obj, [[float(np.ravel(x0)[0])]], float(h), int(steps), TRAJECTORY,
+    xs = run_gd(obj, [[float(np.ravel(x0)[0])]], float(lr), int(steps), TRAJECTORY,
                 blowup=1e12).trajectory[:, 0, 0]
     xs = xs[np.isfinite(xs)]
     if xlim is None:
@@ -229,8 +233,8 @@ def plot_cobweb(objective, h, x0, steps: int = 40, ax=None, xlim=None, variables
         pad = 0.2 * (hi - lo) + 0.1
         xlim = (lo - pad, hi + pad)
     t = np.linspace(xlim[0], xlim[1], 400)
-    G = obj.numpy.gd_step(t[:, None], float(h))[:, 0]
-    ax.plot(t, G, color="C0", lw=1.2, label=f"$G_h(x)$, $h$ = {float(h):.4g}")
+    G = obj.numpy.gd_step(t[:, None], float(lr))[:, 0]
+    ax.plot(t, G, color="C0", lw=1.2, label=f"$G_h(x)$, $h$ = {float(lr):.4g}")
     ax.plot(t, t, color="0.5", lw=0.8, label="$y = x$")
     path = np.repeat(xs, 2)  # (x0, x0) → (x0, x1) → (x1, x1) → (x1, x2) → …
     ax.plot(path[:-1], path[1:], color="C3", lw=0.8, label="iterates")
@@ -241,7 +245,8 @@ def plot_cobweb(objective, h, x0, steps: int = 40, ax=None, xlim=None, variables
     return ax
 
 
-def plot_modified_flow(objective, h, x0, steps: int = 20, order: int = 1, ax=None,
+@lr_keyword
+def plot_modified_flow(objective, lr, x0, steps: int = 20, order: int = 1, ax=None,
                        coords=(0, 1), dps: int = 20, substeps: int = 8, variables=None):
     """GD iterates x_k against the flow of the modified equation of order ``order``
     (ẋ = F_0 + hF_1 + … + h^order F_order, :func:`lrtheory.modeq.modified_equation`,
@@ -256,21 +261,21 @@ def plot_modified_flow(objective, h, x0, steps: int = 20, order: int = 1, ax=Non
     from ..modeq.order import integrate, truncated_flow_field
     obj = _objective(objective, variables)
     ax = axes_or_new(ax)
-    h = float(h)
+    lr = float(lr)
     x0 = [float(c) for c in np.ravel(x0)]
-    gd = run_gd(obj, [x0], h, int(steps), TRAJECTORY).trajectory[:, 0]
+    gd = run_gd(obj, [x0], lr, int(steps), TRAJECTORY).trajectory[:, 0]
     me = modified_equation(obj, int(order))
     curves = {}
     with mpmath.workdps(dps):
         for n in sorted({0, int(order)}):
             field = truncated_flow_field(me, n)
             y, state, pts = [mpmath.mpf(c) for c in x0], {}, [list(x0)]
-            dt = mpmath.mpf(h) / substeps
+            dt = mpmath.mpf(lr) / substeps
             for _ in range(int(steps) * substeps):
-                y = integrate(lambda z: field(z, mpmath.mpf(h)), y, dt, state=state)
+                y = integrate(lambda z: field(z, mpmath.mpf(lr)), y, dt, state=state)
                 pts.append([float(c) for c in y])
             curves[n] = np.array(pts)
-    t = np.arange(len(curves[0])) * h / substeps
+    t = np.arange(len(curves[0])) * lr / substeps
     styles = {0: dict(color="0.5", ls="--", lw=1, label="gradient flow (order 0)")}
     if order:
         styles[int(order)] = dict(color="C0", lw=1.2, label=f"modified flow, order {order}")
@@ -280,19 +285,20 @@ def plot_modified_flow(objective, h, x0, steps: int = 20, order: int = 1, ax=Non
         else:
             ax.plot(pts[:, coords[0]], pts[:, coords[1]], **styles[n])
     if obj.dim == 1:
-        ax.plot(np.arange(len(gd)) * h, gd[:, 0], "o", ms=3, color="C3", label="GD iterates")
+        ax.plot(np.arange(len(gd)) * lr, gd[:, 0], "o", ms=3, color="C3", label="GD iterates")
         ax.set_xlabel("time $t = kh$")
         ax.set_ylabel(f"${obj.vars[0]}$")
     else:
         ax.plot(gd[:, coords[0]], gd[:, coords[1]], "o", ms=3, color="C3", label="GD iterates")
         ax.set_xlabel(f"${obj.vars[coords[0]]}$")
         ax.set_ylabel(f"${obj.vars[coords[1]]}$")
-    ax.set_title(f"$h$ = {h:.4g}", fontsize=9)
+    ax.set_title(f"$h$ = {lr:.4g}", fontsize=9)
     ax.legend(fontsize=7)
     return ax
 
 
-def plot_phase_portrait(objective, h, orbits=(), box=(-3.0, 3.0), ax=None, grid: int = 21,
+@lr_keyword
+def plot_phase_portrait(objective, lr, orbits=(), box=(-3.0, 3.0), ax=None, grid: int = 21,
                         coords=(0, 1), variables=None):
     """The phase portrait of G_h(x) = x − h∇f(x) in the square ``box``: arrows of the GD
     step −h∇f (length-normalised, shade by log step size), level sets of f, and the
@@ -307,10 +313,10 @@ def plot_phase_portrait(objective, h, orbits=(), box=(-3.0, 3.0), ax=None, grid:
     obj = _objective(objective, variables)
     ax = axes_or_new(ax, 5.0, 5.0)
     lo, hi = (float(b) for b in box)
-    h = float(h)
+    lr = float(lr)
     if obj.dim == 1:
         t = np.linspace(lo, hi, 400)
-        ax.plot(t, obj.numpy.gd_step(t[:, None], h)[:, 0], color="C0", lw=1.2,
+        ax.plot(t, obj.numpy.gd_step(t[:, None], lr)[:, 0], color="C0", lw=1.2,
                 label="$G_h(x)$")
         ax.plot(t, t, color="0.5", lw=0.8)
         ax.set_ylim(lo, hi)
@@ -321,7 +327,7 @@ def plot_phase_portrait(objective, h, orbits=(), box=(-3.0, 3.0), ax=None, grid:
         X = np.zeros((U.size, obj.dim))
         X[:, i], X[:, j] = U.ravel(), V.ravel()
         with np.errstate(all="ignore"):
-            step = -h * obj.numpy.grad(X)
+            step = -lr * obj.numpy.grad(X)
             F = obj.numpy.value(X)
         size = np.hypot(step[:, i], step[:, j])
         norm = np.where(size > 0, size, 1.0)
@@ -353,7 +359,7 @@ def plot_phase_portrait(objective, h, orbits=(), box=(-3.0, 3.0), ax=None, grid:
                 mfc=colour if key[1] else "none", mec="k" if key[1] else colour, mew=0.8,
                 label=label)
     ax.set_xlim(lo, hi)
-    ax.set_title(f"$h$ = {h:.4g}", fontsize=9)
+    ax.set_title(f"$h$ = {lr:.4g}", fontsize=9)
     if orbits or obj.dim == 1:
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
