@@ -37,6 +37,7 @@ from pathlib import Path
 from .claims import matches
 from .errors import InputError
 from .io import atomic_write_json, dumps, locked, read_json
+from .results import Result
 
 FORMAT = 1
 
@@ -63,16 +64,17 @@ def mode_of(results: dict) -> str:
     return "quick" if results.get("quick") else "full"
 
 
-def _number_entry(entry: dict, where: str = "") -> dict:
-    """The part of a number the baseline keeps: kind, value and tolerance (checked with
-    :func:`check_tolerances`)."""
-    kind = entry.get("kind", "exact")
-    kept = {"kind": kind, "value": entry.get("value")}
-    if kind == "ball":
-        kept["radius"] = entry.get("radius", "0")
-    elif kind == "float":
-        kept["rel_tol"] = entry.get("rel_tol", 0.0)
-        kept["abs_tol"] = entry.get("abs_tol", 0.0)
+def _number_entry(entry, where: str = "") -> dict:
+    """The part of a key number the baseline keeps (its shape in results, without the
+    type tag and the note): kind, value and ``exact`` (exact), ``mid``/``rad`` (ball) or
+    ``rel_tol``/``abs_tol`` (float); checked with :func:`check_tolerances`.  ``entry`` is
+    a key number of :mod:`lrtheory.claims.evidence` or its JSON form, new or old."""
+    from .claims.evidence import key_number
+    if isinstance(entry, dict):
+        check_tolerances(entry, where)
+    kept = key_number(entry).to_json()
+    kept.pop("type", None)
+    kept.pop("note", None)
     check_tolerances(kept, where)
     return kept
 
@@ -96,22 +98,33 @@ def _tolerance_ok(value, text: bool = True) -> bool:
 def check_tolerances(number: dict, where: str = "") -> None:
     """:class:`InputError` unless the number's ``rel_tol``/``abs_tol`` (float kind) or
     ``radius`` (ball kind) are finite and >= 0."""
-    keys = {"float": ("rel_tol", "abs_tol"), "ball": ("radius",)}.get(number.get("kind"), ())
+    keys = {"float": ("rel_tol", "abs_tol"), "ball": ("radius", "rad")}.get(
+        number.get("kind"), ())
     for key in keys:
         if key in number and number[key] is not None and \
-                not _tolerance_ok(number[key], text=key == "radius"):
+                not _tolerance_ok(number[key], text=key in ("radius", "rad")):
             raise InputError(f"{where or 'a number'}: {key} must be a finite number >= 0, "
                              f"got {_short(number[key])}")
 
 
-def claim_entry(record: dict) -> dict:
-    """The baseline entry of one claim record: verdict and key numbers."""
+def _record_parts(record) -> tuple:
+    """ID, verdict, key numbers and error of a :class:`~lrtheory.claims.ClaimRecord` or of
+    an entry of a results document."""
+    if not isinstance(record, dict):
+        ev = record.evidence
+        return record.id, str(record.verdict), ev.numbers, ev.error
     ev = record.get("evidence") if isinstance(record.get("evidence"), dict) else {}
     numbers = ev.get("numbers") if isinstance(ev.get("numbers"), dict) else {}
-    cid = record.get("id")
-    return {"verdict": record.get("verdict"),
+    return record.get("id"), record.get("verdict"), numbers, ev.get("error", "")
+
+
+def claim_entry(record) -> dict:
+    """The baseline entry of one claim record (a ClaimRecord or a results document's
+    entry): verdict and key numbers."""
+    cid, verdict, numbers, _ = _record_parts(record)
+    return {"verdict": verdict,
             "numbers": {str(k): _number_entry(v, f"{cid} number {k!r}")
-                        for k, v in numbers.items() if isinstance(v, dict)}}
+                        for k, v in numbers.items() if isinstance(v, (dict, Result))}}
 
 
 def _id_order(cid: str):
@@ -169,7 +182,7 @@ def load(path) -> dict:
 #: Sections of a baseline, number kinds, and the keys of a number.
 MODES = ("quick", "full")
 KINDS = ("exact", "ball", "float")
-NUMBER_KEYS = ("kind", "value", "radius", "rel_tol", "abs_tol")
+NUMBER_KEYS = ("kind", "value", "exact", "mid", "rad", "radius", "rel_tol", "abs_tol")
 #: Characters of a number or name written as text in a baseline.
 MAX_NUMBER_CHARS = 10_000
 
@@ -219,8 +232,12 @@ def _validate_entry(entry, where: str, verdicts) -> None:
             raise InputError(f"{here}: unknown key {unknown[0]!r} (keys: "
                              f"{', '.join(NUMBER_KEYS)})")
         value = number.get("value")
-        if isinstance(value, str) and len(value) > MAX_NUMBER_CHARS:
-            raise InputError(f"{here}: value longer than {MAX_NUMBER_CHARS} characters")
+        for key in ("value", "exact", "mid", "rad"):
+            if isinstance(number.get(key), str) and len(number[key]) > MAX_NUMBER_CHARS:
+                raise InputError(f"{here}: {key} longer than {MAX_NUMBER_CHARS} characters")
+        for key in ("exact", "mid"):
+            if key in number and not isinstance(number[key], str):
+                raise InputError(f"{here}: {key} must be a string, got {_short(number[key])}")
         if number.get("kind") in ("ball", "float") and (
                 isinstance(value, bool) or not isinstance(value, (int, float, str))):
             raise InputError(f"{here}: value must be a number or a decimal string, got "
@@ -263,21 +280,22 @@ def _float(value) -> float | None:
         return None
 
 
-def _compare_ball(old: dict, new: dict) -> str | None:
-    """Why two enclosures are inconsistent (they do not overlap), or None."""
+def _compare_ball(old, new) -> str | None:
+    """Why two enclosures (:class:`~lrtheory.claims.evidence.BallNumber`) are
+    inconsistent (they do not overlap), or None."""
     try:
         return _ball_gap(old, new)
     except ArithmeticError:
         return "not comparable: the values are beyond decimal arithmetic"
 
 
-def _ball_gap(old: dict, new: dict) -> str | None:
+def _ball_gap(old, new) -> str | None:
     with localcontext() as ctx:
         ctx.prec = 120
-        m0, m1 = _decimal(old.get("value")), _decimal(new.get("value"))
-        r0, r1 = _decimal(old.get("radius", 0)), _decimal(new.get("radius", 0))
+        m0, m1 = _decimal(old.mid), _decimal(new.mid)
+        r0, r1 = _decimal(old.rad), _decimal(new.rad)
         if None in (m0, m1, r0, r1):
-            return None if str(old.get("value")) == str(new.get("value")) else "not comparable"
+            return None if old.mid == new.mid else "not comparable"
         if m0.is_nan() or m1.is_nan():
             return None if m0.is_nan() and m1.is_nan() else "one midpoint is NaN"
         if m0.is_infinite() or m1.is_infinite():
@@ -288,14 +306,15 @@ def _ball_gap(old: dict, new: dict) -> str | None:
         return f"|difference| {gap:.3e} > radii sum {r0 + r1:.3e}: the enclosures do not overlap"
 
 
-def _compare_float(old: dict, new: dict) -> str | None:
-    """Why two floats differ beyond the baseline's tolerance, or None."""
-    a, b = _float(old.get("value")), _float(new.get("value"))
+def _compare_float(old, new) -> str | None:
+    """Why two floats (:class:`~lrtheory.claims.evidence.FloatNumber`) differ beyond the
+    baseline's tolerance, or None."""
+    a, b = _float(old.value), _float(new.value)
     if a is None or b is None:
-        return None if str(old.get("value")) == str(new.get("value")) else "not comparable"
+        return None if str(old.value) == str(new.value) else "not comparable"
     if math.isnan(a) or math.isnan(b):
         return None if math.isnan(a) and math.isnan(b) else "one value is NaN"
-    rel, abs_ = float(old.get("rel_tol") or 0.0), float(old.get("abs_tol") or 0.0)
+    rel, abs_ = float(old.rel_tol or 0.0), float(old.abs_tol or 0.0)
     if math.isclose(a, b, rel_tol=rel, abs_tol=abs_):
         return None
     if math.isinf(a) or math.isinf(b):
@@ -306,17 +325,38 @@ def _compare_float(old: dict, new: dict) -> str | None:
     return f"|difference| {diff:.3e}{relative} exceeds rel_tol {rel:g}, abs_tol {abs_:g}"
 
 
-def _is_nan(v) -> bool:
-    return isinstance(v, float) and math.isnan(v)
+def _exact_number(text: str):
+    """The exact real number a text stands for (restricted parser), or None."""
+    from .numbers import convert
+    if len(text) > MAX_NUMBER_CHARS:
+        return None
+    try:
+        return convert(text, "exact number")
+    except (InputError, TypeError, ValueError):
+        return None
 
 
-def _compare_exact(old: dict, new: dict) -> str | None:
-    a, b = old.get("value"), new.get("value")
-    same = (a == b and type(a) is type(b)) or (_is_nan(a) and _is_nan(b))
-    return None if same else "exact values differ"
+def _compare_exact(old, new) -> str | None:
+    """Why two exact numbers (:class:`~lrtheory.claims.evidence.ExactNumber`) differ: the
+    same exact text, or the same rational number written two ways (``"3.0"``, ``"3"``),
+    is no difference."""
+    if old.exact == new.exact:
+        return None
+    a, b = _exact_number(old.exact), _exact_number(new.exact)
+    if a is not None and b is not None and a.is_Rational and b.is_Rational and a == b:
+        return None
+    return "exact values differ"
 
 
 _COMPARE = {"exact": _compare_exact, "ball": _compare_ball, "float": _compare_float}
+
+
+def _shown(number) -> str:
+    """A key number's value as the drift message shows it: the exact text, a ball's
+    midpoint, a float."""
+    text = {"exact": getattr(number, "exact", None), "ball": getattr(number, "mid", None)}
+    shown = text.get(number.kind)
+    return _short(number.value) if shown is None else _short(shown)[1:-1]
 
 
 def _short(value, limit: int = 60) -> str:
@@ -327,29 +367,26 @@ def _short(value, limit: int = 60) -> str:
 
 def compare_claim(cid: str, old: dict, record: dict) -> list[Drift]:
     """Drifts of one claim record against its baseline entry."""
+    from .claims.evidence import key_number
     drifts = []
-    new = claim_entry(record)
-    if new["verdict"] != old.get("verdict"):
-        by = ""
-        if record.get("verdict") == "error":
-            by = str((record.get("evidence") or {}).get("error", ""))[:200]
+    _, verdict, numbers, error = _record_parts(record)
+    if verdict != old.get("verdict"):
+        by = str(error or "")[:200] if verdict == "error" else ""
         drifts.append(Drift(cid, "verdict", expected=str(old.get("verdict")),
-                            actual=str(new["verdict"]), by=by))
-    for name, want in (old.get("numbers") or {}).items():
-        got = new["numbers"].get(name)
-        if got is None:
-            if record.get("verdict") != "error":
-                drifts.append(Drift(cid, "missing number", name, _short(want.get("value")),
-                                    "nothing"))
+                            actual=str(verdict), by=by))
+    for name, entry in (old.get("numbers") or {}).items():
+        want, got = key_number(entry), numbers.get(name)
+        if not isinstance(got, (dict, Result)):
+            if verdict != "error":
+                drifts.append(Drift(cid, "missing number", name, _shown(want), "nothing"))
             continue
-        kind = want.get("kind", "exact")
-        if got["kind"] != kind:
-            drifts.append(Drift(cid, "kind", name, kind, got["kind"]))
+        got = key_number(got)
+        if got.kind != want.kind:
+            drifts.append(Drift(cid, "kind", name, want.kind, got.kind))
             continue
-        why = _COMPARE.get(kind, _compare_exact)(want, got)
+        why = _COMPARE.get(want.kind, _compare_exact)(want, got)
         if why:
-            drifts.append(Drift(cid, "number", name, _short(want.get("value")),
-                                _short(got.get("value")), why))
+            drifts.append(Drift(cid, "number", name, _shown(want), _shown(got), why))
     return drifts
 
 

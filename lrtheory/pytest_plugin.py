@@ -137,21 +137,19 @@ class ClaimItem(pytest.Item):
     def runtest(self):
         from .claims import CheckContext, run_claim
         from .claims.judge import judge
-        from .claims.runner import _document_entry
         record = run_claim(self.claim, CheckContext(quick=self.quick))
-        entry = _document_entry(record)
         path = self.baseline_path()
         self.session.stash.setdefault(_RECORDS, {}).setdefault(path, []).append(
             (self.claim, record))
         compare = not self.config.getoption("lrtheory_update_baseline") and \
             path is not None and record.verdict != "error"
         old = self._baseline_entry(path) if compare else None
-        judgement = judge(entry, old, compare=compare and old is not _ABSENT,
+        judgement = judge(record, old, compare=compare and old is not _ABSENT,
                           refuted_fails=True)
         problems = list(judgement.problems)
         if problems:
             findings = [f"  [{f['verdict']}] {f['statement']}"
-                        for f in record.evidence.get("findings", [])]
+                        for f in record.evidence.findings]
             raise ClaimFailure("\n".join([*(f"{self.claim.id}: {p}" for p in problems),
                                           *(["findings:"] + findings if findings else [])]))
 

@@ -35,9 +35,9 @@ def assert_claim(claim_id: str, accept=("proved", "confirmed"), quick: bool = Tr
         ev = record.evidence
         lines = [f"{claim_id}: verdict {record.verdict!r}, expected one of {list(accept)}"]
         lines += [f"  [{f['verdict']}] {f['statement']} {f['detail']}"
-                  for f in ev.get("findings", [])]
-        if "error" in ev:
-            lines.append(ev["traceback"])
+                  for f in ev.findings]
+        if ev.error:
+            lines.append(ev.traceback)
         raise AssertionError("\n".join(lines))
     return record
 

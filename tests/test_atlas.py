@@ -285,12 +285,13 @@ def test_the_toml_claim_of_the_guide_is_proved(tmp_path):
 
 def test_elementary_objective_fixed_point_of_sine():
     """f = sin x: G_h(x) = x − h·cos x fixes −π/2 with multiplier 1 − h (exactly), so
-    [1, 3/2] is attracting (uniqueness is not claimed for a non-polynomial objective) and
-    a box with h = 2 (multiplier −1) is not."""
+    [1, 3/2] is attracting, and a box with h = 2 (multiplier −1) is not.  Uniqueness is
+    not claimed: G(3) = 3 − h·cos 3 > 3, so [−3, 3] is not invariant and Singer's theorem
+    has no interval to act on."""
     res = atlas("sin(x)", "x", ("1", "2"), boxes=2, max_period=3, max_depth=0)
     first, second = res.boxes
     assert (first.label, first.period, first.unique) == ("attracting", 1, False)
-    assert "polynomial objectives only" in first.reason
+    assert math.cos(3) < 0 and "[-3, 3] is not proved invariant" in first.reason
     with precision(dps=40):
         assert any(b.to_arb().contains(-to_arb(sp.pi) / 2) for b in first.cycle)
     assert second.label != "attracting"

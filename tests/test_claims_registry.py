@@ -72,7 +72,7 @@ def test_evidence_numbers_carry_kinds():
     ev.ball("b", arb("1.5", "1e-20"))
     assert ev.numbers["n"]["kind"] == "exact"
     assert ev.numbers["x"]["rel_tol"] == 1e-6
-    assert ev.numbers["b"]["kind"] == "ball" and float(ev.numbers["b"]["radius"]) <= 2e-20
+    assert ev.numbers["b"].kind == "ball" and float(ev.numbers["b"].rad) <= 2e-20
 
 
 # ---- free-form IDs, sources, the Registry object ---------------------------------------------

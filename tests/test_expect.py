@@ -36,7 +36,7 @@ def run(expectation):
 def ball_value(ev, name):
     entry = ev.numbers[name]
     assert entry["kind"] == "ball"
-    return float(entry["value"]), float(entry["radius"])
+    return float(entry["mid"]), float(entry["rad"])
 
 
 # ---- periodic orbits ------------------------------------------------------------------------
@@ -262,10 +262,10 @@ def test_inequality_proved_by_branch_and_bound():
 
 def test_inequality_refuted_with_the_simplest_counterexample():
     ev = run(expect.inequality("x**2", "x", "x", box=["0", "2"]))      # fails on (1, 2]
-    assert ev.verdict == "refuted" and ev.numbers["counterexample"]["value"] == "x = 2"
+    assert ev.verdict == "refuted" and ev.numbers["counterexample"]["exact"] == "x = 2"
     ev = run(expect.inequality("x*y", "(x**2 + y**2)/3", "x,y", box=["-2", "2"]))
     assert ev.verdict == "refuted"
-    assert ev.numbers["counterexample"]["value"] in ("x = -1, y = -1", "x = 1, y = 1")
+    assert ev.numbers["counterexample"]["exact"] in ("x = -1, y = -1", "x = 1, y = 1")
 
 
 def test_inequality_attained_on_a_line_is_proved_by_convexity():
@@ -318,8 +318,8 @@ def test_throughout_on_samples_is_never_confirmed():
     two_cycle = expect.periodic_orbit(CUBIC, "x", lr="1.1", period=2, box=["-3", "3"])
     ev = run(expect.throughout(two_cycle, lr_range=["1.05", "1.2"], samples=3))
     assert ev.verdict == "inconclusive"
-    assert ev.numbers["samples"]["value"] == 3 and ev.numbers["spacing"]["value"] == "3/40"
-    assert ev.numbers["undecided_measure"]["value"] == "3/20"
+    assert ev.numbers["samples"]["value"] == 3 and ev.numbers["spacing"]["exact"] == "3/40"
+    assert ev.numbers["undecided_measure"]["exact"] == "3/20"
 
 
 def test_throughout_attracting_cycle_in_a_box_by_parametric_krawczyk():
@@ -362,7 +362,7 @@ def test_throughout_gd_diverges_refuted_on_a_set_of_measure_zero():
     prop = expect.gd_diverges("x**3/3 + x**2/2", "x", starts=["1/5"], lr="4")
     ev = run(expect.throughout(prop, lr_range=["31/10", "4"]))
     assert ev.verdict == "refuted" and "intermediate value" in ev.findings[0]["statement"]
-    lo, hi = (sp.Rational(v) for v in ev.numbers["crossing_rates"]["value"][1:-1].split(","))
+    lo, hi = (sp.Rational(v) for v in ev.numbers["crossing_rates"]["exact"][1:-1].split(","))
     hstar = (15 + 5 * sp.sqrt(3)) / 6
     assert lo < hstar < hi and hi - lo < sp.Rational(1, 10**6)
 
@@ -381,7 +381,7 @@ def test_throughout_accepts_open_and_unbounded_rate_sets():
     prop = expect.gd_diverges("x**2/2", "x", starts=["1"], lr="3")
     ev = run(expect.throughout(prop, lr_range="(3, inf)"))
     assert ev.verdict == "inconclusive" and "(3, inf)" in ev.summary
-    assert ev.numbers["undecided_measure"]["value"] == "inf"
+    assert ev.numbers["undecided_measure"]["exact"] == "inf"
     with pytest.raises(ArgumentError) as err:
         expect.throughout(prop, lr_range="[0, 1]")
     assert err.value.key == "lr_range"

@@ -84,7 +84,7 @@ def test_superstable_two_cycle_at_an_algebraic_rate():
     assert sp.factor(sp.numer(sp.together(g.subs(x, g.subs(x, c)) - c))).has(h**2 - 5)
     ev = run(expect.periodic_orbit(LOGISTIC, "x", lr="sqrt(5)", period=2, multiplier="0"))
     assert ev.verdict == "proved" and ev.method == "symbolic"
-    assert sp.sympify(ev.numbers["superstable_point"]["value"]).equals(
+    assert sp.sympify(ev.numbers["superstable_point"]["exact"]).equals(
         (sp.sqrt(5) - 1) / (2 * sp.sqrt(5)))
 
 
@@ -213,11 +213,11 @@ def test_tight_inequality_is_proved():
 
 def test_tight_inequality_strict_or_shifted_is_refuted():
     ev = run(expect.inequality(*TIGHT, box=["1/4", "4"], relation=">"))
-    assert ev.verdict == "refuted" and ev.numbers["counterexample"]["value"] == "a = 1, b = 1"
+    assert ev.verdict == "refuted" and ev.numbers["counterexample"]["exact"] == "a = 1, b = 1"
     ev = run(expect.inequality(TIGHT[0], "301/100", TIGHT[2], box=["1/4", "4"],
                                relation=">="))
     assert ev.verdict == "refuted"
-    point = dict(p.split(" = ") for p in ev.numbers["counterexample"]["value"].split(", "))
+    point = dict(p.split(" = ") for p in ev.numbers["counterexample"]["exact"].split(", "))
     a, b = (sp.Rational(point[k]) for k in "ab")
     assert 1 / a**2 + 1 / b**2 + a**2 * b**2 < sp.Rational(301, 100)
 

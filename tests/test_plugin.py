@@ -103,7 +103,7 @@ def test_update_then_compare_then_catch_a_drift(paper):
 def test_a_drifted_number_fails(paper):
     paper.runpytest("--lrtheory-update-baseline").assert_outcomes(passed=2)
     data = baseline(paper)
-    data["modes"]["full"]["claims"]["Q-1"]["numbers"]["value"]["value"] = 1000
+    data["modes"]["full"]["claims"]["Q-1"]["numbers"]["value"]["exact"] = "1000"
     (paper.path / "lrtheory-baseline.json").write_text(json.dumps(data))
     result = paper.runpytest()
     result.assert_outcomes(passed=1, failed=1)

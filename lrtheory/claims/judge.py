@@ -50,21 +50,30 @@ class Judgement(Result):
         return bool(self.drifts)
 
 
-def judge(record: dict, baseline_entry: dict | None = None, *, compare: bool | None = None,
+def _outcome(record) -> tuple[str, str, tuple, str, str]:
+    """ID, verdict, expected verdicts, error and traceback of a
+    :class:`~lrtheory.claims.ClaimRecord` or of an entry of a results document."""
+    if isinstance(record, dict):
+        ev = record.get("evidence") if isinstance(record.get("evidence"), dict) else {}
+        return (str(record.get("id")), record.get("verdict"),
+                tuple(record.get("expected") or ()), ev.get("error"), ev.get("traceback", ""))
+    ev = record.evidence
+    return (record.id, record.verdict, tuple(record.expected), ev.error, ev.traceback)
+
+
+def judge(record, baseline_entry: dict | None = None, *, compare: bool | None = None,
           refuted_fails: bool = True) -> Judgement:
-    """Judge one entry of a results document (see the module docstring); with
-    ``compare`` (default: when ``baseline_entry`` is given) against ``baseline_entry``
-    (None: the claim is not in the baseline)."""
+    """Judge one run of a claim — a :class:`~lrtheory.claims.ClaimRecord`, or an entry of
+    a results document — (see the module docstring); with ``compare`` (default: when
+    ``baseline_entry`` is given) against ``baseline_entry`` (None: the claim is not in
+    the baseline)."""
     if compare is None:
         compare = baseline_entry is not None
     from .. import baseline as bl
-    cid, verdict = str(record.get("id")), record.get("verdict")
-    expected = tuple(record.get("expected") or ())
+    cid, verdict, expected, error, trace = _outcome(record)
     problems, status = [], "ok"
     if verdict == "error":
-        evidence = record.get("evidence") or {}
-        problems.append(f"the check raised {evidence.get('error')}\n"
-                        f"{evidence.get('traceback', '')}".rstrip())
+        problems.append(f"the check raised {error}\n{trace or ''}".rstrip())
         status = "error"
     elif expected and verdict not in expected:
         problems.append(f"verdict {verdict!r}, the claim expects {' or '.join(expected)}")

@@ -67,10 +67,11 @@ class ClaimRecord(Result):
     """The outcome of one claim's check: the claim's ``id``, ``title``, ``source`` (the
     citation), ``statement`` (LaTeX) and ``tags``; the ``verdict`` (one of
     :data:`VERDICTS`, or ``"error"`` when the check raised), the ``method`` it rests on,
-    the wall time in ``seconds``, the ``evidence`` (:meth:`Evidence.to_json`, or the error
-    and its traceback), the ``source_key`` of the declared source and the ``expected``
-    verdicts the claim declares.  Its ``to_json()`` is one entry of the results
-    document."""
+    the wall time in ``seconds``, the :class:`~lrtheory.claims.Evidence` (its ``error``
+    and ``traceback`` set when the check raised; a dict given is read by
+    :meth:`Evidence.of`), the ``source_key`` of the declared source and the
+    ``expected`` verdicts the claim declares.  Its ``to_json()`` is one entry of the
+    results document."""
 
     id: str
     title: str
@@ -79,12 +80,16 @@ class ClaimRecord(Result):
     tags: tuple = ()
     verdict: str = "inconclusive"
     method: str = ""
-    evidence: dict = dataclasses.field(default_factory=dict)
+    evidence: Evidence = dataclasses.field(default_factory=Evidence)
     seconds: float = 0.0
     source_key: str = ""
     expected: tuple = ()
 
     _repr_skip = ("statement", "evidence")
+
+    def __post_init__(self):
+        if not isinstance(self.evidence, Evidence):
+            object.__setattr__(self, "evidence", Evidence.of(self.evidence))
 
 
 def evidence_of(c, ctx: CheckContext) -> Evidence:
@@ -110,10 +115,10 @@ def run_claim(c, ctx: CheckContext) -> ClaimRecord:
         verdict = ev.conclude()
         if verdict not in VERDICTS:
             raise ValueError(f"check of {c.id} returned unknown verdict {verdict!r}")
-        record.update(verdict=verdict, method=ev.method, evidence=ev.to_json())
+        record.update(verdict=str(verdict), method=ev.method, evidence=ev)
     except Exception as exc:  # isolate the failure: the other claims still run
-        record.update(verdict="error", method="", evidence={
-            "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
+        record.update(verdict="error", method="", evidence=Evidence(
+            error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc()))
     record["seconds"] = round(time.perf_counter() - t0, 3)
     return ClaimRecord(**record)
 

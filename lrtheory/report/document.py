@@ -383,7 +383,8 @@ def number_rows(numbers: dict) -> list[list[str]]:
         entry = entry if isinstance(entry, dict) else {"value": entry}
         kind = str(entry.get("kind", ""))
         if kind == "ball":
-            unc = f"ball, radius {show(entry.get('radius'))}"
+            unc = f"ball, radius {show(entry.get('rad', entry.get('radius')))}"
+            entry = {**entry, "value": entry.get("mid", entry.get("value"))}
         elif kind == "float":
             unc = f"float, rel tol {show(entry.get('rel_tol'))}"
             if isinstance(entry.get("value"), float):
@@ -393,6 +394,8 @@ def number_rows(numbers: dict) -> list[list[str]]:
                 unc += f", abs tol {show(entry.get('abs_tol'))}"
         else:
             unc = kind or "-"
+            if "exact" in entry:
+                entry = {**entry, "value": entry["exact"]}
         rows.append([show(name), show(entry.get("value")), unc, prose(entry.get("note"))])
     return rows
 
