@@ -29,9 +29,14 @@ MAX_JSON_DEPTH = 64
 
 #: Cells of one sweep, basin map or orbit diagram (grid points × learning rates ×
 #: parameter values), and bytes of the dataset it assembles (about three times that is
-#: held at once while it is assembled and written).
-MAX_SWEEP_CELLS = 10_000_000
+#: held at once while it is assembled and written).  2²⁵ cells: a 4096 × 4096 basin map
+#: (16 777 216 starts) is within the limit, 8192 × 8192 is not.
+MAX_SWEEP_CELLS = 2 ** 25
 MAX_SWEEP_BYTES = 2 ** 30
+#: Bytes a basin map may hold at once while it labels its starts, estimated before the
+#: sweep runs (:func:`lrtheory.sweeps.basins.labelling_bytes`: 32n + 64 bytes a cell
+#: for n variables — the dataset, the limits, their losses, curvatures and cell keys).
+MAX_BASIN_BYTES = 4 * 2 ** 30
 #: Bytes one stored chunk of a sweep may expand to when it is read back.
 MAX_CHUNK_BYTES = 256 * 2 ** 20
 
@@ -69,5 +74,6 @@ def describe() -> str:
             f"at most {MAX_VARIABLES} variables; input files up to "
             f"{MAX_INPUT_FILE_BYTES // 2**20} MiB with JSON nested at most "
             f"{MAX_JSON_DEPTH} deep; sweeps of at most {MAX_SWEEP_CELLS} cells and "
-            f"{MAX_SWEEP_BYTES // 2**20} MiB of data; a LaTeX compile may take {LATEX_TIMEOUT} s "
+            f"{MAX_SWEEP_BYTES // 2**20} MiB of data (basin maps labelling up to "
+            f"{MAX_BASIN_BYTES // 2**20} MiB); a LaTeX compile may take {LATEX_TIMEOUT} s "
             f"({LATEX_TOTAL_SECONDS} s per report) and {LATEX_MEMORY_BYTES // 2**30} GiB.")

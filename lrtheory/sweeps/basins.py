@@ -29,7 +29,8 @@ import numpy as np
 
 from ..errors import InputError
 
-__all__ = ["label_basins", "basin_map", "basin_legend", "attractor_sets"]
+__all__ = ["label_basins", "basin_map", "basin_legend", "attractor_sets",
+           "labelling_bytes"]
 
 #: Relative tolerance of "same loss" and of "no negative Hessian eigenvalue".
 FTOL = 1e-6
@@ -43,14 +44,12 @@ def attractor_sets(points: np.ndarray, losses: np.ndarray, join: float,
     m = len(points)
     if m == 0:
         return np.zeros(0, dtype=np.int64)
-    order = np.argsort(losses, kind="stable")
-    level = np.zeros(m, dtype=np.int64)
-    f = losses[order]
-    breaks = np.diff(f) > ftol * (1 + np.abs(f[1:]))
-    level[order] = np.concatenate([[0], np.cumsum(breaks)])
+    level = loss_levels(losses, ftol)
     cells = np.floor(points / join).astype(np.int64)
     keys = np.concatenate([level[:, None], cells], axis=1)
+    del cells, level
     uniq, inverse = _unique_rows(keys)
+    del keys
     parent = list(range(len(uniq)))
 
     def find(a):
@@ -76,23 +75,79 @@ def attractor_sets(points: np.ndarray, losses: np.ndarray, join: float,
     return number.reshape(-1)[inverse.reshape(-1)]
 
 
+def loss_levels(losses: np.ndarray, ftol: float = FTOL) -> np.ndarray:
+    """The level of each loss value: the values sorted, a new level starts where
+    consecutive values differ by more than ``ftol``·(1 + |f|); levels numbered from the
+    lowest.  A value's level is the number of level starts ≤ it, minus one (a binary
+    search among the starts: one sort of the values, no permutation of the points)."""
+    f = np.sort(losses)
+    breaks = np.flatnonzero(np.diff(f) > ftol * (1 + np.abs(f[1:])))
+    starts = f[np.concatenate([[0], breaks + 1])]
+    return np.searchsorted(starts, losses, side="right") - 1
+
+
+#: Integer rows whose key space (the product of their ranges) is at most this many times
+#: their number (plus a constant) are made unique by marking the keys present, not by
+#: sorting.
+DENSE_KEYS = 2
+
+
 def _unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(keys, axis=0, return_inverse=True)`` of integer rows: through one int64
     per row (mixed radix over the rows' ranges, which keeps their lexicographic order)
-    when that fits — a sort of numbers, not of byte strings (13× faster at 10⁶ rows)."""
+    when that fits — the keys present marked in a table when the key space is small
+    (:data:`DENSE_KEYS`; no sort at all), else a sort of numbers, not of byte strings
+    (13× faster at 10⁶ rows)."""
     lo = keys.min(axis=0)
     span = keys.max(axis=0) - lo + 1
-    if np.prod([float(s) for s in span]) >= 2.0**62:
+    total = np.prod([float(s) for s in span])
+    if total >= 2.0**62:
         return np.unique(keys, axis=0, return_inverse=True)
     dims = tuple(int(s) for s in span)
-    flat = np.ravel_multi_index(tuple((keys - lo).T), dims)
-    uflat, inverse = np.unique(flat, return_inverse=True)
+    flat = np.ravel_multi_index(tuple((keys - lo).T), dims)  # keys − lo: 8 bytes a number
+    if total <= DENSE_KEYS * len(keys) + 4096:
+        present = np.zeros(int(total), dtype=bool)
+        present[flat] = True
+        uflat = np.flatnonzero(present)
+        rank = np.zeros(int(total), dtype=np.int64)
+        rank[uflat] = np.arange(len(uflat))
+        inverse = rank[flat]
+    else:
+        uflat, inverse = np.unique(flat, return_inverse=True)
     return np.stack(np.unravel_index(uflat, dims), axis=1) + lo, inverse
+
+
+def smallest_eigenvalues(Hs: np.ndarray) -> np.ndarray:
+    """λ_min of each symmetric matrix of ``Hs`` (m, n, n): for n = 2 the closed form
+    (a + c)/2 − hypot((a − c)/2, b) of [[a, b], [b, c]] (a sum, a difference and a hypot
+    per matrix), for n = 1 the entry, else LAPACK's ``eigvalsh``."""
+    n = Hs.shape[-1]
+    if n == 1:
+        return Hs[:, 0, 0].copy()
+    if n == 2:
+        a, b, c = Hs[:, 0, 0], Hs[:, 0, 1], Hs[:, 1, 1]
+        return (a + c) / 2 - np.hypot((a - c) / 2, b)
+    return np.linalg.eigvalsh(Hs)[:, 0]
+
+
+#: Points evaluated at a time for their loss and Hessian (bounds the temporaries).
+POINT_BLOCK = 2**20
+
+
+def loss_and_curvature(obj, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """f and λ_min(∇²f) at the rows of P (m, n), :data:`POINT_BLOCK` rows at a time."""
+    loss, eig = np.empty(len(P)), np.empty(len(P))
+    with np.errstate(all="ignore"):
+        for a in range(0, len(P), POINT_BLOCK):
+            Q = P[a:a + POINT_BLOCK]
+            loss[a:a + len(Q)] = np.asarray(obj.numpy.value(Q), dtype=float).reshape(-1)
+            eig[a:a + len(Q)] = smallest_eigenvalues(obj.numpy.hess(Q))
+    return loss, eig
 
 
 def _describe(kind: str, pts: np.ndarray, loss: float, names: tuple) -> dict:
     lo, hi = pts.min(axis=0), pts.max(axis=0)
-    rep = pts[np.lexsort(pts.T[::-1])[0]]
+    rep = _lexmin(pts)
     where = ", ".join(f"{v}={c:.4g}" for v, c in zip(names, pts.mean(axis=0)))
     point = bool(np.all(hi - lo <= 1e-6 * (1 + np.abs(hi))))
     text = f"{kind} at {where}" if point else \
@@ -101,6 +156,18 @@ def _describe(kind: str, pts: np.ndarray, loss: float, names: tuple) -> dict:
     return {"kind": kind, "loss": float(loss), "point": [float(c) for c in rep],
             "extent": [[float(a), float(b)] for a, b in zip(lo, hi)],
             "description": f"{text}, f = {loss:.6g}"}
+
+
+def _lexmin(pts: np.ndarray) -> np.ndarray:
+    """The lexicographically smallest row of ``pts`` (finite), the first of equal ones — the
+    row ``np.lexsort`` puts first, by one pass per coordinate instead of a sort."""
+    idx = np.arange(len(pts))
+    for k in range(pts.shape[1]):
+        col = pts[idx, k]
+        idx = idx[col == col.min()]
+        if len(idx) == 1:
+            break
+    return pts[idx[0]]
 
 
 def label_basins(ds, objective=None, join: float | None = None, ftol: float = FTOL):
@@ -117,15 +184,11 @@ def label_basins(ds, objective=None, join: float | None = None, ftol: float = FT
         raise InputError("basins need the limits of the runs: a sweep with record 'limit'")
     obj = objective or sweep.objective(0)
     label = ds["label"].values
-    L = np.stack([ds[f"limit_{v}"].values for v in names], axis=-1).reshape(-1, len(names))
     flat = label.reshape(-1)
     period = ds["period"].values.reshape(-1)
     conv = np.flatnonzero(flat == 0)
-    P = L[conv]
-    with np.errstate(all="ignore"):
-        loss = np.asarray(obj.numpy.value(P), dtype=float).reshape(-1) if len(P) else \
-            np.zeros(0)
-        eig = np.linalg.eigvalsh(obj.numpy.hess(P))[:, 0] if len(P) else np.zeros(0)
+    P = np.stack([ds[f"limit_{v}"].values.reshape(-1)[conv] for v in names], axis=-1)
+    loss, eig = loss_and_curvature(obj, P)
     if join is None:
         span = max((hi - lo for lo, hi in sweep.box), default=1.0) if sweep.box else \
             float(np.ptp(np.asarray(sweep.points), axis=0).max() or 1.0)
@@ -141,11 +204,13 @@ def label_basins(ds, objective=None, join: float | None = None, ftol: float = FT
     groups.sort(key=lambda g: g[:3])
     basin = np.full(flat.shape, -1, dtype=np.int16)
     table, counts = [], {"minimizer": 0, "critical point": 0}
+    code_of_set = np.empty(len(groups), dtype=np.int16)
     for code, (_, _, _, s, info) in enumerate(groups):
         counts[info["kind"]] += 1
         tag = "minimizer" if info["kind"] == "minimizer" else "critical"
         table.append({"code": code, "name": f"{tag}_{counts[info['kind']]}", **info})
-        basin[conv[sets == s]] = code
+        code_of_set[s] = code
+    basin[conv] = code_of_set[sets]
     for p in sorted(set(period[flat == 1].tolist())):
         code = len(table)
         table.append({"code": code, "name": f"periodic_{p}", "kind": "periodic",
@@ -164,6 +229,27 @@ def label_basins(ds, objective=None, join: float | None = None, ftol: float = FT
     out = ds.copy()
     out["basin"] = (ds["label"].dims, basin.reshape(label.shape), attrs)
     return out
+
+
+def labelling_bytes(cells: int, n: int) -> int:
+    """The memory :func:`label_basins` holds at once for ``cells`` starts of n variables,
+    (32n + 64) bytes a start: the dataset (5 + 8n), the converged limits (8n), their
+    losses and smallest Hessian eigenvalues (16), their cell keys before and after the
+    shift to the origin (16n + 16), the key numbers and set numbers (16), with room for
+    the masks and the basin codes."""
+    return int(cells) * (32 * int(n) + 64)
+
+
+def check_labelling(sweep) -> None:
+    """:class:`InputError` when labelling the basins of ``sweep`` would hold more than
+    :data:`~lrtheory.limits.MAX_BASIN_BYTES` — checked before the sweep runs."""
+    from .. import limits
+    need = labelling_bytes(sweep.cells, sweep.dim)
+    if need > limits.MAX_BASIN_BYTES:
+        raise InputError(f"labelling the basins of {sweep.cells} starts of {sweep.dim} "
+                         f"variables would take {need / 2**30:.3g} GiB, more than the limit "
+                         f"of {limits.MAX_BASIN_BYTES / 2**30:g} GiB (MAX_BASIN_BYTES): use "
+                         "fewer grid points")
 
 
 def basin_legend(ds) -> list[dict]:
@@ -190,4 +276,5 @@ def basin_map(objective, variables=None, lr=1.0, box=(-2.0, 2.0), grid: int = 10
     sweep = Sweep.of(objective, variables, [float(lr)], box=box, grid=grid,
                      task=GDTask("limit", steps=steps, tail=tail, max_period=max_period,
                                  tol=tol, blowup=blowup))
+    check_labelling(sweep)
     return run_sweep(sweep, postprocess=lambda ds: label_basins(ds, join=join), **run)

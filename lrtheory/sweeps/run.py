@@ -116,8 +116,12 @@ def run_sweep(sweep: Sweep, *, executor=None, jobs: int | None = None, dask=None
         seconds = time.perf_counter() - t_run
         kind, workers = runner.kind, runner.workers
     names = [name for name, *_ in sweep.outputs()]
-    ds = to_dataset(sweep, {n: np.concatenate([results[i][n] for i in range(len(bounds))])
-                            for n in names})
+    arrays = {}
+    for n in names:  # each output joined, then its chunks released
+        arrays[n] = np.concatenate([results[i].pop(n) for i in range(len(bounds))])
+    results.clear()
+    ds = to_dataset(sweep, arrays)
+    del arrays
     if postprocess is not None:
         ds = postprocess(ds)
     if out is not None:
