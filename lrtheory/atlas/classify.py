@@ -131,11 +131,13 @@ def exact_text(q: Fraction) -> str:
 # ---- float64 proposals at the midpoint ---------------------------------------------------
 def _attracting_candidate(gd, h: float, max_period: int, steps: int, R: float):
     """(p, points) of a cycle that a critical orbit settles on at h (float64), else None;
-    "escape" if every critical orbit leaves [−R, R]."""
+    "escape" if every critical orbit leaves [−R, R].  A map without critical points
+    (monotone) is followed from seven starts evenly spread in (−R, R) instead, which
+    propose a cycle but never escape."""
     G, dG = gd.float_map(h)
     escaped = 0
     crit = gd.float_critical_points(h, R)
-    for x in crit:
+    for x in crit or [float(v) for v in np.linspace(-R, R, 9)[1:-1]]:
         with np.errstate(all="ignore"):
             for _ in range(steps):
                 x = G(x)
@@ -279,13 +281,23 @@ def _escaped(R: Fraction):
 
 
 def _uniqueness(gd, R, H, cover, T, schwarzian, settings) -> tuple[bool, str]:
+    """Singer's theorem: for a polynomial (escape radius R) every critical orbit enters T
+    or escapes; without R (G maps I = [−L, L] into itself) every critical orbit and both
+    ends of I (``cover`` holds them) enter T: T's cycle is the only attracting or neutral
+    cycle (in I)."""
+    where = "[-R, R]" if R is not None else f"[-{gd.radius:g}, {gd.radius:g}]"
     if not schwarzian:
-        return False, "uniqueness not proved: negative Schwarzian not proved on [-R, R]"
-    escaped = _escaped(R)
+        return False, f"uniqueness not proved: negative Schwarzian not proved on {where}"
+    escaped = _escaped(R) if R is not None else (lambda X: False)
     problem = _drive_pieces(gd, cover, H, lambda X: T.contains(X) or escaped(X),
                             settings.ball_steps, settings.max_pieces)
     if problem:
         return False, f"uniqueness not proved: {problem}"
+    if R is None:
+        return True, (f"the only attracting or neutral cycle in the invariant interval "
+                      f"{where} (Singer for G restricted to it: "
+                      f"{schwarzian.replace('[-R, R]', where)}; every critical orbit and "
+                      f"both ends of the interval enter the trapping interval)")
     return True, (f"the only attracting cycle (Singer: {schwarzian}; every critical orbit "
                   f"enters the trapping interval or escapes |x| >= {R})")
 
@@ -390,11 +402,17 @@ def _attracting(gd, lo, hi, depth, H, R, cover, schwarzian, settings, p, points)
     mult = _multiplier(gd, cert, H)
     if not abs(mult) < 1:
         return f"the period-{p} cycle's multiplier is not proved < 1 in modulus on the box"
-    T = _trapping_interval(gd, cert, H, p) if R is not None else None
-    if R is None:
-        unique, why = False, "uniqueness is proved for polynomial objectives only"
-    elif T is None:
+    if R is None and not gd.invariant(H):
+        L = f"{gd.radius:g}"
+        unique, why = False, (f"uniqueness not proved: [-{L}, {L}] is not proved invariant "
+                              f"(Singer's theorem needs a map of an interval into itself)")
+    elif (T := _trapping_interval(gd, cert, H, p)) is None:
         unique, why = False, "uniqueness not proved: no trapping interval"
+    elif R is None:
+        L = gd.radius
+        cover = gd.critical_cover(L, H) + [(-L, -L), (L, L)]
+        unique, why = _uniqueness(gd, R, H, cover, T, gd.negative_schwarzian(L, H),
+                                  settings)
     else:
         unique, why = _uniqueness(gd, R, H, cover, T, schwarzian, settings)
     bound = mult.abs_upper()

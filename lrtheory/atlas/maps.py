@@ -6,8 +6,10 @@ float64 at one h for the proposals of the atlas.
   (below), which make uniqueness and divergence provable;
 * :class:`ElementaryGD` — any other objective of one variable that the ball evaluators of
   :class:`~lrtheory.objectives.Objective` handle (exp, log, sin, …): cycles and orbits
-  are searched and certified in a stated interval [−L, L]; no escape radius, critical
-  cover or Schwarzian bound is known, so neither uniqueness nor divergence is proved.
+  are searched and certified in a stated interval I = [−L, L]; no escape radius is known,
+  so divergence is not proved.  When G_H(I) ⊂ I is proved (:meth:`ElementaryGD.
+  invariant`), the critical cover and the Schwarzian bound below are computed on I and
+  Singer's theorem applies to the restriction of G to I (uniqueness *in I*).
 
 For f ∈ Q[x] with P = f′ the GD map is G_h(x) = x − h·P(x), so
 
@@ -22,10 +24,10 @@ holds for every h ∈ H at once.
   R = max(1, (S + 2)/min_H |a_d|) every |x| ≥ R has |G_h(x)| ≥ 2|x| ≥ R: the orbit
   leaves to infinity at least geometrically, and every periodic orbit lies in [−R, R].
   R is computed exactly in rationals.
-* **Critical cover** (:meth:`PolynomialGD.critical_cover`): intervals of [−R, R] that
+* **Critical cover** (:meth:`GDMap.critical_cover`): intervals of [−R, R] that
   contain every zero of G_h′ = 1 − hP′ for every h ∈ H (interval bisection, pieces where
   the ball 1 − H·P′(X) excludes 0 dropped).  Critical points outside [−R, R] escape.
-* **Negative Schwarzian** (:meth:`PolynomialGD.negative_schwarzian`): SG = G‴/G′ −
+* **Negative Schwarzian** (:meth:`GDMap.negative_schwarzian`): SG = G‴/G′ −
   (3/2)(G″/G′)² < 0 wherever G′ ≠ 0 is equivalent to Q = 2G‴G′ − 3G″² < 0 there;
   Q < 0 on all of [−R, R] × H is proved exactly when G‴ ≡ 0 (f cubic: Q = −3h²P″², P″ a
   non-zero constant) and otherwise by ball branch and bound over (x, h)
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 import sympy as sp
@@ -92,6 +95,49 @@ class GDMap:
             D = D * self.derivative(Y, H)
             Y, Z = self.step(Y, H), self.step(Z, H)
         return Y.intersection(Z + D * (X - m)), D
+
+    def critical_cover(self, R, H: arb, pieces: int = 64,
+                       depth: int = 12) -> list[tuple[float, float]]:
+        """Float intervals of [−R, R] whose union holds every zero of G_h′ in [−R, R] for
+        every h ∈ H (interval bisection, pieces where the ball G_H′(X) excludes 0
+        dropped), adjacent pieces merged."""
+        step = 2 * float(R) / pieces
+        todo = [(-float(R) + i * step, -float(R) + (i + 1) * step, 0) for i in range(pieces)]
+        kept = []
+        while todo:
+            a, b, k = todo.pop()
+            if not self.derivative(interval_ball(a, b), H).contains(0):
+                continue
+            if k >= depth:
+                kept.append((a, b))
+            else:
+                m = (a + b) / 2
+                todo += [(a, m, k + 1), (m, b, k + 1)]
+        merged = []
+        for a, b in sorted(kept):
+            if merged and merged[-1][1] >= a:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        return merged
+
+    def negative_schwarzian(self, R, H: arb, max_boxes: int = 4000) -> str:
+        """How SG < 0 was proved on [−R, R] × H — 2G‴G′ − 3G″² < 0 by ball branch and
+        bound over (x, h) — or "" if it was not."""
+        def decide(box):
+            (a, b), (c, d) = box
+            X, Hs = interval_ball(a, b), interval_ball(c, d)
+            Q = 2 * self.derivative(X, Hs, 3) * self.derivative(X, Hs) \
+                - 3 * self.derivative(X, Hs, 2) ** 2
+            return (ACCEPT, None) if Q < 0 else (SPLIT, None)
+        h_lo = math.nextafter(float(H.lower()), -math.inf)
+        h_hi = math.nextafter(float(H.upper()), math.inf)
+        search = branch_and_bound(((-float(R), float(R)), (h_lo, h_hi)), decide,
+                                  max_depth=40, max_boxes=max_boxes)
+        if search.decided:
+            return (f"2G'''G' - 3G''^2 < 0 on [-R, R] x H by ball branch and bound "
+                    f"({search.boxes} boxes)")
+        return ""
 
     def float_map(self, h: float):
         """(G_h, G_h′) in float64, elementwise on numpy arrays or scalars."""
@@ -176,49 +222,12 @@ class PolynomialGD(GDMap):
         rest = sum(hi * abs(c) for i, c in enumerate(self.coeffs[:d]) if i != 1)
         return Fraction(max(1, math.ceil((linear + rest + 2) / lead)))
 
-    def critical_cover(self, R: Fraction, H: arb, pieces: int = 64,
-                       depth: int = 12) -> list[tuple[float, float]]:
-        """Float intervals of [−R, R] whose union holds every zero of 1 − hP′ (h ∈ H),
-        adjacent pieces merged."""
-        step = 2 * float(R) / pieces
-        todo = [(-float(R) + i * step, -float(R) + (i + 1) * step, 0) for i in range(pieces)]
-        kept = []
-        while todo:
-            a, b, k = todo.pop()
-            if not self.derivative(interval_ball(a, b), H).contains(0):
-                continue
-            if k >= depth:
-                kept.append((a, b))
-            else:
-                m = (a + b) / 2
-                todo += [(a, m, k + 1), (m, b, k + 1)]
-        merged = []
-        for a, b in sorted(kept):
-            if merged and merged[-1][1] >= a:
-                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-            else:
-                merged.append((a, b))
-        return merged
-
-    def negative_schwarzian(self, R: Fraction, H: arb, max_boxes: int = 4000) -> str:
+    def negative_schwarzian(self, R, H: arb, max_boxes: int = 4000) -> str:
         """How SG < 0 was proved on [−R, R] × H (module docstring), or "" if it was not."""
         if self.degree == 2:
             return "f is cubic: 2G'''G' - 3G''^2 = -3h^2 P''^2 < 0 exactly"
 
-        def decide(box):
-            (a, b), (c, d) = box
-            X, Hs = interval_ball(a, b), interval_ball(c, d)
-            Q = 2 * self.derivative(X, Hs, 3) * self.derivative(X, Hs) \
-                - 3 * self.derivative(X, Hs, 2) ** 2
-            return (ACCEPT, None) if Q < 0 else (SPLIT, None)
-        h_lo = math.nextafter(float(H.lower()), -math.inf)
-        h_hi = math.nextafter(float(H.upper()), math.inf)
-        search = branch_and_bound(((-float(R), float(R)), (h_lo, h_hi)), decide,
-                                  max_depth=40, max_boxes=max_boxes)
-        if search.decided:
-            return (f"2G'''G' - 3G''^2 < 0 on [-R, R] x H by ball branch and bound "
-                    f"({search.boxes} boxes)")
-        return ""
+        return super().negative_schwarzian(R, H, max_boxes)
 
 
 class ElementaryGD(GDMap):
@@ -239,10 +248,29 @@ class ElementaryGD(GDMap):
         return self.obj.arb.gd_step([X], H)[0]
 
     def derivative(self, X: arb, H: arb, order: int = 1) -> arb:
-        """G′ = 1 − H·f″(X) (only the first derivative is needed without a polynomial)."""
-        if order != 1:
-            raise ValueError("only G' is available for a non-polynomial objective")
-        return 1 - H * self.obj.arb.hess([X])[0, 0]
+        """G′ = 1 − H·f″(X), G″ = −H·f‴(X), G‴ = −H·f⁗(X) (f‴ and f⁗ are the gradient and
+        the Hessian of the objective f″)."""
+        if order == 1:
+            return 1 - H * self.obj.arb.hess([X])[0, 0]
+        if order == 2:
+            return -H * self._second.arb.grad([X])[0]
+        if order == 3:
+            return -H * self._second.arb.hess([X])[0, 0]
+        raise ValueError("the derivatives of G up to the third are available")
+
+    @cached_property
+    def _second(self) -> Objective:
+        """f″ as an objective of its own: its derivatives are f‴ and f⁗."""
+        return Objective(self.obj.hessian[0, 0], self.obj.vars)
+
+    def invariant(self, H: arb, pieces: int = 64) -> bool:
+        """G_h([−L, L]) ⊂ [−L, L] for every h ∈ H (ball steps of ``pieces`` equal
+        pieces)."""
+        L, width = self.radius, 2 * self.radius / pieces
+        whole = interval_ball(-L, L)
+        return all(whole.contains(self.step(interval_ball(-L + i * width,
+                                                          -L + (i + 1) * width), H))
+                   for i in range(pieces))
 
     def float_map(self, h: float):
         model = self.obj.numpy
