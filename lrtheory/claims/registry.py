@@ -414,8 +414,12 @@ def all_claims(registry: Registry | None = None) -> list[Claim]:
 # ---- the kind of a claim -------------------------------------------------------------------
 def _python_names() -> dict[str, str]:
     """Functions of :mod:`lrtheory.expect` by name → the kind they build."""
-    from ..expect.kinds import KINDS
-    names = {k.function.partition(":")[2]: k.name for k in KINDS.values()}
+    from ..expect.kinds import KINDS, installed_kinds
+    try:
+        kinds = [*installed_kinds().values(), *KINDS.values()]  # built-in names win
+    except InputError:  # a broken kind of another package is named where it is used
+        kinds = list(KINDS.values())
+    names = {k.function.partition(":")[2]: k.name for k in kinds}
     names.update(throughout="throughout", holds_for_all="holds-for-all", all_of="all-of",
                  any_of="any-of")
     return names

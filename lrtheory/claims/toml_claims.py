@@ -72,7 +72,7 @@ def load_toml_file(path, values: bool = True) -> tuple[list[ClaimSpec], list]:
 
 def claim_spec(table: dict, path: Path, line: int, values: bool, index: int = 0) -> ClaimSpec:
     """One ``[[claim]]`` table as a :class:`ClaimSpec` (see :func:`load_toml_file`)."""
-    from ..expect.kinds import CLAIM_KEYS, CLAIM_REQUIRED, KINDS, kind_keys
+    from ..expect.kinds import CLAIM_KEYS, CLAIM_REQUIRED, all_kinds, find_kind, kind_keys
     cid = table.get("id")
     where = f"{path}:{line}: claim {cid!r}" if isinstance(cid, str) else \
         f"{path}:{line}: claim number {index + 1}"
@@ -80,9 +80,9 @@ def claim_spec(table: dict, path: Path, line: int, values: bool, index: int = 0)
         if key not in table:
             raise InputError(f"{where}: missing key {key!r}")
     check_id(cid, where)
-    kind = KINDS.get(table["kind"]) if isinstance(table["kind"], str) else None
+    kind = find_kind(table["kind"])
     if kind is None:
-        raise unknown_error(f"{where}: key 'kind'", "kind", table["kind"], list(KINDS))
+        raise unknown_error(f"{where}: key 'kind'", "kind", table["kind"], list(all_kinds()))
     required, optional = kind_keys(kind, table)
     allowed = CLAIM_KEYS + required + optional
     for key in table:

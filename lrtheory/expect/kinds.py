@@ -5,10 +5,16 @@ keys of TOML claims with it); the functions themselves live in :mod:`lrtheory.ex
 A TOML claim is ``id``, ``title``, ``statement``, ``kind`` and the kind's arguments, plus
 optionally ``source``, ``expected`` and ``tags`` (:data:`CLAIM_KEYS`).  The key names are
 the keyword arguments of the Python functions.
+
+Other packages add kinds through the entry-point group ``lrtheory.kinds`` (:data:`GROUP`):
+each entry point names a :class:`Kind` (``module:attribute``) or a callable returning
+one; :func:`find_kind` and :func:`all_kinds` see them beside the built-in :data:`KINDS`.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Keys every TOML claim may have besides the arguments of its kind.
 CLAIM_KEYS = ("id", "title", "statement", "source", "kind", "expected", "tags")
@@ -113,3 +119,64 @@ def kind_keys(kind: Kind, table: dict) -> tuple[tuple, tuple]:
 def lr_kinds() -> list[str]:
     """Kinds with a learning rate ``lr``: the properties "throughout" accepts."""
     return [k.name for k in KINDS.values() if "lr" in k.required]
+
+
+# ---- kinds from other packages ----------------------------------------------------------------
+#: The entry-point group of kinds installed by other distributions.
+GROUP = "lrtheory.kinds"
+
+
+def find_kind(name) -> Kind | None:
+    """The kind named ``name``: a built-in one, or one an installed distribution
+    registers in :data:`GROUP` (looked up only for a name that is not built in)."""
+    if not isinstance(name, str):
+        return None
+    return KINDS.get(name) or installed_kinds().get(name)
+
+
+def all_kinds() -> dict[str, Kind]:
+    """Every kind by name: the built-in :data:`KINDS`, then the installed ones."""
+    return {**KINDS, **installed_kinds()}
+
+
+def installed_kinds() -> dict[str, Kind]:
+    """The kinds installed distributions register in :data:`GROUP`, by name;
+    :class:`~lrtheory.errors.InputError` naming the entry point when one does not load,
+    is not a :class:`Kind` (or a callable returning one), or reuses a kind's name."""
+    return dict(_installed_kinds(tuple(sys.path)))
+
+
+@lru_cache(maxsize=8)
+def _installed_kinds(path: tuple) -> tuple:
+    """The installed kinds on the import path ``path`` (read once per path)."""
+    from importlib.metadata import entry_points
+    found: dict[str, Kind] = {}
+    for ep in sorted(entry_points(group=GROUP), key=lambda e: (e.name, e.value)):
+        kind = _entry_point_kind(ep)
+        where = f"entry point {ep.name!r} of group {GROUP}"
+        if kind.name in KINDS or kind.name in found:
+            raise _error(f"{where}: kind {kind.name!r} is already defined"
+                         f"{' by lrtheory' if kind.name in KINDS else ''}")
+        found[kind.name] = kind
+    return tuple(found.items())
+
+
+def _entry_point_kind(ep) -> Kind:
+    where = f"entry point {ep.name!r} of group {GROUP} ({ep.value})"
+    try:
+        obj = ep.load()
+        kind = obj if isinstance(obj, Kind) else obj() if callable(obj) else obj
+    except Exception as exc:  # a broken plugin is bad input, named
+        raise _error(f"{where} does not load: {type(exc).__name__}: {exc}") from None
+    if not isinstance(kind, Kind):
+        raise _error(f"{where}: must name a lrtheory.expect.kinds.Kind or a callable "
+                     f"returning one, got {type(kind).__name__}")
+    if ":" not in kind.function or not all(isinstance(a, str) for a in kind.arguments):
+        raise _error(f"{where}: kind {kind.name!r} needs a function 'module:name' and "
+                     "argument names")
+    return kind
+
+
+def _error(message: str):
+    from ..errors import InputError
+    return InputError(message)
