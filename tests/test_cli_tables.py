@@ -155,3 +155,20 @@ def test_every_command_that_prints_results_has_json_and_a_format():
         assert "--format" in options, name
         assert "json" in options["--format"].choices, name
         assert "csv" in options["--format"].choices or name in ("list", "modeq"), name
+
+
+@pytest.mark.parametrize("name", ["orbits", "bifurcations", "lyapunov", "balance",
+                                  "multiscale"])
+def test_csv_output_is_one_rectangular_table(name, capsys):
+    """Every line on stdout is a row of the one table: as many fields as the header."""
+    import csv
+
+    from test_json_outputs import COMMANDS
+    out, err = run(capsys, COMMANDS[name] + ["--format", "csv"])
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows and all(len(r) == len(rows[0]) for r in rows), out
+    assert len(pd.read_csv(io.StringIO(out))) == len(rows) - 1
+    if name == "lyapunov":  # x^4/4 from 3 at h = 1 diverges: the header, no rows
+        assert rows == [["i", "lambda_i"]] and "diverged" in err
+    else:
+        assert len(rows) >= 2

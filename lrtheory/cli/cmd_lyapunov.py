@@ -52,6 +52,8 @@ def run(args) -> int:
     if r.diverged[0]:
         print("the orbit diverged (left every bounded set): no exponents",
               file=note_file(args))
+        if args.format == "csv":  # a table of no rows: its header
+            print_table(["i", "lambda_i"], [], args=args)
         return 0
     expo = [float(v) for v in r.exponents[0]]
     print_table(["i", "lambda_i"], [[i + 1, f"{v:.6f}"] for i, v in enumerate(expo)], args=args)
