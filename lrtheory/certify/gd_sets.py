@@ -447,9 +447,10 @@ def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, rad
     :class:`~lrtheory.certify.sets.Box`) — for "converges" to the point ``target`` when
     given — or
     find a certified box of counterexamples, or name what is left undecided (module
-    docstring); ``regions`` adds convergence certificates of the caller.  The rates are cut into ``pieces`` equal parts, each searched depth first
-    with its share of ``max_boxes``, so that a hard spot (a bifurcation rate) cannot use
-    up the budget of the whole interval."""
+    docstring); ``regions`` adds convergence certificates of the caller.  The rates are
+    cut into ``pieces`` equal parts, each searched depth first with its share of
+    ``max_boxes``, so that a hard spot (a bifurcation rate) cannot use up the budget of the
+    whole interval."""
     from ..precision import precision
     if statement not in STATEMENTS:
         raise ValueError(f"statement must be one of {STATEMENTS}")
