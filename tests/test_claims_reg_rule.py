@@ -163,3 +163,17 @@ def test_no_finding_is_confirmed_from_samples(cid, tmp_path):
     for f in ev.findings:
         if f["verdict"] == "inconclusive":      # an undecided set names its measure
             assert "measure" in f.get("detail", ""), f["statement"]
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_certified_catapult_is_the_float64_one(loss):
+    """The episode certified on the ball enclosures of the reduced map is the one the
+    detector finds on a float64 run of GD on the objective itself."""
+    from lrtheory.stability.regularity import run_family
+    from proofs_checks.reg import _certified_catapults
+    run = certified_run(loss, "9/20", ("5", "1/4"))
+    (f64,) = run_family(loss, 0.45, [[5.0, 0.25]], 1500)
+    got = [(c.start, c.peak, c.end) for c in _certified_catapults(run)]
+    assert got and got == [(c.start, c.peak, c.end) for c in f64.catapults][:len(got)]
+    c = _certified_catapults(run)[0]
+    assert c.loss_peak >= 2 * c.loss_start and c.sharp_start > 2 / 0.45 > c.sharp_end
