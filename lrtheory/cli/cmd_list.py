@@ -17,13 +17,13 @@ def register(sub):
     from .options import add_json_flag
     from .project_options import add_discovery
     p = sub.add_parser("list", help="list the claims",
-                       description="One line per claim: ID, title, source (tab-separated); "
-                                   "with --json a JSON list of id, title, source, kind and "
+                       description="One line per claim: ID, title, source (tab-separated; "
+                                   "--format csv: CSV with a header); with --json a JSON list of id, title, source, kind and "
                                    "file per claim. Inside a project (a pyproject.toml with "
                                    "[tool.lrtheory]) the project's claims; outside, the "
                                    "installed collections (lrtheory's built-in claims).")
     add_discovery(p)
-    add_json_flag(p, "print a JSON list (id, title, source, kind, file per claim)", csv=False)
+    add_json_flag(p, "print a JSON list (id, title, source, kind, file per claim)")
     p.set_defaults(func=run)
 
 
@@ -37,6 +37,11 @@ def run(args) -> int:
         print(json.dumps([{"id": c.id, "title": c.title, "source": c.source,
                            "kind": claim_kind(c), "file": c.origin} for c in claims],
                          indent=2, ensure_ascii=False))
+        return 0
+    if args.format == "csv":
+        from .common import print_table
+        print_table(["id", "title", "source"], [[c.id, c.title, c.source] for c in claims],
+                    args=args)
         return 0
     for c in claims:
         print(f"{c.id}\t{c.title}\t{c.source}")
