@@ -414,29 +414,34 @@ def minimizer_trap(loss: str, S, N, H, mu=1) -> MinimizerTrap | None:
     from ..evaluators import to_arb
     mu = convert(mu, "mu")
     mub = to_arb(mu)
-    e = float(abs(S - mub).upper())
+    e = _up(abs(S - mub).upper())
     if not (mu > 0 and e < float(mu) / 2 and N.is_finite() and H.is_finite()):
         return None
     d1f, d2f, ell2 = _ball_derivatives(loss, mu)
     ST = mub + arb(0, e)
     d1, d2 = d1f(ST)[0], d2f(ST)[0]
-    n_now = float(N.upper())
+    n_now = _up(N.upper())
     edge = float((2 / (H * ell2)).lower())
     for t in TRAP_FRACTIONS:
         b = n_now + t * (edge - n_now)
         if not b > n_now:
             return None
-        NT = arb(2 * (float(mu) - e)).union(arb(b))
+        NT = (2 * (mub - e)).union(arb(b))          # N >= 2|s| >= 2(mu - e) on every orbit
         q = abs(1 - H * NT * d2 + H * H * d1 * d2 * ST).upper()
         if not q < 1:
             continue
         C = abs(-4 * H * d2 * ST + H * H * d1 * d2 * NT).upper()
         drift = (C * e / (1 - q)).upper()
-        if n_now + drift <= b:
-            lo = float((N.lower() - drift).lower())
-            return MinimizerTrap(float(q), e, float(b), float(drift),
-                                 (lo, float((n_now + drift).upper())), float(d2.upper()))
+        if arb(n_now) + drift <= arb(b):
+            return MinimizerTrap(_up(q), e, b, _up(drift),
+                                 (_bounds(N.lower() - drift)[0], _bounds(n_now + drift)[1]),
+                                 _up(d2.upper()))
     return None
+
+
+def _up(v) -> float:
+    """A float ≥ the exact number v (an arb without radius)."""
+    return float(np.nextafter(float(v), np.inf))
 
 
 def _product_invariants(X, d: int) -> tuple:
