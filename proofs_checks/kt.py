@@ -445,28 +445,54 @@ def check_kt3(ctx) -> Evidence:
     ev.approx("variance_error_order_eta", fit_var["slope"], rel_tol=0.1)
     ev.approx("tv_distance_eta_0.1", tv[etas.index(0.1)], rel_tol=0.25,
               note="sampling noise about 10 %")
+    named = ", ".join(f"{h:g}" for h in etas)
     ev.finding("GD's variance equals the bounded-noise value eta sigma^2/(2 - eta) within 3 "
-               "standard errors at every eta", "confirmed" if bn_ok else "refuted", "float64")
-    ev.finding(f"the law approaches Gibbs as eta -> 0 (TV {tv[0]:.3f} -> {tv[-1]:.4f})",
-               "confirmed" if all(a > b for a, b in zip(tv, tv[1:])) else "refuted",
+               f"standard errors at each of eta = {named}",
+               "confirmed" if bn_ok else "inconclusive", "float64")
+    ev.finding(f"the TV distance to Gibbs decreases over the named rates eta = {named} "
+               f"({tv[0]:.3f} -> {tv[-1]:.4f})",
+               "confirmed" if all(a > b for a, b in zip(tv, tv[1:])) else "inconclusive",
                "float64")
-    second_order = fit_tv["slope"] > 1.5 and fit_var["slope"] > 1.5
-    ev.finding(f"error O(eta^2): fitted orders in eta are {fit_tv['slope']:.2f} (TV) and "
-               f"{fit_var['slope']:.2f} (relative variance error), i.e. O(eta): the relative "
-               f"variance error is eta/(2 - eta)", "confirmed" if second_order else "refuted",
-               "float64", detail=f"local slopes TV {np.round(fit_tv['local_slopes'], 2)}")
+    _bounded_noise_orders(ev)
+    ev.finding(f"error O(eta^2) for the law of GD: not decided. The fitted orders in eta are "
+               f"{fit_tv['slope']:.2f} (TV) and {fit_var['slope']:.2f} (relative variance "
+               f"error), about 1, as for the bounded-noise model: a numerical contradiction, "
+               f"not a certified counterexample", "inconclusive", "float64",
+               detail=f"local slopes TV {np.round(fit_tv['local_slopes'], 2)}. An O(eta^2) "
+                      "bound is a statement about eta -> 0: laws estimated from float64 chains "
+                      f"at eta = {named} cannot refute it, and GD's invariant law has no "
+                      "rigorous enclosure here. Earlier versions called this 'refuted'.")
     fit_abs = fit_loglog_slope(etas, abs_err)
     ev.approx("observable_x2_error_order_eta", fit_abs["slope"], rel_tol=0.1)
-    ev.finding(f"weak reading, for the fixed observable $x^2$: $|\\mathbb E x^2-\\eta\\sigma^2/2|$ "
-               f"has fitted order {fit_abs['slope']:.2f} in eta, consistent with the "
-               "bounded-noise value $\\eta^2\\sigma^2/(2(2-\\eta))=O(\\eta^2)$; the "
-               "O(eta^2) of the statement holds in this weak sense but not for the law itself",
-               "confirmed" if fit_abs["slope"] > 1.7 else "refuted", "float64")
+    ev.note(f"Weak reading, for the fixed observable x^2: |E x^2 - eta sigma^2/2| of GD has "
+            f"fitted order {fit_abs['slope']:.2f} in eta, as the bounded-noise value "
+            "eta^2 sigma^2/(2(2 - eta)) = O(eta^2) (proved for the model above): the O(eta^2) "
+            "of the statement fits this weak sense, not the law itself.")
     _eps_order(ctx, ev)
     _roundoff(ctx, ev)
     _histogram_figure(ctx, ev)
     _order_figure(ctx, ev, etas, tv, var_err)
     return ev
+
+
+def _bounded_noise_orders(ev: Evidence) -> None:
+    """The iid bounded-noise model y_{k+1} = (1 − η)y_k + ηζ_k (Var ζ = σ²): its stationary
+    variance v solves v = (1 − η)²v + η²σ², so v = ησ²/(2 − η); relative to the Gibbs
+    variance ησ²/2 the error is η/(2 − η) = η/2 + O(η²) (first order), and the error of
+    E y² itself is η²σ²/(2(2 − η)) = O(η²)."""
+    h, s2, v = sp.symbols("eta sigma2 v", positive=True)
+    stationary = sp.solve(sp.Eq(v, (1 - h) ** 2 * v + h ** 2 * s2), v)[0]
+    relative = sp.simplify(stationary / (h * s2 / 2) - 1)
+    absolute = sp.simplify(stationary - h * s2 / 2)
+    first = sp.limit(relative / h, h, 0)
+    second = sp.limit(absolute / h ** 2, h, 0)
+    ev.formula("bounded-noise stationary variance",
+               sp.latex(sp.Eq(sp.Symbol("v"), stationary)))
+    ev.finding(f"for the iid bounded-noise model the stationary variance is exactly "
+               f"{stationary}: its relative error to Gibbs, {relative}, is first order "
+               f"(limit {first} of error/eta), its absolute error second order (limit "
+               f"{second} of error/eta^2)", "proved" if first != 0 and second.is_finite
+               else "inconclusive", "symbolic")
 
 
 def _measure_law(ms: Multiscale, h: float, chains: int, steps: int, seed: int = 0) -> dict:
@@ -527,7 +553,7 @@ def _roundoff(ctx, ev: Evidence) -> None:
              ["recomputed in", "statistic", "recomputed", "float64", "|diff|/s.e."], rows)
     ev.finding("time averages (mean, second moment, Lyapunov exponent) agree with the "
                "float64 ones within 4 standard errors in 30-digit arithmetic and from "
-               "perturbed starts", "confirmed" if ok else "refuted", "mpmath, float64")
+               "perturbed starts", "confirmed" if ok else "inconclusive", "mpmath, float64")
 
 
 def _histogram_figure(ctx, ev: Evidence) -> None:
@@ -566,6 +592,16 @@ def _order_figure(ctx, ev: Evidence, etas, tv, var_err) -> None:
 
 # ---- KT-4 -------------------------------------------------------------------------------
 DOUBLE_WELL = "(x**2 - 1)**2/4 + x/20"
+#: GD on f₀ + ε sin(x/ε) (ε = 1/1000) at rate η written in v = x/ε − 997, near x = 1: GD on
+#: g(v) = f₀(ε(v + 997))/ε + sin(v + 997) at rate η/ε (the affine conjugacy of
+#: :data:`SCALED`, shifted so that the right well's microscopic minimum near x ≈ 0.9974
+#: sits at v ≈ 0.41, at scale 1).
+DOUBLE_WELL_CELL = "((((v + 997)/1000)**2 - 1)**2/4 + (v + 997)/20000)*1000 + sin(v + 997)"
+#: Small η stays: for every η/ε ∈ [1/20, 1/2] and every start x₀ ∈ [0.995, 1] (v₀ ∈ [−2, 3],
+#: inside one period cell) GD converges to the microscopic minimum of that cell.
+KT4_STAYS = expect.throughout(expect.gd_converges(DOUBLE_WELL_CELL, "v", lr="1/10",
+                                                  start_box=[["-2", "3"]]),
+                              lr_range=["1/20", "1/2"])
 
 
 @claim("KT-4", title="Escape from microscopic minima and well occupation",
@@ -579,8 +615,17 @@ DOUBLE_WELL = "(x**2 - 1)**2/4 + x/20"
                  r"bounded-noise model (iid $\zeta$; transfer operator); that law against "
                  r"$P_G$ as $\eta\to0$, (i) in absolute terms and (ii) relatively, "
                  r"$P/P_G\to1$ (the Gibbs law giving the rare well's frequency to leading "
-                 r"exponential order); small-$\eta$ limits.")
+                 r"exponential order); small-$\eta$ limits; at $\epsilon=1/1000$, for every "
+                 r"$\eta/\epsilon\in[1/20,1/2]$ and every start $x_0\in[0.995,1]$ (one period "
+                 r"cell) GD converges to the microscopic minimum of that cell.")
 def check_kt4(ctx) -> Evidence:
+    return expect.all_of(_kt4_occupation, KT4_STAYS,
+                         summary="Well occupation of deterministic GD on a tilted double well "
+                                 "with microscopic wiggles; small rates stay in their cell.")
+
+
+def _kt4_occupation(ctx) -> Evidence:
+    """Escape and well frequencies of GD against the bounded-noise model and Gibbs."""
     ev = Evidence(summary="Well occupation of deterministic GD on a tilted double well with "
                           "microscopic wiggles.", precision="float64",
                   tolerance="occupation standard errors over independent chains; transfer "
@@ -611,13 +656,13 @@ def check_kt4(ctx) -> Evidence:
     ev.approx("occupation_gd_eta_0.3", float(rows[0][3]), rel_tol=0.1,
               note="standard error about 2 %")
     ev.finding("large-eta GD escapes the microscopic minima: most chains started in the "
-               "right well cross the saddle", "confirmed" if escape_ok else "refuted",
+               "right well cross the saddle", "confirmed" if escape_ok else "inconclusive",
                "float64")
     ev.finding("GD's right-well frequency is that of the bounded-noise model up to less than "
                "a quarter of the bounded-noise model's distance to Gibbs",
-               "confirmed" if link_ok else "refuted", "float64")
+               "confirmed" if link_ok else "inconclusive", "float64")
     _gibbs_occupation_limit(ctx, ev)
-    ev.finding(*_small_eta_stays(ctx, ev), "float64")
+    _small_eta_stays(ctx, ev)
     return ev
 
 
@@ -689,19 +734,23 @@ def _gibbs_occupation_limit(ctx, ev: Evidence) -> None:
                "confirmed" if abs(measured - ld.c) < 0.01 else "inconclusive", "float64",
                detail="prefactor corrections make the measured value approach c at rate "
                       "O(eta)")
-    ev.finding("(i) absolute: |P - P_G| <= " + f"{max(absdiff):.3f}" + " for eta <= 0.3 and "
-               "decreasing to " + f"{absdiff[-1]:.1e}" + " at eta = " + f"{etas[-1]}",
-               "confirmed" if absdiff[-1] < absdiff[0] and max(absdiff) < 0.1 else "refuted",
-               "float64")
+    ev.finding("(i) absolute: |P - P_G| <= " + f"{max(absdiff):.3f}" + " at the named rates "
+               "eta = " + ", ".join(str(h) for h in etas) + ", decreasing to "
+               + f"{absdiff[-1]:.1e}" + " at eta = " + f"{etas[-1]}",
+               "confirmed" if absdiff[-1] < absdiff[0] and max(absdiff) < 0.1
+               else "inconclusive", "float64")
     ev.finding("(ii) relative: P/P_G -> 1 as eta -> 0; measured P/P_G = "
                + ", ".join(f"{r:.3f}" for r in ratio) + " at eta = "
                + ", ".join(str(h) for h in etas) + ", i.e. the rare well's Gibbs frequency "
                "is off by a factor exp(-c/eta), c ~ " + f"{-etas[-1] * np.log(ratio[-1]):.3f}",
-               "refuted" if ratio[-1] < 0.5 and ratio[-1] < ratio[0] else "inconclusive",
-               "float64",
-               detail="Computed for the iid bounded-noise model, which GD matches where it "
+               "inconclusive", "float64",
+               detail="Not decided: a numerical contradiction, not a certified "
+                      "counterexample. A limit eta -> 0 is not refuted by the ratio at "
+                      "finitely many rates, and the transfer-operator solve is float64. "
+                      "Computed for the iid bounded-noise model, which GD matches where it "
                       "can be simulated to equilibrium (table above); at small eta the hops "
-                      "between wells are too rare to simulate GD itself.")
+                      "between wells are too rare to simulate GD itself. Earlier versions "
+                      "called this 'refuted'.")
 
 
 def _small_eta_stays(ctx, ev: Evidence):
@@ -717,9 +766,12 @@ def _small_eta_stays(ctx, ev: Evidence):
     ok = bool(np.all(moved < 1) and np.all(grad < 1e-10) and np.all(curv > 0))
     ev.table("Small learning rate eta = eps/10 (eps = 1e-3), 200 chains",
              ["max distance moved / cell", "max |f'(limit)|", "min f''(limit)"],
-             [[f"{moved.max():.3f}", f"{grad.max():.1e}", f"{curv.min():.1f}"]])
-    return ("small-eta GD converges to a microscopic minimum within one period cell of its "
-            "start", "confirmed" if ok else "refuted")
+             [[f"{moved.max():.3f}", f"{grad.max():.1e}", f"{curv.min():.1f}"]],
+             note="sampled starts in [0.8, 1.2]: an illustration; the statement over an "
+                  "interval of rates and a cell of starts is proved in part 2")
+    ev.note(f"Small eta, sampled: every one of the 200 chains stopped at a minimum within one "
+            f"cell of its start: {ok}. Earlier versions called this 'confirmed' from the "
+            "sample.")
 
 
 # ---- KT-5 -------------------------------------------------------------------------------
