@@ -65,8 +65,8 @@ CELL = ("-4", "1")
 CONVERGENT = expect.throughout(expect.gd_converges(SCALED, "u", lr="1", start_box=[CELL]),
                                lr_range=["1/10", "19/10"])
 #: Local chaos stays microscopic: for every η/ε ∈ [4, 9/2] and every u₀ ∈ [−3, 0] the
-#: orbit stays in |u| ≤ 6 (|x| ≤ 6ε, less than one period cell 2πε about 0): an interval
-#: invariant for every rate of the interval.
+#: orbit stays in |u| ≤ 6 (|x| ≤ 6ε < 2πε, within one period of the origin): an
+#: interval invariant for every rate of the interval, shorter than one cell.
 LOCAL_BOUNDED = expect.throughout(expect.gd_bounded(SCALED, "u", lr="4", start_box=[["-3", "0"]],
                                                     radius="6"), lr_range=["4", "9/2"])
 #: The chaotic regimes at named rates and starts (ε = 1/1000): λ₁ > 0 at η/ε = 21/5 (local
@@ -90,9 +90,9 @@ CHAOS_SIGNS = (
                  r"$\eta/\epsilon$): (i) for every $\eta/\epsilon\in[1/10,19/10]$ and every "
                  r"$u_0\in[-4,1]$ GD converges to the minimum $u^*\approx-1.569$; (ii) for "
                  r"every $\eta/\epsilon\in[4,9/2]$ and every $u_0\in[-3,0]$ the orbit stays in "
-                 r"$|u|\le6$, less than one period cell, and at $\eta/\epsilon=21/5$ the "
-                 r"Lyapunov exponent from named starts is positive; (iii) at "
-                 r"$\eta/\epsilon=100$ the Lyapunov exponent from named starts is positive and "
+                 r"$|u|\le6<2\pi$ (within one period of the origin), and at "
+                 r"$\eta/\epsilon=21/5$ the Lyapunov exponent from named starts is positive; "
+                 r"(iii) at $\eta/\epsilon=100$ the Lyapunov exponent from named starts is positive and "
                  r"the orbit of $u_0=-1$ crosses many cells; (iv) for every $\eta>2$, every "
                  r"$\epsilon>0$ and every $|x_0|>\eta/(\eta-2)$ GD diverges. A regime map of "
                  r"sampled chains over a grid of $(\eta,\epsilon)$ illustrates it.")
