@@ -92,10 +92,11 @@ CHAOS_SIGNS = (
                  r"every $\eta/\epsilon\in[4,9/2]$ and every $u_0\in[-3,0]$ the orbit stays in "
                  r"$|u|\le6<2\pi$ (within one period of the origin), and at "
                  r"$\eta/\epsilon=21/5$ the Lyapunov exponent from named starts is positive; "
-                 r"(iii) at $\eta/\epsilon=100$ the Lyapunov exponent from named starts is positive and "
-                 r"the orbit of $u_0=-1$ crosses many cells; (iv) for every $\eta>2$, every "
-                 r"$\epsilon>0$ and every $|x_0|>\eta/(\eta-2)$ GD diverges. A regime map of "
-                 r"sampled chains over a grid of $(\eta,\epsilon)$ illustrates it.")
+                 r"(iii) at $\eta/\epsilon=100$ the Lyapunov exponent from named starts is "
+                 r"positive and the orbit of $u_0=-1$ crosses many cells; (iv) for every "
+                 r"$\eta>2$, every $\epsilon>0$ and every $|x_0|>\eta/(\eta-2)$ GD diverges. A "
+                 r"regime map of sampled chains over a grid of $(\eta,\epsilon)$ illustrates "
+                 r"it.")
 def check_kt1(ctx) -> Evidence:
     return expect.all_of(_kt1_map_and_divergence, CONVERGENT, LOCAL_BOUNDED, *CHAOS_SIGNS,
                          summary="Regimes of GD on x^2/2 + eps sin(x/eps): convergence and "
