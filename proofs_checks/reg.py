@@ -53,15 +53,20 @@ def _sweep(quick: bool) -> dict:
             "steps": steps}
 
 
+def _shared(compute, what: str, ctx, ev: Evidence) -> dict:
+    """``compute(ctx.quick)`` (cached per process), noting in the evidence when it was
+    computed by an earlier REG check of this run (its time is then counted there)."""
+    hits = compute.cache_info().hits
+    value = compute(ctx.quick)
+    if compute.cache_info().hits > hits:
+        ev.note(f"The {what} computed once for this run by an earlier REG check "
+                "and reused here; its running time is counted there.")
+    return value
+
+
 def _shared_sweep(ctx, ev: Evidence) -> dict:
-    """The GD sweep of :func:`_sweep`, noting in the evidence when it was computed by an
-    earlier REG check of this run (its time is then counted there, not here)."""
-    hits = _sweep.cache_info().hits
-    sweep = _sweep(ctx.quick)
-    if _sweep.cache_info().hits > hits:
-        ev.note("The GD sweep was computed once for this run by an earlier REG check and "
-                "reused here; its running time is counted there.")
-    return sweep
+    """The GD sweep of :func:`_sweep`, shared by the REG checks of a run."""
+    return _shared(_sweep, "GD sweep was", ctx, ev)
 
 
 def _converged(results):
@@ -131,13 +136,8 @@ def _certified(quick: bool) -> dict:
 
 
 def _shared_certified(ctx, ev: Evidence) -> dict:
-    """:func:`_certified`, noting when an earlier REG check of this run computed it."""
-    hits = _certified.cache_info().hits
-    runs = _certified(ctx.quick)
-    if _certified.cache_info().hits > hits:
-        ev.note("The certified runs were computed once for this run by an earlier REG check "
-                "and reused here; their running time is counted there.")
-    return runs
+    """The certified runs of :func:`_certified`, shared by the REG checks of a run."""
+    return _shared(_certified, "certified runs were", ctx, ev)
 
 
 def _certified_rows(runs: dict, name: str) -> tuple[list, list]:
