@@ -20,8 +20,18 @@ Rows:
   an attracting cycle of period ≤ 5; ``proved_share`` is the atlas's proved attracting
   measure over it, and ``inside_windows`` checks that every attracting box lies in a
   window of its period.
+* ``atlas.cubic_p5.resume`` — the serial atlas stopped after half of its boxes and
+  resumed from its checkpoint (``--resume``): ``identical`` to the uninterrupted run,
+  ``resumed_boxes`` taken from the file.
+* ``atlas.plane_factor.serial`` / ``.jobs2`` — GD on (1 − xy)²/2 over h ∈ [9/8, 2] (14
+  boxes, periods ≤ 4, 2 bisection rounds) in the plane: boxes per second, the proved
+  measures, and ``inside_window`` — every attracting box lies in (1, √5 − 1), where the
+  closed-form 2-cycle on the diagonal attracts (multipliers 9 − 2(1 + h)² and 3 − 2h).
 """
+import math
+import tempfile
 import time
+from pathlib import Path
 
 from harness import Benchmark
 
@@ -32,7 +42,11 @@ from lrtheory.bifurcation.exact import exact_bifurcations
 CUBIC = Objective("x**3/3 - x", "x")
 RANGE = ("1", "3/2")
 KW = dict(boxes=32, max_period=5, max_depth=4)
+PLANE = Objective("(1 - x*y)**2/2", "x,y")
+PLANE_RANGE = ("9/8", "2")
+PLANE_KW = dict(boxes=14, max_period=4, max_depth=2)
 _RUNS = {}
+_PLANE = {}
 _CPU = {}  # CPU seconds of this process (the serial run's own work; a shared machine
 #            slows the wall clock, not this)
 
@@ -45,16 +59,17 @@ def _atlas(jobs=None):
     return res
 
 
-def _classified(res) -> int:
+def _classified(res, first: int = KW["boxes"]) -> int:
     """Boxes classified: a bisection tree with L leaves over N roots has L − N inner nodes."""
-    return 2 * len(res.boxes) - KW["boxes"]
+    return 2 * len(res.boxes) - first
 
 
-def _measures(res, seconds) -> dict:
-    row = {"boxes_classified": _classified(res),
-           "boxes_per_second": round(_classified(res) / seconds, 2)}
-    if _CPU.get(None):
-        row["serial_boxes_per_cpu_second"] = round(_classified(res) / _CPU[None], 2)
+def _measures(res, seconds, first: int = KW["boxes"], cpu: float | None = None) -> dict:
+    row = {"boxes_classified": _classified(res, first),
+           "boxes_per_second": round(_classified(res, first) / seconds, 2)}
+    cpu = cpu if cpu is not None else _CPU.get(None)
+    if cpu:
+        row["serial_boxes_per_cpu_second"] = round(_classified(res, first) / cpu, 2)
     for label in ("attracting", "attracting_unique", "chaotic", "divergent", "undecided"):
         row[f"{label}_measure"] = res.summary[label]["measure"]
         row[f"{label}_fraction"] = round(res.summary[label]["fraction"], 4)
@@ -104,6 +119,53 @@ def _anchor_extra(wins, seconds) -> dict:
             "max_period": KW["max_period"]}
 
 
+class _Stop(Exception):
+    pass
+
+
+def _resumed():
+    """The serial atlas stopped after half of its boxes, then resumed from the checkpoint."""
+    half = _classified(_RUNS.get(None) or _atlas()) // 2
+    seen = []
+
+    def stop(box):
+        seen.append(box)
+        if len(seen) >= half:
+            raise _Stop
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "atlas.jsonl"
+        try:
+            atlas(CUBIC, lr_range=RANGE, resume=path, on_box=stop, **KW)
+        except _Stop:
+            pass
+        res = atlas(CUBIC, lr_range=RANGE, resume=path, **KW)
+    return res, len(seen)
+
+
+def _resume_extra(out, seconds) -> dict:
+    res, resumed = out
+    return {"identical": res == _RUNS[None], "resumed_boxes": resumed,
+            "boxes_classified": _classified(res)}
+
+
+def _plane(jobs=None):
+    cpu = time.process_time()
+    res = atlas(PLANE, lr_range=PLANE_RANGE, jobs=jobs, **PLANE_KW)
+    _PLANE[jobs] = res
+    _CPU[("plane", jobs)] = time.process_time() - cpu
+    return res
+
+
+def _plane_extra(res, seconds) -> dict:
+    row = _measures(res, seconds, PLANE_KW["boxes"], _CPU.get(("plane", None)))
+    row["inside_window"] = all(1 < float(b.interval[0]) and
+                               float(b.interval[1]) < math.sqrt(5) - 1
+                               for b in res.boxes if b.label == "attracting")
+    if None in _PLANE and res is not _PLANE[None]:
+        row["identical"] = res == _PLANE[None]
+    return row
+
+
 BENCHMARKS = [
     Benchmark("atlas.cubic_p5.serial", _atlas, repeat=1, extra=_measures,
               target="every decided box agrees with the windows of z^2 + c"),
@@ -111,4 +173,10 @@ BENCHMARKS = [
               extra=_parallel_extra, target="identical to serial"),
     Benchmark("atlas.cubic_p5.anchor", _anchor, repeat=1, extra=_anchor_extra,
               target="proved attracting measure vs exact hyperbolic windows, period <= 5"),
+    Benchmark("atlas.cubic_p5.resume", _resumed, repeat=1, extra=_resume_extra,
+              target="stopped halfway and resumed: identical to the uninterrupted run"),
+    Benchmark("atlas.plane_factor.serial", _plane, repeat=1, extra=_plane_extra,
+              target="attracting boxes inside (1, sqrt(5) - 1)"),
+    Benchmark("atlas.plane_factor.jobs2", lambda: _plane(jobs=2), baseline=_plane, repeat=1,
+              extra=_plane_extra, target="identical to serial"),
 ]

@@ -1,4 +1,4 @@
-"""A certified learning-rate atlas of GD on one-variable objectives.
+"""A certified learning-rate atlas of GD on objectives of one or two variables.
 
 Every learning rate of an interval [A, B] is covered by boxes, each with a proved class
 — ``attracting`` (a Krawczyk-certified p-cycle over the whole box, proved the only
@@ -11,7 +11,10 @@ escapes) — or ``undecided`` with the reason:
   radius, critical cover and negative Schwarzian;
 * :mod:`.entropy` — the entropy forced by one periodic orbit;
 * :mod:`.classify` — one box, one class (:func:`classify_box`, :class:`BoxClass`);
+* :mod:`.plane` — objectives of two variables (attracting cycles, chaos on an invariant
+  line, affine maps);
 * :mod:`.atlas` — the driver on the sweep executors (:func:`atlas`, :class:`Atlas`);
+* :mod:`.checkpoint` — the checkpoint file that makes a run resumable;
 * :mod:`.store` — the xarray dataset.
 """
 from .atlas import Atlas, atlas

@@ -1,4 +1,5 @@
-"""The certified learning-rate atlas: every learning rate of [A, B] classified with a proof.
+"""The certified learning-rate atlas: every learning rate of [A, B] classified with a proof,
+for GD on an objective of one variable or of two (:mod:`lrtheory.atlas.plane`).
 
 :func:`atlas` splits [A, B] into N boxes with exact rational endpoints, proves a class
 for each (:func:`lrtheory.atlas.classify.classify_box`: attracting with its period,
@@ -204,10 +205,11 @@ def atlas(objective, variables="x", lr_range=("1", "3/2"), boxes: int = 16,
           max_period: int = 8, max_depth: int = 4, *, radius=3,
           settings: AtlasSettings | None = None, jobs: int | None = None, dask=None,
           executor=None, progress=None, resume=None, on_box=None) -> Atlas:
-    """The certified atlas of GD on a one-variable objective over ``lr_range`` (module
-    docstring): ``boxes`` first boxes, cycles and orbits of period ≤ ``max_period``, up
-    to ``max_depth`` bisection rounds; a non-polynomial objective is searched in
-    [−``radius``, ``radius``] (a polynomial one on the whole line).
+    """The certified atlas of GD on an objective of one or two variables over
+    ``lr_range`` (module docstring): ``boxes`` first boxes, cycles and orbits of period ≤
+    ``max_period``, up to ``max_depth`` bisection rounds; a non-polynomial objective is
+    searched in [−``radius``, ``radius``] (two variables: from starts in its square; a
+    polynomial of one variable on the whole line).
 
     ``resume`` — a checkpoint file (:mod:`lrtheory.atlas.checkpoint`): boxes it holds are
     reused, every box classified is appended to it as it finishes, so a run interrupted

@@ -4,8 +4,12 @@ For the GD map G_h(x) = x − h·f′(x) of a one-variable objective
 (:mod:`lrtheory.atlas.maps`: for a polynomial, escape radius R, critical cover, negative
 Schwarzian), every statement below holds for **every** h ∈ H at once: each ball
 evaluation takes h as the ball H.  For a non-polynomial objective
-(:class:`~lrtheory.atlas.maps.ElementaryGD`) only ``attracting`` without uniqueness and
-``chaotic`` can be proved, with orbits searched in [−L, L].
+(:class:`~lrtheory.atlas.maps.ElementaryGD`) ``attracting`` and ``chaotic`` can be
+proved, with orbits searched in I = [−L, L], and uniqueness *in I* when G_H(I) ⊂ I is
+proved (Singer's theorem for the restriction of G to I: the immediate basin of every
+attracting or neutral cycle holds a critical point or an end of I, so both ends are
+followed too); divergence is not proved.  Objectives of two variables are classified by
+:mod:`lrtheory.atlas.plane`.
 
 * ``attracting`` (period p) — the multiple-shooting system of a p-cycle passes the
   Krawczyk test with h = H (:func:`lrtheory.dynamics.krawczyk.certify_boxes`, one unique

@@ -205,6 +205,15 @@ def transverse_multiplier(gd: PlaneGD, v, cycle, H: arb) -> arb:
     return m
 
 
+def _on_line(gd: PlaneGD, points) -> bool:
+    """The proposed cycle lies on the invariant line (float64): its certificate is the
+    line's, whose 1-D Krawczyk test holds on wider boxes than the plane's."""
+    if gd.line is None:
+        return False
+    v = gd.line[0]
+    return all(abs(v[0] * y - v[1] * x) <= 1e-9 * (1 + abs(x) + abs(y)) for x, y in points)
+
+
 def _embedded(v, balls) -> tuple:
     """The balls t of points of the line {t·v} as enclosures of (t·v_x, t·v_y)."""
     return tuple(Ball.from_arb(b.to_arb() * c) for b in balls for c in v)
@@ -281,6 +290,8 @@ def classify_plane_box(gd: PlaneGD, lo: Fraction, hi: Fraction, max_period: int,
         reasons.append(f"no orbit from the grid of starts in [-{gd.radius:g}, "
                        f"{gd.radius:g}]^2 settles on a cycle of period <= {max_period} at "
                        f"the midpoint")
+    elif _on_line(gd, found[1]):
+        seen = f"{ATTRACTING} {found[0]}"  # certified through the line, below
     else:
         box = _attracting(gd, lo, hi, depth, H, *found)
         if not isinstance(box, str):

@@ -28,7 +28,7 @@ def register(sub):
     from ..limits import MAX_ATLAS_BOXES as MAX_BOXES
     from ..limits import MAX_ATLAS_DEPTH as MAX_DEPTH
     p = sub.add_parser(
-        "atlas", help="certified learning-rate atlas of a 1-D objective: "
+        "atlas", help="certified learning-rate atlas of a 1-D or 2-D objective: "
                       "attracting, chaotic, divergent or undecided, box by box",
         description="Split [A, B] into N learning-rate boxes and prove for each one class "
                     "for every h of the box: attracting (a Krawczyk-certified p-cycle with "
@@ -37,11 +37,15 @@ def register(sub):
                     "two, with the entropy bound it forces), divergent (every critical "
                     "orbit escapes), or undecided with the reason. Undecided boxes, "
                     "attracting ones not proved unique and boxes where the numerics "
-                    "propose another class are bisected up to --max-depth times. Prints one row per run of boxes with one class and the proved "
-                    "measure of each class. Uniqueness and divergence are proved for "
-                    "polynomial objectives; for other objectives (exp, log, sin, ...) the "
-                    "atlas proves attracting cycles and chaos only.")
-    add_expression(p, help="the objective, in one variable, e.g. 'x**3/3 - x'")
+                    "propose another class are bisected up to --max-depth times. Prints "
+                    "one row per run of boxes with one class and the proved measure of "
+                    "each class. Uniqueness and divergence are proved for "
+                    "polynomial objectives; for other objectives of one variable (exp, "
+                    "log, sin, ...) uniqueness in [-L, L] when G maps it into itself. Two "
+                    "variables: attracting cycles (not unique), chaos of the restriction "
+                    "to an invariant line, divergence of affine maps.")
+    add_expression(p, help="the objective, in one or two variables, e.g. 'x**3/3 - x' or "
+                           "'(1 - x*y)**2/2'")
     add_vars(p)
     add_lr_range(p, help="the learning rates A < B classified, both > 0, rational")
     add_count(p, "--boxes", "first boxes (equal widths)", default=16, lo=1, hi=MAX_BOXES)
@@ -50,7 +54,8 @@ def register(sub):
     add_count(p, "--max-depth", "bisection rounds of undecided boxes", default=4, lo=0,
               hi=MAX_DEPTH, metavar="D")
     add_number(p, "--radius", "non-polynomial objectives: cycles and orbits are searched in "
-                              "[-L, L] (a polynomial one is covered on the whole line)",
+                              "[-L, L] (two variables: from starts in [-L, L]^2; a "
+                              "polynomial of one variable is covered on the whole line)",
                default="3", positive=True, metavar="L")
     add_parallel(p, "boxes")
     p.add_argument("--json", metavar="FILE", default=None, type=output_file,
