@@ -166,57 +166,210 @@ def _wczt2_bound(ctx) -> Evidence:
 
 # ---- WCZT-3 -----------------------------------------------------------------------------
 
+WCZT3_STATEMENT = (
+    r"For $f=\tfrac12(1-xy)^2$ and $(x_0,y_0)\in\{(9,1),(19,1),(99,1)\}$, "
+    r"$\lambda_0=x_0^2+y_0^2$, $h_0=4/(\lambda_0+8)$: (i) at $h_0$ and the smaller rates "
+    r"$h\in\{h_0/10, h_0/4, h_0/2, 3h_0/4, 9h_0/10\}$ of the experiment GD converges to a "
+    r"minimizer, at some of them with $h>2/L$ ($L$ the sharpness at the start), and every "
+    r"limit satisfies $(x_\infty-y_\infty)^2\le 2/h-2$; (ii) the same holds for every "
+    r"$h\in(0,1/(\lambda_0+1)]$. Also reported: the whole interval $(0,h_0]$ (at rates "
+    r"where an iterate lands on $x=-y$, GD cannot reach a minimizer) and the realized "
+    r"imbalance as a function of $h$ (whether it is monotone).")
+
+
 @claim("WCZT-3", title="WCZT experiment: convergence beyond 2/L and the bound on the limit",
-       statement=r"For $f=\tfrac12(1-xy)^2$ and $(x_0,y_0)\in\{(9,1),(19,1),(99,1)\}$ with "
-                 r"$h_0=4/(x_0^2+y_0^2+8)$ and the smaller rates $h\in\{h_0/10, h_0/4, h_0/2, "
-                 r"3h_0/4, 9h_0/10\}$: GD converges, also for $h>2/L$ ($L$ the sharpness at "
-                 r"the start), and every limit satisfies $(x_\infty-y_\infty)^2\le 2/h-2$. "
-                 r"Also reported: the realized imbalance as a function of $h$ (a dense sweep; "
-                 r"whether it is monotone).")
+       statement=WCZT3_STATEMENT)
 def check_wczt3(ctx) -> Evidence:
-    ev = Evidence(summary="", precision="mpmath 30 and 60 digits (table); float64 (sweep)",
-                  tolerance="limits agree between 30 and 60 digits to < 1e-15; convergence "
-                            "= steps below 1e-25 (mpmath) / 1e-12 relative (float64)")
-    rows, all_conv, all_bound, beyond = [], True, True, 0
-    for x0, y0 in WCZT_STARTS:
-        h0 = B.wczt_rate(x0, y0)
-        L = B.sharpness_at(1, x0, y0)
-        for frac in (RATE_FRACTIONS[-3:] if ctx.quick else RATE_FRACTIONS):
-            h = h0 * frac
-            esc = B.escalated_limit(1, x0, y0, h)
-            run = esc.final
-            f64 = B.run_scalar(1, x0, y0, float(h))
-            conv = run.label == "converged" and esc.change is not None \
-                and esc.change < 1e-15
-            all_conv &= conv
-            all_bound &= bool(run.bound_holds)
-            beyond += conv and float(h) * L > 2
-            agree = f64.limit is not None and run.limit is not None and \
-                max(abs(a - float(b)) for a, b in zip(f64.limit, run.limit)) < 1e-9
-            rows.append([f"({x0},{y0})", str(frac), fmt_number(h), fmt_number(float(h) * L, 4), run.label,
-                         run.steps, fmt_number(run.limit[0], 8) if run.limit else "-",
-                         fmt_number(run.limit[1], 8) if run.limit else "-", fmt_number(run.imbalance),
-                         fmt_number(run.bound), str(run.bound_holds),
-                         fmt_number(run.sharpness * float(h) if run.sharpness else None, 4),
-                         fmt_number(esc.change, 2), "yes" if agree else "no"])
-        ev.approx(f"h0_L_{x0}", float(h0) * L, rel_tol=1e-9)
-    ev.table("GD on (1-xy)^2/2 from the WCZT starts (mpmath, 60 digits, checked at 30)",
-             ["start", "h/h0", "h", "hL", "result", "steps", "x_inf", "y_inf",
-              "(x-y)^2", "2/h-2", "bound holds", "h*lambda_max", "change 30->60",
-              "float64 agrees"], rows)
-    ev.finding(f"GD converges for every listed rate, {beyond} of them beyond 2/L "
-               "(limits stable between 30 and 60 digits).",
-               "confirmed" if all_conv else "refuted", "mpmath")
-    ev.finding("Every limit satisfies (x_inf - y_inf)^2 <= 2/h - 2.",
-               "confirmed" if all_bound and all_conv else "refuted", "mpmath")
-    ev.exact("all_converged", all_conv)
-    ev.exact("all_within_bound", all_bound)
+    return expect.all_of(
+        _wczt3_experiment, *WCZT3_LAZY,
+        summary="GD from (9,1), (19,1), (99,1) converges to a minimizer at h0 and the "
+                "smaller rates of the experiment, beyond 2/L at several, and for every rate "
+                "up to 1/(lambda0 + 1); every limit obeys the WCZT-2 bound (ball-arithmetic "
+                "traps and exact inequalities). The realized imbalance is not monotone in h.")
+
+
+def _lazy_lemmas(x0: int, y0: int) -> tuple:
+    """The three inequalities of the lazy-rate argument for one start, on the box
+    h in [0, 1/(lambda0 + 1)], r = xy - 1 in [0, r0], lambda = x^2 + y^2 in [2, lambda0]:
+    the multiplier m = 1 - h lambda + h^2 r(r + 1) of r is > 0 and <= 1 - h/2
+    (lambda - h r(r + 1) >= 1/2), and lambda does not increase (h r lambda < 4(r + 1))."""
+    lam0, r0 = x0 * x0 + y0 * y0, x0 * y0 - 1
+    box = [["0", f"1/{lam0 + 1}"], ["0", str(r0)], ["2", str(lam0)]]
+    return (expect.inequality("1 - h*lam + h**2*r*(r + 1)", "0", "h,r,lam", box=box,
+                              relation=">"),
+            expect.inequality("lam - h*r*(r + 1)", "1/2", "h,r,lam", box=box, relation=">="),
+            expect.inequality("h*r*lam", "4*(r + 1)", "h,r,lam", box=box, relation="<"))
+
+
+#: The lemmas of part (ii) for the three starts, as statements of the claim language.
+WCZT3_LAZY = tuple(e for x0, y0 in WCZT_STARTS for e in _lazy_lemmas(x0, y0))
+
+
+def start_sharpness(x0, y0, mu=1) -> sp.Expr:
+    """L = lambda_max of the Hessian [[y^2, 2xy - mu], [2xy - mu, x^2]] of (mu - xy)^2/2
+    at (x0, y0), exactly: (x^2 + y^2)/2 + sqrt(((x^2 - y^2)/2)^2 + (2xy - mu)^2)."""
+    x, y = sp.Integer(x0), sp.Integer(y0)
+    return (x**2 + y**2) / 2 + sp.sqrt(((x**2 - y**2) / 2)**2 + (2 * x * y - mu)**2)
+
+
+def _wczt3_experiment(ctx) -> Evidence:
+    """The residual recurrences, traps at the experiment's rates, the lazy-rate argument,
+    the whole interval (full mode) and the realized imbalance."""
+    from lrtheory.catapult import recurrence_residuals
+    ev = Evidence(precision="symbolic; Arb balls at 128 bits (traps), 512 bits (landing "
+                            "rates); float64 (sweep)",
+                  tolerance="exact; certified enclosures")
+    ok_rec = recurrence_residuals(1, 1) == (0, 0)
+    ev.formula("GD in $r=xy-1$, $\\lambda=x^2+y^2$",
+               r"r' = r\,(1-h\lambda+h^2 r(r+1)),\quad "
+               r"\lambda' = \lambda + h r\,(h r\lambda - 4(r+1))")
+    ev.finding("GD on (1-xy)^2/2 closes on r = xy - 1 and lambda = x^2 + y^2 (the catapult "
+               "recurrences with label 1; expanded from the Objective's GD map).",
+               "proved" if ok_rec else "refuted", "symbolic")
+    enclosures = _experiment_rates(ctx, ev)
+    _lazy_rates(ev)
+    _not_monotone(ev, enclosures)
+    if not ctx.quick:
+        _whole_interval(ctx, ev)
     _imbalance_curves(ctx, ev)
-    ev.summary = ("GD converges from (9,1), (19,1), (99,1) at h0 and the smaller rates, "
-                  "including rates beyond 2/L, and every limit obeys the WCZT-2 bound. The "
-                  "bound 2/h - 2 decreases with h, but the realized imbalance is not "
-                  "monotone in h.")
     return ev
+
+
+def _experiment_rates(ctx, ev: Evidence) -> dict:
+    """Part (i): a trap certificate at each rate of the experiment
+    (:func:`lrtheory.stability.regularity.certified_run`); returns the certified
+    enclosures {(start, fraction): (lambda_lo, lambda_hi)} of lambda_inf."""
+    from flint import arb
+
+    from lrtheory.evaluators import to_arb
+    from lrtheory.stability.regularity import certified_run
+    rows, proved, within, beyond, hl_max, out = [], True, True, 0, 0.0, {}
+    for x0, y0 in WCZT_STARTS:
+        h0 = sp.Rational(4, x0 * x0 + y0 * y0 + 8)
+        L = start_sharpness(x0, y0)
+        for frac in RATE_FRACTIONS:
+            h = h0 * sp.Rational(frac.numerator, frac.denominator)
+            run = certified_run("quadratic", h, (x0, y0), mu=1)
+            big = bool(sp.simplify(h * L - 2) > 0)
+            if not run.proved:
+                proved = False
+                rows.append([f"({x0},{y0})", str(frac), sp.sstr(h), "yes" if big else "no",
+                             "undecided", "-", "-", "-", "-"])
+                continue
+            lo, hi = run.n_limit
+            out[(x0, y0), frac] = (lo, hi)
+            beyond += big
+            hl = float((to_arb(h) * arb(hi)).upper())
+            hl_max = max(hl_max, hl)
+            within &= hl < 2
+            rows.append([f"({x0},{y0})", str(frac), sp.sstr(h), "yes" if big else "no",
+                         run.entered, f"{(lo + hi) / 2 - 2:.10g} ± {(hi - lo) / 2:.1e}",
+                         fmt_number(2 / float(h) - 2), f"{hl:.6g}", f"{run.trap.q:.4g}"])
+        ev.approx(f"h0_L_{x0}", float(h0 * L), rel_tol=1e-9)
+    ev.table("GD on (1-xy)^2/2 at the experiment's rates: trap certificates (Arb balls)",
+             ["start", "h/h0", "h", "hL > 2 (exact)", "trap entered at step",
+              "(x_inf - y_inf)^2 = lambda_inf - 2", "2/h - 2", "h lambda_inf <=", "q"],
+             rows, note="A trap {|xy - 1| <= e, lambda <= b} on which |r'| <= q|r| and "
+                        "|lambda' - lambda| <= C|r| holds the orbit forever: r -> 0 "
+                        "geometrically, (x, y) converges to a minimizer and "
+                        "|1 - h lambda_inf| <= q, so h lambda_inf < 2 "
+                        "(lrtheory.stability.regularity.certified_run).")
+    n = len(WCZT_STARTS) * len(RATE_FRACTIONS)
+    ev.finding(f"At each of the {n} rates of the experiment GD converges to a minimizer "
+               f"({beyond} of them with hL > 2, exactly), certified by a trap entered by the "
+               "ball orbit of the exact start.", "proved" if proved else "inconclusive",
+               "interval")
+    ev.finding(f"Every limit satisfies (x_inf - y_inf)^2 = lambda_inf - 2 < 2/h - 2: "
+               f"h lambda_inf <= {hl_max:.4f} < 2 at every rate (the trap gives "
+               "|1 - h lambda_inf| <= q < 1).",
+               "proved" if proved and within else "inconclusive", "interval")
+    ev.note("Before: GD was run at these 18 rates in mpmath (30 and 60 digits) and float64 "
+            "and its finding was 'confirmed'; a finite run is a sample of the steps of the "
+            "orbit. Now each rate carries a certificate for every step.")
+    ev.exact("all_converged", proved)
+    ev.exact("all_within_bound", proved and within)
+    ev.exact("rates_beyond_2_over_L", beyond, "experiment rates with hL > 2 (exact)")
+    return out
+
+
+def _lazy_rates(ev: Evidence) -> None:
+    """Part (ii): the argument for h <= 1/(lambda0 + 1); its inequalities are the
+    expectations WCZT3_LAZY."""
+    ev.finding(
+        "For every h in (0, 1/(lambda0 + 1)] and each start: on S = {0 <= r <= r0, "
+        "2 <= lambda <= lambda0} the multiplier m of r' = r m satisfies 0 < m <= 1 - h/2 and "
+        "lambda' <= lambda (the three inequalities proved over boxes in the other parts), "
+        "and lambda >= 2|xy| = 2(r + 1) >= 2; so S is invariant, r_k <= r0 (1 - h/2)^k, "
+        "lambda_k decreases to lambda_inf, (x_k, y_k) converges (steps <= h r_k sqrt(lambda_k), "
+        "summable) to a minimizer with h lambda_inf <= h lambda0 < 1 < 2.",
+        "proved", "symbolic",
+        "1/(lambda0 + 1) = 1/83, 1/363, 1/9803 exceeds h0/10 = 1/225, 1/925, 1/24525: the "
+        "smallest rate of the experiment and every smaller rate.")
+
+
+def _not_monotone(ev: Evidence, enclosures: dict) -> None:
+    """The realized imbalance is not monotone in h: two certified increases and decreases
+    between rates of the experiment from one start."""
+    for start in WCZT_STARTS:
+        seq = [(f, enclosures.get((start, f))) for f in RATE_FRACTIONS]
+        if any(e is None for _, e in seq):
+            continue
+        ups = [(a, b) for (a, ea), (b, eb) in zip(seq, seq[1:]) if eb[0] > ea[1]]
+        downs = [(a, b) for (a, ea), (b, eb) in zip(seq, seq[1:]) if eb[1] < ea[0]]
+        if ups and downs:
+            (a, b), (c, d) = ups[0], downs[0]
+            ev.finding(f"The realized imbalance (x_inf - y_inf)^2 is not monotone in h: from "
+                       f"{start} it decreases from h = {c} h0 to {d} h0 and increases from "
+                       f"{a} h0 to {b} h0 (disjoint certified enclosures).", "proved",
+                       "interval")
+            ev.exact("imbalance_not_monotone", True)
+            return
+    ev.finding("Monotonicity of the realized imbalance is not decided by the certified "
+               "enclosures at the experiment's rates.", "inconclusive", "interval")
+
+
+def _whole_interval(ctx, ev: Evidence) -> None:
+    """Beyond the statement: branch and bound over [h0/10, h0] and the landing rates."""
+    from lrtheory.catapult import landing_rates, prove_convergence_over_rates
+    from lrtheory.certify.sets import Interval
+    rows, landed = [], []
+    for (x0, y0), budget in zip(WCZT_STARTS, (2000, 3000, 8000)):
+        ctx.progress(f"WCZT-3: rates [h0/10, h0] from ({x0},{y0})")
+        lam0, h0 = x0 * x0 + y0 * y0, sp.Rational(4, x0 * x0 + y0 * y0 + 8)
+        proof = prove_convergence_over_rates(x0 * y0 - 1, lam0, Interval(h0 / 10, h0), mu=1,
+                                             steps=1500, max_boxes=budget)
+        land = None
+        for lo, hi in proof.undecided:
+            land = landing_rates(x0 * y0 - 1, lam0, sp.Rational(lo), sp.Rational(hi), mu=1)
+            if land:
+                landed.append(((x0, y0), land))
+                break
+        rows.append([f"({x0},{y0})", proof.boxes, proof.holds,
+                     f"{proof.undecided_measure / float(h0):.3g}",
+                     f"{proof.h_lambda_max:.4f}",
+                     "-" if land is None else
+                     f"step {land[0] + 1}: h* in ({float(land[1] / h0):.12g}, "
+                     f"{float(land[2] / h0):.12g}) h0"])
+        ev.approx(f"interval_undecided_share_{x0}", proof.undecided_measure / float(h0),
+                  rel_tol=1.0, abs_tol=1e-3,
+                  note="undecided share of [h0/10, h0] (beyond the statement)")
+    ev.table("Beyond the statement: every rate h in [h0/10, h0] (branch and bound over "
+             "rates, Arb balls); with (ii) this covers (0, h0]",
+             ["start", "boxes", "certified boxes", "undecided share of [h0/10, h0]",
+              "h lambda_inf <= (certified)", "landing on x = -y"], rows,
+             note="Undecided boxes lie next to rates where GD lands on the anti-diagonal "
+                  "or where h lambda_inf reaches 2 (ever slower convergence), or were left "
+                  "by the box budget.")
+    for start, (j, lo, hi) in landed:
+        ev.note(f"Beyond the statement: from {start} there is a rate h* in "
+                f"({sp.sstr(lo)}, {sp.sstr(hi)}) (floats {float(lo):.15g}, "
+                f"{float(hi):.15g}) at which x + y = 0 at step {j + 1} (h r_{j}(h) - 1 changes "
+                "sign between the two rational rates, Arb balls at 512 bits; intermediate "
+                "value theorem). x = -y is invariant and there xy <= 0, so the loss stays "
+                ">= 1/2: at h* GD does not converge to a minimizer. Read as 'every h in "
+                "(0, h0]', the experiment's statement fails on such rates (measure zero).")
+        ev.exact(f"landing_step_{start[0]}", j + 1,
+                 f"step at which GD from {start} lands on x = -y at some h* < h0")
 
 
 def _imbalance_curves(ctx, ev: Evidence) -> None:
@@ -275,15 +428,19 @@ SHAPES = [(1, 1, 1), (2, 2, 1), (2, 2, 2), (3, 2, 1), (2, 3, 2)]
                  r"Checked: $\nabla^2 f=J^\top J+\left(\begin{smallmatrix}0&R\otimes I\\R^\top\otimes "
                  r"I&0\end{smallmatrix}\right)$ and, at $R=0$, $JJ^\top=XX^\top\otimes I+I\otimes "
                  r"YY^\top$ symbolically for small shapes; the predicted spectrum on random "
-                 r"shapes in high precision. And: GD on Gaussian $A$ ($d=n$) from unbalanced "
-                 r"starts converges beyond $2/L$ and its limits satisfy the matrix bound "
-                 r"$(\|X_\infty\|_2-\|Y_\infty\|_2)^2\le 2/h-2\sigma_1(A)$.")
+                 r"shapes in high precision. And, as an experiment on named instances "
+                 r"(Gaussian $A$, $X_0$, $Y_0$ from fixed seeds, $d=n$, unbalanced starts "
+                 r"$X_0=3G_1/\sqrt n$, $Y_0=G_2/(3\sqrt n)$, rates $hL_0$ up to 4): float64 "
+                 r"GD reaches a zero-residual point also beyond $2/L_0$, and its limits satisfy "
+                 r"the matrix bound $(\|X_\infty\|_2-\|Y_\infty\|_2)^2\le 2/h-2\sigma_1(A)$ "
+                 r"(observed, not proved).")
 def check_wczt4(ctx) -> Evidence:
     return expect.all_of(
         _wczt4_structure_and_runs, *WCZT4_SHARPNESS,
         summary="Sharpness = |X|_2^2 + |Y|_2^2 holds exactly at every zero-residual point, for "
-                "every shape (not only the vector case). GD on Gaussian A converges beyond 2/L "
-                "from unbalanced starts and its limits obey the matrix stability bound.")
+                "every shape (not only the vector case). In the experiment on named Gaussian "
+                "instances float64 GD converges beyond 2/L from unbalanced starts and its "
+                "limits obey the matrix stability bound (observed, not proved).")
 
 
 def _factorization_loss(A) -> tuple[str, str]:
@@ -394,9 +551,16 @@ def _gaussian_runs(ctx, ev: Evidence) -> None:
                 f"{f64.imbalance:.12g}, mpmath (30 digits) {imb_mp:.12g}.")
     else:
         agree_all = False
-    ev.finding(f"GD on Gaussian A converges from unbalanced starts, {beyond} runs with "
-               "hL0 > 2, and every limit satisfies (|X|_2 - |Y|_2)^2 <= 2/h - 2 sigma1(A) "
-               "and h * sharpness <= 2.",
+    ev.finding(f"Empirical, on the {len(rows)} named runs of the table: float64 GD on "
+               f"Gaussian A reaches a zero-residual point from unbalanced starts, {beyond} "
+               "runs with hL0 > 2, and every limit satisfies (|X|_2 - |Y|_2)^2 <= "
+               "2/h - 2 sigma1(A) and h * sharpness <= 2.",
                "confirmed" if all_ok and beyond > 0 and agree_all else
                ("refuted" if not all_ok else "inconclusive"), "float64, mpmath",
-               "float64 runs; one run recomputed in mpmath at 30 digits to check the limit.")
+               "An observation of this experiment, not a proof: a finite run is a sample of "
+               "the steps, and the minimizers of the matrix problem are not isolated, so no "
+               "contraction certificate applies; one run is recomputed in mpmath at 30 "
+               "digits to check the limit.")
+    ev.note("Verdict rule: the Gaussian part is an experiment on the named instances above "
+            "(fixed seeds and rates), reported as observed; the statement is not read as "
+            "'for every Gaussian A' or 'for every rate' (a sample would not decide that).")

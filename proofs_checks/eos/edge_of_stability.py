@@ -66,7 +66,9 @@ COLUMNS = ["run", "diverged", "eta S0/2", "reach step", "S_reach/S0", "sharpenin
        r"Claim checked (Cohen et al.): $S$ starts below $2/\eta$ ($\eta S_0/2<0.9$), rises by a "
        r"factor $\ge1.5$ until $\eta S/2\ge0.9$ (progressive sharpening), then at least $80\%$ of "
        r"the later samples satisfy $|\eta S/2-1|\le0.1$ while the loss decreases overall (median "
-       r"of the last tenth below the loss at arrival) and rises at some steps (non-monotone).")
+       r"of the last tenth below the loss at arrival) and rises at some steps (non-monotone). "
+       r"An experiment on this one named instance, observed in float64: not a statement about "
+       r"other networks, seeds or rates.")
 def check_eos2(ctx) -> Evidence:
     long = ctx.long and not ctx.quick
     steps = 1500 if ctx.quick else (8000 if long else 4000)
@@ -79,12 +81,18 @@ def check_eos2(ctx) -> Evidence:
     rows = [_row("tanh, MSE (main)", run, stats)]
     sharpening = _sharpening(stats)
     eos = is_edge_of_stability(stats)
-    ev.finding("progressive sharpening: S rises from below 2/eta into the band",
+    ev.note("Verdict rule: every finding below is an observation of this experiment (one "
+            "named network, seed, rate and step count, float64); 'confirmed' states what was "
+            "observed, not a property of networks in general. The EoS regime is chaotic, so "
+            "the trajectory is not reproducible at higher precision; instead the band "
+            "statistics are re-measured from a perturbed initialization.")
+    ev.finding("progressive sharpening (observed in this run): S rises from below 2/eta into "
+               "the band",
                "confirmed" if sharpening else "refuted", "float64",
                detail=f"eta S0/2 = {stats.ratio_start:.3f}, reached the band at step "
                       f"{stats.reach_step}, factor {stats.sharpening_factor}")
-    ev.finding("edge of stability: S hovers around 2/eta while the loss decreases "
-               "non-monotonically", "confirmed" if eos else "refuted", "float64",
+    ev.finding("edge of stability (observed in this run): S hovers around 2/eta while the "
+               "loss decreases non-monotonically", "confirmed" if eos else "refuted", "float64",
                detail=f"in-band fraction {stats.in_band_fraction:.2f}, eta S/2 in "
                       f"[{stats.ratio_min}, {stats.ratio_max}], loss ratio "
                       f"{stats.loss_ratio}, {stats.loss_increases} increases")
