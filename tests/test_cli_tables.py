@@ -178,3 +178,31 @@ def test_list_csv_reads_as_the_claims(capsys):
     csv, _ = read_csv(capsys, ["list", "--format", "csv"])
     doc = read_json(capsys, ["list", "--json"])
     assert csv.values.tolist() == [[c["id"], c["title"], c["source"]] for c in doc]
+
+
+def _record_lists(doc, path=()):
+    """(path, list) of every list of JSON objects in ``doc``: the tables of a document."""
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield from _record_lists(v, path + (k,))
+    elif isinstance(doc, list):
+        if doc and all(isinstance(x, dict) for x in doc):
+            yield path, doc
+        for i, x in enumerate(doc):
+            yield from _record_lists(x, path + (i,))
+
+
+@pytest.mark.parametrize("name", ["orbits", "bifurcations"])
+def test_every_table_of_a_json_result_is_a_frame_for_pandas(name, capsys):
+    """Each list of records flattens (pd.json_normalize) to one row per record whose cells
+    are plain values: numbers, text, booleans, or lists of them."""
+    from test_json_outputs import COMMANDS
+    doc = read_json(capsys, COMMANDS[name] + ["--json"])
+    tables = list(_record_lists(doc))
+    assert tables[0][0] == (name,) and len(tables[0][1]) >= 2  # the orbits, bifurcations
+    for path, records in tables:
+        frame = pd.json_normalize(records)
+        assert len(frame) == len(records), path
+        for column in frame.columns:
+            for cell in frame[column]:
+                assert not isinstance(cell, dict), (path, column)
