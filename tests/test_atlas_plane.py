@@ -178,3 +178,14 @@ def test_plane_atlas_is_the_same_with_two_processes():
     serial = atlas(FACTOR, "x,y", ("1.75", "2"), **kw)
     assert atlas(FACTOR, "x,y", ("1.75", "2"), jobs=2, **kw) == serial
     assert [b.label for b in serial.boxes] == ["chaotic", "chaotic"]
+
+
+def test_expectation_on_an_affine_plane_map_is_refuted():
+    """f = x²/2 + 2y² + xy/2 on h ∈ [1, 2]: 2/λ₊ < 1 and 2/λ₋ > 2, so every h is a
+    saddle — no attracting cycle anywhere: "at least 50 %" is refuted."""
+    from lrtheory import expect
+    assert 2 / ((5 + math.sqrt(10)) / 2) < 1 < 2 < 2 / ((5 - math.sqrt(10)) / 2)
+    ev = expect.attracting_measure("x**2/2 + 2*y**2 + x*y/2", "x,y", ["1", "2"], 50,
+                                   boxes=2, max_depth=0)()
+    assert ev.verdict == "refuted"
+    assert sp.Rational(str(ev.numbers["no_attractor measure"]["value"])) == 1

@@ -7,7 +7,8 @@ The statement "GD has an attracting cycle for at least X % of h in [A, B]" is
   |multiplier| < 1 at every h of the box) measure at least X % of B − A;
 * ``refuted`` when the boxes proved free of attracting cycles (every critical orbit
   escapes and the Schwarzian is negative, so by Singer's theorem no attracting cycle
-  exists; or an expanding affine map) measure more than (100 − X) % of B − A;
+  exists; or an affine map — one variable, or two — with a multiplier outside the unit
+  disc) measure more than (100 − X) % of B − A;
 * ``inconclusive`` otherwise, naming the undecided measure.  Chaotic boxes count for
   neither side: positive entropy does not exclude an attracting cycle (the periodic
   windows of the quadratic family have both).
@@ -71,7 +72,8 @@ class AtlasExpectation(Expectation):
                        f"{res.summary['no_attractor']['measure']} "
                        f"({100 * float(free / total):.2f} % > {100 - float(share * 100):.2f}"
                        f" %)", "refuted", method,
-                       "every critical orbit escapes; negative Schwarzian; Singer's theorem")
+                       "every critical orbit escapes with negative Schwarzian (Singer's "
+                       "theorem), or an affine map with a multiplier of modulus > 1")
         else:
             ev.finding(f"Attracting cycles are proved on {100 * float(attracting / total):.2f}"
                        f" % of the interval, their absence on "
