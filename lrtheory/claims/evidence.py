@@ -400,10 +400,14 @@ class Evidence(Result):
         return self.verdict
 
     def rests_on(self, res) -> "Evidence":
-        """Keep the library result ``res`` (a :class:`~lrtheory.results.Result`) this
-        evidence was computed from; a second one makes ``result`` a tuple.  Returns
-        self."""
+        """Keep the library result ``res`` (a :class:`~lrtheory.results.Result`, or a
+        sequence of them) this evidence was computed from; with more than one, ``result``
+        is a tuple.  Returns self."""
         if res is None:
+            return self
+        if isinstance(res, (tuple, list)):
+            for r in res:
+                self.rests_on(r)
             return self
         if self.result is None:
             self.result = res

@@ -129,6 +129,21 @@ def points_arg(key: str, value, dim: int) -> tuple:
     return tuple(point_arg(key, v, dim) for v in items)
 
 
+def starts_or_box(starts, start_box, dim: int) -> tuple:
+    """(points, None) from ``starts`` or ((), a bounded :class:`~lrtheory.certify.sets.Box`)
+    from ``start_box`` — exactly one of them (:func:`lrtheory.certify.sets.start_set`)."""
+    from ..certify.sets import start_set
+    if start_box is None:
+        if starts is None:
+            raise ArgumentError("starts", "give starts (a list of points) or start_box (one "
+                                          "interval per variable)")
+        return points_arg("starts", starts, dim), None
+    if starts is not None:
+        raise ArgumentError("start_box", "give either starts or start_box, not both")
+    with argument("start_box"):
+        return (), start_set(None, start_box, dim)
+
+
 def numbers_arg(key: str, value, *, positive: bool = False) -> tuple:
     """One number or a list of numbers."""
     items = value if isinstance(value, (list, tuple)) else [value]
@@ -166,6 +181,16 @@ def box_arg(key: str, value, dim: int) -> tuple:
             raise ArgumentError(key, f"must have one [LO, HI] per variable ({dim})")
         return tuple(pair_arg(key, v) for v in items)
     return (pair_arg(key, items),) * dim
+
+
+def undecided_starts(ev, name: str, boxes, measure: float) -> str:
+    """Record the total ``measure`` of the float ``boxes`` of starts left undecided as the
+    key number ``name`` of ``ev``; the text naming them (the first four)."""
+    ev.approx(name, measure, rel_tol=1e-9,
+              note="total measure of the boxes of starts left undecided")
+    left = "; ".join(" × ".join(f"[{a:.6g}, {b:.6g}]" for a, b in fbox) for fbox in boxes[:4])
+    return (f"{len(boxes)} box(es) of starts of total measure {measure:.3g} "
+            f"({left}{'; …' if len(boxes) > 4 else ''})")
 
 
 # ---- display -----------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ class BifurcationExpectation(Expectation):
         from ..bifurcation.exact import exact_bifurcations
         ctx.progress("bifurcations by exact elimination")
         found = exact_bifurcations(self.objective, self.lr_range, self.period)
+        ev.rests_on(found)
         complete = found.complete.proved
         method = "exact, interval"
         ev.precision = "exact resultants over Q; Arb root isolation"
@@ -176,6 +177,7 @@ class BifurcationExpectation(Expectation):
             return
         ctx.progress("bifurcation scan")
         search = find_bifurcations(self.objective, self.lr_range, self.period)
+        ev.rests_on(search)
         ev.precision = f"{search.dps} digits (mpmath), Arb balls"
         ev.table("Bifurcations found by the sampled scan",
                  ["h", "type", "period", "certified"],

@@ -19,55 +19,15 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
+from ..certify.stationary import box_sharpness, tight_limit  # noqa: F401
 from ..objectives import Objective
 from .base import (ArgumentError, Expectation, Stated, expr_arg, int_arg, numbers_arg,
-                   objective_arg, point_text, points_arg, show, tolerance_arg)
+                   objective_arg, point_text, show, starts_or_box, tolerance_arg,
+                   undecided_starts)
 
 #: The learning rate as it may appear in stated values.
 H = sp.Symbol("h", positive=True)
 STEPS = 10_000
-
-
-def tight_limit(obj: Objective, centre, radius: float):
-    """Balls enclosing the limit x* of a contraction certificate (the unique fixed point of
-    G in the box ``centre`` ± ``radius``) tightly: Newton's method on ∇f = 0 in mpmath from
-    the centre, then a Krawczyk test (:func:`lrtheory.certify.krawczyk_test`) on a box of
-    half-width 10^(−DPS/2) about the result; a zero of ∇f in that box inside the
-    certificate's box is x*.  Falls back to the certificate's box."""
-    import mpmath
-    from flint import arb
-
-    from ..certify import krawczyk_test
-    from .gd import DPS
-    box = [arb(str(c)) + arb(0, radius) for c in centre]
-    x = mpmath.matrix([mpmath.mpf(str(c)) for c in centre])
-    with mpmath.workdps(DPS + 10):
-        for _ in range(60):
-            try:
-                step = mpmath.lu_solve(obj.mpmath.hess(list(x)),
-                                       mpmath.matrix(obj.mpmath.grad(list(x))))
-            except ZeroDivisionError:
-                return box
-            x -= step
-            if mpmath.norm(step) < mpmath.mpf(10) ** (-DPS):
-                break
-        small = [arb(mpmath.nstr(c, DPS + 5)) + arb(0, 10.0 ** (-DPS // 2)) for c in x]
-    if not all(b.contains(s) for b, s in zip(box, small)):
-        return box
-    test = krawczyk_test(lambda z: obj.arb.grad(z), lambda z: obj.arb.hess(z), small)
-    return test.balls() if test.proved else box
-
-
-def box_sharpness(obj: Objective, box):
-    """(ball Hessian on ``box`` (balls), approximate top eigenvector, approximate λ_max
-    at its midpoint)."""
-    import mpmath
-    from flint import arb
-    Hb = obj.arb.hess(box)
-    M = obj.mpmath.hess([mpmath.mpf(arb(b.mid()).str(30, radius=False)) for b in box])
-    E, Q = mpmath.eigsy(M)
-    k = max(range(len(E)), key=lambda i: E[i])
-    return Hb, [sp.Float(str(Q[i, k]), 30) for i in range(obj.dim)], float(E[k])
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,21 +42,25 @@ class LimitSharpnessExpectation(Expectation):
     lrs: tuple
     stated: tuple
     steps: int = STEPS
+    start_box: object = None  # a Box of starts (lrtheory.certify.sets) instead of starts
 
     def at_lr(self, h) -> "LimitSharpnessExpectation":
         return replace(self, lrs=(h,))
 
     def describe(self) -> str:
-        return (f"GD on f = {self.objective.expr} from {len(self.starts)} start(s) with h in "
+        where = f"every start of {self.start_box}" if self.start_box is not None else \
+            f"{len(self.starts)} start(s)"
+        return (f"GD on f = {self.objective.expr} from {where} with h in "
                 f"{{{', '.join(map(show, self.lrs))}}} converges to a point of sharpness "
                 + " and ".join(s.text() for s in self.stated))
 
     def evaluate(self, ev, ctx) -> None:
-        from ..precision import precision
-        from .gd import DPS, study_run
-        from .hessian import ball_compare, decide_stated
+        from ..certify.gd_runs import DPS, study_run
         obj = self.objective
         ev.precision = f"float64 and mpmath at {DPS} digits; Arb balls at {DPS} digits"
+        if self.start_box is not None:
+            self._over_box(ev, ctx)
+            return
         rows = []
         for i, (x0, h) in enumerate((x0, h) for h in self.lrs for x0 in self.starts):
             ctx.progress(f"run {i + 1}: h = {show(h)}")
@@ -108,22 +72,71 @@ class LimitSharpnessExpectation(Expectation):
                 rows.append([point_text(obj.vars, x0), show(h), facts.label, "-"])
                 continue
             centre, r, _ = facts.limit_box
-            with precision(DPS):
-                Hb, vec, top = box_sharpness(obj, tight_limit(obj, centre, r))
-                ev.approx(f"run{i}_sharpness", top, rel_tol=1e-9, abs_tol=1e-12,
-                          note=f"λ_max at the limit of {run}")
-                for s in self.stated:
-                    s = replace(s, value=s.value.subs(H, h))
-                    verdict, method, _ = decide_stated(
-                        lambda c: ball_compare(Hb, c, vec, top), s)
-                    limit = ", ".join(f"{c:.12g}" for c in centre)
-                    ev.finding(f"{run} converges (contraction certificate, entered at step "
-                               f"{facts.entered}) to x* ≈ ({limit}) with λ_max ≈ {top:.12g}; "
-                               f"stated λ_max {s.text()}",
-                               verdict, method, "λ_max compared on the whole certified box")
+            top = self._judge_limit(ev, f"run{i}", h, centre, r,
+                                    f"{run} converges (contraction certificate, entered at "
+                                    f"step {facts.entered})")
             rows.append([point_text(obj.vars, x0), show(h), facts.label, f"{top:.12g}"])
         ev.table(f"GD runs ({self.steps} steps)", ["start", "h", "mpmath", "λ_max at the limit"],
                  rows)
+
+    def _judge_limit(self, ev, name: str, h, centre, r, run: str) -> float:
+        """The stated values against λ_max(∇²f(x*)) for the fixed point x* of the
+        contraction box ``centre`` ± ``r`` (enclosed by :func:`tight_limit`, compared on
+        the whole enclosure); the numerical λ_max."""
+        from ..certify.gd_runs import DPS
+        from ..precision import precision
+        from .hessian import ball_compare, decide_stated
+        obj = self.objective
+        with precision(DPS):
+            Hb, vec, top = box_sharpness(obj, tight_limit(obj, centre, r))
+            ev.approx(f"{name}_sharpness", top, rel_tol=1e-9, abs_tol=1e-12,
+                      note=f"λ_max at the limit: {run}")
+            for s in self.stated:
+                s = replace(s, value=s.value.subs(H, h))
+                verdict, method, _ = decide_stated(lambda c: ball_compare(Hb, c, vec, top), s)
+                limit = ", ".join(f"{c:.12g}" for c in centre)
+                ev.finding(f"{run} to x* ≈ ({limit}) with λ_max ≈ {top:.12g}; stated λ_max "
+                           f"{s.text()}", verdict, method,
+                           "λ_max compared on the whole certified box")
+        return top
+
+    def _over_box(self, ev, ctx) -> None:
+        """Every start of the box: its pieces converge to certified limits
+        (:func:`lrtheory.certify.limit_sets.limits_over_box`), each limit judged."""
+        from ..certify.limit_sets import limits_over_box
+        box, obj, rows = self.start_box, self.objective, []
+        for i, h in enumerate(self.lrs):
+            ctx.progress(f"starts of {box} at h = {show(h)} (branch and bound)")
+            cover = limits_over_box(obj, h, box, steps=min(self.steps, 2000))
+            ev.rests_on(cover)
+            tag = "" if len(self.lrs) == 1 else f"h{i}_"
+            ev.exact(f"{tag}boxes", cover.boxes, "boxes of starts decided by the branch "
+                                                 "and bound")
+            run = f"GD with h = {show(h)} from every start of {box}"
+            if cover.counterexample:
+                x0 = point_text(obj.vars, cover.counterexample)
+                ev.exact(f"{tag}counterexample", x0)
+                ev.finding(f"{run}: from {x0} (inside the box) GD {cover.why}, so it does not "
+                           "converge to a point", "refuted", "interval")
+                continue
+            for j, (centre, r) in enumerate(cover.limits):
+                pieces = [b for b, k in cover.pieces if k == j]
+                if not pieces:
+                    continue
+                top = self._judge_limit(
+                    ev, f"{tag}limit{j}", h, centre, r,
+                    f"{run}: the starts of {len(pieces)} box(es) converge (their ball orbits "
+                    "enter a contraction box)")
+                rows.append([show(h), ", ".join(f"{c:.12g}" for c in centre), len(pieces),
+                             f"{top:.12g}"])
+            if cover.undecided:
+                left = undecided_starts(ev, f"{tag}undecided_measure", cover.undecided,
+                                        cover.undecided_measure)
+                ev.finding(f"{run}: {left} are not proved to converge", "inconclusive",
+                           "interval", "their ball orbits enter no certified contraction box "
+                           "(near a non-attracting stationary point, or the box budget ran out)")
+        ev.table(f"Limits of GD from the starts of {box}",
+                 ["h", "limit x*", "boxes of starts", "λ_max at the limit"], rows)
 
     @staticmethod
     def _no_limit(facts):
@@ -146,17 +159,20 @@ def _stated_in_h(tolerance=None, digits=None, **values) -> tuple:
     return stated
 
 
-def limit_sharpness(objective, vars=None, *, starts, lr, equals=None, at_most=None,
-                    at_least=None, tolerance=None, digits=None, steps=STEPS
+def limit_sharpness(objective, vars=None, *, lr, starts=None, start_box=None, equals=None,
+                    at_most=None, at_least=None, tolerance=None, digits=None, steps=STEPS
                     ) -> LimitSharpnessExpectation:
-    """Expect GD on ``objective`` from every start of ``starts`` with every learning rate
-    of ``lr`` (one or a list) to converge (certified) to a point whose sharpness equals
+    """Expect GD on ``objective`` from every start of ``starts`` — or of the bounded box
+    ``start_box`` (one interval per variable; decided over the whole box in balls) — with
+    every learning rate of ``lr`` (one or a list) to converge (certified) to a point whose
+    sharpness equals
     ``equals``, is at most ``at_most`` and/or at least ``at_least`` — values may use the
     learning rate ``h`` (``at_most="2/h"``), held to ``tolerance`` (or ``digits``
     decimals) when given."""
     obj = objective_arg(objective, vars)
+    points, box = starts_or_box(starts, start_box, obj.dim)
     return LimitSharpnessExpectation(
-        obj, points_arg("starts", starts, obj.dim), numbers_arg("lr", lr, positive=True),
+        obj, points, numbers_arg("lr", lr, positive=True),
         _stated_in_h(equals=equals, at_most=at_most, at_least=at_least,
                      tolerance=tolerance, digits=digits),
-        int_arg("steps", steps, 1, 1_000_000))
+        int_arg("steps", steps, 1, 1_000_000), box)

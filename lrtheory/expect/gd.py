@@ -38,214 +38,26 @@ by :func:`lrtheory.expect.throughout` — the statement is quantified over the s
 """
 from __future__ import annotations
 
-import math as _math
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
+from ..certify.gd_runs import (BLOWUP, DPS, ESCAPE_FACTORS, RADII,  # noqa: F401
+                               RunFacts, balls, contraction_box, escape_radius,
+                               invariant_box, study_run)
 from ..objectives import Objective
 from .base import (Expectation, expr_arg, int_arg, math, number_arg, numbers_arg, objective_arg,
                    point_arg, point_text, points_arg, show)
 
-DPS = 40
 STEPS = 10_000
 MAX_STEPS = 1_000_000
-BLOWUP = 1e50
-#: Escape factors tried for the divergence certificate.
-ESCAPE_FACTORS = (2, sp.Rational(3, 2), sp.Rational(5, 4), sp.Rational(9, 8),
-                  sp.Rational(17, 16))
 #: Why a numerical run decides nothing about all steps.
 UNCERTIFIED = "no certificate covers every step (a finite run is a sample of the steps)"
 #: Steps of the certified runs of the falsifier over a set.
 FALSIFY_STEPS = 2000
 #: Rates of the grid on which crossings of the orbit with a fixed point are searched.
 CROSSING_GRID = 129
-#: Half-widths (relative to 1 + |c|) tried for the contraction box.
-RADII = (1e-3, 1e-5, 1e-7, 1e-9)
-
-
-@dataclass
-class RunFacts:
-    """What is known of one GD run: the float64 and mpmath labels and periods, the
-    mpmath tail, and the certificates (None when not obtained)."""
-
-    start: tuple
-    h: sp.Expr
-    labels: tuple
-    periods: tuple
-    last: np.ndarray
-    tail: np.ndarray
-    max_abs: float
-    limit_box: tuple | None = None     # (centre, radius, period) of a contraction box
-    entered: int | None = None         # step at which the ball orbit entered it
-    escape: tuple | None = None        # (R, c, step) of a divergence certificate
-    invariant: tuple | None = None     # (box, step) of an invariant box certificate
-    outside: tuple | None = None       # (step, |x|) of a ball iterate beyond the radius
-
-    @property
-    def agree(self) -> bool:
-        return self.labels[0] == self.labels[1] and self.periods[0] == self.periods[1]
-
-    @property
-    def label(self) -> str:
-        lab, p = self.labels[1], self.periods[1]
-        return f"periodic ({p})" if lab == "periodic" else lab
-
-
-# ---- numerical runs ---------------------------------------------------------------------------
-def _numerics(obj: Objective, x0, h, steps: int):
-    from ..gd import Record, run_gd
-    rec = Record(tail=256, classify=True)
-    fast = run_gd(obj, [[float(c) for c in x0]], float(h), steps, rec)
-    precise = run_gd(obj, [[str(c) if c.is_Rational else float(c) for c in x0]], h, steps,
-                     rec, backend="mpmath", dps=DPS, blowup=BLOWUP)
-    tail = np.array([[float(c) for c in s] for s in precise.tail[0]])
-    finite = tail[np.all(np.isfinite(tail), axis=1)]
-    max_abs = float(np.max(np.abs(finite))) if len(finite) else _math.inf
-    return ((fast.labels[0], precise.labels[0]),
-            (int(fast.periods[0]), int(precise.periods[0])),
-            np.array([float(c) for c in precise.last[0]]), tail, max_abs)
-
-
-# ---- ball arithmetic --------------------------------------------------------------------------
-def _balls(values):
-    from ..evaluators import to_arb
-    return [to_arb(v) for v in values]
-
-
-def _image_chain(obj: Objective, X, hb, p: int):
-    """G(X), …, G^p(X) and DG^p(X) on a ball box (natural extensions)."""
-    from flint import arb_mat
-    n = obj.dim
-    J = arb_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
-    for _ in range(p):
-        J = obj.arb.gd_jacobian(X, hb) * J
-        X = obj.arb.gd_step(X, hb)
-    return X, J
-
-
-def _norm_upper(J) -> float:
-    n = J.nrows()
-    return max(sum(float(abs(J[i, j]).upper()) for j in range(n)) for i in range(n))
-
-
-def contraction_box(obj: Objective, h, centre, p: int = 1):
-    """(centre, r) of a box about ``centre`` on which G^p is a contraction into itself
-    (module docstring), or None."""
-    from flint import arb
-    hb = _balls([h])[0]
-    c = _balls(centre)
-    image, _ = _image_chain(obj, c, hb, p)
-    d = max(float(abs(a - b).upper()) for a, b in zip(image, c))
-    scale = 1 + max(abs(float(v)) for v in centre)
-    for rel in RADII:
-        r = rel * scale
-        box = [v + arb(0, r) for v in c]
-        _, J = _image_chain(obj, box, hb, p)
-        q = _norm_upper(J)
-        if q < 1 and d + q * r < r:
-            return [float(v) for v in centre], r
-    return None
-
-
-def _inside(x, centre, r) -> bool:
-    from flint import arb
-    return all((xi - arb(ci)).abs_upper() < r for xi, ci in zip(x, centre))
-
-
-def escape_radius(obj: Objective, h):
-    """(R, c) with |G(x)| ≥ c|x| for |x| ≥ R, c > 1, for a 1-D polynomial GD map at
-    rational h (module docstring), or None."""
-    from ..bifurcation.exact import is_exact_applicable
-    if obj.dim != 1 or not sp.sympify(h).is_Rational or not is_exact_applicable(obj):
-        return None
-    x = obj.vars[0]
-    g = sp.expand(obj.gd_map_exprs(h)[0])
-    for c in ESCAPE_FACTORS:
-        q = sp.Poly(sp.expand(g**2 - c**2 * x**2), x)
-        if q.degree() < 1 or q.LC() <= 0:
-            continue
-        coeffs = q.all_coeffs()
-        R = 1 + max(abs(a / coeffs[0]) for a in coeffs[1:])
-        if q.eval(R) > 0 and q.eval(-R) > 0:
-            return R, c
-    return None
-
-
-def invariant_box(obj: Objective, h, tail: np.ndarray, rounds: int = 20):
-    """A box I ⊇ the numerical tail with G(I) ⊂ I, as ((lo, hi) per coordinate), or None
-    (:func:`lrtheory.certify.gd_sets.invariant_region` at the single rate h)."""
-    from ..certify.gd_sets import invariant_region
-    return invariant_region(obj, _balls([h])[0], tail, rounds)
-
-
-def _ball_orbit(obj: Objective, facts: RunFacts, steps: int, radius) -> None:
-    """Follow the exact start in balls and record which certificate it meets first; with
-    a ``radius``, also the first iterate certainly beyond it (the orbit is followed past
-    a certified region that does not lie within the radius)."""
-    from ..precision import precision
-    with precision(DPS):
-        hb = _balls([facts.h])[0]
-        x = _balls(facts.start)
-        escape = _balls([facts.escape[0]])[0] if facts.escape else None
-        for k in range(steps + 1):
-            low = max(float(abs(v).lower()) for v in x)
-            if radius is not None and low > float(radius):
-                facts.outside = (k, low)
-                return
-            if escape is not None and abs(x[0]) >= escape:
-                facts.escape = (*facts.escape[:2], k)
-                return
-            if facts.limit_box and facts.entered is None and _inside(x, *facts.limit_box[:2]):
-                facts.entered = k
-            if facts.invariant and facts.invariant[1] is None and all(
-                    v.lower() >= lo and v.upper() <= hi
-                    for v, (lo, hi) in zip(x, facts.invariant[0])):
-                facts.invariant = (facts.invariant[0], k)
-            if _settled(facts, radius):
-                return
-            if max(float(v.rad()) for v in x) > 1e-3:
-                return  # the enclosure has lost the orbit
-            x = obj.arb.gd_step(x, hb)
-
-
-def _settled(facts: RunFacts, radius) -> bool:
-    """Whether the ball orbit need not be followed further: it entered a certified region
-    that lies within the radius (or no radius is stated)."""
-    r = None if radius is None else float(radius)
-    if facts.entered is not None:
-        centre, half, _ = facts.limit_box
-        return r is None or max(abs(c) for c in centre) + half <= r
-    if facts.invariant and facts.invariant[1] is not None:
-        return r is None or all(max(abs(lo), abs(hi)) <= r for lo, hi in facts.invariant[0])
-    return False
-
-
-def study_run(obj: Objective, x0, h, steps: int, radius=None) -> RunFacts:
-    """Numerical runs and the certificates that apply (module docstring)."""
-    from ..precision import precision
-    labels, periods, last, tail, max_abs = _numerics(obj, x0, h, steps)
-    facts = RunFacts(tuple(x0), h, labels, periods, last, tail, max_abs)
-    with precision(DPS):
-        if labels[1] in ("converged", "periodic") and np.all(np.isfinite(last)):
-            p = max(1, periods[1])
-            box = contraction_box(obj, h, [sp.Float(v, 17) for v in last], p)
-            facts.limit_box = (*box, p) if box else None
-        elif labels[1] == "divergent":
-            esc = escape_radius(obj, h)
-            facts.escape = (esc[0], esc[1], None) if esc else None
-        elif labels[1] == "aperiodic":
-            inv = invariant_box(obj, h, tail)
-            facts.invariant = (inv, None) if inv else None
-    _ball_orbit(obj, facts, steps, radius)
-    if facts.escape and facts.escape[2] is None:
-        facts.escape = None
-    if facts.invariant and facts.invariant[1] is None:
-        facts.invariant = None
-    if facts.limit_box and facts.entered is None:
-        facts.limit_box = None
-    return facts
 
 
 # ---- the expectations ----------------------------------------------------------------------
@@ -351,7 +163,7 @@ class GDExpectation(Expectation):
         centre, r, _ = f.limit_box
         box = [arb(c, r) for c in centre]
         if self.to is not None:
-            target = _balls(self.to)
+            target = balls(self.to)
             if all(b.contains(t) for b, t in zip(box, target)):
                 return ("proved", "interval", "converges to the stated point (contraction "
                         "certificate; the stated point is stationary and in the box)")
@@ -462,6 +274,7 @@ class GDExpectation(Expectation):
         ctx.progress("proof over the rates and starts (branch and bound)")
         proof = prove_over_sets(self.objective, rates, starts, self.behaviour,
                                 radius=self.radius, target=self.to)
+        ev.rests_on(proof)
         self._report_proof(proof, rates, starts, ev)
 
     def _counterexample(self, rates, starts, ev, ctx) -> bool:

@@ -81,6 +81,7 @@ class InequalityExpectation(Expectation):
         ev.precision = f"Arb balls at {DPS} digits; exact rationals at sample points"
         ctx.progress("branch and bound")
         proof = self._proof()
+        ev.rests_on(proof)
         touch = "; ".join(point_text(self.variables, c) for c in proof.touching[:3]) + \
             ("; …" if len(proof.touching) > 3 else "")
         if proof.verdict == "proved":

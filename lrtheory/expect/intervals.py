@@ -154,6 +154,7 @@ class ThroughoutExpectation(Expectation):
         ctx.progress("attracting cycle over the rates (parametric Krawczyk)")
         proof = attracting_cycle_over_rates(prop.objective, rates, prop.period, box=prop.box,
                                             max_boxes=64)
+        ev.rests_on(proof)
         if proof.verdict != "proved":
             left = ", ".join(f"[{a:.9g}, {b:.9g}]" for a, b in proof.undecided[:4])
             ev.note(f"Parametric Krawczyk certificates cover all but "

@@ -83,11 +83,12 @@ KINDS = {k.name: k for k in (
          _OBJ + ("at",), ("equals", "at_most", "at_least") + _TOL,
          "the largest Hessian eigenvalue at a point equals or is bounded by a value"),
     Kind("limit-sharpness", "lrtheory.expect.eos:limit_sharpness",
-         _OBJ + ("starts", "lr"), ("equals", "at_most", "at_least", "steps") + _TOL,
+         _OBJ + ("lr",), ("starts", "start_box", "equals", "at_most", "at_least", "steps")
+         + _TOL,
          "GD converges (certified) to a point whose sharpness equals or is bounded by a "
          "value (which may use h)"),
     Kind("monotone", "lrtheory.expect.quantities:monotone",
-         _OBJ + ("quantity", "starts", "lr", "steps", "direction"), (),
+         _OBJ + ("quantity", "lr", "steps", "direction"), ("starts", "start_box"),
          "a quantity is nonincreasing, nondecreasing or conserved along GD"),
     Kind("inequality", "lrtheory.expect.inequalities:inequality",
          ("lhs", "rhs", "vars", "box"), ("relation", "max_examples"),

@@ -111,7 +111,7 @@ class LyapunovSignExpectation(Expectation):
 
     def _certified_negative(self, ctx):
         """(p, q) when every start provably converges to a contracting p-cycle."""
-        from .gd import study_run
+        from ..certify.gd_runs import study_run
         worst = None
         for x0 in self.starts:
             ctx.progress(f"convergence certificate from {point_text(self.objective.vars, x0)}")
@@ -130,12 +130,12 @@ class LyapunovSignExpectation(Expectation):
         from flint import arb
 
         from ..precision import precision
-        from .gd import _balls, _image_chain, _norm_upper
+        from ..certify.gd_runs import balls, image_chain, norm_upper
         centre, r, p = facts.limit_box
         with precision(40):
             box = [arb(c, r) for c in centre]
-            _, J = _image_chain(self.objective, box, _balls([self.lr])[0], p)
-            q = _norm_upper(J)
+            _, J = image_chain(self.objective, box, balls([self.lr])[0], p)
+            q = norm_upper(J)
         return q if 0 < q < 1 else None
 
 

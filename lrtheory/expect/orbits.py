@@ -24,107 +24,12 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
+from ..dynamics.orbit_lists import (DEFAULT_BOX, DPS, STARTS, OrbitList,  # noqa: F401
+                                    exact_applicable, exact_orbits, orbits_of_period,
+                                    searched_orbits, superstable_orbit)
 from ..objectives import Objective
 from .base import (ArgumentError, Expectation, Stated, bool_arg, int_arg, math, number_arg,
                    objective_arg, pair_arg, show, stated_arg, tolerance_arg)
-
-#: The box searched when none is given (outside the exact one-dimensional case).
-DEFAULT_BOX = (sp.Integer(-5), sp.Integer(5))
-DPS = 50
-STARTS = 400
-
-
-@dataclass(frozen=True)
-class OrbitList:
-    """The orbits of minimal period ``period`` found in the box: ``orbits``
-    (:class:`~lrtheory.dynamics.orbits.PeriodicOrbit`), ``complete`` (proved to be all of
-    them), ``method``, ``where`` (the region, in words)."""
-
-    period: int
-    orbits: tuple
-    complete: bool
-    method: str
-    where: str
-
-
-def _exact_applicable(obj: Objective, h) -> bool:
-    from ..bifurcation.exact import is_exact_applicable
-    return obj.dim == 1 and sp.sympify(h).is_Rational and is_exact_applicable(obj)
-
-
-def _cauchy_bound(obj: Objective, h, p: int) -> sp.Rational:
-    """A bound on |x| for every real root of g^p(x) − x (Cauchy: 1 + max |a_i/a_n|)."""
-    from flint import fmpq, fmpq_poly
-    poly = sp.Poly(sp.expand(obj.gd_map_exprs(h)[0]), obj.vars[0])
-    g = fmpq_poly([fmpq(int(c.p), int(c.q)) for c in reversed(poly.all_coeffs())])
-    q = fmpq_poly([0, 1])
-    for _ in range(p):
-        q = g(q)
-    q = q - fmpq_poly([0, 1])
-    coeffs = [sp.Rational(int(c.p), int(c.q)) for c in q.coeffs()]
-    lead = coeffs[-1]
-    return 1 + max(abs(c / lead) for c in coeffs[:-1]) if len(coeffs) > 1 else sp.Integer(1)
-
-
-def exact_orbits(obj: Objective, h, p: int, box=None) -> OrbitList:
-    """All orbits of minimal period ``p`` of a 1-D polynomial GD map at rational ``h``
-    whose points lie in ``box`` (default: all real orbits), each certified."""
-    from ..dynamics.orbits import classify_orbit, real_periodic_points
-    from ..precision import precision
-    lo, hi = box if box is not None else (-_cauchy_bound(obj, h, p), _cauchy_bound(obj, h, p))
-    x = obj.vars[0]
-    with precision(DPS + 10):
-        points = real_periodic_points(obj.gd_map_exprs(h)[0], x, p, (lo, hi))
-        mids = [mpmath.mpf(r.mid().str(DPS + 5, radius=False)) for r in points]
-        step = obj.mpmath.gd_step
-        hm = mpmath.mpf(sp.Rational(h).p) / sp.Rational(h).q
-        orbits, used = [], set()
-        for i, m in enumerate(mids):
-            if i in used:
-                continue
-            pts, ok, z = [], True, m
-            for _ in range(p):
-                k = min(range(len(mids)), key=lambda j: abs(mids[j] - z))
-                if abs(mids[k] - z) > mpmath.mpf(10) ** (-DPS // 2):
-                    ok = False  # the orbit leaves the box
-                    break
-                used.add(k)
-                pts.append([mids[k]])
-                z = step([z], hm)[0]
-            if ok:
-                orbits.append(classify_orbit(obj, pts, h, DPS, certify=True))
-    where = f"[{show(lo)}, {show(hi)}]" if box is not None else \
-        f"the real line (all roots lie in |x| <= {show(hi)})"
-    orbits.sort(key=lambda o: float(o.points[0][0]))
-    return OrbitList(p, tuple(orbits), True,
-                     "exact root isolation of g^p(x) - x (FLINT), Krawczyk certificates",
-                     where)
-
-
-def searched_orbits(obj: Objective, h, max_period: int, box) -> list[OrbitList]:
-    """Orbits of minimal period 1..``max_period`` by the certified search of
-    :func:`lrtheory.dynamics.orbits.search_periodic_orbits` in the square ``box``."""
-    from ..dynamics.orbits import search_periodic_orbits
-    lo, hi = box
-    search = search_periodic_orbits(obj, h, max_period, (float(lo), float(hi)), STARTS, DPS,
-                                    seed=0, certify=True,
-                                    prove=max_period if obj.dim == 1 else 0)
-    out = []
-    for p in range(1, max_period + 1):
-        cov = search.coverage[p - 1]
-        out.append(OrbitList(p, search.by_period(p), cov.complete == "proved",
-                             "Newton search with Krawczyk certificates"
-                             + (", branch-and-bound completeness" if cov.complete == "proved"
-                                else f" ({cov.summary()})"),
-                             f"the box [{show(lo)}, {show(hi)}]^{obj.dim}"))
-    return out
-
-
-def orbits_of_period(obj: Objective, h, p: int, box) -> OrbitList:
-    """The orbits of minimal period ``p`` (see the module docstring for the method)."""
-    if _exact_applicable(obj, h):
-        return exact_orbits(obj, h, p, box)
-    return searched_orbits(obj, h, p, box or DEFAULT_BOX)[-1]
 
 
 def _refound(obj: Objective, orbit) -> bool:
@@ -202,6 +107,7 @@ class PeriodicOrbitExpectation(Expectation):
             return
         ctx.progress(f"orbits of period {self.period}")
         found = orbits_of_period(self.objective, self.lr, self.period, self.box)
+        ev.rests_on(found)
         ev.precision = f"{DPS} digits (mpmath), Arb balls"
         ev.table(f"Orbits of minimal period {self.period} at h = {show(self.lr)} in "
                  f"{found.where}", ORBIT_COLUMNS,
@@ -240,7 +146,7 @@ class PeriodicOrbitExpectation(Expectation):
 
     def _refuted_by_complete_list(self, ev, found, statement: str) -> None:
         """A refutation read off the orbit list of ``found``, which is proved complete."""
-        ev.finding(statement, "refuted", "exact, interval" if _exact_applicable(
+        ev.finding(statement, "refuted", "exact, interval" if exact_applicable(
             self.objective, self.lr) else "interval", found.method)
 
     def _superstable(self, ev) -> bool:
@@ -306,34 +212,6 @@ def _spectral(o):
     return lo.union(hi)
 
 
-def superstable_orbit(obj: Objective, h, p: int):
-    """A critical point c of the GD map G(x) = x − h f'(x) (G'(c) = 0) with G^p(c) = c and
-    minimal period p, decided exactly (one variable, f' a polynomial over Q; h any exact
-    algebraic number): the orbit through c has multiplier ∏ G'(x_i) = 0.  None when
-    there is none or the case does not apply."""
-    from ..bifurcation.exact import is_exact_applicable
-    if obj.dim != 1 or not is_exact_applicable(obj) or not sp.sympify(h).is_algebraic:
-        return None
-    x = obj.vars[0]
-    g = obj.gd_map_exprs(h)[0]
-    z = sp.Dummy("z")
-    try:
-        crit = [c for c in sp.solve(sp.diff(g, x), x) if c.is_real]
-    except NotImplementedError:
-        return None
-    for c in crit:
-        orbit = [c]
-        for _ in range(p):
-            orbit.append(sp.expand(g.subs(x, orbit[-1])))
-        try:
-            back = [sp.minimal_polynomial(orbit[k] - c, z) == z for k in range(1, p + 1)]
-        except (NotImplementedError, ValueError):
-            continue
-        if back[-1] and not any(back[:-1]):
-            return c
-    return None
-
-
 @dataclass(frozen=True, eq=False)
 class NoAttractingOrbitExpectation(Expectation):
     """No attracting orbit of period ≤ ``max_period`` of GD at ``lr`` lies in ``box``."""
@@ -357,7 +235,8 @@ class NoAttractingOrbitExpectation(Expectation):
         obj, h = self.objective, self.lr
         ctx.progress(f"orbits of period <= {self.max_period}")
         lists = [exact_orbits(obj, h, p, self.box) for p in range(1, self.max_period + 1)] \
-            if _exact_applicable(obj, h) else searched_orbits(obj, h, self.max_period, self.box)
+            if exact_applicable(obj, h) else searched_orbits(obj, h, self.max_period, self.box)
+        ev.rests_on(tuple(lists))
         ev.precision = f"{DPS} digits (mpmath), Arb balls"
         orbits = [o for lst in lists for o in lst.orbits]
         ev.table(f"Orbits of period <= {self.max_period} at h = {show(h)} in {lists[0].where}",
@@ -380,7 +259,7 @@ class NoAttractingOrbitExpectation(Expectation):
         elif complete and all(o.certified and o.stable is False for o in orbits):
             ev.finding(f"All {len(orbits)} orbits of period <= {self.max_period} in the box "
                        "are repelling, and the list is complete", "proved",
-                       "exact, interval" if _exact_applicable(obj, h) else "interval",
+                       "exact, interval" if exact_applicable(obj, h) else "interval",
                        lists[0].method)
         elif attracting:
             ev.finding(f"An orbit of period {attracting[0].period} looks attracting but is "

@@ -21,61 +21,13 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
+from ..dynamics.quantities import DPS, EXACT_BITS, quantity_differences  # noqa: F401
 from ..objectives import Objective
 from .base import (Expectation, choice_arg, expr_arg, int_arg, numbers_arg, objective_arg,
-                   point_text, points_arg, show)
+                   point_text, show, starts_or_box, undecided_starts)
 
 DIRECTIONS = ("nonincreasing", "nondecreasing", "conserved")
-DPS = 60
-#: Size (bits of numerators and denominators) up to which iterates are kept exact.
-EXACT_BITS = 4000
 MAX_STEPS = 100_000
-
-
-def _bits(x) -> int:
-    return max(max(int(c.p).bit_length(), int(c.q).bit_length()) for c in x)
-
-
-def quantity_differences(obj: Objective, q: sp.Expr, x0, h, steps: int, dps: int = DPS):
-    """The differences d_k = q(x_{k+1}) − q(x_k), k < steps, along GD from ``x0`` at
-    ``h``: a list of (d_k, exact) — an fmpq while the orbit is exact, then an arb ball at
-    ``dps`` digits."""
-    from flint import fmpq
-
-    from ..evaluators import compile_exprs, to_arb
-    from ..objectives import to_fmpq
-    from ..precision import precision
-    rational = all(sp.sympify(c).is_Rational for c in (*x0, h)) and \
-        all(e.is_rational_function(*obj.vars) for e in (*obj.gradient, q))
-    out = []
-    if rational:
-        qx = compile_exprs([q], obj.vars, "fmpq")
-        x = [to_fmpq(c) for c in x0]
-        hq = to_fmpq(h)
-        prev = fmpq(qx(*x)[0])
-        while len(out) < steps and _bits(x) <= EXACT_BITS:
-            try:
-                x = obj.exact.gd_step(x, hq)
-                cur = fmpq(qx(*x)[0])
-            except ZeroDivisionError:
-                return out
-            out.append((cur - prev, True))
-            prev = cur
-        x0 = [sp.Rational(int(c.p), int(c.q)) for c in x]
-    if len(out) < steps:
-        qb = compile_exprs([q], obj.vars, "arb")
-        with precision(dps):
-            x = [to_arb(c) for c in x0]
-            hb = to_arb(h)
-            prev = qb(*x)[0]
-            while len(out) < steps:
-                x = obj.arb.gd_step(x, hb)
-                cur = qb(*x)[0]
-                out.append((cur - prev, False))
-                prev = cur
-                if not cur.is_finite():
-                    out += [(cur, False)] * (steps - len(out))
-    return out
 
 
 def _sign(d, exact: bool):
@@ -99,19 +51,25 @@ class MonotoneExpectation(Expectation):
     lrs: tuple
     direction: str
     steps: int
+    start_box: object = None  # a Box of starts (lrtheory.certify.sets) instead of starts
 
     def at_lr(self, h) -> "MonotoneExpectation":
         return replace(self, lrs=(h,))
 
     def describe(self) -> str:
+        where = f"every start of {self.start_box}" if self.start_box is not None else \
+            f"{len(self.starts)} start(s)"
         return (f"{show(self.quantity)} is {self.direction} along GD on f = "
-                f"{self.objective.expr} from {len(self.starts)} start(s) with h in "
+                f"{self.objective.expr} from {where} with h in "
                 f"{{{', '.join(map(show, self.lrs))}}} for {self.steps} steps")
 
     def evaluate(self, ev, ctx) -> None:
         ev.precision = f"exact rationals, then Arb balls at {DPS} digits (up to {16 * DPS} " \
             "when a step is undecided)"
         if self.direction == "conserved" and self._identity(ev):
+            return
+        if self.start_box is not None:
+            self._over_box(ev, ctx)
             return
         rows = []
         for x0, h in ((x0, h) for h in self.lrs for x0 in self.starts):
@@ -120,6 +78,60 @@ class MonotoneExpectation(Expectation):
             rows.append(self._run(ev, x0, h, diffs))
         ev.table(f"{show(self.quantity)} along GD ({self.steps} steps)",
                  ["start", "h", "exact steps", "steps decided", "first failing step"], rows)
+
+    def _over_box(self, ev, ctx) -> None:
+        """Every start of the box (:func:`lrtheory.certify.monotone_sets.
+        prove_monotone_over_box`); "conserved" is refuted at exact starts (the corners and
+        centre of the box) or left undecided — balls never prove a difference is 0."""
+        from ..certify.monotone_sets import prove_monotone_over_box
+        box = self.start_box
+        if self.direction == "conserved":
+            starts = tuple(dict.fromkeys([box.centre(), *box.corners()]))
+            inside = tuple(x for x in starts if box.contains(x))
+            checked = replace(self, starts=inside, start_box=None)
+            sub = type(ev)()
+            checked.evaluate(sub, ctx)
+            sub.conclude()
+            if sub.verdict == "refuted":
+                ev.add(sub)
+                return
+            ev.finding(f"q = {show(self.quantity)} is not conserved identically (q(G_h(x)) − "
+                       f"q(x) is not 0 as a function); conservation from every start of "
+                       f"{box} is not decided in balls (runs from {len(inside)} exact starts "
+                       "of the box found no change)", "inconclusive", "symbolic")
+            return
+        for h in self.lrs:
+            ctx.progress(f"branch and bound over {box}, h = {show(h)}")
+            proof = prove_monotone_over_box(self.objective, self.quantity, h, box,
+                                            self.steps, self.direction)
+            ev.rests_on(proof)
+            self._report_box(ev, proof, h)
+
+    def _report_box(self, ev, proof, h) -> None:
+        q, box = show(self.quantity), self.start_box
+        run = f"GD with h = {show(h)} from every start of {box}"
+        tag = "" if len(self.lrs) == 1 else f"h={show(h)} "
+        ev.exact(f"{tag}boxes", proof.boxes, "boxes of starts decided by the branch and bound")
+        if proof.verdict == "proved":
+            ev.finding(f"{run}: {q} is {self.direction} at each of the {self.steps} steps",
+                       "proved", "interval", "ball images of every box of starts (mean-value "
+                       "form), the difference q(G(x)) − q(x) enclosed on each")
+        elif proof.verdict == "refuted":
+            x0 = ", ".join(f"{v} = {c}" for v, c in zip(self.objective.vars,
+                                                        proof.counterexample))
+            k = proof.failing_step
+            ev.exact(f"{tag}counterexample", x0)
+            ev.finding(f"{run}: from {x0} (inside the box), q(x_{k + 1}) − q(x_{k}) = "
+                       f"{proof.difference}, so {q} is not {self.direction}", "refuted",
+                       proof.recheck, "the sign re-checked at that start alone "
+                       f"({'exact rationals' if proof.recheck == 'exact' else 'Arb balls'})")
+        else:
+            left = undecided_starts(ev, f"{tag}undecided_measure", proof.undecided,
+                                    proof.undecided_measure)
+            ev.finding(f"{run}: {q} is {self.direction} from the starts outside {left}, "
+                       "which are undecided", "inconclusive",
+                       "interval", "a difference enclosure there holds 0 (near a stationary "
+                       "point the difference vanishes) or the box budget ran out")
 
     def _differences(self, x0, h) -> list:
         """The differences along the run, at :data:`DPS` digits and — while a ball step is
@@ -178,15 +190,16 @@ class MonotoneExpectation(Expectation):
                 len(signs) - len(undecided), "-" if bad is None else bad]
 
 
-def monotone(objective, vars=None, *, quantity, starts, lr, steps, direction
-             ) -> MonotoneExpectation:
+def monotone(objective, vars=None, *, quantity, lr, steps, direction, starts=None,
+             start_box=None) -> MonotoneExpectation:
     """Expect ``quantity`` (an expression in the variables) to be ``direction``
     ("nonincreasing", "nondecreasing" or "conserved") along GD on ``objective`` from every
-    start of ``starts`` with every learning rate of ``lr`` for ``steps`` steps (see the
-    module docstring for how each step is decided)."""
+    start of ``starts`` — or of the bounded box ``start_box`` (one interval per variable)
+    — with every learning rate of ``lr`` for ``steps`` steps (see the module docstring
+    for how each step is decided)."""
     obj = objective_arg(objective, vars)
-    return MonotoneExpectation(obj, expr_arg("quantity", quantity, obj.vars),
-                               points_arg("starts", starts, obj.dim),
+    points, box = starts_or_box(starts, start_box, obj.dim)
+    return MonotoneExpectation(obj, expr_arg("quantity", quantity, obj.vars), points,
                                numbers_arg("lr", lr, positive=True),
                                choice_arg("direction", direction, DIRECTIONS),
-                               int_arg("steps", steps, 1, MAX_STEPS))
+                               int_arg("steps", steps, 1, MAX_STEPS), box)
