@@ -206,3 +206,16 @@ def test_every_table_of_a_json_result_is_a_frame_for_pandas(name, capsys):
         for column in frame.columns:
             for cell in frame[column]:
                 assert not isinstance(cell, dict), (path, column)
+
+
+def test_report_json_says_what_was_written(capsys, tmp_path):
+    from test_report_tables import _results
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(_results("S1")))
+    doc = read_json(capsys, ["report", "--results", str(results), "--out",
+                             str(tmp_path / "out"), "--no-pdf", "--json"])
+    assert doc["pdf"] is None and not doc["pdf_built"] and doc["reason"] == "PDF not requested"
+    tex = (tmp_path / "out" / "lrtheory-report.tex")
+    assert doc["tex"] == str(tex) and r"\begin{document}" in tex.read_text()
+    assert "X-1" in (tmp_path / "out" / "SUMMARY.md").read_text()
+    assert doc["summary_md"] == str(tmp_path / "out" / "SUMMARY.md")

@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import InputError
-from .common import ProgressLines, progress
+from .common import ProgressLines, print_json, progress
 from .options import add_progress, check_output_dir, input_file, output_dir
 from .project_options import add_discovery
 
@@ -32,6 +32,10 @@ def register(sub):
                    help="folder for the report, created if absent (default: the project's "
                         "report folder, else reports)")
     p.add_argument("--no-pdf", action="store_true", help="write the .tex only, do not compile")
+    p.add_argument("--json", action="store_true",
+                   help="also print what was written as JSON on stdout: tex, pdf, summary_md, "
+                        "figures, compiled, pdf_built, reason, fallbacks, log, log_summary "
+                        "(pages, overfull_hbox, ...)")
     add_discovery(p)
     add_progress(p)
     p.set_defaults(func=run)
@@ -83,8 +87,9 @@ def check_records(records: list, where: str) -> None:
 
 
 def emit_report(results: dict, out_dir, base_dirs=(), pdf: bool = True,
-                lines=None) -> int:
-    """Write the report and say on stderr what was written; exit status 0 or 1.
+                lines=None, as_json: bool = False) -> int:
+    """Write the report and say on stderr what was written (with ``as_json`` also on stdout,
+    as the JSON of :func:`lrtheory.report.write_report`'s answer); exit status 0 or 1.
     ``lines`` (a :class:`~lrtheory.cli.common.ProgressLines`) gets the stage line."""
     from ..report import write_report
     if lines is not None:
@@ -92,6 +97,8 @@ def emit_report(results: dict, out_dir, base_dirs=(), pdf: bool = True,
         lines(f"writing the report of {n} claim(s) to {out_dir}"
               + (" and compiling the PDF (LaTeX: up to a few minutes)" if pdf else ""))
     info = write_report(results, out_dir, compile_pdf=pdf, base_dirs=base_dirs)
+    if as_json:
+        print_json(info)
     progress(f"report source written to {info['tex']}")
     progress(f"summary written to {info['summary_md']}")
     for fb in info["fallbacks"]:
@@ -131,4 +138,4 @@ def _project_view(args) -> tuple[dict, Path, Path]:
 def run(args) -> int:
     results, path, out = _project_view(args)
     return emit_report(results, out, base_dirs=[path.parent], pdf=not args.no_pdf,
-                       lines=ProgressLines(args.progress or None))
+                       lines=ProgressLines(args.progress or None), as_json=args.json)
