@@ -142,14 +142,16 @@ def test_orbits_csv_holds_the_orbits_and_stderr_the_coverage(capsys):
 
 
 def test_every_command_that_prints_results_has_json_and_a_format():
-    """Every command but those that only write files (init, report) prints JSON on
-    request; the ones whose output is a table also print it as CSV."""
+    """Every command prints JSON on request; those whose output is a table take --format
+    with json and (but modeq, which prints formulas) csv; init and report, which write
+    files, print what they wrote with --json."""
     import argparse
 
     from lrtheory.cli import build_parser
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     for name, parser in sub.choices.items():
         options = {o: a for a in parser._actions for o in a.option_strings}
+        assert "--json" in options, name
         if name in ("init", "report"):
             continue
         assert "--format" in options, name
@@ -219,3 +221,9 @@ def test_report_json_says_what_was_written(capsys, tmp_path):
     assert doc["tex"] == str(tex) and r"\begin{document}" in tex.read_text()
     assert "X-1" in (tmp_path / "out" / "SUMMARY.md").read_text()
     assert doc["summary_md"] == str(tmp_path / "out" / "SUMMARY.md")
+
+
+def test_init_json_lists_the_files_written(capsys, tmp_path):
+    doc = read_json(capsys, ["init", str(tmp_path / "paper"), "--json"])
+    on_disk = sorted(str(p) for p in (tmp_path / "paper").rglob("*") if p.is_file())
+    assert sorted(doc["files"]) == on_disk and len(on_disk) == 4

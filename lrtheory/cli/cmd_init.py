@@ -115,6 +115,8 @@ def register(sub):
                    help="the paper's title (default: the folder's name)")
     p.add_argument("--author", action="append", default=[], metavar="NAME",
                    help="an author (repeatable; default: a placeholder to edit)")
+    p.add_argument("--json", action="store_true",
+                   help="also print the files written as JSON on stdout: {\"files\": [...]}")
     p.set_defaults(func=run)
     return p
 
@@ -167,9 +169,12 @@ def _release() -> str:
 
 
 def run(args) -> int:
-    from .common import progress
-    for path in init_project(args.folder, args.title, args.author):
+    from .common import print_json, progress
+    written = init_project(args.folder, args.title, args.author)
+    for path in written:
         progress(f"wrote {path}")
+    if args.json:
+        print_json({"files": [str(path) for path in written]})
     progress(f"next: cd {args.folder} && pip install -e '.[test]' && lrtheory verify && "
              "pytest")
     return 0
