@@ -48,8 +48,10 @@ class Atlas(Result):
     range without overlap; ``summary`` — ``{class: {"measure", "fraction", "boxes"}}`` for
     attracting, chaotic, divergent and undecided, plus ``"attracting_unique"``,
     ``"no_attractor"`` (proved free of attracting cycles) and ``"attracting_by_period"``;
-    ``max_period``, ``max_depth``, ``settings`` — what was asked; ``radius`` — L of the
-    search interval [−L, L] of a non-polynomial objective (None for a polynomial)."""
+    ``max_period``, ``max_depth``, ``settings`` — what was asked; ``variable`` — the
+    variables, comma-separated ("x,y" for the plane); ``radius`` — L of the search
+    interval [−L, L] (or square) of a non-polynomial objective or of two variables (None
+    for a polynomial of one variable)."""
 
     objective: str
     variable: str
