@@ -62,13 +62,14 @@ CELL = ("-4", "1")
 #: start u₀ in the cell of the minimum near 0, GD converges to that minimum (a trapping
 #: region with a contraction certificate: the limit is an attracting fixed point, so
 #: 0 < η f''(x*) < 2 and x* is a strict local minimum).
-CONVERGENT = expect.throughout(expect.gd_converges(SCALED, "u", lr="1", start_box=[CELL]),
-                               lr_range=["1/10", "19/10"])
+CONVERGENT = expect.throughout(expect.gd_converges(SCALED, "u", lr="1", start_box=[CELL],
+                                                  steps=500), lr_range=["1/10", "19/10"])
 #: Local chaos stays microscopic: for every η/ε ∈ [4, 9/2] and every u₀ ∈ [−3, 0] the
 #: orbit stays in |u| ≤ 6 (|x| ≤ 6ε < 2πε, within one period of the origin): an
 #: interval invariant for every rate of the interval, shorter than one cell.
 LOCAL_BOUNDED = expect.throughout(expect.gd_bounded(SCALED, "u", lr="4", start_box=[["-3", "0"]],
-                                                    radius="6"), lr_range=["4", "9/2"])
+                                                    radius="6", steps=500),
+                                  lr_range=["4", "9/2"])
 #: The chaotic regimes at named rates and starts (ε = 1/1000): λ₁ > 0 at η/ε = 21/5 (local
 #: chaos) and η/ε = 100 (global chaos), float64 and 30 digits.
 CHAOS_SIGNS = (
@@ -601,7 +602,7 @@ DOUBLE_WELL_CELL = "((((v + 997)/1000)**2 - 1)**2/4 + (v + 997)/20000)*1000 + si
 #: Small η stays: for every η/ε ∈ [1/20, 1/2] and every start x₀ ∈ [0.995, 1] (v₀ ∈ [−2, 3],
 #: inside one period cell) GD converges to the microscopic minimum of that cell.
 KT4_STAYS = expect.throughout(expect.gd_converges(DOUBLE_WELL_CELL, "v", lr="1/10",
-                                                  start_box=[["-2", "3"]]),
+                                                  start_box=[["-2", "3"]], steps=500),
                               lr_range=["1/20", "1/2"])
 
 
