@@ -95,14 +95,57 @@ def _abs(v):
     return v if not hasattr(v, "__abs__") else abs(v)
 
 
-_NAMESPACES = {"mpmath": mpmath, "arb": _ArbNamespace(), "fmpq": _ExactNamespace()}
+class _MpfrNamespace:
+    """The ``mpmath.*`` names sympy's mpmath printer writes, as gmpy2 ``mpfr`` functions:
+    numbers at the precision of gmpy2's context, rounded to nearest like mpmath's (a
+    field evaluated in C, no Python object per operation).  ``mpf`` is gmpy2's ``mpfr``,
+    sympy's exact Floats go through :meth:`float_`; ``pi`` and ``e`` are computed at the
+    precision in force."""
+
+    FUNCTIONS = ("sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan", "atan2",
+                 "sinh", "cosh", "tanh", "sech", "csch", "coth", "asinh", "acosh", "atanh",
+                 "exp", "expm1", "log", "log1p", "log10", "log2", "sqrt", "cbrt", "erf",
+                 "erfc", "gamma")
+
+    def __init__(self):
+        import gmpy2
+        self._gmpy2 = gmpy2
+        for name in self.FUNCTIONS:
+            setattr(self, name, getattr(gmpy2, name))
+        self.mpf = gmpy2.mpfr     # integers of rationals: mpf(p)/mpf(q), in C
+
+    def float_(self, v):
+        """sympy's exact Float, printed as (sign, man, exp, bc) by :class:`_MpfrPrinter`."""
+        sign, man, exp, _ = v
+        return self._gmpy2.mul_2exp(self._gmpy2.mpfr(-man if sign else man), exp)
+
+    @property
+    def pi(self):
+        return self._gmpy2.const_pi()
+
+    @property
+    def e(self):
+        return self._gmpy2.exp(1)
+
+
+class _MpfrPrinter(MpmathPrinter):
+    """Prints a Float as ``mpmath.float_((sign, man, exp, bc))`` (exact), so that
+    ``mpmath.mpf`` is gmpy2's own ``mpfr`` for the integers of rationals."""
+
+    def _print_Float(self, e):
+        return super()._print_Float(e).replace("mpmath.mpf(", "mpmath.float_(", 1)
+
+
+_NAMESPACES = {"mpmath": mpmath, "arb": _ArbNamespace(), "fmpq": _ExactNamespace(),
+               "mpfr": _MpfrNamespace()}
 
 
 def compile_exprs(exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol],
                   backend: str) -> Callable:
     """Return ``fn(*coords) -> list`` evaluating ``exprs`` in ``backend``.
 
-    ``backend`` is one of ``"numpy"``, ``"mpmath"``, ``"arb"``, ``"fmpq"``.
+    ``backend`` is one of ``"numpy"``, ``"mpmath"``, ``"arb"``, ``"fmpq"``, ``"mpfr"``
+    (gmpy2 numbers at the precision of gmpy2's context).
     """
     exprs = list(exprs)
     if backend == "numpy":
@@ -117,12 +160,12 @@ def compile_exprs(exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol],
     if backend not in _NAMESPACES:
         raise InputError(f"unknown backend {backend!r}")
     settings = {"fully_qualified_modules": True, "allow_unknown_functions": False}
-    printer = _BallPrinter(settings) if backend == "arb" else MpmathPrinter(settings)
+    printer = {"arb": _BallPrinter, "mpfr": _MpfrPrinter}.get(backend, MpmathPrinter)(settings)
     raw = sp.lambdify(list(variables), exprs, modules=[{"mpmath": _NAMESPACES[backend],
                                                         "abs": _abs}], printer=printer)
     if backend == "arb":
         return lambda *coords: [to_arb(v) for v in raw(*[to_arb(c) for c in coords])]
-    convert = {"mpmath": mpmath.mpf, "fmpq": fmpq}[backend]
+    convert = {"mpmath": mpmath.mpf, "fmpq": fmpq, "mpfr": _NAMESPACES["mpfr"].mpf}[backend]
 
     def fn(*coords):
         return list(raw(*[c if not isinstance(c, (int, float)) else convert(c) for c in coords]))

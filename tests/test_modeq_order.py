@@ -20,12 +20,14 @@ def scalar_rate(h, N):
     return sum(h**n / (n + 1) for n in range(N + 1))
 
 
-def test_integrator_against_exponential():
+@pytest.mark.parametrize("scalars", ["mpmath", "mpfr"])
+@pytest.mark.parametrize("x0", [1, -2])
+def test_integrator_against_exponential(scalars, x0):
     with mpmath.workdps(40):
-        val = integrate(lambda v: [-3 * v[0], v[0]], [1, 0], "0.7")
+        val = integrate(lambda v: [-3 * v[0], v[0]], [x0, 0], "0.7", scalars=scalars)
         decay = mpmath.exp(-3 * mpmath.mpf("0.7"))
-        assert abs(val[0] - decay) < mpmath.mpf("1e-30")
-        assert abs(val[1] - (1 - decay) / 3) < mpmath.mpf("1e-30")
+        assert abs(val[0] - x0 * decay) < mpmath.mpf("1e-30")
+        assert abs(val[1] - x0 * (1 - decay) / 3) < mpmath.mpf("1e-30")
 
 
 def test_integrator_reports_blow_up():
@@ -84,3 +86,49 @@ def test_fitted_orders_up_to_four():
     for N in range(5):
         r = fitted_order(me, N, ["0.5", "1.5"], ["0.04", "0.02", "0.01", "0.005"], dps=(35, 50))
         assert abs(r.slope - (N + 2)) < 0.05
+
+
+# ---- the integrator's numbers: gmpy2 mpfr against mpmath ---------------------------------
+def test_mpfr_numbers_enter_and_leave_exactly():
+    from lrtheory.modeq.order import Scalars
+    sc = Scalars("mpfr")
+    with mpmath.workdps(30), sc.precision():
+        for v in (mpmath.mpf(1) / 3, -mpmath.pi, mpmath.mpf("1e-300"), mpmath.mpf(2) ** 4000,
+                  mpmath.inf, -mpmath.inf):
+            assert sc.mpf(sc.num(v)) == v
+        assert mpmath.isnan(sc.mpf(sc.num(mpmath.nan)))
+
+
+def test_the_mpfr_field_is_the_mpmath_field_at_the_same_precision():
+    """A field with rationals, an exact Float, π and elementary functions: the same digits
+    (+, −, ×, ÷ correctly rounded in both; functions within an ulp)."""
+    from lrtheory.evaluators import compile_exprs
+    from lrtheory.modeq.order import Scalars
+    exprs = [sp.Rational(1, 3) * x - sp.Float("0.1") * y**3 + sp.pi * sp.tanh(x),
+             sp.log(sp.cosh(y)) / 7 + sp.sqrt(x**2 + 1) * sp.exp(-y)]
+    ref, fast = compile_exprs(exprs, (x, y), "mpmath"), compile_exprs(exprs, (x, y), "mpfr")
+    sc = Scalars("mpfr")
+    with mpmath.workdps(50), sc.precision():
+        pt = [mpmath.mpf(2) / 3, mpmath.mpf(-5) / 4]
+        for a, b in zip(ref(*pt), fast(*[sc.num(v) for v in pt])):
+            assert abs(a - sc.mpf(b)) <= abs(a) * mpmath.mpf(2) ** (-mpmath.mp.prec + 4)
+
+
+@pytest.mark.parametrize("expr, order, h", [("x**2/2", 2, "0.5"), ("log(cosh(x))", 3, "0.5"),
+                                            ("log(cosh(x))", 6, "1.5")])
+def test_global_errors_in_mpfr_are_those_of_mpmath_and_converged(monkeypatch, expr, order, h):
+    """BLOG-7's quantity at 20 digits: mpfr gives the mpmath numbers (the same operations,
+    correctly rounded), and both agree with mpmath at 40 digits to far more than the four
+    digits BLOG-7 prints."""
+    import lrtheory.modeq.order as order_mod
+    me = modified_equation(expr, 6, "x")
+    got = {}
+    for scalars, dps in (("mpfr", 20), ("mpmath", 20), ("mpmath", 40)):
+        monkeypatch.setattr(order_mod, "SCALARS", scalars)
+        with mpmath.workdps(dps):
+            got[scalars, dps] = global_error(me, order, ["1"], h, 3, "1e-15")
+    fast, slow, precise = got["mpfr", 20], got["mpmath", 20], got["mpmath", 40]
+    with mpmath.workdps(40):
+        assert abs(fast - slow) <= abs(slow) * mpmath.mpf("1e-17")
+        assert abs(fast - precise) <= abs(precise) * mpmath.mpf("1e-12")
+    assert mpmath.nstr(fast, 4) == mpmath.nstr(precise, 4)
