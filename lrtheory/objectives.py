@@ -17,6 +17,7 @@ import numpy as np
 import sympy as sp
 from flint import arb_mat, fmpq, fmpq_mat
 
+from .aliases import lr_keyword
 from .errors import InputError
 from .evaluators import compile_exprs, to_arb
 from .numbers import parameter, to_fmpq  # noqa: F401 (the one conversion, re-exported)
@@ -274,9 +275,10 @@ class NumpyModel(_Model):
         return run_gd(self.obj, x0, h, steps, TRAJECTORY).trajectory
 
 
-def gd_orbit_exact(obj: Objective, x0: Sequence, h, steps: int) -> list[list]:
+@lr_keyword
+def gd_orbit_exact(obj: Objective, x0: Sequence, lr, steps: int) -> list[list]:
     """Exact rational GD orbit x_0, …, x_steps (rational objective and data), as fmpq
     (:func:`lrtheory.gd.run_gd` with ``backend="exact"``)."""
     from .gd import TRAJECTORY, run_gd
-    run = run_gd(obj, [list(x0)], h, steps, TRAJECTORY, backend="exact")
+    run = run_gd(obj, [list(x0)], lr, steps, TRAJECTORY, backend="exact")
     return [[fmpq(c.numerator, c.denominator) for c in x] for x in run.trajectory[0]]

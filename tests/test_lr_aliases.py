@@ -8,8 +8,9 @@ import pytest
 
 from lrtheory import balancing
 from lrtheory.aliases import lr_keyword
-from lrtheory.dynamics import lyapunov, orbits
-from lrtheory.multiscale import analysis
+from lrtheory import objectives
+from lrtheory.dynamics import completeness, lyapunov, orbits, statistics
+from lrtheory.multiscale import analysis, sampling
 from lrtheory.objectives import Objective
 from lrtheory.plotting import sweeps as plots
 
@@ -17,7 +18,9 @@ RENAMED = [orbits.search_periodic_orbits, orbits.find_periodic_orbits,
            orbits.basin_fractions, lyapunov.lyapunov_exponents, balancing.run_scalar,
            balancing.run_scalar_mp, balancing.run_matrix, balancing.run_matrix_mp,
            balancing.escalated_limit, analysis.sample, plots.plot_sharpness_trajectory,
-           plots.plot_cobweb, plots.plot_modified_flow, plots.plot_phase_portrait]
+           plots.plot_cobweb, plots.plot_modified_flow, plots.plot_phase_portrait,
+           completeness.minimizer_band, completeness.prove_complete,
+           statistics.histogram_convergence, sampling.run_chains, objectives.gd_orbit_exact]
 
 
 @pytest.mark.parametrize("func", RENAMED, ids=lambda f: f.__name__)
@@ -52,3 +55,12 @@ def test_the_learning_rate_given_twice_is_refused():
         step(1.0, h=0.5, eta=0.5)
     with pytest.warns(DeprecationWarning):
         assert step(1.0, eta=0.25) == 0.75
+
+
+def test_exact_orbit_with_the_old_keyword():
+    # x -> (1 - 1/2) x from 1: 1, 1/2, 1/4 exactly
+    f = Objective("x**2/2", "x")
+    with pytest.warns(DeprecationWarning):
+        old = objectives.gd_orbit_exact(f, [1], h="1/2", steps=2)
+    assert old == objectives.gd_orbit_exact(f, [1], lr="1/2", steps=2)
+    assert [float(x[0]) for x in old] == [1.0, 0.5, 0.25]

@@ -37,6 +37,7 @@ from functools import partial
 import sympy as sp
 from flint import arb
 
+from ..aliases import lr_keyword
 from ..certify import (ACCEPT, EXCLUDE, SPLIT, BoxSearch, ball_identity, bisect_widest,
                        box_balls, branch_and_bound, excludes_zero, krawczyk_test)
 from ..errors import InputError
@@ -143,7 +144,8 @@ def square_root_polynomial(obj: Objective):
     return sp.expand(sp.Mul(*[g ** (m // 2) for g, m in factors]))
 
 
-def minimizer_band(obj: Objective, h, box, delta="1/10", max_depth: int = 30,
+@lr_keyword
+def minimizer_band(obj: Objective, lr, box, delta="1/10", max_depth: int = 30,
                    dps: int = 20) -> MinimizerBand:
     """Certify that the band U = {|s| < δ} about the minimizer set {s = 0} of f = a·s²
     holds no periodic orbit of G_h except the (non-isolated) fixed points on s = 0, inside
@@ -161,10 +163,10 @@ def minimizer_band(obj: Objective, h, box, delta="1/10", max_depth: int = 30,
     if s is None:
         return MinimizerBand(False, reason="f is not a positive constant times the square "
                              "of a polynomial: no minimizer band to exclude")
-    h = parameter(h, "learning rate")
+    lr = parameter(lr, "learning rate")
     delta = convert(delta, "delta")
     v = obj.vars
-    image = sp.expand(s.xreplace(dict(zip(v, obj.gd_map_exprs(h)))) - s)
+    image = sp.expand(s.xreplace(dict(zip(v, obj.gd_map_exprs(lr)))) - s)
     q, rem = sp.div(image, s, *v)
     if rem != 0:
         return MinimizerBand(False, str(s), delta, reason="s(G(x)) - s(x) is not divisible "
@@ -287,17 +289,18 @@ def _orbit_fate(obj: Objective, K, h: arb, p: int, bounds) -> str:
     return "stays" if all(c >= lo and c <= hi for z in chain for c in z) else "unknown"
 
 
-def prove_complete(obj: Objective, h, p: int, box, orbits, excluded=None,
+@lr_keyword
+def prove_complete(obj: Objective, lr, p: int, box, orbits, excluded=None,
                    max_depth: int = 40, dps: int = 20, max_boxes: int = 10**6
                    ) -> OrbitCompleteness:
     """Branch and bound for E_p (:func:`zeros_in_box`), then each accepted zero is
     identified with a point of a known certified orbit (``orbits``: PeriodicOrbit with
     Krawczyk certificates) or classified as missing / leaving B / unresolved."""
-    search = zeros_in_box(obj, h, p, box, excluded, max_depth, dps, max_boxes)
+    search = zeros_in_box(obj, lr, p, box, excluded, max_depth, dps, max_boxes)
     matched, missing, unresolved = set(), [], []
     seen: list = []   # boxes of unmatched zeros: a K inside one is the same zero
     with precision(dps=dps):
-        hb, bounds = to_arb(convert(h, "learning rate")), (to_arb(box[0]), to_arb(box[1]))
+        hb, bounds = to_arb(convert(lr, "learning rate")), (to_arb(box[0]), to_arb(box[1]))
         for box_k, enclosure in search.accepted:
             X, K = box_balls(box_k), [b.to_arb() for b in enclosure]
             owner = _owner(X, orbits, p)

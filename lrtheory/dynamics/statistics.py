@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..aliases import lr_keyword
 from ..errors import InputError
 from ..gd import ItemAccess, Record, run_gd
 from ..objectives import Objective
@@ -46,14 +47,15 @@ def total_variation(p, q) -> float:
     return 0.5 * float(np.sum(np.abs(np.asarray(p) - np.asarray(q))))
 
 
-def histogram_convergence(obj: Objective, h: float, x0s, lengths, bins: int = 40,
+@lr_keyword
+def histogram_convergence(obj: Objective, lr: float, x0s, lengths, bins: int = 40,
                           rng=(-1.0, 1.0), transient: int = 1000,
                           coord: int = 0) -> HistogramConvergence:
     """Normalised histograms of coordinate ``coord`` of GD orbits from each start in
     ``x0s`` over the first N steps (after ``transient``), for every N in ``lengths``
     (increasing), from one :func:`lrtheory.gd.run_gd` (an orbit that overflows leaves a
     nan tail, counted as escaped).  Returns a :class:`HistogramConvergence`."""
-    check_lr(h)
+    check_lr(lr)
     lengths = sorted(int(n) for n in lengths)
     X = np.atleast_2d(np.asarray(x0s, dtype=float))
     if len(X) < 2:
@@ -62,7 +64,7 @@ def histogram_convergence(obj: Objective, h: float, x0s, lengths, bins: int = 40
         raise InputError("run lengths must be positive")
     lo, hi = rng
     edges = np.linspace(lo, hi, bins + 1)
-    run = run_gd(obj, X, float(h), lengths[-1], Record(last=False, every=1, coords=(coord,)),
+    run = run_gd(obj, X, float(lr), lengths[-1], Record(last=False, every=1, coords=(coord,)),
                  transient=transient)
     vals = run.trajectory[:lengths[-1], :, 0]
     hists = np.array([[np.histogram(vals[:n, j], bins=edges)[0] / n for j in range(len(X))]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..aliases import lr_keyword
 from ..errors import InputError
 from ..gd.maps import numpy_gd_map
 from ..objectives import Objective
@@ -147,16 +148,17 @@ def compile_gd(obj: Objective, h):
     return step_nd, jacobian
 
 
-def run_chains(obj: Objective, h: float, x0, steps: int, **options) -> ChainRun:
-    """Run GD with step ``h`` from each row of ``x0`` (shape (C, n)); see :func:`run_map`
+@lr_keyword
+def run_chains(obj: Objective, lr: float, x0, steps: int, **options) -> ChainRun:
+    """Run GD with step ``lr`` from each row of ``x0`` (shape (C, n)); see :func:`run_map`
     for ``steps`` and the options (burn, thin, bins, hist_range, tail, blowup, observe)."""
-    check_lr(h)
+    check_lr(lr)
     X = np.array(x0, dtype=float, ndmin=2)
     if X.shape[1] != obj.dim:
         raise InputError(f"starting points have {X.shape[1]} coordinates, "
                          f"objective has {obj.dim}")
-    step, deriv = compile_gd(obj, float(h))
-    return run_map(step, deriv, float(h), X, steps, **options)
+    step, deriv = compile_gd(obj, float(lr))
+    return run_map(step, deriv, float(lr), X, steps, **options)
 
 
 def run_map(step, deriv, h: float, x0: np.ndarray, steps: int, burn: int = 0, thin: int = 1,
