@@ -17,6 +17,12 @@ This module runs batches of GD starts per (loss, h), classifies them
 (:func:`lrtheory.dynamics.classify.classify_tail`) and measures per start: the limit's
 sharpness S∞, the EoS gap 2/h − S∞ (REG-2), the balance |x∞| − |y∞| (REG-3), catapult
 episodes (REG-4, :mod:`.detectors`) and the fitted linear convergence rate (REG-5).
+
+It also proves convergence: :func:`certified_run` follows one exact start at one exact
+rate in ball arithmetic through the reduced map of (xᵀy, ‖x‖² + ‖y‖²) until a
+:class:`MinimizerTrap` — a normal contraction onto the minimizer set — holds, and
+:func:`minimizer_region` gives the same certificate to
+:func:`lrtheory.certify.gd_sets.prove_over_sets` for sets of rates and starts.
 """
 from __future__ import annotations
 
