@@ -5,7 +5,8 @@ for GD on an objective of one variable or of two (:mod:`lrtheory.atlas.plane`).
 for each (:func:`lrtheory.atlas.classify.classify_box`: attracting with its period,
 chaotic with an entropy bound, divergent, or undecided with the reason) and bisects,
 round by round up to ``max_depth``, the boxes left undecided, the attracting boxes
-whose cycle is not yet proved unique and the boxes where the midpoint's critical orbit
+whose cycle is not yet proved unique (of one variable: in the plane uniqueness is never
+claimed) and the boxes where the midpoint's critical orbit
 settles on a cycle, or escapes, but the box proved another class.  A sub-box inherits
 the parent's proved class when its own test proves less (nothing, or no cycle where the
 parent had one).  Boxes run on the sweep executors
@@ -123,10 +124,12 @@ def _inherit(parent: BoxClass, child: BoxClass) -> BoxClass:
                                       f"{parent.reason}")
 
 
-def _needs_refining(box: BoxClass) -> bool:
-    """Undecided boxes, attracting ones not proved unique, and boxes where the midpoint's
-    numerics propose a class (an attracting cycle, divergence) that was not proved."""
-    return box.label == UNDECIDED or (box.label == ATTRACTING and not box.unique) or \
+def _needs_refining(box: BoxClass, unique_provable: bool = True) -> bool:
+    """Undecided boxes, attracting ones not proved unique (where uniqueness can be proved:
+    not in the plane), and boxes where the midpoint's numerics propose a class (an
+    attracting cycle, divergence) that was not proved."""
+    return box.label == UNDECIDED or \
+        (box.label == ATTRACTING and not box.unique and unique_provable) or \
         (bool(box.candidate) and not box.candidate.startswith(box.label))
 
 
@@ -238,13 +241,13 @@ def atlas(objective, variables="x", lr_range=("1", "3/2"), boxes: int = 16,
         done = _run_round(runner, obj, intervals, max_period, settings, 0, radius, progress,
                           store, on_box)
         for depth in range(1, max_depth + 1):
-            parents = [b for b in done if _needs_refining(b)]
+            parents = [b for b in done if _needs_refining(b, gd.dim == 1)]
             if not parents:
                 break
             pieces = [piece for b in parents for piece in _split(b)]
             children = _run_round(runner, obj, pieces, max_period, settings, depth, radius,
                                   progress, store, on_box)
-            kept = [b for b in done if not _needs_refining(b)]
+            kept = [b for b in done if not _needs_refining(b, gd.dim == 1)]
             kept += [_inherit(parents[i // 2], c) for i, c in enumerate(children)]
             done = kept
     done.sort(key=lambda b: b.interval[0])

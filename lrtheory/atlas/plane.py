@@ -127,22 +127,38 @@ def stable_over(gd: PlaneGD, boxes, lo: Fraction, hi: Fraction,
 # ---- float64 proposals at the midpoint ---------------------------------------------------
 def _cycle_candidate(gd: PlaneGD, h: float, max_period: int, steps: int):
     """(p, points) of the first start of the grid (row by row) whose orbit settles on a
-    cycle of period ≤ max_period, Newton-refined; None if none does."""
+    cycle of period ≤ max_period, Newton-refined; None if none does.  The orbits run in
+    blocks of 250 steps, up to ``steps``, and stop once every one has settled or left."""
     G, _ = gd.float_map(h)
     axis = np.linspace(-gd.radius, gd.radius, 6)
     Z = np.array([(a, b) for a in axis for b in axis], dtype=float)
     with np.errstate(all="ignore"):
-        for _ in range(steps):
-            Z = G(Z)
-            Z[~np.all(np.abs(Z) < 1e6, axis=1)] = np.nan
-        for z in Z[np.all(np.isfinite(Z), axis=1)]:
-            orbit = [z[None, :]]
-            for _ in range(max_period):
-                orbit.append(G(orbit[-1]))
-            for p in range(1, max_period + 1):
-                if np.linalg.norm(orbit[p] - orbit[0]) < 1e-7 * (1 + np.linalg.norm(z)):
-                    return p, _newton_cycle(gd, h, [o[0] for o in orbit[:p]])
+        for done in range(0, steps, 250):
+            for _ in range(min(250, steps - done)):
+                Z = G(Z)
+                Z[~np.all(np.abs(Z) < 1e6, axis=1)] = np.nan
+            periods = _settled(G, Z, max_period)
+            if all(p > 0 or not np.all(np.isfinite(z)) for p, z in zip(periods, Z)):
+                break
+        for p, z in zip(periods, Z):
+            if p > 0:
+                orbit = [z[None, :]]
+                for _ in range(p - 1):
+                    orbit.append(G(orbit[-1]))
+                return p, _newton_cycle(gd, h, [o[0] for o in orbit])
     return None
+
+
+def _settled(G, Z, max_period: int) -> list[int]:
+    """For each row of Z the least p ≤ max_period with |G^p(z) − z| < 1e-7(1 + |z|), else
+    0 (float64)."""
+    scale = 1e-7 * (1 + np.linalg.norm(Z, axis=1))
+    W, found = Z, np.zeros(len(Z), dtype=int)
+    for p in range(1, max_period + 1):
+        W = G(W)
+        hit = (found == 0) & (np.linalg.norm(W - Z, axis=1) < scale)
+        found[hit] = p
+    return [int(p) for p in found]
 
 
 def _newton_cycle(gd: PlaneGD, h: float, points, iters: int = 20) -> list:
