@@ -66,6 +66,20 @@ def test_convergence_over_the_interval_is_proved_about_the_closed_form_minimum()
     assert f"{float(_u_star()):.5f}"[:-1] in text         # -1.5692..., the trap's centre
 
 
+@pytest.mark.parametrize("q", [100, 10000])
+def test_the_full_run_proves_the_convergent_interval_at_other_eps(q):
+    import sympy as sp
+    part = kt._convergent(sp.Rational(1, q))
+    def described(quick):
+        return [p.describe() for p in kt._kt1_parts(quick)]
+    assert part.describe() in described(False) and part.describe() not in described(True)
+    ev = part(Ctx())
+    assert ev.verdict == "proved"
+    with mpmath.workdps(30):
+        u = mpmath.findroot(lambda u: u / q + mpmath.cos(u), -1.57)
+    assert f"{float(u):.5f}"[:-1] in _findings(ev, "proved")[-1]["statement"]
+
+
 def test_the_multiplier_bound_is_the_closed_form_at_the_ends_of_the_interval():
     ev = kt._negative_over_rates(Ctx())
     ev.conclude()
