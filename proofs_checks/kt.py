@@ -303,7 +303,10 @@ def _kt2_parts(quick: bool) -> tuple:
                  r"solved from the extended system in mpmath at 30 and 60 digits, the first "
                  r"four enclosed by a Krawczyk test; their ratios "
                  r"$(\eta_k-\eta_{k-1})/(\eta_{k+1}-\eta_k)$ against Feigenbaum's "
-                 r"$\delta\approx4.6692$; an attracting orbit of period $2^k$ at the named "
+                 r"$\delta\approx4.6692$; an attracting orbit of period 2 for every "
+                 r"$\eta/\epsilon\in[201/100,3]$ and of period 4 for every "
+                 r"$\eta/\epsilon\in[3451/1000,3491/1000]$ in the cell of the minimum; an "
+                 r"attracting orbit of period $2^k$ at the named "
                  r"rates $\eta/\epsilon=543/200,1733/500,877/250$ inside the windows; a "
                  r"positive Lyapunov exponent at the named rates $\eta/\epsilon=18/5,4,22/5$ "
                  r"past the accumulation point.")
@@ -342,6 +345,7 @@ def _kt2_cascade(ctx) -> Evidence:
                f"{float(change):.1e} (relative)", "confirmed" if change < 1e-20 else
                "inconclusive", "mpmath")
     ev.finding(*_certify_doublings(ms, points, ev), "interval")
+    _windows_over_rates(ev, points)
     last = abs(ratios[-1] - FEIGENBAUM_DELTA)
     regular = cascades[60].regular
     ev.finding(f"successive gap ratios approach Feigenbaum's delta: last = "
@@ -375,6 +379,39 @@ def _kt2_cascade(ctx) -> Evidence:
             "period-2 orbit's multiplier is not monotone in eta; later ratios converge to "
             "delta.")
     return ev
+
+
+#: Sub-intervals of the first two windows (η/ε) where the attracting cycle of the cascade is
+#: proved for every rate, with the doubling it is born at (index into the cascade).
+KT2_WINDOW_INTERVALS = (((sp.Rational(201, 100), sp.Integer(3)), 2, 0),
+                        ((sp.Rational(3451, 1000), sp.Rational(3491, 1000)), 4, 1))
+
+
+def _windows_over_rates(ev: Evidence, points) -> None:
+    """An attracting orbit of period 2^k for every η/ε of a sub-interval of the k-th window,
+    in the cell of the minimum (u = x/ε): parametric Krawczyk tests with multiplier bounds
+    (:func:`lrtheory.certify.cycles.attracting_cycle_over_rates`), the numerical orbit
+    found from starts next to the cascade's orbit point at the doubling it is born at."""
+    from lrtheory.certify.cycles import attracting_cycle_over_rates
+    from lrtheory.certify.sets import interval
+    from lrtheory.expect.base import objective_arg
+    obj = objective_arg(SCALED, "u")
+    cell = tuple(float(sp.Rational(c)) for c in MIN_CELL)
+    for (lo, hi), period, k in KT2_WINDOW_INTERVALS:
+        u = float(points[k].point[0] / EPS)
+        proof = attracting_cycle_over_rates(obj, interval([str(lo), str(hi)]), period,
+                                            starts=[[u + 0.05], [u - 0.05]], box=cell,
+                                            max_boxes=200)
+        where = f"eta/eps in [{lo}, {hi}]"
+        if proof.verdict == "proved":
+            ev.finding(f"for every {where}: an attracting orbit of minimal period {period} "
+                       f"in the cell of the minimum ({len(proof.pieces)} sub-intervals, each "
+                       "with a parametric Krawczyk test and multiplier enclosures of modulus "
+                       "< 1)", "proved", "interval")
+        else:
+            ev.finding(f"for every {where}: an attracting orbit of minimal period {period} — "
+                       f"certified on all but a measure {proof.undecided_measure:.3g} of the "
+                       "rates, the rest undecided", "inconclusive", "interval")
 
 
 def _doubling_residual(ms: Multiscale, p: int):

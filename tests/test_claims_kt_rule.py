@@ -195,6 +195,10 @@ def test_named_window_rates_lie_between_the_doublings():
         assert etas[k] < float(r) < etas[k + 1] and period == 2 ** (k + 1)
     acc = ev.numbers["accumulation_eta_over_eps"].value
     assert all(float(r) > acc for r in kt.KT2_CHAOS_RATES)
+    for (lo, hi), period, k in kt.KT2_WINDOW_INTERVALS:     # inside the window of 2^k
+        assert etas[k] < float(lo) < float(hi) < etas[k + 1] and period == 2 ** (k + 1)
+    proved = [f for f in _findings(ev, "proved") if f["statement"].startswith("for every")]
+    assert len(proved) == len(kt.KT2_WINDOW_INTERVALS)
 
 
 # ---- KT-3 / KT-4: refutations that were numerical --------------------------------------------
