@@ -132,7 +132,7 @@ def test_diagonal_entropy_bound_is_log_golden_ratio():
 
 
 def test_claims_are_written_in_the_claim_language():
-    claims = {c.id: c for c in select(["BLOG-4", "BLOG-5", "BLOG-7", "BLOG-9"])}
+    claims = {c.id: c for c in select(["BLOG-3", "BLOG-4", "BLOG-5", "BLOG-7", "BLOG-9"])}
     assert {i: claim_kind(c) for i, c in claims.items()} == dict.fromkeys(claims, "all-of")
 
 
