@@ -318,12 +318,14 @@ def _set_finding(ev: Evidence, proof, statement: str, key: str, total: float) ->
         ev.finding(statement, "refuted", "interval", detail=f"counterexample h = {h}, start "
                    f"{[str(c) for c in x]}: {why}")
     else:
-        spans = "; ".join(" x ".join(f"[{lo:.4g}, {hi:.4g}]" for lo, hi in b)
-                          for b in proof.undecided[:3])
+        sides = list(zip(*proof.undecided))           # per coordinate: (lo, hi) of each box
+        spans = " x ".join(f"[{min(lo for lo, _ in s):.6g}, {max(hi for _, hi in s):.6g}]"
+                           for s in sides)
         ev.finding(statement, "inconclusive", "interval",
                    detail=f"no counterexample box; {proof.holds} boxes certified (normal-"
                           f"contraction trap), undecided measure {proof.undecided_measure:.3g} "
-                          f"of {total:g} in (h, start) coordinates, e.g. {spans}. Orbits "
+                          f"of {total:g} in (h, start) coordinates, in {len(proof.undecided)} "
+                          f"boxes within (h, start) in {spans}. Orbits "
                           "through the catapult are sensitive to h and x0, so the boxes that "
                           "a ball orbit follows are tiny; near the anti-diagonal the orbit "
                           "lingers at the saddle.")
