@@ -233,7 +233,8 @@ def _blog4_identity_and_orders(ctx) -> Evidence:
                "the one-step defect is O(h^3) uniformly on compact sets (exact expansion "
                "above); the order-1 modified flow is the gradient flow of "
                "f_1 = f + h|grad f|^2/4 >= 0, so int_0^T |x'|^2 dt <= f_1(x0) and the "
-               "trajectory stays in the ball of radius sqrt(T f_1(x0)) about x0 (compact); "
+               "trajectory stays in the ball of radius sqrt(T f_1(x0)) about x0, a compact "
+               "set uniformly in h <= h0 (the fields are polynomial in h); "
                "local error O(h^{p+1}) on a compact neighbourhood of the trajectory and a "
                "Lipschitz field give global error O(h^p) (Hairer, Norsett & Wanner, "
                "Solving ODEs I, Thm II.3.4), p = 2. Fitted slope "
@@ -301,6 +302,11 @@ def _blog5_derivations_orders_curls(ctx) -> Evidence:
                                    [(1, 9), (2, 6), (3, 3)],
                                    [("(1-xy)^2/2", FACTORIZATION, "x,y", X0_2D_EXACT)])
     ev.exact("one_step_order_proved", proved)
+    ev.note("Every order N: F_m is defined by matching the h^{m+1} coefficient of the flow "
+            "with GD, and that coefficient involves F_0, ..., F_m only, so the truncation "
+            "after h^N matches GD up to h^{N+1} (Hairer, Lubich & Wanner, Geometric "
+            "Numerical Integration, Thm IX.1.2); the exact expansion above verifies this "
+            "for the orders shown and gives the leading term -F_{N+1}.")
     rows, good = _fit_rows(me, orders, X0_2D, ["0.08", "0.04", "0.02", "0.01"], (30, 50))
     ev.table("Corroboration: fitted one-step order of the order-N modified flow, "
              "f = (1-xy)^2/2, x0 = (1/2, 3/2)", _FIT_COLUMNS, rows)
