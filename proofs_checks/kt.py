@@ -13,7 +13,6 @@ import sympy as sp
 from lrtheory import expect
 from lrtheory.claims import Evidence, claim
 from lrtheory.dynamics.bifurcations import CERTIFY_MAX_PERIOD, certify_bifurcation
-from lrtheory.dynamics.classify import classify_tail
 from lrtheory.dynamics.diagrams import orbit_diagram
 from lrtheory.multiscale.gibbs import (GibbsLaw, bounded_noise_variance, distances,
                                        gibbs_variance_quadratic)
@@ -24,7 +23,7 @@ from lrtheory.multiscale.regimes import (FEIGENBAUM_DELTA, classify_chains, majo
                                          minimum_cascade)
 from lrtheory.multiscale.roundoff import (compare_statistics, float64_chain_statistics,
                                           mp_chain_statistics)
-from lrtheory.multiscale.sampling import compile_gd, run_chains, uniform_starts
+from lrtheory.multiscale.sampling import run_chains, uniform_starts
 from lrtheory.multiscale.transfer import bounded_noise_stationary
 from lrtheory.numerics import fit_loglog_slope
 from lrtheory.plotting import new_figure, plot_orbit_diagram
