@@ -2,18 +2,26 @@
 
 All checks use the model problem of the slides, f(x) = f₀(x) + ε sin(x/ε) (σ² = 1/2), with
 f₀ = x²/2 (KT-1, 2, 3, 5) or a tilted double well (KT-4), and the library in
-:mod:`lrtheory.multiscale`.
+:mod:`lrtheory.multiscale`.  Statements over intervals of rates and boxes of starts are
+proved in ball arithmetic in the scaled coordinate u = x/ε (:data:`SCALED`); chaos is
+stated at named rates; limits in η (KT-3, KT-4) are compared at finitely many rates, which
+decides nothing about them.
 """
 from __future__ import annotations
 
 import mpmath
 import numpy as np
 import sympy as sp
+from flint import arb
 
 from lrtheory import expect
+from lrtheory.certify.cycles import attracting_cycle_over_rates
+from lrtheory.certify.gd_sets import ball_image, stationary_enclosures
+from lrtheory.certify.sets import interval
 from lrtheory.claims import Evidence, claim
 from lrtheory.dynamics.bifurcations import CERTIFY_MAX_PERIOD, certify_bifurcation
 from lrtheory.dynamics.diagrams import orbit_diagram
+from lrtheory.expect.base import objective_arg
 from lrtheory.multiscale.gibbs import (GibbsLaw, bounded_noise_variance, distances,
                                        gibbs_variance_quadratic)
 from lrtheory.multiscale.large_deviations import occupation_exponent
@@ -27,6 +35,7 @@ from lrtheory.multiscale.sampling import run_chains, uniform_starts
 from lrtheory.multiscale.transfer import bounded_noise_stationary
 from lrtheory.numerics import fit_loglog_slope
 from lrtheory.plotting import new_figure, plot_orbit_diagram
+from lrtheory.precision import precision
 
 F0 = "x**2/2"
 F1 = "sin(x)"
@@ -204,11 +213,6 @@ def _divergence_beyond_two(ev: Evidence) -> None:
 def _global_spread(ev: Evidence, steps: int) -> None:
     """(iii) The orbit of u₀ = −1 at η/ε = 100 enclosed in balls (1200 bits) for ``steps``
     steps: its range, a rigorous lower bound, in period cells 2π (u = x/ε)."""
-    from flint import arb
-
-    from lrtheory.certify.gd_sets import ball_image
-    from lrtheory.expect.base import objective_arg
-    from lrtheory.precision import precision
     obj = objective_arg(SCALED, "u")
     with precision(bits=1200):
         X, H = [arb(-1)], arb(100)
@@ -391,9 +395,6 @@ def _windows_over_rates(ev: Evidence, points) -> None:
     in the cell of the minimum (u = x/ε): parametric Krawczyk tests with multiplier bounds
     (:func:`lrtheory.certify.cycles.attracting_cycle_over_rates`), the numerical orbit
     found from starts next to the cascade's orbit point at the doubling it is born at."""
-    from lrtheory.certify.cycles import attracting_cycle_over_rates
-    from lrtheory.certify.sets import interval
-    from lrtheory.expect.base import objective_arg
     obj = objective_arg(SCALED, "u")
     cell = tuple(float(sp.Rational(c)) for c in MIN_CELL)
     for (lo, hi), period, k in KT2_WINDOW_INTERVALS:
@@ -880,11 +881,6 @@ def _negative_over_rates(ctx) -> Evidence:
     enclosed by a Krawczyk test, its multiplier m(r) = 1 − r g''(u*) = 1 − r(ε − sin u*)
     is linear in r = η/ε, so |m| on [a, b] is at most max(|m(a)|, |m(b)|); an orbit that
     converges to u* has λ = log|m(r)| (Cesàro means of log|G'(u_k)| → log|G'(u*)|)."""
-    from flint import arb
-
-    from lrtheory.certify.gd_sets import stationary_enclosures
-    from lrtheory.expect.base import objective_arg
-    from lrtheory.precision import precision
     obj = objective_arg(SCALED, "u")
     ev = Evidence(precision="Arb balls (128 bits)", tolerance="rigorous enclosure")
     with precision(bits=128):
