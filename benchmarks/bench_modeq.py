@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import random
 import statistics
 import sys
@@ -257,6 +258,31 @@ def potentials_row(rounds: int, old_limit: float | None) -> dict:
     return row
 
 
+def compare_display(order: int, rounds: int) -> dict:
+    """The text of the fields F_0 … F_order of (1 − xy)²/2 as ``lrtheory modeq`` prints
+    it: written from the FLINT polynomials (:meth:`ModifiedEquation.field_text`) against
+    the anchor, sympy's ``str`` of the sympy fields (converting them included).  The fields
+    are computed before each timing; CPU-time medians; the texts compared."""
+    expr, xs = factorization()
+    fresh = lambda: modified_equation(expr, order, xs)  # noqa: E731
+    ops = {"flint_text": lambda me: [me.field_text(n) for n in range(order + 1)],
+           "sympy_str": lambda me: [tuple(str(c) for c in F) for F in me.fields]}
+    times = {k: [] for k in ops}
+    texts = {}
+    for _ in range(rounds):
+        for k, fn in ops.items():
+            me = fresh()
+            t0 = time.process_time()
+            texts[k] = fn(me)
+            times[k].append(time.process_time() - t0)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {"order": order, "flint_text_cpu_s": round(med["flint_text"], 4),
+            "sympy_str_cpu_s": round(med["sympy_str"], 4),
+            "sympy_over_flint": round(med["sympy_str"] / max(med["flint_text"], 1e-9), 1),
+            "same_text": texts["flint_text"] == texts["sympy_str"],
+            "load": [round(v, 2) for v in os.getloadavg()]}
+
+
 def _bench(label, fn, target):
     return Benchmark(f"modeq.{label}", fn, repeat=1, target=target,
                      extra=lambda res, _s: res)
@@ -277,6 +303,8 @@ BENCHMARKS = [
            "ratio_vs_flint <= 2"),
     _bench("potentials.log_cosh_exp_gauss_orders_0_12", lambda: potentials_row(3, None),
            "total < 5 s"),
+    _bench("display.factorization_order20", lambda: compare_display(20, 3),
+           "flint text faster than sympy's str"),
     _bench("fields.factorization_order30_big",
            lambda: compare_fields("factorization", 30, 3, False), "ratio_vs_flint <= 1.5"),
     _bench("fields.dense_quartic_4d_order8_big",

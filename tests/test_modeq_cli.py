@@ -66,3 +66,28 @@ def test_bad_input_exit_two(capsys):
                  ["log(cosh(x))", "--vars", "x", "--order", "31"]):
         code, out, err = run(capsys, *argv)
         assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_field_text_from_flint_is_sympys_text(capsys):
+    """The text of the fields written from the FLINT polynomials is sympy's ``str`` of the
+    same fields, term for term — in 2 and 3 variables, with negative leading terms and
+    constants; one variable or unsorted names fall back to sympy's printer."""
+    from lrtheory.modeq import poly
+    from lrtheory.objectives import Objective
+    cases = [("(1 - x*y)**2/2", "x,y", 9), ("x**2*y**2/2 + x - y + 3", "x,y", 6),
+             ("(a*b*c - 1)**2/2 + a**3/3 - 5*c", "a,b,c", 4), ("(1 - x*y)**2/2", "y,x", 4),
+             ("x**4/4 - x**3 + 5", "x", 6)]
+    for expr, names, order in cases:
+        fast = modified_equation(Objective(expr, names), order)
+        texts = [fast.field_text(n) for n in range(order + 1)]
+        slow = modified_equation(Objective(expr, names), order)
+        assert texts == [tuple(str(c) for c in F) for F in slow.fields], (expr, names)
+        assert "fields" not in fast.__dict__ or names in ("y,x", "x")
+    ctx = poly.context(("x", "y"))
+    assert poly.to_str(ctx.from_dict({(1, 0): 1}), ("x",)) is None
+    assert poly.to_str(ctx.from_dict({(1, 0): 1}), ("y", "x")) is None
+    assert poly.to_str(ctx.from_dict({}), ("x", "y")) == "0"
+    assert poly.to_str(ctx.from_dict({(0, 0): -3}), ("x", "y")) == "-3"
+    code, out, _ = run(capsys, "(1 - x*y)**2/2", "--vars", "x,y", "--order", "3")
+    me = modified_equation(Objective("(1 - x*y)**2/2", "x,y"), 3)
+    assert code == 0 and f"F_3 = ({', '.join(str(c) for c in me.fields[3])})" in out

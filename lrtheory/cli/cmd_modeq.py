@@ -52,7 +52,7 @@ def _report_curls(me) -> None:
 
 def _field_strings(me) -> list[list[str]]:
     if me.coordinate_free is None:
-        return [[str(c) for c in F] for F in me.fields]
+        return [list(me.field_text(n)) for n in range(me.order + 1)]
     return [[str(F)] for F in me.coordinate_free.fields]
 
 

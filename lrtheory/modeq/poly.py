@@ -50,6 +50,31 @@ def to_expr(p, symbols: Sequence[sp.Symbol]) -> sp.Expr:
     return ring.from_dict({m: QQ(int(c.p), int(c.q)) for m, c in p.terms()}).as_expr()
 
 
+def to_str(p, names: Sequence[str]) -> str | None:
+    """``str()`` of the polynomial ``p`` as sympy prints it (``-5*x**5*y**2/6 + y/3``),
+    written from FLINT's terms without making a sympy expression — or None when sympy would
+    order the terms differently (one generator, or generators not in sympy's sorted order
+    of their names).
+    Both list the terms by decreasing exponents in lexicographic order."""
+    names = [str(n) for n in names]
+    if len(names) < 2 or names != sorted(names):  # one variable: sympy may put a constant first
+        return None
+    out = []
+    for exps, c in p.terms():
+        num, den = int(c.p), int(c.q)
+        mono = "*".join(v if e == 1 else f"{v}**{e}" for v, e in zip(names, exps) if e)
+        if not mono:
+            body = str(abs(num)) + (f"/{den}" if den != 1 else "")
+        else:
+            body = (f"{abs(num)}*" if abs(num) != 1 else "") + mono + \
+                (f"/{den}" if den != 1 else "")
+        out.append(("-" if num < 0 else "+", body))
+    if not out:
+        return "0"
+    text = ("-" if out[0][0] == "-" else "") + out[0][1]
+    return text + "".join(f" {sign} {body}" for sign, body in out[1:])
+
+
 def rational(c) -> sp.Rational:
     """A python-flint ``fmpq`` as a sympy Rational."""
     return sp.Rational(int(c.p), int(c.q))
