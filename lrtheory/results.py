@@ -669,6 +669,13 @@ def _schema_of(ann: str, defs: dict) -> dict:
     return {}  # Any, object: any JSON value
 
 
+def annotation_schema(ann: str, defs: dict) -> dict:
+    """The schema of a value annotated ``ann`` (``"float"``, ``"Fraction"``,
+    ``"int | None"``, a result type's name ...) in the readable form, as in a result
+    type's schema; the definitions it refers to are added to ``defs`` (the ``$defs``)."""
+    return _schema_of(ann, defs)
+
+
 def _result_schema(cls, defs: dict) -> dict:
     readable = getattr(cls, "_readable", None)
     if readable is not None:  # value types: the shape of their readable form
@@ -718,8 +725,10 @@ def _import_result_modules() -> None:
 
 
 def write_schemas(folder=None) -> list:
-    """Write the schema of every result type of lrtheory to ``folder`` (default: the
-    package's ``schemas/``) as ``<Name>.json``; the files written."""
+    """Write the schema of every result type of lrtheory, and of every other document a
+    command prints or writes (:func:`lrtheory.documents.write_document_schemas`), to
+    ``folder`` (default: the package's ``schemas/``) as ``<Name>.json``; the files
+    written."""
     from pathlib import Path
     _import_result_modules()
     folder = Path(folder) if folder is not None else Path(__file__).parent / "schemas"
@@ -730,7 +739,8 @@ def write_schemas(folder=None) -> list:
             path = folder / f"{name}.json"
             path.write_text(json.dumps(json_schema(cls), indent=1, ensure_ascii=False) + "\n")
             written.append(path)
-    return written
+    from .documents import write_document_schemas  # the commands' other documents
+    return written + write_document_schemas(folder)
 
 
 # ---- display helpers ---------------------------------------------------------------------
