@@ -18,7 +18,10 @@ h ∈ H:
 * **escape region** (:func:`escape_region`; one variable, f′ a polynomial over Q): ρ > 1
   and R with G_h(x)² − ρ²x² > 0 for |x| ≥ R and every h ∈ H (Cauchy's root bound on the
   polynomial in x, its coefficients enclosed over H).  Then |x_{k+j}| ≥ ρ^j|x_k| → ∞ once
-  |x_k| ≥ R: |X_k| ≥ R proves divergence on the whole box.
+  |x_k| ≥ R: |X_k| ≥ R proves divergence on the whole box.  For 2 to 4 variables and a
+  polynomial f, the escape cone of :mod:`lrtheory.certify.escape`: ‖G_h(x)‖∞ ≥ ρ‖x‖∞
+  for ‖x‖∞ ≥ R and every h ∈ H (branch and bound over the directions, monotone in the
+  radius); ‖X_k‖∞ ≥ R on the whole box proves divergence.
 * **invariant box** (:func:`invariant_region`; "bounded", n ≤ 2): a box I with
   G_h(I) ⊂ I for every h ∈ H (chaotic regimes included) — X_k ⊂ I proves boundedness;
 * **radius** — for "bounded within r": an iterate with |X_k| > r on the whole box;
@@ -39,6 +42,8 @@ is covered up to :func:`rate_cap` and the rest is undecided (infinite measure).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import sympy as sp
 from flint import arb, arb_mat
@@ -46,6 +51,7 @@ from flint import arb, arb_mat
 from ..objectives import Objective
 from ..results import Result, result
 from .branch_and_bound import ACCEPT, EXCLUDE, SPLIT, branch_and_bound
+from .escape import escape_cone_model
 from .krawczyk import ball_identity, krawczyk_test
 from .sets import Interval, PointSet
 
@@ -258,8 +264,10 @@ def rate_cap(rates: Interval):
 class _Decider:
     """The ``decide`` callback of the branch and bound for one statement."""
 
-    def __init__(self, obj, statement, radius, traps, polys, steps, target=None, regions=()):
+    def __init__(self, obj, statement, radius, traps, polys, steps, target=None, regions=(),
+                 cone=None):
         self.obj, self.statement, self.steps, self.target = obj, statement, steps, target
+        self.cone, self.cones = cone, {}   # escape cone model, regions per rate interval
         self.regions = tuple(regions) if radius is None and target is None else ()
         self.radius = None if radius is None else float(radius)
         self.traps, self.polys = traps, polys
@@ -282,6 +290,23 @@ class _Decider:
         self.found = [(a, b, t) for a, b, t in self.found if lo <= a and b <= hi] + \
             [(lo, hi, t) for t in new]
         return new
+
+    def _escape(self, fbox, H):
+        """(R, ρ) of an escape region valid on the box's rates: Cauchy's bound (one
+        variable) or the escape cone (2 to 4 variables) found for an enclosing rate
+        interval, else computed for this one; None if there is none."""
+        if self.polys:
+            return escape_region(self.polys, H)
+        if self.cone is None:
+            return None
+        lo, hi = fbox[0]
+        for (a, b), region in self.cones.items():
+            if region is not None and a <= lo and hi <= b:
+                return region
+        if (lo, hi) not in self.cones:
+            from .escape import escape_cone
+            self.cones[(lo, hi)] = escape_cone(self.cone, H)
+        return self.cones[(lo, hi)]
 
     def _invariant(self, fbox, H, X):
         """An invariant box for the rates of the box (bounded statements, n ≤ 2): one found
@@ -322,7 +347,8 @@ class _Decider:
         X = [arb(lo).union(arb(hi)) for lo, hi in fbox[1:]]
         self.escape_bound = 1e3 * (1 + max(max(abs(lo), abs(hi)) for lo, hi in fbox[1:]))
         traps = self._traps(fbox, H)
-        esc = escape_region(self.polys, H) if self.polys else None
+        esc = self._escape(fbox, H)
+        norm = "|x|" if self.obj.dim == 1 else "‖x‖∞"
         inv = self._invariant(fbox, H, X) if self.statement == "bounded" and \
             self.obj.dim <= 2 else None
         top = 0.0
@@ -331,10 +357,11 @@ class _Decider:
             top = max(top, max(float(abs(v).upper()) for v in X))
             if self.radius is not None and low > self.radius:
                 return ACCEPT, ("outside", f"|x_{k}| > {self.radius:g}")
-            if esc and abs(X[0]).lower() >= esc[0]:
-                return ACCEPT, ("diverges", f"escape region |x| >= {esc[0]:.3g}, where "
-                                            f"|G(x)| > {esc[1]}|x| for every h in the box, "
-                                            f"entered at step {k}")
+            if esc and max(abs(v).lower() for v in X) >= esc[0]:
+                return ACCEPT, ("diverges", f"escape region {norm} >= {esc[0]:.3g}, where "
+                                            f"{norm.replace('x', 'G(x)')} "
+                                            f"{_rho_text(esc[1])}{norm} for every h in the "
+                                            f"box, entered at step {k}")
             for region in self.regions:
                 text = region(X, H)
                 if text:
@@ -373,6 +400,12 @@ class _Decider:
         if self.statement == "diverges":
             return outcome == "diverges"
         return outcome in ("converges", "elsewhere", "bounded")
+
+
+def _rho_text(rho) -> str:
+    """"> ρ" as written in a certificate: exact for Cauchy's bound, else ">= " a lower
+    bound of the cone's ρ with four decimals."""
+    return f"> {rho}" if isinstance(rho, sp.Basic) else f">= {math.floor(rho * 1e4) / 1e4:g}"
 
 
 def split_rate_first(fbox) -> tuple:
@@ -460,7 +493,7 @@ def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, rad
     with precision(bits=bits):
         traps = stationary_enclosures(obj, _guesses(obj, covered, starts))
         decide = _Decider(obj, statement, radius, traps, _escape_polys(obj), steps, target,
-                          regions)
+                          regions, None if obj.dim == 1 else escape_cone_model(obj))
         decide.sets = (rates, starts)
         hboxes = _pieces(covered.float_box()[0], pieces)
         components = [(hb,) + tuple((float(c), float(c)) for c in p) for p in starts.points
