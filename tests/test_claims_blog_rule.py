@@ -177,3 +177,44 @@ def test_order_claims_rest_on_proofs_and_the_attractor_stays_undecided(records):
     undecided = [f for f in _findings(records["BLOG-9"]) if f["verdict"] == "inconclusive"]
     assert undecided and "Undecided" in undecided[0]["detail"]
     assert records["BLOG-9"]["verdict"] == "inconclusive"
+
+
+@pytest.mark.parametrize("field, flow", [
+    ("-x", lambda t: mpmath.exp(-t)),                         # x' = -x
+    ("-x**3", lambda t: 1 / mpmath.sqrt(1 + 2 * t)),           # x' = -x^3
+])
+def test_flow_time_integral_brackets_the_closed_form_flow(field, flow):
+    """The flow of x' = F(x) from 1 bracketed by its time integral (BLOG-7's proofs for the
+    modified flows of log cosh x) against the closed-form solution."""
+    from lrtheory.evaluators import compile_exprs
+    from lrtheory.objectives import Objective
+    from proofs_checks.blog.modified_equations import _grid, flow_bracket, flow_from_one
+    obj = Objective(field, "x")
+    F = compile_exprs([obj.expr], obj.vars, "arb")
+    grid = _grid(fmpq(1, 100), 400)
+    taus = flow_from_one(F, grid)
+    assert taus is not None
+    for t in (fmpq(1, 10), fmpq(1), fmpq(3, 2), fmpq(4)):
+        lo, hi = flow_bracket(grid, taus, t)
+        exact = flow(mpmath.mpf(int(t.p)) / int(t.q))
+        assert float(lo) < exact < float(hi)
+        assert float(hi) - float(lo) < 0.1 * exact  # a few cells of the 1.2 % grid
+
+
+def test_log_cosh_order_effects_in_balls_enclose_the_integrated_errors():
+    """BLOG-7, log cosh x: the ball bounds of the order-6 error at h = 1/2 and of the
+    order-4/order-5 errors at h = 5/2 against the same errors from the GBS integrator
+    (lrtheory.modeq.order, 25 digits)."""
+    from lrtheory.claims import Evidence
+    from lrtheory.modeq import modified_equation
+    from lrtheory.modeq.order import global_error
+    from proofs_checks.blog.modified_equations import logcosh_proved_instances
+    bounds = logcosh_proved_instances(Evidence(), 1, CheckContext(quick=True))
+    assert bounds["proved"]
+    me = modified_equation("log(cosh(x))", 6, "x")
+    with mpmath.workdps(25):
+        e6 = global_error(me, 6, ["1"], "0.5", 1)
+        e4 = global_error(me, 4, ["1"], "2.5", 5)
+        e5 = global_error(me, 5, ["1"], "2.5", 5)
+    assert e6 <= bounds["order6_at_half"] < 0.05
+    assert e4 <= bounds["order4_at_5/2"] < bounds["order5_at_5/2"] <= e5
