@@ -113,7 +113,10 @@ def _record_parts(record) -> tuple:
     if not isinstance(record, dict):
         ev = record.evidence
         return record.id, str(record.verdict), ev.numbers, ev.error
-    ev = record.get("evidence") if isinstance(record.get("evidence"), dict) else {}
+    ev = record.get("evidence")
+    if isinstance(ev, Result):  # an entry holding its Evidence
+        return record.get("id"), record.get("verdict"), ev.numbers, ev.error
+    ev = ev if isinstance(ev, dict) else {}
     numbers = ev.get("numbers") if isinstance(ev.get("numbers"), dict) else {}
     return record.get("id"), record.get("verdict"), numbers, ev.get("error", "")
 

@@ -143,3 +143,21 @@ def test_key_number_reads_every_shape():
     assert key_number({"kind": "ball", "value": "1.5", "radius": "1e-3"}).rad == "1e-3"
     n = key_number({"kind": "ball", "value": 1.5, "mid": "1.5", "rad": "1e-3"})
     assert n.to_arb().contains(arb("1.5009"))
+
+
+def test_a_baseline_made_from_typed_numbers_compares_with_its_run():
+    record = run_claim(_typed, CheckContext(quick=True))
+    doc = {"lrtheory": "0", "quick": True, "claims": [record.to_json()]}
+    base = bl.make_baseline(doc)
+    bl.validate(json.loads(json.dumps(dict(base))))
+    entry = base["modes"]["quick"]["claims"]["EV-1"]["numbers"]
+    assert entry["rate"] == {"kind": "exact", "value": 1.9, "exact": "19/10"}
+    assert set(entry["root"]) == {"kind", "value", "mid", "rad"}
+    assert bl.compare(doc, base) == []
+    # a ball moved by more than the radii drifts; a float within its tolerance does not
+    moved = sample_evidence()
+    moved.ball("root", arb(2).sqrt() + arb("1e-10"))
+    moved.approx("lyapunov", 0.6931471805599453 * (1 + 1e-10), 1e-9, abs_tol=1e-12)
+    drifts = bl.compare_claim("EV-1", base["modes"]["quick"]["claims"]["EV-1"],
+                              {"id": "EV-1", "verdict": "proved", "evidence": moved})
+    assert [(d.what, d.name) for d in drifts] == [("number", "root")]

@@ -173,3 +173,41 @@ def test_every_kind_keeps_its_evidence_result():
     assert isinstance(ev.result, OrbitList) and ev.result.period == 2
     assert math.isfinite(ev.numbers["orbit_x0"].value)
     assert json.loads(json.dumps(ev.to_json()))["result"]["type"] == "OrbitList"
+
+
+def test_toml_claims_with_a_start_box(tmp_path):
+    from lrtheory.claims import discover, run_claim
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "box.toml").write_text('''
+[sources.paper]
+authors = ["A. Author"]
+title = "Boxes of starts"
+year = 2025
+
+[[claim]]
+id = "B-1"
+title = "The loss decreases from every start of [1, 2]"
+statement = "$x^2/2$ is nonincreasing along GD at $h = 1/2$ from every $x_0 \\\\in [1, 2]$."
+kind = "monotone"
+objective = "x**2/2"
+vars = "x"
+quantity = "x**2/2"
+start_box = ["1", "2"]
+lr = "1/2"
+steps = 5
+direction = "nonincreasing"
+
+[[claim]]
+id = "B-2"
+title = "Sharpness at most 2/h from every start of [1/2, 3/2]"
+statement = "GD at $h = 1/2$ converges to a point of sharpness $\\\\le 2/h$."
+kind = "limit-sharpness"
+objective = "x**4/4 - x**2/2"
+vars = "x"
+start_box = ["1/2", "3/2"]
+lr = "1/2"
+at_most = "2/h"
+''')
+    registry = discover(claims=[str(tmp_path / "claims")], cwd=tmp_path)
+    verdicts = {c.id: run_claim(c, CheckContext()).verdict for c in registry.claims()}
+    assert verdicts == {"B-1": "proved", "B-2": "proved"}
