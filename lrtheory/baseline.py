@@ -8,17 +8,24 @@ different numbers)::
                          "claims": {"BLOG-2": {"verdict": "proved",
                                                "numbers": {NAME: NUMBER, ...}}}}}}
 
-Each number keeps the kind and tolerance it was recorded with, and :func:`compare` uses
-them: ``exact`` values must be equal, ``ball`` enclosures must overlap (midpoints closer
-than the sum of the radii), ``float`` values must agree within the recorded ``rel_tol`` /
-``abs_tol`` (as :func:`math.isclose`).  A changed verdict, a missing number, a changed
+A NUMBER is a key number in the one shape of the results document
+(:mod:`lrtheory.claims.evidence`) without its type tag and note: ``{"kind": "exact",
+"value": 1.9, "exact": "19/10"}``, ``{"kind": "ball", "value": …, "mid": "…", "rad":
+"…"}`` or ``{"kind": "float", "value": …, "rel_tol": …, "abs_tol": …}``; a baseline
+written in the older shape (``value`` alone for an exact number, ``value`` and ``radius``
+for a ball) is read and compared too.  Each number keeps the kind and tolerance it was
+recorded with, and :func:`compare` uses them: ``exact`` values must be equal (the same
+exact text, or the same rational written two ways), ``ball`` enclosures must overlap
+(midpoints closer than the sum of the radii), ``float`` values must agree within the
+recorded ``rel_tol`` / ``abs_tol`` (as :func:`math.isclose`).  A changed verdict, a missing number, a changed
 kind, or a baselined claim missing from a run that selected it is a drift.
 
 A baseline is validated against this schema when it is read, before any claim runs
 (:func:`validate`): known modes, claim IDs as :func:`lrtheory.claims.registry.check_id`
 accepts them (no whitespace or control characters, so ``"Z-1"`` and ``"Z-1\\n"`` cannot
 both appear), a verdict, numbers of a known kind, JSON numbers as ``rel_tol`` and
-``abs_tol`` and a decimal string or number as a ball's radius.  Tolerances must be finite
+``abs_tol``, a decimal string or number as a ball's radius, text as ``exact`` and
+``mid``.  Tolerances must be finite
 and >= 0 also as floats (``rel_tol: Infinity`` or ``"1e999"`` would never drift).  NaN is stored as valid JSON (``{"type": "float", "value": "nan"}``,
 see :mod:`lrtheory.io`) and a NaN matches only a NaN.  Updates are serialized between
 processes: :func:`save` of a baseline made by :func:`make_baseline` (and :func:`update`)

@@ -1,9 +1,18 @@
-"""What a check returns: :class:`Evidence` — a verdict, how it was reached, and the
-numbers, tables, formulas and figures behind it — and the verdict vocabulary.
+"""What a check returns: :class:`Evidence` — a verdict, how it was reached, the numbers,
+tables, formulas and figures behind it and the library result it rests on — and the
+verdict vocabulary.
 
-Verdicts: ``proved`` (exact / symbolic / rigorous enclosure), ``confirmed`` (numerical,
-stable under a precision increase), ``refuted`` (counterexample or rigorous contradiction),
-``inconclusive`` (the evidence decides nothing, and says why).
+Verdicts (:class:`Verdict`, a ``str`` enum): ``proved`` (exact / symbolic / rigorous
+enclosure), ``confirmed`` (numerical, stable under a precision increase), ``refuted``
+(counterexample or rigorous contradiction), ``inconclusive`` (the evidence decides
+nothing, and says why).
+
+Key numbers are results of one JSON shape (:data:`NUMBER_KINDS`): :class:`ExactNumber`
+(``exact`` text and nearest float64 ``value``), :class:`BallNumber` (``mid``/``rad``
+decimal strings, radius rounded up) and :class:`FloatNumber` (``value`` with ``rel_tol``
+and ``abs_tol``) — numbers follow the number rule of :mod:`lrtheory.numbers`.  Evidence
+is a :class:`~lrtheory.results.Result` built up by its methods; ``to_json`` /
+``from_json`` round-trip it.
 """
 from __future__ import annotations
 
