@@ -688,6 +688,8 @@ def _result_schema(cls, defs: dict) -> dict:
     for f in dataclasses.fields(cls):
         ann = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
         props[f.name] = _schema_of(ann, defs) if not f.metadata.get("opaque") else {}
+    for name, value in getattr(cls, "_schema_consts", {}).items():  # fields of one value
+        props[name] = {"const": value}
     return {"type": "object", "properties": props, "required": list(props),
             "additionalProperties": False}
 

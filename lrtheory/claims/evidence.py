@@ -130,6 +130,8 @@ class ExactNumber(Result):
     string beyond float64's range; null when the value is not a real number), ``note``
     what it is.  A baseline compares the exact values."""
 
+    _schema_consts = {"kind": "exact"}  # the JSON Schema's const
+
     kind: str = "exact"
     value: str | float | int | None = None
     exact: str = ""
@@ -149,6 +151,8 @@ class BallNumber(Result):
     strings (the radius rounded up, so that the ball read back contains the computed one;
     :class:`lrtheory.results.Ball`), ``value`` the midpoint's nearest float64.  A baseline
     compares two enclosures by overlap."""
+
+    _schema_consts = {"kind": "ball"}  # the JSON Schema's const
 
     kind: str = "ball"
     value: str | float | None = None
@@ -176,6 +180,8 @@ class FloatNumber(Result):
     """A numerical key number: ``value`` (a JSON number; a decimal string when float64 does
     not hold it at the stated tolerance; ``"nan"``, ``"inf"``, ``"-inf"``), compared by a
     baseline within ``rel_tol`` and ``abs_tol`` (as :func:`math.isclose`)."""
+
+    _schema_consts = {"kind": "float"}  # the JSON Schema's const
 
     kind: str = "float"
     value: str | float | None = None
