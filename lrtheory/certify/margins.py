@@ -82,8 +82,9 @@ def local_minima(g: sp.Expr, variables, box: Box, grid: int = 9) -> list:
         x = p.copy()
         with np.errstate(all="ignore"):
             for _ in range(50):
-                step = np.linalg.lstsq(np.array(he_np(*x), dtype=float),
-                                       np.array(gr_np(*x), dtype=float), rcond=None)[0]
+                step = _newton_step(he_np, gr_np, x)
+                if step is None:
+                    break
                 x = x - step
                 if not np.all(np.isfinite(x)) or np.max(np.abs(step)) < 1e-14:
                     break
@@ -93,6 +94,19 @@ def local_minima(g: sp.Expr, variables, box: Box, grid: int = 9) -> list:
         if c not in found and box.contains(c):
             found.append(c)
     return found
+
+
+def _newton_step(hessian, gradient, x):
+    """The least-squares Newton step H(x)⁺∇g(x), or None where H or ∇g is not finite
+    (an overflow of an elementary function far from the box) or the solver fails."""
+    H = np.array(hessian(*x), dtype=float)
+    d = np.array(gradient(*x), dtype=float)
+    if not (np.all(np.isfinite(H)) and np.all(np.isfinite(d))):
+        return None
+    try:
+        return np.linalg.lstsq(H, d, rcond=None)[0]
+    except np.linalg.LinAlgError:
+        return None
 
 
 def _grid_counterexample(g, variables, box: Box, strict: bool, grid: int = 5):
