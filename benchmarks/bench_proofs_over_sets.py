@@ -10,6 +10,10 @@ proved by it.  ``extra`` reports the verdict of each and the boxes of the proof.
 * ``sets.converges.1d`` — x²/2 + x⁴/4, h ∈ [1/10, 9/10], x₀ ∈ {±1, ±1/2} (proved);
 * ``sets.converges.2d`` — x²/2 + y² + xy/2, h ∈ [1/10, 1/2], x₀ ∈ [−1, 1]² (proved);
 * ``sets.diverges.1d`` — x²/2, h ∈ [5/2, 4], x₀ ∈ {1, −1/3} (proved);
+* ``sets.diverges.2d`` — (x² + y²)²/4, h ∈ [1/2, 1], x₀ ∈ [3, 4] × [−1, 1] (proved by the
+  escape cone of :mod:`lrtheory.certify.escape`; the samples can only stay inconclusive);
+* ``sets.converges.escape.2d`` — the same set, "converges" (refuted: a start certified to
+  diverge through the escape cone);
 * ``sets.diverges.crossing.1d`` — x³/3 + x²/2, h ∈ [31/10, 4], x₀ = 1/5 (refuted by a
   crossing with a fixed point; the samples all diverge);
 * ``sets.bounded.1d`` / ``sets.bounded.2d`` — the converging cases within a radius;
@@ -30,6 +34,7 @@ from lrtheory.certify.sets import interval
 QUARTIC = ("x**2/2 + x**4/4", "x")
 COUPLED = ("x**2/2 + y**2 + x*y/2", "x,y")
 BOX2 = [["-1", "1"], ["-1", "1"]]
+RADIAL = ("(x**2 + y**2)**2/4", "x,y")
 
 CASES = {
     "converges.1d": (expect.gd_converges, QUARTIC, {"starts": ["1", "-1", "1/2", "-1/2"]},
@@ -40,6 +45,10 @@ CASES = {
                             "[1/4, 1/2]"),
     "diverges.1d": (expect.gd_diverges, ("x**2/2", "x"), {"starts": ["1", "-1/3"]},
                     "[5/2, 4]"),
+    "diverges.2d": (expect.gd_diverges, RADIAL, {"start_box": [["3", "4"], ["-1", "1"]]},
+                    "[1/2, 1]"),
+    "converges.escape.2d": (expect.gd_converges, RADIAL,
+                            {"start_box": [["3", "4"], ["-1", "1"]]}, "[1/2, 1]"),
     "diverges.crossing.1d": (expect.gd_diverges, ("x**3/3 + x**2/2", "x"),
                              {"starts": ["1/5"]}, "[31/10, 4]"),
     "bounded.1d": (expect.gd_bounded, QUARTIC, {"starts": ["1", "-1"], "radius": "2"},
@@ -74,7 +83,7 @@ def _sampled(name):
 
 def _extra(name):
     def extra(ev, seconds):
-        boxes = ev.numbers.get("boxes", {}).get("value")
+        boxes = getattr(ev.numbers.get("boxes"), "value", None)
         return {"verdict": ev.verdict, "boxes": boxes,
                 "sampled_verdict": _VERDICTS.get(name + ".sampled")}
     return extra
