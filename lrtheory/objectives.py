@@ -144,7 +144,8 @@ class Objective:
 
 
 class _Model:
-    """Compiled f, ∇f, ∇²f of an objective in one arithmetic (shared logic)."""
+    """Compiled f, ∇f, ∇²f of an objective in one arithmetic (shared logic); ∇²f is
+    differentiated and compiled on its first use (runs that never read it skip both)."""
 
     backend = ""
 
@@ -155,7 +156,10 @@ class _Model:
         self.obj = obj
         self._f = compile_exprs([obj.expr], obj.vars, self.backend)
         self._g = compile_exprs(obj.gradient, obj.vars, self.backend)
-        self._H = compile_exprs(list(obj.hessian), obj.vars, self.backend)
+
+    @cached_property
+    def _H(self):
+        return compile_exprs(list(self.obj.hessian), self.obj.vars, self.backend)
 
     def value(self, x):
         return self._f(*x)[0]

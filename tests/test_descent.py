@@ -113,3 +113,16 @@ def test_escaping_orbit_of_x2_exp_minus_x2():
     assert xs[0] == 2 and xs[-1] > xs[0]
     assert grads[-1] < grads[0]                    # f'(x)² = 4x²(1 − x²)²e^{−2x²} decays
     assert abs(grads[0] - 4 * 4 * 9 * math.exp(-8)) < 1e-12
+
+
+def test_descent_checks_differentiate_the_hessian_only_when_it_is_read():
+    """The falsifier's descent statements read f and ∇f: the models of an objective compile
+    those, and ∇²f is differentiated and compiled on its first use (then exact)."""
+    x, y = sp.symbols("x y", real=True)
+    obj = Objective(x**4 / 4 + x * y + 3 * y**2 / 2, (x, y))
+    exact, balls = obj.exact, obj.arb
+    assert exact.grad([fmpq(1), fmpq(2)]) == [fmpq(3), fmpq(7)]
+    assert "hessian" not in obj.__dict__ and "_H" not in vars(exact) and "_H" not in vars(balls)
+    H = exact.hess([fmpq(1, 2), fmpq(5)])            # [[3x², 1], [1, 3]]
+    assert [[H[i, j] for j in range(2)] for i in range(2)] == [[fmpq(3, 4), 1], [1, 3]]
+    assert "hessian" in obj.__dict__
