@@ -54,7 +54,7 @@ class EscapeModel:
     of balls a_{0,j}, …, a_{t,j}."""
 
     def __init__(self, obj: Objective):
-        self.dim = obj.dim
+        self.dim, self.params = obj.dim, tuple(obj.params)
         self.u = sp.symbols(f"u0:{obj.dim}", real=True)
         h = sp.Symbol("h", positive=True)
         rows, self.tops = [], []
@@ -69,10 +69,13 @@ class EscapeModel:
             rows.append(a[:top + 1])
         from ..evaluators import compile_exprs
         self._sizes = [len(r) for r in rows]
-        self._fn = compile_exprs([c for r in rows for c in r], self.u + (h,), "arb")
+        self._fn = compile_exprs([c for r in rows for c in r], self.u + (h,) + self.params,
+                                 "arb")
 
-    def coeffs(self, u, h) -> list:
-        flat = self._fn(*u, h)
+    def coeffs(self, u, h, params=()) -> list:
+        """The balls a_{k,j} at the directions ``u``, the rates ``h`` and the parameter
+        balls ``params`` (in the order of the objective's ``params``)."""
+        flat = self._fn(*u, h, *params)
         out, i = [], 0
         for size in self._sizes:
             out.append(flat[i:i + size])
@@ -92,12 +95,14 @@ def _homogeneous_parts(g, variables, u) -> dict:
 
 def escape_cone_model(obj: Objective) -> EscapeModel | None:
     """The :class:`EscapeModel` of ``obj``, or None when the cone search does not apply
-    (more than :data:`MAX_DIM` variables, symbolic parameters, a non-polynomial gradient)."""
-    if obj.dim > MAX_DIM or obj.params:
+    (more than :data:`MAX_DIM` variables, a non-polynomial gradient).  Parameters may
+    enter the coefficients in any way (they are given as balls)."""
+    if obj.dim > MAX_DIM:
         return None
     if not all(g.is_polynomial(*obj.vars) for g in obj.gradient):
         return None
-    if any(not c.is_number for g in obj.gradient for c in sp.Poly(g, *obj.vars).coeffs()):
+    if any(not c.free_symbols <= set(obj.params)
+           for g in obj.gradient for c in sp.Poly(g, *obj.vars).coeffs()):
         return None
     return EscapeModel(obj)
 
@@ -128,20 +133,21 @@ class _Hopeless(Exception):
     """A direction fails at every radius: no escape region of this form for the rates."""
 
 
-def escape_cone(model: EscapeModel, H, max_boxes: int = 4000, max_depth: int = 18):
-    """(R, ρ) with ‖G_h(x)‖∞ ≥ ρ‖x‖∞ for ‖x‖∞ ≥ R and every h in the ball ``H``, ρ > 1
-    (module docstring), or None."""
+def escape_cone(model: EscapeModel, H, params=(), max_boxes: int = 4000,
+                max_depth: int = 18):
+    """(R, ρ) with ‖G_h(x)‖∞ ≥ ρ‖x‖∞ for ‖x‖∞ ≥ R, every h in the ball ``H`` and every
+    value of the parameter balls ``params``, ρ > 1 (module docstring), or None."""
     n = model.dim
     found = []
 
     def decide(fbox, i, sign):
         u = _directions(fbox, i, sign, n)
-        got = _smallest_radius(model.coeffs(u, H), model.tops)
+        got = _smallest_radius(model.coeffs(u, H, params), model.tops)
         if got is not None:
             return ACCEPT, got
         centre = _directions(tuple((m, m) for m in ((lo + hi) / 2 for lo, hi in fbox)), i,
                              sign, n)
-        if _smallest_radius(model.coeffs(centre, H), model.tops) is None:
+        if _smallest_radius(model.coeffs(centre, H, params), model.tops) is None:
             raise _Hopeless
         return SPLIT, None
 

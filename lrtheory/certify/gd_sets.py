@@ -76,7 +76,9 @@ class SetProof(Result):
     inside the set and the certificate of the box it lies in); ``undecided`` — boxes
     ((h_lo, h_hi), (x_lo, x_hi), …) left; ``undecided_measure`` — their measure in the
     non-degenerate coordinates (inf when an unbounded part is left); ``certificates``
-    — the distinct regions used (texts)."""
+    — the distinct regions used (texts); ``fail_params`` — with ``params``, the
+    parameter values ((name, value), …) of each entry of ``fails``; the boxes then end
+    with the parameter coordinates."""
 
     statement: str
     verdict: str
@@ -86,20 +88,22 @@ class SetProof(Result):
     undecided: tuple = ()
     undecided_measure: float = 0.0
     certificates: tuple = ()
+    fail_params: tuple = ()
     _repr_skip = ("undecided", "certificates")
 
 
 # ---- regions ----------------------------------------------------------------------------------
-def stationary_enclosures(obj: Objective, guesses) -> list:
+def stationary_enclosures(obj: Objective, guesses, radii=(1e-10, 1e-7, 1e-4)) -> list:
     """Balls enclosing distinct isolated stationary points near the numerical ``guesses``
-    (each proved unique in its box by the Krawczyk test on ∇f = 0)."""
+    (each proved unique in its box by the Krawczyk test on ∇f = 0), tried at the relative
+    ``radii``."""
     out = []
     for g in guesses:
         g = [float(v) for v in g]
         if not np.all(np.isfinite(g)) or any(all(abs(float(b.mid()) - v) < 1e-6 * (1 + abs(v))
                                                  for b, v in zip(e, g)) for e in out):
             continue
-        for rad in (1e-10, 1e-7, 1e-4):
+        for rad in radii:
             X = [arb(v, rad * (1 + abs(v))) for v in g]
             test = krawczyk_test(obj.arb.grad, obj.arb.hess, X)
             if test.proved:
@@ -265,8 +269,9 @@ class _Decider:
     """The ``decide`` callback of the branch and bound for one statement."""
 
     def __init__(self, obj, statement, radius, traps, polys, steps, target=None, regions=(),
-                 cone=None):
+                 cone=None, family=None):
         self.obj, self.statement, self.steps, self.target = obj, statement, steps, target
+        self.n, self.family, self.guesses = obj.dim, family, traps
         self.cone, self.cones = cone, {}   # escape cone model, regions per rate interval
         self.regions = tuple(regions) if radius is None and target is None else ()
         self.radius = None if radius is None else float(radius)
@@ -276,19 +281,31 @@ class _Decider:
         self.invariants: list = []  # (h_lo, h_hi, box) of invariant boxes found
         self.sets = (None, None)   # (rates, starts), for naming counterexamples
 
+    def _key(self, fbox) -> tuple:
+        """The rates and parameters of the box (what its regions depend on)."""
+        return (fbox[0],) + tuple(fbox[1 + self.n:])
+
+    def _centres(self, key) -> list:
+        """Enclosures of the stationary points: for every parameter of the box when the
+        objective has parameters (Krawczyk tests with the parameter balls)."""
+        if self.family is None:
+            return self.traps
+        return stationary_enclosures(self.obj, self.obj.newton_guesses(self.guesses),
+                                     (1e-10, 1e-7, 1e-4, 1e-3, 1e-2, 0.1))
+
     def _traps(self, fbox, H) -> list:
-        """(region, enclosure of x*) of the trapping regions valid on the box's rates: those
-        found for an enclosing rate interval if all are of the largest size, else computed
-        for this one."""
-        lo, hi = fbox[0]
-        old = [t for a, b, t in self.found if a <= lo and hi <= b]
+        """(region, enclosure of x*) of the trapping regions valid on the box's rates (and
+        parameters): those found for an enclosing box if all are of the largest size, else
+        computed for this one."""
+        key = self._key(fbox)
+        old = [t for k, t in self.found if _inside(key, k)]
         if old and all(t[0][3] == TRAP_RADII[0] * (1 + max(abs(float(c.mid())) for c in t[1]))
                        for t in old):
             return old
-        new = [(t, c) for t, c in ((trapping_region(self.obj, H, c), c) for c in self.traps)
-               if t]
-        self.found = [(a, b, t) for a, b, t in self.found if lo <= a and b <= hi] + \
-            [(lo, hi, t) for t in new]
+        new = [(t, c) for t, c in ((trapping_region(self.obj, H, c), c)
+                                   for c in self._centres(key)) if t]
+        self.found = [(k, t) for k, t in self.found if _inside(k, key)] + \
+            [(key, t) for t in new]
         return new
 
     def _escape(self, fbox, H):
@@ -299,27 +316,28 @@ class _Decider:
             return escape_region(self.polys, H)
         if self.cone is None:
             return None
-        lo, hi = fbox[0]
-        for (a, b), region in self.cones.items():
-            if region is not None and a <= lo and hi <= b:
+        key = self._key(fbox)
+        for k, region in self.cones.items():
+            if region is not None and _inside(key, k):
                 return region
-        if (lo, hi) not in self.cones:
+        if key not in self.cones:
             from .escape import escape_cone
-            self.cones[(lo, hi)] = escape_cone(self.cone, H)
-        return self.cones[(lo, hi)]
+            balls = self.obj.balls if self.family is not None else ()
+            self.cones[key] = escape_cone(self.cone, H, balls)
+        return self.cones[key]
 
     def _invariant(self, fbox, H, X):
         """An invariant box for the rates of the box (bounded statements, n ≤ 2): one found
         for an enclosing rate interval, else built about the float tail at the middle rate
         from the box centre."""
-        lo, hi = fbox[0]
-        for a, b, region in self.invariants:
-            if a <= lo and hi <= b:
+        key = self._key(fbox)
+        for k, region in self.invariants:
+            if _inside(key, k):
                 return region
         tail = _float_tail(self.obj, float(H.mid()), [float(x.mid()) for x in X])
         region = None if tail is None else invariant_region(self.obj, H, tail)
         if region is not None:
-            self.invariants.append((lo, hi, region))
+            self.invariants.append((key, region))
         return region
 
     def _limit(self, centre) -> str:
@@ -336,7 +354,7 @@ class _Decider:
     def __call__(self, fbox):
         verdict, value = self._decide(fbox)
         if verdict == ACCEPT and self.holds(value[0]) is False and \
-                _witness(fbox, *self.sets) is not None:
+                _witness(fbox, *self.sets, self.family) is not None:
             self.refuted = True    # a counterexample inside the set is certified
         return verdict, value
 
@@ -344,8 +362,11 @@ class _Decider:
         if self.refuted:
             return EXCLUDE, None   # a counterexample box is known: the rest is not needed
         H = arb(fbox[0][0]).union(arb(fbox[0][1]))
-        X = [arb(lo).union(arb(hi)) for lo, hi in fbox[1:]]
-        self.escape_bound = 1e3 * (1 + max(max(abs(lo), abs(hi)) for lo, hi in fbox[1:]))
+        starts = fbox[1:1 + self.n]
+        if self.family is not None:
+            self.obj = self.family.bind(fbox[1 + self.n:])
+        X = [arb(lo).union(arb(hi)) for lo, hi in starts]
+        self.escape_bound = 1e3 * (1 + max(max(abs(lo), abs(hi)) for lo, hi in starts))
         traps = self._traps(fbox, H)
         esc = self._escape(fbox, H)
         norm = "|x|" if self.obj.dim == 1 else "‖x‖∞"
@@ -450,12 +471,23 @@ def _pieces(side, n: int) -> list:
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if a < b]
 
 
+def _inside(inner, outer) -> bool:
+    """Each (lo, hi) side of ``inner`` lies in the matching side of ``outer``."""
+    return all(a <= lo and hi <= b for (lo, hi), (a, b) in zip(inner, outer))
+
+
 def _measure(fbox, free) -> float:
     return float(np.prod([fbox[i][1] - fbox[i][0] for i in free])) if free else 0.0
 
 
-def _witness(fbox, rates: Interval, starts):
-    """A rational point of the float box inside the set (rate, start), or None."""
+def _witness(fbox, rates: Interval, starts, family=None):
+    """A rational point of the float box inside the set (rate, start) — and (rate, start,
+    parameters) with a parameter ``family`` — or None."""
+    if family is not None:
+        from .parametric import parameter_witness
+        n = len(fbox) - len(family.names)
+        point, values = _witness(fbox[:n], rates, starts), parameter_witness(fbox[n:], family)
+        return None if point is None or values is None else point + (values,)
     lo, hi = sp.Rational(fbox[0][0]), sp.Rational(fbox[0][1])
     h = Interval(lo, hi, lo == hi, lo == hi).simplest() if lo != hi else lo
     if not rates.contains(h):
@@ -473,7 +505,8 @@ def _witness(fbox, rates: Interval, starts):
 
 def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, radius=None,
                     steps: int = 200, max_depth: int = 24, max_boxes: int = 1500,
-                    pieces: int = 8, bits: int = BITS, target=None, regions=()) -> SetProof:
+                    pieces: int = 8, bits: int = BITS, target=None, regions=(),
+                    params=None) -> SetProof:
     """Prove ``statement`` ("converges", "diverges", "bounded" [within ``radius``]) for GD
     on ``obj`` for every rate of ``rates`` and start of ``starts`` (a
     :class:`~lrtheory.certify.sets.PointSet` or a bounded
@@ -483,26 +516,37 @@ def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, rad
     docstring); ``regions`` adds convergence certificates of the caller.  The rates are
     cut into ``pieces`` equal parts, each searched depth first with its share of
     ``max_boxes``, so that a hard spot (a bifurcation rate) cannot use up the budget of the
-    whole interval."""
+    whole interval.  ``params`` ({name: bounded Interval}, one per parameter of ``obj``)
+    quantifies over the parameters too: they are coordinates of the boxes (after the
+    starts), and every certificate holds for all values of a box's parameter balls
+    (:mod:`lrtheory.certify.parametric`)."""
     from ..precision import precision
     if statement not in STATEMENTS:
         raise ValueError(f"statement must be one of {STATEMENTS}")
     cap = rate_cap(rates)
     covered = Interval(rates.lo, cap, rates.lo_closed, True if rates.hi is None
                        else rates.hi_closed)
+    family = _family(obj, params)
     with precision(bits=bits):
-        traps = stationary_enclosures(obj, _guesses(obj, covered, starts))
+        if family is None:
+            traps = stationary_enclosures(obj, _guesses(obj, covered, starts))
+        else:   # numerical guesses at the centre; enclosures per parameter box
+            traps = _guesses(family.bind(family.float_box()), covered, starts)
+        cone = None if obj.dim == 1 and family is None else escape_cone_model(obj)
         decide = _Decider(obj, statement, radius, traps, _escape_polys(obj), steps, target,
-                          regions, None if obj.dim == 1 else escape_cone_model(obj))
+                          regions, cone, family)
         decide.sets = (rates, starts)
         hboxes = _pieces(covered.float_box()[0], pieces)
-        components = [(hb,) + tuple((float(c), float(c)) for c in p) for p in starts.points
-                      for hb in hboxes] if isinstance(starts, PointSet) else \
-            [(hb,) + starts.float_box() for hb in hboxes]
+        pbox = () if family is None else family.float_box()
+        components = [(hb,) + tuple((float(c), float(c)) for c in p) + pbox
+                      for p in starts.points for hb in hboxes] \
+            if isinstance(starts, PointSet) else \
+            [(hb,) + starts.float_box() + pbox for hb in hboxes]
         free = ([0] if covered.lo != covered.hi else []) + \
-            ([] if isinstance(starts, PointSet) else list(range(1, starts.dim + 1)))
+            ([] if isinstance(starts, PointSet) else list(range(1, starts.dim + 1))) + \
+            [1 + obj.dim + i for i, (lo, hi) in enumerate(pbox) if lo != hi]
         boxes = holds = 0
-        fails, undecided, certs = [], [], []
+        fails, undecided, certs, fail_params = [], [], [], []
         for comp in components:
             search = branch_and_bound(comp, decide, split_rate_first, max_depth=max_depth,
                                       max_boxes=max(1, max_boxes // len(components)))
@@ -517,10 +561,12 @@ def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, rad
                     certs.append(text.split(" (contraction")[0].split(", where")[0]
                                  .split(" entered")[0])
                 else:
-                    w = _witness(fbox, rates, starts)
+                    w = _witness(fbox, rates, starts, family)
                     if w is not None:
                         fails.append((w[0], w[1], f"{outcome}: {text} (on h in "
-                                                    f"[{fbox[0][0]:.6g}, {fbox[0][1]:.6g}])"))
+                                                    f"[{fbox[0][0]:.6g}, {fbox[0][1]:.6g}]"
+                                                    f"{_params_text(fbox, family)})"))
+                        fail_params.append(w[2] if family is not None else ())
                     else:
                         undecided.append(fbox)
     measure = sum(_measure(b, free) for b in undecided)
@@ -529,4 +575,26 @@ def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, rad
     verdict = "refuted" if fails else ("proved" if not undecided and rates.hi is not None
                                        else "undecided")
     return SetProof(statement, verdict, boxes, holds, tuple(fails[:5]), tuple(undecided),
-                    measure, tuple(dict.fromkeys(certs))[:6])
+                    measure, tuple(dict.fromkeys(certs))[:6], tuple(fail_params[:5]))
+
+
+def _family(obj: Objective, params):
+    """The :class:`~lrtheory.certify.parametric.ParameterFamily` of ``obj`` over the
+    intervals ``params``, or None without parameters."""
+    if not params and not obj.params:
+        return None
+    from ..errors import InputError
+    from .parametric import ParameterFamily
+    if not params:
+        raise InputError(f"objective has parameters {[str(p) for p in obj.params]}: give "
+                         "an interval for each (params)")
+    return ParameterFamily(obj, params)
+
+
+def _params_text(fbox, family) -> str:
+    """The parameter sides of a box, as text (empty without parameters)."""
+    if family is None:
+        return ""
+    sides = fbox[len(fbox) - len(family.names):]
+    return "".join(f", {name} in [{lo:.6g}, {hi:.6g}]"
+                   for name, (lo, hi) in zip(family.names, sides))
