@@ -57,6 +57,29 @@ test_claims = claim_tests()
 """
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _modules_of_the_inner_runs(tmp_path_factory):
+    """Verify the scratch project once in this process before any in-process pytest run.
+
+    pytester restores ``sys.modules`` after each inner run: a module first imported there
+    would be dropped and imported again by the next run (or by a later test file), so two
+    copies of its classes would meet (``isinstance`` fails on a key number) and an
+    extension module would refuse to load twice.  Importing them here first keeps them."""
+    import numpy.fft  # noqa: F401  (extension modules the inner runs import through
+    import scipy.optimize  # noqa: F401  the plugins pytest loads; loaded twice they fail)
+    import scipy.stats  # noqa: F401
+
+    import lrtheory.pytest_plugin  # noqa: F401
+    from lrtheory.cli import main
+    root = tmp_path_factory.mktemp("warm")
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    (root / "claims").mkdir()
+    (root / "claims" / "window.toml").write_text(textwrap.dedent(FOLD))
+    (root / "claims" / "arith.py").write_text(textwrap.dedent(PYTHON))
+    assert main(["verify", "--config", str(root / "pyproject.toml"), "--quick",
+                 "--json", str(root / "out" / "results.json")]) == 0
+
+
 @pytest.fixture
 def paper(pytester):
     pytester.makefile(".toml", pyproject=PYPROJECT)
