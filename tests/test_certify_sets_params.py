@@ -94,3 +94,44 @@ def test_parameters_are_checked_before_work():
         ParameterFamily(obj, {"mu": interval("(1, inf)")})
     with pytest.raises(InputError, match="params"):
         prove_over_sets(obj, interval("[1/10, 1/2]"), box([["0", "1"]], 1), "converges")
+
+
+def test_the_toml_claim_of_the_guide_is_proved(tmp_path):
+    """The ``params`` claim shown in docs/guide/verdicts.md loads and is proved."""
+    import re
+    from pathlib import Path
+
+    from lrtheory.claims.toml_claims import load_toml_file
+    page = Path(__file__).resolve().parents[1] / "docs" / "guide" / "verdicts.md"
+    block = next(b for b in re.findall(r"```toml\n(.*?)```", page.read_text(), flags=re.S)
+                 if "params" in b)
+    (tmp_path / "claims.toml").write_text(block)
+    specs, problems = load_toml_file(tmp_path / "claims.toml")
+    assert not problems
+    ev = specs[0].check()
+    assert ev.verdict == "proved"
+    assert "every mu in [1/2, 1]" in ev.findings[-1]["statement"]
+
+
+def test_the_claim_kind_names_the_parameter_of_a_counterexample():
+    from lrtheory import expect
+    from lrtheory.claims import CheckContext
+    prop = expect.gd_converges(QUARTIC, "x", lr="5/2", start_box=[["1/4", "1/2"]],
+                               params={"mu": "[9/10, 1]"})
+    ev = expect.throughout(prop, lr_range="[5/2, 3]")(CheckContext())
+    assert ev.verdict == "refuted"
+    assert "mu = " in ev.findings[-1]["statement"]
+
+
+@pytest.mark.parametrize("objective, params, match", [
+    ("x**2/2", {"mu": "[0, 1]"}, "do not occur"),
+    (QUARTIC, {"nu": "[0, 1]"}, "unknown name 'mu'"),
+    (QUARTIC, {"mu": "(0, inf)"}, "bounded"),
+    (QUARTIC, {"x": "[0, 1]"}, "variables"),
+    (QUARTIC, {"mu": "[1, a]"}, "params"),
+    (QUARTIC, "mu", "table"),
+])
+def test_bad_params_are_input_errors(objective, params, match):
+    from lrtheory import expect
+    with pytest.raises(InputError, match=match):
+        expect.gd_converges(objective, "x", lr="1/2", start_box=[["0", "1"]], params=params)

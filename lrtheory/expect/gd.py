@@ -35,6 +35,11 @@ by :func:`lrtheory.expect.throughout` — the statement is quantified over the s
 2. then the proof over the whole set (:func:`lrtheory.certify.gd_sets.prove_over_sets`):
    ``proved``, ``refuted`` by a certified box of counterexamples (a rate and start in it
    named), or ``inconclusive`` naming the undecided rates and starts and their measure.
+
+**Over parameters** — ``params`` ({name: bounded interval}) makes the statement hold for
+every value of the objective's parameters: the falsifier runs at the corners and the
+centre of the parameter box (values substituted, named in a counterexample), and the
+parameters are coordinates of the boxes of the proof (:mod:`lrtheory.certify.parametric`).
 """
 from __future__ import annotations
 
@@ -81,6 +86,7 @@ class GDExpectation(Expectation):
     to_set: sp.Expr | None = None
     radius: sp.Expr | None = None
     start_box: object = None     # a lrtheory.certify.sets.Box replacing the points of starts
+    params: tuple = ()           # ((name, Interval), …): "for every value of the parameters"
 
     @property
     def kind(self) -> str:  # type: ignore[override]
@@ -96,11 +102,13 @@ class GDExpectation(Expectation):
         within = f" within |x| <= {show(self.radius)}" if self.radius is not None else ""
         origin = f"every start in {self.start_box}" if self.start_box is not None else \
             f"{len(self.starts)} start(s)"
+        over = "".join(f" for every {n} in {side}" for n, side in self.params)
         return (f"GD on f = {self.objective.expr} from {origin} with "
-                f"h in {{{', '.join(map(show, self.lrs))}}} {self.behaviour}{target}{within}")
+                f"h in {{{', '.join(map(show, self.lrs))}}}{over} {self.behaviour}{target}"
+                f"{within}")
 
     def evaluate(self, ev, ctx) -> None:
-        if self.start_box is not None:
+        if self.start_box is not None or self.params:
             from ..certify.sets import Interval
             for h in self.lrs:
                 self.evaluate_over(Interval(h, h), ev, ctx)
@@ -264,7 +272,8 @@ class GDExpectation(Expectation):
         if self.to is not None and self._not_stationary(ev):
             return
         starts = self.start_box if self.start_box is not None else PointSet(self.starts)
-        if self._counterexample(rates, starts, ev, ctx):
+        if self._param_counterexample(rates, starts, ev, ctx) if self.params else \
+                self._counterexample(rates, starts, ev, ctx):
             return
         if self.to_set is not None:
             ev.finding(f"No counterexample at the rates and starts tried; convergence to the "
@@ -273,7 +282,8 @@ class GDExpectation(Expectation):
             return
         ctx.progress("proof over the rates and starts (branch and bound)")
         proof = prove_over_sets(self.objective, rates, starts, self.behaviour,
-                                radius=self.radius, target=self.to)
+                                radius=self.radius, target=self.to,
+                                params=dict(self.params) or None)
         ev.rests_on(proof)
         self._report_proof(proof, rates, starts, ev)
 
@@ -306,6 +316,25 @@ class GDExpectation(Expectation):
                        method)
             return True
         return self._crossing(rates, starts, ev)
+
+    def _param_counterexample(self, rates, starts, ev, ctx) -> bool:
+        """The falsifier at the corners and the centre of the parameter box, each on the
+        objective with those values substituted; a counterexample names them."""
+        from dataclasses import replace
+
+        from ..certify.sets import Box
+        names = [n for n, _ in self.params]
+        values = Box(tuple(side for _, side in self.params))
+        obj = self.objective
+        for point in dict.fromkeys(values.corners() + [values.centre()]):
+            at = dict(zip(names, point))
+            fixed = Objective(obj.expr.subs({p: at[str(p)] for p in obj.params}), obj.vars)
+            ctx.progress(f"falsifier at {', '.join(f'{n} = {show(v)}' for n, v in at.items())}")
+            if replace(self, objective=fixed, params=())._counterexample(rates, starts, ev, ctx):
+                where = ", ".join(f"{n} = {math(v)}" for n, v in at.items())
+                ev.findings[-1]["statement"] = f"At {where}: " + ev.findings[-1]["statement"]
+                return True
+        return False
 
     def _exact_counterexample(self, x0, h):
         """An exact eventually periodic orbit that contradicts the statement, or None."""
@@ -357,29 +386,35 @@ class GDExpectation(Expectation):
 
     def _report_proof(self, proof, rates, starts, ev) -> None:
         """The finding of a :class:`~lrtheory.certify.gd_sets.SetProof`."""
-        ev.exact("boxes", proof.boxes, "boxes of (h, x0) decided by the branch and bound")
+        coords = "(h, x0" + "".join(f", {n}" for n, _ in self.params) + ")"
+        ev.exact("boxes", proof.boxes, f"boxes of {coords} decided by the branch and bound")
         where = f"every h in {rates} and every start in {starts}"
+        n = self.objective.dim
+        where += "".join(f" and every {n} in {side}" for n, side in self.params)
         if proof.verdict == "proved":
             ev.finding(f"For {where}: GD {self.behaviour} — each of the {proof.holds} boxes "
-                       f"of (h, x0) covering the set is certified "
+                       f"of {coords} covering the set is certified "
                        f"({'; '.join(proof.certificates)})",
                        "proved", "interval")
         elif proof.verdict == "refuted":
             h, x0, why = proof.fails[0]
-            ev.finding(f"Counterexample: at h = {math(h)} from "
+            at = "".join(f", {n} = {math(v)}" for n, v in
+                         (proof.fail_params[0] if proof.fail_params else ()))
+            ev.finding(f"Counterexample: at h = {math(h)}{at} from "
                        f"{point_text(self.objective.vars, x0)} "
                        f"GD does not {self._verb()} — {why}", "refuted", "interval")
         else:
             ev.exact("undecided_measure", proof.undecided_measure,
-                     "measure of the (h, x0) set left undecided")
-            ev.table("Undecided boxes of (h, x0)", ["h", "x0"],
+                     f"measure of the {coords} set left undecided")
+            ev.table(f"Undecided boxes of {coords}", ["h", "x0"] + [n for n, _ in self.params],
                      [[f"[{b[0][0]:.9g}, {b[0][1]:.9g}]",
-                       ", ".join(f"[{lo:.6g}, {hi:.6g}]" for lo, hi in b[1:])]
+                       ", ".join(f"[{lo:.6g}, {hi:.6g}]" for lo, hi in b[1:1 + n])] +
+                      [f"[{lo:.6g}, {hi:.6g}]" for lo, hi in b[1 + n:]]
                       for b in proof.undecided[:20]],
                      note=f"{len(proof.undecided)} boxes in all")
-            ev.finding(f"For {where}: no counterexample found; {proof.holds} boxes of (h, x0) "
+            ev.finding(f"For {where}: no counterexample found; {proof.holds} boxes of {coords} "
                        f"are certified, the rest is undecided — measure "
-                       f"{proof.undecided_measure:.3g}: {_undecided_text(proof, rates)}",
+                       f"{proof.undecided_measure:.3g}: {_undecided_text(proof, rates, n)}",
                        "inconclusive", "interval")
 
 
@@ -403,7 +438,7 @@ def _sample_starts(starts) -> list:
         list(dict.fromkeys(starts.corners() + [starts.centre()]))
 
 
-def _undecided_text(proof, rates) -> str:
+def _undecided_text(proof, rates, dim=None) -> str:
     """The undecided rates as a hull per connected run of boxes, and the hull of the
     undecided starts (text)."""
     spans = sorted((b[0][0], b[0][1]) for b in proof.undecided)
@@ -419,7 +454,7 @@ def _undecided_text(proof, rates) -> str:
     if rates.hi is None:
         text += f"; every rate of {rates} above the covered part"
     if proof.undecided:
-        dim = len(proof.undecided[0]) - 1
+        dim = dim or len(proof.undecided[0]) - 1
         hull = [(min(b[i][0] for b in proof.undecided), max(b[i][1] for b in proof.undecided))
                 for i in range(1, dim + 1)]
         text += "; starts within " + " × ".join(f"[{lo:.6g}, {hi:.6g}]" for lo, hi in hull)
@@ -430,49 +465,87 @@ def _steps(steps) -> int:
     return int_arg("steps", steps, 1, MAX_STEPS)
 
 
-def _common(objective, vars, starts, lr, start_box=None):
-    """The objective, the start points (or () with a start box), the rates and the box."""
+def _parameters(objective, vars, params):
+    """The objective with the parameters named by ``params`` ({name: interval}) and the
+    ((name, Interval), …) of the statement "for every value of the parameters"."""
+    from ..certify.sets import interval
+    from ..parsing import parse_variables, to_expr
+    from .base import ArgumentError, argument
+    if not isinstance(params, dict) or not params:
+        raise ArgumentError("params", "give a table of parameter intervals, e.g. "
+                            "{ mu = \"[1/2, 1]\" }")
+    if isinstance(objective, Objective) or vars is None:
+        raise ArgumentError("params", "give the objective as text with its vars")
+    with argument("params"):
+        symbols = parse_variables(list(params))
+        sides = tuple((str(p), interval(params[str(p)], f"params.{p}")) for p in symbols)
+        for name, side in sides:
+            if not side.bounded:
+                raise ArgumentError("params", f"{name} needs a bounded interval")
+    with argument("vars"):
+        xs = parse_variables(vars)
+    clash = sorted({s.name for s in xs} & {n for n, _ in sides})
+    if clash:
+        raise ArgumentError("params", f"{clash} are variables, not parameters")
+    with argument("objective"):
+        obj = Objective(to_expr(objective, xs + symbols, "objective"), xs, params=symbols)
+        obj.hessian  # noqa: B018 - checks differentiability now
+    unused = [n for n, _ in sides if n not in {s.name for s in obj.expr.free_symbols}]
+    if unused:
+        raise ArgumentError("params", f"{unused} do not occur in the objective")
+    return obj, sides
+
+
+def _common(objective, vars, starts, lr, start_box=None, params=None):
+    """The objective, the start points (or () with a start box), the rates, the box and
+    the parameter intervals."""
     from ..certify.sets import start_set
     from .base import ArgumentError, argument
-    obj = objective_arg(objective, vars)
+    obj, sides = _parameters(objective, vars, params) if params is not None else \
+        (objective_arg(objective, vars), ())
     lrs = numbers_arg("lr", lr, positive=True)
     with argument("start_box" if start_box is not None else "starts"):
         starts_ = start_set(starts, start_box, obj.dim)
+    if (start_box is not None or sides) and not all(h.is_Rational for h in lrs):
+        raise ArgumentError("lr", "with start_box or params the learning rates must be "
+                            "rational")
     if start_box is None:
-        return obj, points_arg("starts", starts, obj.dim), lrs, None
-    if not all(h.is_Rational for h in lrs):
-        raise ArgumentError("lr", "with start_box the learning rates must be rational")
-    return obj, (), lrs, starts_
+        return obj, points_arg("starts", starts, obj.dim), lrs, None, sides
+    return obj, (), lrs, starts_, sides
 
 
 def gd_converges(objective, vars=None, *, lr, starts=None, start_box=None, to=None,
-                 to_set=None, steps=STEPS) -> GDExpectation:
+                 to_set=None, steps=STEPS, params=None) -> GDExpectation:
     """Expect GD on ``objective`` from every start of ``starts`` (points) or of
     ``start_box`` (one interval per variable, e.g. ``[["-1", "1"], "(0, 2]"]``) with every
     learning rate of ``lr`` (one or a list) to converge — to the point ``to``, or to the set
-    ``to_set = 0`` (an expression), when given."""
-    obj, pts, lrs, box = _common(objective, vars, starts, lr, start_box)
+    ``to_set = 0`` (an expression), when given; with ``params`` ({name: interval}, e.g.
+    ``{"mu": "[1/2, 1]"}``) for every value of the objective's parameters."""
+    obj, pts, lrs, box, sides = _common(objective, vars, starts, lr, start_box, params)
     if to is not None and to_set is not None:
         from .base import ArgumentError
         raise ArgumentError("to_set", "give either to (a point) or to_set (a set), not both")
     return GDExpectation(obj, pts, lrs, "converges", _steps(steps),
                          None if to is None else point_arg("to", to, obj.dim),
                          None if to_set is None else expr_arg("to_set", to_set, obj.vars),
-                         start_box=box)
+                         start_box=box, params=sides)
 
 
-def gd_diverges(objective, vars=None, *, lr, starts=None, start_box=None, steps=STEPS
-                ) -> GDExpectation:
+def gd_diverges(objective, vars=None, *, lr, starts=None, start_box=None, steps=STEPS,
+                params=None) -> GDExpectation:
     """Expect GD on ``objective`` from every start (``starts`` or ``start_box``) with every
-    learning rate to diverge."""
-    obj, pts, lrs, box = _common(objective, vars, starts, lr, start_box)
-    return GDExpectation(obj, pts, lrs, "diverges", _steps(steps), start_box=box)
+    learning rate (and every value of the parameters ``params``) to diverge."""
+    obj, pts, lrs, box, sides = _common(objective, vars, starts, lr, start_box, params)
+    return GDExpectation(obj, pts, lrs, "diverges", _steps(steps), start_box=box,
+                         params=sides)
 
 
 def gd_bounded(objective, vars=None, *, lr, starts=None, start_box=None, radius=None,
-               steps=STEPS) -> GDExpectation:
+               steps=STEPS, params=None) -> GDExpectation:
     """Expect GD on ``objective`` from every start (``starts`` or ``start_box``) with every
-    learning rate to stay bounded — within ``radius`` (max-norm) when given."""
-    obj, pts, lrs, box = _common(objective, vars, starts, lr, start_box)
+    learning rate (and every value of the parameters ``params``) to stay bounded — within
+    ``radius`` (max-norm) when given."""
+    obj, pts, lrs, box, sides = _common(objective, vars, starts, lr, start_box, params)
     return GDExpectation(obj, pts, lrs, "bounded", _steps(steps), radius=None if radius is None
-                         else number_arg("radius", radius, positive=True), start_box=box)
+                         else number_arg("radius", radius, positive=True), start_box=box,
+                         params=sides)
