@@ -101,3 +101,20 @@ def test_a_basin_map_labels_its_sets_as_the_loss_and_curvature_say():
         assert np.all(np.sign(lx[rows]) == sign) and np.all(np.abs(lx[rows] * ly[rows] - 1) < 1e-6)
     rows = code == table["critical_1"]["code"]
     assert np.all(np.abs(lx[rows]) + np.abs(ly[rows]) < 1e-6)
+
+
+def test_sweep_label_codes_are_the_kernels_labels():
+    """The codes stored per cell (read off the period, and off the label where there is
+    none) name the labels the GD kernel gives: (1 − xy)²/2 at h = 1 on a 40² grid of
+    [−1.5, 1.5]² has converged, periodic, aperiodic and divergent starts."""
+    from lrtheory.gd import run_gd
+    from lrtheory.sweeps import GDTask, Sweep, run_sweep
+    from lrtheory.sweeps.spec import LABEL_MEANINGS
+    task = GDTask("limit", steps=600, tail=64, max_period=16, tol=1e-9, blowup=1e6)
+    sweep = Sweep.of("(1 - x*y)**2/2", "x,y", [1.0], box=(-1.5, 1.5), grid=40, task=task)
+    ds = run_sweep(sweep, chunk_size=333)
+    axis = np.linspace(-1.5, 1.5, 40)
+    X = np.stack(np.meshgrid(axis, axis, indexing="ij"), axis=-1).reshape(-1, 2)
+    run = run_gd(sweep.objective(0), X, 1.0, 600, task.gd_record(), blowup=1e6)
+    names = [LABEL_MEANINGS[c] for c in ds["label"].values.reshape(-1)]
+    assert names == list(run.labels) and len(set(names)) == 4

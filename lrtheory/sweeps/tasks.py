@@ -83,8 +83,15 @@ def _continued(sweep: Sweep, obj, X0, rows, out) -> None:
 
 
 def _fill(sweep: Sweep, out: dict, at: tuple, run) -> None:
-    """Store one GD run (rows of the batch) at ``out[name][at]``."""
-    out["label"][at] = [_CODES[label] for label in run.labels]
+    """Store one GD run (rows of the batch) at ``out[name][at]``.  The label code is read
+    off the period (1 converged, p ≥ 2 periodic: the classifier gives a period only to a
+    bounded run) and, for the runs without one, off the label (aperiodic or divergent)."""
+    periods = np.asarray(run.periods).reshape(-1)
+    codes = np.where(periods == 1, _CODES["converged"], _CODES["periodic"]).astype(np.int8)
+    labels = run.labels
+    for i in np.flatnonzero(periods == 0):
+        codes[i] = _CODES[labels[i]]
+    out["label"][at] = codes
     out["period"][at] = run.periods
     record = sweep.task.record
     if record == "orbit":
