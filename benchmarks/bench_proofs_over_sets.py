@@ -14,6 +14,11 @@ proved by it.  ``extra`` reports the verdict of each and the boxes of the proof.
   escape cone of :mod:`lrtheory.certify.escape`; the samples can only stay inconclusive);
 * ``sets.converges.escape.2d`` — the same set, "converges" (refuted: a start certified to
   diverge through the escape cone);
+* ``sets.converges.params.1d`` — μx²/2 + x⁴/4 for every μ ∈ [1/2, 1], h ∈ [1/10, 1/2],
+  x₀ ∈ [−1/2, 1/2] (proved over boxes of (h, x₀, μ));
+* ``sets.diverges.params.2d`` — μ(x² + y²)²/4 for every μ ∈ [1/2, 1], h ∈ [1/2, 1],
+  x₀ ∈ [4, 5] × [−1, 1] (proved by escape cones with the parameter balls); the sampled
+  check of these two runs the 11 rates at μ = 1/2, 3/4, 1;
 * ``sets.diverges.crossing.1d`` — x³/3 + x²/2, h ∈ [31/10, 4], x₀ = 1/5 (refuted by a
   crossing with a fixed point; the samples all diverge);
 * ``sets.bounded.1d`` / ``sets.bounded.2d`` — the converging cases within a radius;
@@ -49,6 +54,12 @@ CASES = {
                     "[1/2, 1]"),
     "converges.escape.2d": (expect.gd_converges, RADIAL,
                             {"start_box": [["3", "4"], ["-1", "1"]]}, "[1/2, 1]"),
+    "converges.params.1d": (expect.gd_converges, ("mu*x**2/2 + x**4/4", "x"),
+                            {"start_box": [["-1/2", "1/2"]], "params": {"mu": "[1/2, 1]"}},
+                            "[1/10, 1/2]"),
+    "diverges.params.2d": (expect.gd_diverges, ("mu*(x**2 + y**2)**2/4", "x,y"),
+                           {"start_box": [["4", "5"], ["-1", "1"]], "params": {"mu": "[1/2, 1]"}},
+                           "[1/2, 1]"),
     "diverges.crossing.1d": (expect.gd_diverges, ("x**3/3 + x**2/2", "x"),
                              {"starts": ["1/5"]}, "[31/10, 4]"),
     "bounded.1d": (expect.gd_bounded, QUARTIC, {"starts": ["1", "-1"], "radius": "2"},
@@ -68,9 +79,34 @@ def _over_set(name):
 
 
 def _sampled(name):
-    """The statement at 11 equally spaced rates (the check the set proof replaces)."""
+    """The statement at 11 equally spaced rates (the check the set proof replaces); with
+    parameters, at the ends and the middle of each parameter interval."""
     kind, (f, v), args, rates = CASES[name]
     args = dict(args)
+    if "params" in args:
+        verdicts = [_sampled_at(name, kind, f, v, args, rates, values)
+                    for values in _param_samples(args.pop("params"))]
+        _VERDICTS[name + ".sampled"] = "refuted" if "refuted" in verdicts else \
+            "proved" if set(verdicts) == {"proved"} else "inconclusive"
+        return verdicts
+    return _sampled_at(name, kind, f, v, args, rates, {})
+
+
+def _param_samples(params) -> list:
+    """{name: value} at the ends and the middle of each parameter interval (one name)."""
+    (name, text), = params.items()
+    side = interval(text)
+    return [{name: str(value)} for value in (side.lo, (side.lo + side.hi) / 2, side.hi)]
+
+
+def _sampled_at(name, kind, f, v, args, rates, values):
+    """The statement at 11 rates with the parameter ``values`` substituted."""
+    args = dict(args)
+    if values:
+        from lrtheory.parsing import parse_variables, to_expr
+        names = parse_variables(list(values))
+        expr = to_expr(f, parse_variables(v) + names, "objective")
+        f = str(expr.subs({s: interval(values[s.name]).lo for s in names}))
     if "start_box" in args:
         from lrtheory.certify.sets import box
         b = box(args.pop("start_box"), len(v.split(",")))
@@ -78,7 +114,7 @@ def _sampled(name):
     lrs = [str(h) for h in interval(rates).grid(11)]
     ev = kind(f, v, lr=lrs, **args)(CheckContext())
     _VERDICTS[name + ".sampled"] = ev.verdict
-    return ev
+    return ev.verdict
 
 
 def _extra(name):
