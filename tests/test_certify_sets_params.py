@@ -130,6 +130,7 @@ def test_the_claim_kind_names_the_parameter_of_a_counterexample():
     (QUARTIC, {"x": "[0, 1]"}, "variables"),
     (QUARTIC, {"mu": "[1, a]"}, "params"),
     (QUARTIC, "mu", "table"),
+    (QUARTIC, {f"m{i}": "[0, 1]" for i in range(5)}, "at most 4"),
 ])
 def test_bad_params_are_input_errors(objective, params, match):
     from lrtheory import expect

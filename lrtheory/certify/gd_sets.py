@@ -30,6 +30,10 @@ h ∈ H:
   point left unnamed: a non-isolated minimizer, for instance, which no trapping region
   encloses), or None — used for "converges" and "bounded" without ``target`` or radius.
 
+With ``params`` the statement is quantified over the objective's parameters too: they are
+further coordinates of the boxes (h, X₀, M), and every region above is computed with the
+parameter balls M (:mod:`lrtheory.certify.parametric`), so it holds for every μ ∈ M.
+
 A box whose orbit meets the region the statement asks for *holds*; one whose orbit meets
 the opposite region (a trap for "diverges", an escape for "converges" or "bounded") is a
 certified open set of counterexamples (*fails*); otherwise it is bisected (widest side),
@@ -271,6 +275,8 @@ class _Decider:
     def __init__(self, obj, statement, radius, traps, polys, steps, target=None, regions=(),
                  cone=None, family=None):
         self.obj, self.statement, self.steps, self.target = obj, statement, steps, target
+        # with a parameter family, ``traps`` are the numerical guesses of stationary points
+        # (enclosed per parameter box by :meth:`_centres`)
         self.n, self.family, self.guesses = obj.dim, family, traps
         self.cone, self.cones = cone, {}   # escape cone model, regions per rate interval
         self.regions = tuple(regions) if radius is None and target is None else ()

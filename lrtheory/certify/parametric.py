@@ -24,7 +24,11 @@ from ..evaluators import compile_exprs
 from ..objectives import ArbModel, NumpyModel, Objective
 from .sets import Interval
 
-__all__ = ["ParameterFamily", "BoundObjective", "parameter_witness"]
+__all__ = ["ParameterFamily", "BoundObjective", "parameter_witness", "MAX_PARAMETERS"]
+
+#: Parameters a statement may range over (each is a coordinate of the boxes, and the
+#: falsifier visits the 2^k corners of the parameter box).
+MAX_PARAMETERS = 4
 
 
 class ParameterFamily:
@@ -35,6 +39,8 @@ class ParameterFamily:
 
     def __init__(self, obj: Objective, params: dict):
         by_name = {str(p): p for p in obj.params}
+        if len(params) > MAX_PARAMETERS:
+            raise InputError(f"params: at most {MAX_PARAMETERS} parameters, got {len(params)}")
         unknown = sorted(set(params) - set(by_name))
         if unknown:
             raise InputError(f"params: {unknown} are not parameters of the objective "

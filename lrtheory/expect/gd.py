@@ -474,6 +474,9 @@ def _parameters(objective, vars, params):
     if not isinstance(params, dict) or not params:
         raise ArgumentError("params", "give a table of parameter intervals, e.g. "
                             "{ mu = \"[1/2, 1]\" }")
+    from ..certify.parametric import MAX_PARAMETERS
+    if len(params) > MAX_PARAMETERS:
+        raise ArgumentError("params", f"at most {MAX_PARAMETERS} parameters, got {len(params)}")
     if isinstance(objective, Objective) or vars is None:
         raise ArgumentError("params", "give the objective as text with its vars")
     with argument("params"):
