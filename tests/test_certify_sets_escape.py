@@ -88,8 +88,34 @@ def test_four_variables_and_what_is_not_covered():
     f = "(x**2 + y**2 + z**2 + w**2)**2/4 + x*y"
     R_, rho = region(f, "x,y,z,w", 0.5, 1.0)
     assert rho > 1 and exact_ratio_holds(f, "x,y,z,w", [Fraction(1, 2), Fraction(1)], R_, rho)
-    assert escape_cone_model(Objective("exp(x) + y**2", "x,y")) is None   # elementary
+    # ∇f with an unbounded non-polynomial part (e^x, y·cos(xy)): no bound at infinity
+    assert region("exp(x) + y**2", "x,y", 1.0, 2.0) is None
+    assert region("x**4/4 + y**2/2 + exp(x)", "x,y", 2.5, 3.0) is None
+    assert region("(x**2 + y**2)**2/4 + sin(x*y)", "x,y", 0.5, 1.0) is None
+    assert escape_cone_model(Objective("sin(x) + cos(y)", "x,y")) is None    # no polynomial
     assert escape_cone_model(Objective("x**2 + y**2 + z**2 + w**2 + v**2", "x,y,z,w,v")) is None
+
+
+def test_elementary_objective_with_a_bounded_non_polynomial_gradient():
+    """f = ‖x‖²/2 + cos(x + y): G_h(x) = (1 − h)x + h sin(x + y)(1, 1), so along (r, 0) the
+    ratio ‖G‖∞/‖x‖∞ tends to |1 − h| (ρ ≤ 3/2 for h = 5/2); the certified inequality is
+    re-checked at 50 digits (mpmath) on the faces at R and beyond."""
+    import mpmath
+    f = "x**2/2 + y**2/2 + cos(x + y)"
+    R_, rho = region(f, "x,y", 2.5, 4.0)
+    assert 1 < rho <= 1.5
+    with mpmath.workdps(50):
+        for h in (mpmath.mpf(5) / 2, mpmath.mpf(4)):
+            for r in (R_, 2 * R_, 50 * R_):
+                for t in (k / 8 for k in range(-8, 9)):
+                    for x in ((r, r * t), (-r, r * t), (r * t, r), (r * t, -r)):
+                        x = [mpmath.mpf(c) for c in x]
+                        s = h * mpmath.sin(x[0] + x[1])
+                        g = [x[0] - h * x[0] + s, x[1] - h * x[1] + s]
+                        assert max(abs(c) for c in g) >= rho * r
+    proof = prove_over_sets(Objective("x**4/4 + y**2/2 + cos(x)", "x,y"), interval("[5/2, 3]"),
+                            box([["2", "3"], ["2", "3"]], 2), "diverges")
+    assert proof.verdict == "proved"
 
 
 def test_divergence_proved_over_rates_and_a_box_of_starts():

@@ -27,9 +27,13 @@ no region as soon as the centre direction of a box fails at the largest R of the
 then no region of this form exists for H (e.g. a quadratic f with h < 2/λ_max, or a
 direction along which f grows slower than quadratically).
 
-Only polynomial objectives are covered: for an elementary f (exp, log, …) a bound at
-infinity needs an argument on the whole unbounded set that ball arithmetic on boxes does
-not give, and :func:`escape_cone_model` returns None (divergence stays undecided).
+Elementary objectives are covered when ∇f = P + B with P polynomial and B bounded on all
+of Rⁿ — sin, cos of anything, enclosed by Arb over the whole space (balls of infinite
+radius): B joins the constant term a_0 with its enclosure, f = x⁴/4 + y²/2 + cos x for
+instance.  When B is not bounded there (exp, x·sin x, tanh, whose Arb enclosure over Rⁿ is
+not finite) a bound at infinity needs an argument on the whole unbounded set that ball
+arithmetic on boxes does not give: :func:`escape_cone` returns None and divergence stays
+undecided.
 """
 from __future__ import annotations
 
@@ -51,36 +55,60 @@ class EscapeModel:
     """The coefficients a_{k,j}(u, h) of the module docstring, compiled in balls.
 
     ``tops[j]`` is t for component j; ``coeffs(u, h)`` returns, per component j, the list
-    of balls a_{0,j}, …, a_{t,j}."""
+    of balls a_{0,j}, …, a_{t,j}.  The terms of ∇f that are not polynomial (the
+    ``rest``, e.g. cos x) join a_0 through their enclosure over the whole space, which must
+    be bounded (sin, cos of anything): ∇f = P + B with |B_j| ≤ b_j everywhere gives
+    a_{0,j} = −h(g_{0,j} + B_j), and |a_0| ≤ h(|g_{0,j}| + b_j) is all the bound uses."""
 
     def __init__(self, obj: Objective):
+        from ..evaluators import compile_exprs
         self.dim, self.params = obj.dim, tuple(obj.params)
         self.u = sp.symbols(f"u0:{obj.dim}", real=True)
         h = sp.Symbol("h", positive=True)
-        rows, self.tops = [], []
+        rows, self.tops, rests = [], [], []
+        self.r = sp.symbols(f"r0:{obj.dim}", real=True)
         for j, g in enumerate(obj.gradient):
-            parts = _homogeneous_parts(g, obj.vars, self.u)
+            poly, rest = _split(g, obj.vars)
+            rests.append(rest)
+            parts = _homogeneous_parts(poly, obj.vars, self.u)
             a = [-h * parts.get(k, 0) for k in range(max(parts, default=0) + 1)]
+            a[0] = a[0] - h * self.r[j]
             a += [0] * (2 - len(a))
             a[1] = self.u[j] + a[1]
             a = [sp.expand(c) for c in a]
             top = max(k for k, c in enumerate(a) if c != 0)
             self.tops.append(top)
             rows.append(a[:top + 1])
-        from ..evaluators import compile_exprs
         self._sizes = [len(r) for r in rows]
-        self._fn = compile_exprs([c for r in rows for c in r], self.u + (h,) + self.params,
-                                 "arb")
+        self._fn = compile_exprs([c for r in rows for c in r],
+                                 self.u + (h,) + self.params + self.r, "arb")
+        self._rest = compile_exprs(rests, tuple(obj.vars) + self.params, "arb")
 
-    def coeffs(self, u, h, params=()) -> list:
-        """The balls a_{k,j} at the directions ``u``, the rates ``h`` and the parameter
-        balls ``params`` (in the order of the objective's ``params``)."""
-        flat = self._fn(*u, h, *params)
+    def rest_bounds(self, params=()) -> list | None:
+        """Balls enclosing each B_j over every x ∈ Rⁿ (and the parameter balls), or None
+        when some B_j is not bounded there."""
+        whole = [arb("0 +/- inf")] * self.dim
+        bounds = self._rest(*whole, *params)
+        return bounds if all(b.is_finite() for b in bounds) else None
+
+    def coeffs(self, u, h, params=(), rest=None) -> list:
+        """The balls a_{k,j} at the directions ``u``, the rates ``h``, the parameter balls
+        ``params`` (in the order of the objective's ``params``) and the enclosures
+        ``rest`` of :meth:`rest_bounds` (default: zero rest)."""
+        rest = [arb(0)] * self.dim if rest is None else rest
+        flat = self._fn(*u, h, *params, *rest)
         out, i = [], 0
         for size in self._sizes:
             out.append(flat[i:i + size])
             i += size
         return out
+
+
+def _split(g, variables) -> tuple:
+    """(P, B): the terms of g polynomial in the variables, and the rest."""
+    terms = sp.Add.make_args(sp.expand(g))
+    poly = [t for t in terms if t.is_polynomial(*variables)]
+    return sp.Add(*poly), sp.Add(*[t for t in terms if t not in poly])
 
 
 def _homogeneous_parts(g, variables, u) -> dict:
@@ -95,14 +123,15 @@ def _homogeneous_parts(g, variables, u) -> dict:
 
 def escape_cone_model(obj: Objective) -> EscapeModel | None:
     """The :class:`EscapeModel` of ``obj``, or None when the cone search does not apply
-    (more than :data:`MAX_DIM` variables, a non-polynomial gradient).  Parameters may
-    enter the coefficients in any way (they are given as balls)."""
+    (more than :data:`MAX_DIM` variables, no polynomial part).  Parameters may enter the
+    coefficients in any way (they are given as balls); whether the non-polynomial rest is
+    bounded is decided by :func:`escape_cone` with the parameter balls."""
     if obj.dim > MAX_DIM:
         return None
-    if not all(g.is_polynomial(*obj.vars) for g in obj.gradient):
-        return None
-    if any(not c.free_symbols <= set(obj.params)
-           for g in obj.gradient for c in sp.Poly(g, *obj.vars).coeffs()):
+    polys = [_split(g, obj.vars)[0] for g in obj.gradient]
+    if all(p == 0 for p in polys) or any(
+            not c.free_symbols <= set(obj.params)
+            for p in polys for c in sp.Poly(p, *obj.vars).coeffs()):
         return None
     return EscapeModel(obj)
 
@@ -139,15 +168,18 @@ def escape_cone(model: EscapeModel, H, params=(), max_boxes: int = 4000,
     value of the parameter balls ``params``, ρ > 1 (module docstring), or None."""
     n = model.dim
     found = []
+    rest = model.rest_bounds(params)
+    if rest is None:
+        return None     # an unbounded non-polynomial part: no bound at infinity here
 
     def decide(fbox, i, sign):
         u = _directions(fbox, i, sign, n)
-        got = _smallest_radius(model.coeffs(u, H, params), model.tops)
+        got = _smallest_radius(model.coeffs(u, H, params, rest), model.tops)
         if got is not None:
             return ACCEPT, got
         centre = _directions(tuple((m, m) for m in ((lo + hi) / 2 for lo, hi in fbox)), i,
                              sign, n)
-        if _smallest_radius(model.coeffs(centre, H, params), model.tops) is None:
+        if _smallest_radius(model.coeffs(centre, H, params, rest), model.tops) is None:
             raise _Hopeless
         return SPLIT, None
 

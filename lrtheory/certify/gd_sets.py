@@ -18,10 +18,11 @@ h ∈ H:
 * **escape region** (:func:`escape_region`; one variable, f′ a polynomial over Q): ρ > 1
   and R with G_h(x)² − ρ²x² > 0 for |x| ≥ R and every h ∈ H (Cauchy's root bound on the
   polynomial in x, its coefficients enclosed over H).  Then |x_{k+j}| ≥ ρ^j|x_k| → ∞ once
-  |x_k| ≥ R: |X_k| ≥ R proves divergence on the whole box.  For 2 to 4 variables and a
-  polynomial f, the escape cone of :mod:`lrtheory.certify.escape`: ‖G_h(x)‖∞ ≥ ρ‖x‖∞
-  for ‖x‖∞ ≥ R and every h ∈ H (branch and bound over the directions, monotone in the
-  radius); ‖X_k‖∞ ≥ R on the whole box proves divergence.
+  |x_k| ≥ R: |X_k| ≥ R proves divergence on the whole box.  Otherwise (up to 4
+  variables; ∇f a polynomial plus a part bounded on all of Rⁿ) the escape cone of
+  :mod:`lrtheory.certify.escape`: ‖G_h(x)‖∞ ≥ ρ‖x‖∞ for ‖x‖∞ ≥ R and every h ∈ H
+  (branch and bound over the directions, monotone in the radius); ‖X_k‖∞ ≥ R on the
+  whole box proves divergence.
 * **invariant box** (:func:`invariant_region`; "bounded", n ≤ 2): a box I with
   G_h(I) ⊂ I for every h ∈ H (chaotic regimes included) — X_k ⊂ I proves boundedness;
 * **radius** — for "bounded within r": an iterate with |X_k| > r on the whole box;
@@ -316,7 +317,7 @@ class _Decider:
 
     def _escape(self, fbox, H):
         """(R, ρ) of an escape region valid on the box's rates: Cauchy's bound (one
-        variable) or the escape cone (2 to 4 variables) found for an enclosing rate
+        variable, f′ over Q) or the escape cone (otherwise) found for an enclosing rate
         interval, else computed for this one; None if there is none."""
         if self.polys:
             return escape_region(self.polys, H)
@@ -538,9 +539,10 @@ def prove_over_sets(obj: Objective, rates: Interval, starts, statement: str, rad
             traps = stationary_enclosures(obj, _guesses(obj, covered, starts))
         else:   # numerical guesses at the centre; enclosures per parameter box
             traps = _guesses(family.bind(family.float_box()), covered, starts)
-        cone = None if obj.dim == 1 and family is None else escape_cone_model(obj)
-        decide = _Decider(obj, statement, radius, traps, _escape_polys(obj), steps, target,
-                          regions, cone, family)
+        polys = _escape_polys(obj)     # one variable, f′ over Q: Cauchy's bound instead
+        cone = None if polys else escape_cone_model(obj)
+        decide = _Decider(obj, statement, radius, traps, polys, steps, target, regions, cone,
+                          family)
         decide.sets = (rates, starts)
         hboxes = _pieces(covered.float_box()[0], pieces)
         pbox = () if family is None else family.float_box()
