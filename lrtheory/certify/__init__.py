@@ -14,7 +14,8 @@ balls (exact cycles, crossings of an orbit with a fixed point by the intermediat
 theorem); convergence, divergence and boundedness of GD proved for every rate and start of
 a set by branch and bound; an attracting p-cycle for every rate of an interval
 (parametric Krawczyk tests with multiplier bounds); inequalities g ≥ 0 over boxes, tight
-ones by a second-order certificate at the touching point.
+ones by a second-order certificate at the touching point; spectra and λ_max against a
+stated value, exactly or for every matrix of a ball matrix (:mod:`.spectra`).
 
 Periodic orbits (multiple shooting), their completeness in a box and bifurcations in the
 learning rate (:mod:`lrtheory.dynamics`) are all certified through these two functions.

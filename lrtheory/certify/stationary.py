@@ -5,8 +5,6 @@ at most 2/h" (Cohen et al., ICLR 2021) is decided with (:mod:`lrtheory.expect.eo
 """
 from __future__ import annotations
 
-import sympy as sp
-
 from ..objectives import Objective
 
 __all__ = ["tight_limit", "box_sharpness", "DPS"]
@@ -46,16 +44,19 @@ def tight_limit(obj: Objective, centre, radius: float, dps: int = DPS):
     return test.balls() if test.proved else box
 
 
-def box_sharpness(obj: Objective, box):
+def box_sharpness(obj: Objective, box, dps: int = DPS):
     """The Hessian ∇²f on ``box`` (a list of arb balls) as a ball matrix, with an
     approximate top eigenvector v and eigenvalue λ_max of ∇²f at the box's midpoint
-    (mpmath, 30 digits) — the data of a rigorous comparison of λ_max(∇²f(x)) over the
-    box: Sylvester's criterion on cI − ∇²f(B) for an upper bound, the Rayleigh quotient
-    vᵀ∇²f(B)v/vᵀv for a lower bound."""
+    (:func:`lrtheory.certify.spectra.top_eigenpair`, ``dps`` digits) — the data of a
+    rigorous comparison of λ_max(∇²f(x)) over the box
+    (:func:`lrtheory.certify.spectra.compare_top_eigenvalue_on_balls`): Sylvester's
+    criterion on cI − ∇²f(B) for an upper bound, the Rayleigh quotient vᵀ∇²f(B)v/vᵀv for
+    a lower bound."""
     import mpmath
     from flint import arb
+
+    from .spectra import top_eigenpair
     Hb = obj.arb.hess(box)
     M = obj.mpmath.hess([mpmath.mpf(arb(b.mid()).str(30, radius=False)) for b in box])
-    E, Q = mpmath.eigsy(M)
-    k = max(range(len(E)), key=lambda i: E[i])
-    return Hb, [sp.Float(str(Q[i, k]), 30) for i in range(obj.dim)], float(E[k])
+    top, vec = top_eigenpair(M, dps)
+    return Hb, vec, top

@@ -6,8 +6,9 @@ For each start and learning rate, :func:`lrtheory.expect.gd.study_run` runs GD a
 a contraction certificate: a box B about the numerical limit on which G is a contraction
 into itself, entered by the ball orbit of the exact start — GD then converges to the unique
 fixed point x* of G in B.  λ_max(∇²f(x*)) is then compared with the stated value for every
-point of B at once (:func:`lrtheory.expect.hessian.ball_compare`: Sylvester's criterion on
-cI − ∇²f(B) for "below", a Rayleigh quotient for "above"), so the verdict holds for x*.
+point of B at once (:func:`lrtheory.certify.spectra.compare_top_eigenvalue_on_balls`:
+Sylvester's criterion on cI − ∇²f(B) for "below", a Rayleigh quotient for "above"), so the
+verdict holds for x*.
 
 Stated values may use the learning rate ``h`` (``at_most = "2/h"``).  A run certified to
 diverge or to converge to a cycle refutes the statement; a run without certificate leaves
@@ -85,7 +86,8 @@ class LimitSharpnessExpectation(Expectation):
         the whole enclosure); the numerical λ_max."""
         from ..certify.gd_runs import DPS
         from ..precision import precision
-        from .hessian import ball_compare, decide_stated
+        from ..certify.spectra import compare_top_eigenvalue_on_balls
+        from .hessian import decide_stated
         obj = self.objective
         with precision(DPS):
             Hb, vec, top = box_sharpness(obj, tight_limit(obj, centre, r))
@@ -93,7 +95,8 @@ class LimitSharpnessExpectation(Expectation):
                       note=f"λ_max at the limit: {run}")
             for s in self.stated:
                 s = replace(s, value=s.value.subs(H, h))
-                verdict, method, _ = decide_stated(lambda c: ball_compare(Hb, c, vec, top), s)
+                verdict, method, _ = decide_stated(
+                    lambda c: compare_top_eigenvalue_on_balls(Hb, c, vec, top), s)
                 limit = ", ".join(f"{c:.12g}" for c in centre)
                 ev.finding(f"{run} to x* ≈ ({limit}) with λ_max ≈ {top:.12g}; stated λ_max "
                            f"{s.text()}", verdict, method,

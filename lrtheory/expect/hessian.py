@@ -13,6 +13,9 @@ eigenvalue) equals, or is bounded by, a stated value.
   of the numerical top eigenvector certainly exceeds c; agreement of the mpmath
   eigenvalues, stable under a precision increase
   (:func:`lrtheory.factorization.hessian_spectrum_at`), with the stated values confirms.
+
+The decisions are :mod:`lrtheory.certify.spectra`'s; this module holds the parameters and
+the judge (:func:`decide_stated`).
 """
 from __future__ import annotations
 
@@ -20,12 +23,11 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..certify.spectra import (DPS, characteristic_polynomial, compare_top_eigenvalue,
+                               eigenvalues_in, is_rational, not_eigenvalues, spectrum_is)
 from ..objectives import Objective
 from .base import (ArgumentError, Expectation, numbers_arg, objective_arg,
                    point_arg, point_text, show, stated_values, tolerance_arg)
-
-DPS = 40
-LAMBDA = sp.Symbol("lambda")
 
 
 def _point(obj: Objective, at) -> tuple:
@@ -36,68 +38,6 @@ def _point(obj: Objective, at) -> tuple:
             raise ArgumentError("at", f"must give a value for each of {', '.join(names)}")
         at = [at[n] for n in names]
     return point_arg("at", at, obj.dim)
-
-
-def _ball_matrix(H: sp.Matrix):
-    from flint import arb_mat
-
-    from ..evaluators import to_arb
-    return arb_mat(H.rows, H.cols, [to_arb(e) for e in H])
-
-
-def _rational_top(P: sp.Poly):
-    """The isolating interval (a, b) of the largest real root of ``P``, refined."""
-    intervals = P.intervals(eps=sp.Rational(1, 10**30))
-    return max((iv for iv, _ in intervals), key=lambda iv: iv[1])
-
-
-def _ball(v):
-    from ..evaluators import to_arb
-    return to_arb(v)
-
-
-def compare_sharpness(obj: Objective, H: sp.Matrix, c) -> tuple[str, str]:
-    """How λ_max(H) compares with c: ("<" | "=" | ">" | "≈" | "?", method)."""
-    from ..precision import precision
-    with precision(DPS):
-        if all(e.is_Rational for e in H):
-            P = sp.Poly(H.charpoly(LAMBDA).as_expr(), LAMBDA)
-            a, b = _rational_top(P)
-            cb = _ball(c)
-            if cb > _ball(b):
-                return "<", "exact"
-            if cb < _ball(a):
-                return ">", "exact"
-            at_c = sp.simplify(P.as_expr().subs(LAMBDA, c))
-            if at_c == 0:
-                return "=", "exact"
-            # one root in [a, b]: it lies below c when P has the same sign at c and at b
-            at_b = P.eval(b)
-            if at_b == 0:
-                return ("<" if cb > _ball(b) else ">"), "exact"
-            same = (_ball(at_c) > 0) == (at_b > 0)
-            return ("<" if same else ">"), "exact"
-        top, vec = _top_eigenpair(H)
-        return ball_compare(_ball_matrix(H), c, vec, top)
-
-
-def ball_compare(Hb, c, vec, top: float) -> tuple[str, str]:
-    """How λ_max compares with ``c`` for every symmetric matrix in the ball matrix ``Hb``:
-    "<" when every leading principal minor of cI − Hb is certainly positive (Sylvester),
-    ">" when the Rayleigh quotient of ``vec`` (an approximate top eigenvector) certainly
-    exceeds c, "≈" when the numerical top eigenvalue ``top`` equals c to 20 digits, else
-    "?"."""
-    n = Hb.nrows()
-    M = _ball_matrix(sp.eye(n) * c) - Hb
-    if all(_leading(M, k).det() > 0 for k in range(1, n + 1)):
-        return "<", "interval"
-    v = _ball_matrix(sp.Matrix(vec))
-    rayleigh = (v.transpose() * Hb * v)[0, 0] / (v.transpose() * v)[0, 0]
-    if rayleigh > _ball(c):
-        return ">", "interval"
-    if abs(top - float(sp.N(c, 30))) <= 1e-20 * (1 + abs(top)):
-        return "≈", "mpmath"
-    return "?", "interval"
 
 
 def decide_stated(compare, stated) -> tuple[str, str, str]:
@@ -125,25 +65,6 @@ def decide_stated(compare, stated) -> tuple[str, str, str]:
     verdict = combine_verdicts(outcomes)
     return verdict, ", ".join(dict.fromkeys(methods)), \
         "within" if verdict == "proved" else "vs"
-
-
-def _leading(M, k: int):
-    """The leading k × k block of an arb matrix."""
-    from flint import arb_mat
-    return arb_mat(k, k, [M[i, j] for i in range(k) for j in range(k)])
-
-
-def _top_eigenpair(H: sp.Matrix):
-    """The largest eigenvalue and its eigenvector (mpmath, :data:`DPS` digits)."""
-    import mpmath
-
-    from ..precision import precision
-    with precision(DPS):
-        M = mpmath.matrix([[mpmath.mpf(str(sp.N(e, DPS + 10))) for e in row]
-                           for row in H.tolist()])
-        E, Q = mpmath.eigsy(M)
-        k = max(range(len(E)), key=lambda i: E[i])
-        return float(E[k]), [sp.Float(str(Q[i, k]), DPS) for i in range(H.rows)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,7 +98,7 @@ class HessianSpectrumExpectation(Expectation):
             return
         if self.tolerance:
             self._within(ev, H)
-        elif all(e.is_Rational for e in H):
+        elif is_rational(H):
             self._exact(ev, H)
         else:
             self._balls(ev, H, spec)
@@ -188,21 +109,14 @@ class HessianSpectrumExpectation(Expectation):
         factors of the exact characteristic polynomial (rational Hessians), must be m for
         every v — proved when the intervals are disjoint, refuted when some interval holds
         fewer than m."""
-        if not all(e.is_Rational for e in H):
+        if not is_rational(H):
             ev.finding("Eigenvalues to a tolerance are decided for rational Hessians only "
                        "(a polynomial objective at a rational point)", "inconclusive",
                        "interval")
             return
         t = self.tolerance
-        P = sp.Poly(H.charpoly(LAMBDA).as_expr(), LAMBDA)
         wanted = {v: self.equals.count(v) for v in dict.fromkeys(self.equals)}
-        found = {}
-        for v in wanted:
-            a, b = v - t, v + t
-            if not (a.is_Rational and b.is_Rational):
-                a, b = sp.Rational(str(sp.N(a, 40))) - sp.Rational(1, 10**35), \
-                    sp.Rational(str(sp.N(b, 40))) + sp.Rational(1, 10**35)
-            found[v] = sum(e * q.count_roots(a, b) for q, e in P.sqf_list()[1])
+        found = {v: eigenvalues_in(H, v - t, v + t) for v in wanted}
         text = "; ".join(f"{found[v]} in [{show(v)} ± {show(t)}] (stated {m})"
                          for v, m in wanted.items())
         ends = sorted((v - t, v + t) for v in wanted)
@@ -217,28 +131,21 @@ class HessianSpectrumExpectation(Expectation):
             ev.finding(f"The stated intervals overlap; counts {text}", "inconclusive", "exact")
 
     def _exact(self, ev, H) -> None:
-        P = sp.Poly(H.charpoly(LAMBDA).as_expr(), LAMBDA)
-        stated = sp.Poly(sp.expand(sp.prod([LAMBDA - v for v in self.equals])), LAMBDA)
-        diff = [sp.simplify(c) for c in (P - stated).all_coeffs()]
-        if all(c == 0 for c in diff):
+        same, wrong = spectrum_is(H, self.equals)
+        P = characteristic_polynomial(H).as_expr()
+        if same:
             ev.finding("The eigenvalues are the stated ones: ∏(λ − v_i) equals the "
-                       f"characteristic polynomial {show(P.as_expr())}", "proved", "exact")
+                       f"characteristic polynomial {show(P)}", "proved", "exact")
             return
-        wrong = [v for v in self.equals if sp.simplify(P.as_expr().subs(LAMBDA, v)) != 0]
         why = (f"{', '.join(map(show, wrong))} "
                f"{'is not a root' if len(wrong) == 1 else 'are not roots'} of the "
                "characteristic polynomial") if wrong else \
             "the multiplicities differ"
         ev.finding(f"The eigenvalues are not the stated ones: {why} "
-                   f"(det(λI − ∇²f) = {show(P.as_expr())})", "refuted", "exact")
+                   f"(det(λI − ∇²f) = {show(P)})", "refuted", "exact")
 
     def _balls(self, ev, H, spec) -> None:
-        from ..precision import precision
-        with precision(DPS):
-            Hb = _ball_matrix(H)
-            n = H.rows
-            wrong = [v for v in self.equals
-                     if not (Hb - _ball_matrix(sp.eye(n) * v)).det().contains(0)]
+        wrong = not_eigenvalues(H, self.equals)
         if wrong:
             ev.finding(f"{', '.join(map(show, wrong))} "
                        f"{'is not an eigenvalue' if len(wrong) == 1 else 'are not eigenvalues'}"
@@ -278,7 +185,7 @@ class SharpnessExpectation(Expectation):
             ev.approx("sharpness", float(spec.numeric[0]), rel_tol=1e-12, abs_tol=1e-15)
         for s in self.stated:
             verdict, method, rel = decide_stated(
-                lambda c: compare_sharpness(self.objective, H, c), s)
+                lambda c: compare_top_eigenvalue(H, c), s)
             ev.finding(f"stated λ_max {s.text()}; computed λ_max = {spec.sharpness} "
                        f"({rel} {s.text()[2:]})", verdict, method)
 
