@@ -24,19 +24,20 @@ from pathlib import Path
 COMMAND_DOCUMENTS = {
     "atlas": {"--format json": "Atlas", "--json FILE": "Atlas",
               "--resume FILE (each line)": "AtlasCheckpointLine"},
-    "balance": {"--json": "BalanceRun"},
+    "balance": {"--json": "BalanceRun", "--json-exact": "ExactForm"},
     "basins": {"--json": "BasinsOutput"},
-    "bifurcations": {"--json": "BifurcationSearch"},
-    "continue": {"--json": "BifurcationSearch", "--json --param": "TwoParameterCurves"},
+    "bifurcations": {"--json": "BifurcationSearch", "--json-exact": "ExactForm"},
+    "continue": {"--json": "BifurcationSearch", "--json --param": "TwoParameterCurves",
+                 "--json-exact": "ExactForm"},
     "diagram": {"--json": "DiagramOutput"},
     "init": {"--json": "InitOutput"},
-    "list": {"--json": "ClaimList"},
-    "lyapunov": {"--json": "LyapunovSpectrum"},
-    "modeq": {"--json": "ModifiedEquation"},
-    "multiscale": {"--json": "MultiscaleSample"},
-    "orbits": {"--json": "OrbitSearch"},
+    "list": {"--json": "ClaimList", "--json-exact": "ClaimList"},
+    "lyapunov": {"--json": "LyapunovSpectrum", "--json-exact": "ExactForm"},
+    "modeq": {"--json": "ModifiedEquation", "--json-exact": "ExactForm"},
+    "multiscale": {"--json": "MultiscaleSample", "--json-exact": "ExactForm"},
+    "orbits": {"--json": "OrbitSearch", "--json-exact": "ExactForm"},
     "report": {"--json": "ReportOutput"},
-    "sharpness": {"--json": "HessianSpectrum"},
+    "sharpness": {"--json": "HessianSpectrum", "--json-exact": "ExactForm"},
     "sweep": {"--json": "SweepOutput"},
     "verify": {"--format json": "VerdictTable", "--json FILE": "ResultsDocument",
                "--update-baseline (--baseline FILE)": "Baseline"},
@@ -255,11 +256,24 @@ def _atlas_checkpoint_line(defs: dict) -> dict:
 
 #: The documents that are not result types: name -> the function building its schema
 #: (its docstring is the schema's description).
+def _exact_form_document(defs: dict) -> dict:
+    """A result in the exact form (``--json-exact``, ``to_json(exact=True)``) that
+    ``Result.from_json`` rebuilds bit for bit: ``{"type": NAME, field: value, …}`` with
+    every field of the result type NAME; a value is null, a boolean, a number, a string, a
+    list, a tagged number (``mpf`` as integer mantissa and binary exponent, ``Fraction``,
+    ``float`` for the non-finite ones, ``mpc``, ``ndarray``), a ``sympy`` expression tree,
+    another result, or an object of values."""
+    from .results import exact_form_defs
+    exact_form_defs(defs)
+    return {"$ref": "#/$defs/tagged"}
+
+
 DOCUMENTS = {"SweepOutput": _sweep_output, "DiagramOutput": _diagram_output,
              "BasinsOutput": _basins_output, "InitOutput": _init_output,
              "ClaimList": _claim_list, "ReportOutput": _report_output,
              "VerdictTable": _verdict_table, "ResultsDocument": _results_document,
-             "Baseline": _baseline, "AtlasCheckpointLine": _atlas_checkpoint_line}
+             "Baseline": _baseline, "AtlasCheckpointLine": _atlas_checkpoint_line,
+             "ExactForm": _exact_form_document}
 
 
 def document_schema(name: str) -> dict:

@@ -716,6 +716,91 @@ def json_schema(cls) -> dict:
     return out
 
 
+# ---- JSON Schema of the exact form -----------------------------------------------------
+_NODE_ARG = {"anyOf": [{"$ref": "#/$defs/sympy_node"}, {"type": "string"}, {"type": "integer"},
+                       {"type": "object", "additionalProperties": {"type": "boolean"}}]}
+_EXACT_TAGS = {
+    "float": {"description": "a non-finite float: its repr",
+              "properties": {"value": {"enum": ["nan", "inf", "-inf"]}}},
+    "Fraction": {"description": "a fraction p/q (q > 0) of integers in decimal",
+                 "properties": {"value": {"type": "string", "pattern": r"^-?\d+(/\d+)?$"}}},
+    "mpf": {"description": "an mpmath number man·2^exp, or a non-finite one by its text",
+            "oneOf": [{"required": ["man", "exp"],
+                       "properties": {"man": {"type": "integer"}, "exp": {"type": "integer"}}},
+                      {"required": ["value"],
+                       "properties": {"value": {"enum": ["nan", "+inf", "-inf", "inf"]}}}]},
+    "mpc": {"description": "an mpmath complex number",
+            "properties": {"real": {"$ref": "#/$defs/mpf"}, "imag": {"$ref": "#/$defs/mpf"}}},
+    "ndarray": {"description": "a numpy array: dtype, shape and the entries in C order",
+                "properties": {"dtype": {"type": "string"},
+                               "shape": {"type": "array", "items": {"type": "integer",
+                                                                    "minimum": 0}},
+                               "data": {"type": "array", "items": {"$ref": "#/$defs/value"}}}},
+    "sympy": {"description": "a sympy expression (its text for people, its tree read back) "
+                             "or matrix (its shape and entries)",
+              "oneOf": [{"required": ["text", "tree"],
+                         "properties": {"text": {"type": "string"},
+                                        "tree": {"$ref": "#/$defs/sympy_node"}}},
+                        {"required": ["matrix", "entries"],
+                         "properties": {"matrix": {"type": "array", "minItems": 2,
+                                                   "maxItems": 2,
+                                                   "items": {"type": "integer", "minimum": 0}},
+                                        "entries": {"type": "array",
+                                                    "items": {"$ref": "#/$defs/sympy"}}}}]},
+}
+
+
+def _tag_schema(tag: str, body: dict) -> dict:
+    """An object ``{"type": tag, ...}`` with the keys of ``body`` and no others: all of them
+    required, or, where ``body`` lists alternatives (``oneOf``), those of exactly one."""
+    props = dict(body.get("properties", {}))
+    for alt in body.get("oneOf", ()):
+        props.update(alt["properties"])
+    out = {"description": body["description"], "type": "object",
+           "required": ["type"] + list(body.get("properties", {})),
+           "properties": {"type": {"const": tag}, **props}, "additionalProperties": False}
+    if "oneOf" in body:
+        out["oneOf"] = [{"required": alt["required"]} for alt in body["oneOf"]]
+    return out
+
+
+def exact_form_defs(defs: dict) -> dict:
+    """Add to ``defs`` the JSON Schema of the exact form (``to_json(exact=True)``,
+    ``--json-exact``): a ``value`` is null, a boolean, a number, a string, a list of values,
+    a tagged number or expression (``{"type": "mpf", "man": …, "exp": …}``, ``Fraction``,
+    ``float``, ``mpc``, ``ndarray``, ``sympy`` with its expression tree), a result of
+    lrtheory ``{"type": NAME, field: value, …}`` with every field of the type, or a plain
+    object of values (whose ``"type"``, if any, is none of those tags); the ``value``
+    schema."""
+    _import_result_modules()
+    own = sorted(n for n, c in RESULT_TYPES.items()
+                 if c.__module__.split(".")[0] == __name__.split(".")[0])
+    tags = sorted(_EXACT_TAGS) + own
+    defs["value"] = {"anyOf": [{"type": ["null", "boolean", "number", "string"]},
+                               {"type": "array", "items": {"$ref": "#/$defs/value"}},
+                               {"$ref": "#/$defs/tagged"},
+                               {"type": "object", "additionalProperties": {"$ref": "#/$defs/value"},
+                                "not": {"required": ["type"],
+                                        "properties": {"type": {"enum": tags}}}}]}
+    defs["tagged"] = {"type": "object", "required": ["type"],
+                      "properties": {"type": {"enum": tags}},
+                      "allOf": [{"if": {"properties": {"type": {"const": t}}},
+                                 "then": {"$ref": f"#/$defs/{t}"}} for t in tags]}
+    defs["sympy_node"] = {"description": "[NAME, argument, …]: NAME a sympy class, constant "
+                                         "or number kind of the fixed set lrtheory reads",
+                          "type": "array", "minItems": 1,
+                          "prefixItems": [{"type": "string"}], "items": _NODE_ARG}
+    for tag, body in _EXACT_TAGS.items():
+        defs[tag] = _tag_schema(tag, body)
+    for name in own:
+        fields = [f.name for f in dataclasses.fields(RESULT_TYPES[name])]
+        defs[name] = {"type": "object", "required": ["type"] + fields,
+                      "properties": {"type": {"const": name},
+                                     **{f: {"$ref": "#/$defs/value"} for f in fields}},
+                      "additionalProperties": False}
+    return defs["value"]
+
+
 def _import_result_modules() -> None:
     """Import every module of lrtheory, so that every result type is registered."""
     import importlib

@@ -10,7 +10,9 @@ import importlib
 import json
 import pickle
 import pkgutil
+from pathlib import Path
 
+import jsonschema
 import pytest
 import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
@@ -71,6 +73,8 @@ def _exact_encodings(doc):
 
 
 _import_everything()
+EXACT_FORM = jsonschema.Draft202012Validator(json.loads(
+    (Path(lrtheory.__file__).parent / "schemas" / "ExactForm.json").read_text()))
 TYPES = sorted(RESULT_TYPES.items())
 
 
