@@ -1,4 +1,5 @@
-"""Bifurcations of periodic orbits of G_h(x) = x − h∇f(x) in the learning rate h.
+"""Bifurcations of periodic orbits of G_h(x) = x − h∇f(x) in the learning rate h (the
+parameter ``lr`` of the functions).
 
 A period-p orbit through x undergoes
 
@@ -44,6 +45,7 @@ import numpy as np
 import sympy as sp
 from flint import arb
 
+from ..aliases import lr_keyword
 from ..bifurcation.results import (NOT_PROVED, Bifurcation, BifurcationSearch,
                                    SearchCompleteness)
 from ..certify.krawczyk import KrawczykTest, krawczyk_test
@@ -154,7 +156,8 @@ class _Jet:
     __slots__ = ("x", "A", "b", "dA", "dAh", "c", "dAa")
 
 
-def orbit_jet(obj: Objective, x0, h, p: int, backend: str = "mpmath", param=None,
+@lr_keyword
+def orbit_jet(obj: Objective, x0, lr, p: int, backend: str = "mpmath", param=None,
               second: bool = True) -> _Jet:
     """x_p = G_h^p(x_0) with A = ∂x_p/∂x_0, b = ∂x_p/∂h, dA[j] = ∂A/∂x_{0,j},
     dAh = ∂A/∂h and, with ``param = (a, value)``, c = ∂x_p/∂a and dAa = ∂A/∂a (lists of
@@ -183,14 +186,14 @@ def orbit_jet(obj: Objective, x0, h, p: int, backend: str = "mpmath", param=None
         g = C.g(*x, *extra)
         He = C.H(*x, *extra)
         H = [[He[i * n + j] for j in range(n)] for i in range(n)]
-        D = [[(one if i == j else zero) - h * H[i][j] for j in range(n)] for i in range(n)]
+        D = [[(one if i == j else zero) - lr * H[i][j] for j in range(n)] for i in range(n)]
         if not second:
             if param is not None:
                 ga = C.ga(*x, *extra)
-                c = [sum((D[i][k] * c[k] for k in range(n)), zero) - h * ga[i] for i in range(n)]
+                c = [sum((D[i][k] * c[k] for k in range(n)), zero) - lr * ga[i] for i in range(n)]
             b = [sum((D[i][k] * b[k] for k in range(n)), zero) - g[i] for i in range(n)]
             A = _matmul(D, A)
-            x = [x[i] - h * g[i] for i in range(n)]
+            x = [x[i] - lr * g[i] for i in range(n)]
             continue
         Te = C.T(*x, *extra)
         T = [[[Te[l * n * n + i * n + j] for j in range(n)] for i in range(n)] for l in range(n)]
@@ -201,28 +204,29 @@ def orbit_jet(obj: Objective, x0, h, p: int, backend: str = "mpmath", param=None
         new_dA = []
         for j in range(n):
             SA, DdA = _matmul(contract([A[l][j] for l in range(n)]), A), _matmul(D, dA[j])
-            new_dA.append([[DdA[i][k] - h * SA[i][k] for k in range(n)] for i in range(n)])
+            new_dA.append([[DdA[i][k] - lr * SA[i][k] for k in range(n)] for i in range(n)])
         Tb = contract(b)
-        Sb = [[H[i][k] + h * Tb[i][k] for k in range(n)] for i in range(n)]
+        Sb = [[H[i][k] + lr * Tb[i][k] for k in range(n)] for i in range(n)]
         SbA, DdAh = _matmul(Sb, A), _matmul(D, dAh)
         dAh = [[DdAh[i][k] - SbA[i][k] for k in range(n)] for i in range(n)]
         if param is not None:
             ga, Hae, Tc = C.ga(*x, *extra), C.Ha(*x, *extra), contract(c)
             Sc = [[Hae[i * n + k] + Tc[i][k] for k in range(n)] for i in range(n)]
             ScA, DdAa = _matmul(Sc, A), _matmul(D, dAa)
-            dAa = [[DdAa[i][k] - h * ScA[i][k] for k in range(n)] for i in range(n)]
-            c = [sum((D[i][k] * c[k] for k in range(n)), zero) - h * ga[i] for i in range(n)]
+            dAa = [[DdAa[i][k] - lr * ScA[i][k] for k in range(n)] for i in range(n)]
+            c = [sum((D[i][k] * c[k] for k in range(n)), zero) - lr * ga[i] for i in range(n)]
         b = [sum((D[i][k] * b[k] for k in range(n)), zero) - g[i] for i in range(n)]
         A, dA = _matmul(D, A), new_dA
-        x = [x[i] - h * g[i] for i in range(n)]
+        x = [x[i] - lr * g[i] for i in range(n)]
     jet = _Jet()
     jet.x, jet.A, jet.b, jet.dA, jet.dAh, jet.c, jet.dAa = x, A, b, dA, dAh, c, dAa
     return jet
 
 
-def orbit_derivatives(obj: Objective, x0, h, p: int, backend: str = "mpmath", param=None):
+@lr_keyword
+def orbit_derivatives(obj: Objective, x0, lr, p: int, backend: str = "mpmath", param=None):
     """(x_p, A, b, dA, dAh) of :func:`orbit_jet`."""
-    j = orbit_jet(obj, x0, h, p, backend, param)
+    j = orbit_jet(obj, x0, lr, p, backend, param)
     return j.x, j.A, j.b, j.dA, j.dAh
 
 
@@ -360,7 +364,8 @@ def solve_extended(obj: Objective, x0, h0, p: int, kind: str, dps: int = 50,
     return None if z is None else (z[:n], z[n])
 
 
-def bifurcation_enclosure(obj: Objective, x, h, p: int, kind: str, dps: int = 50,
+@lr_keyword
+def bifurcation_enclosure(obj: Objective, x, lr, p: int, kind: str, dps: int = 50,
                           radius: float | None = None, param=None) -> KrawczykTest:
     """The Krawczyk test (:func:`lrtheory.certify.krawczyk_test`) for E_σ in the box
     (x, h) ± ``radius`` (default 10^(−dps/2)) at ``dps`` + 10 digits, ball arithmetic
@@ -370,17 +375,18 @@ def bifurcation_enclosure(obj: Objective, x, h, p: int, kind: str, dps: int = 50
     r = radius if radius is not None else 10.0 ** (-(dps // 2))
     with precision(dps=dps + 10):
         rad = to_arb(r)
-        box = [arb(to_arb(c), rad) for c in list(x) + [h]]
+        box = [arb(to_arb(c), rad) for c in list(x) + [lr]]
         return krawczyk_test(lambda m: extended_residual(obj, m, p, sigma, "arb", param),
                              lambda X: extended_system(obj, X, p, sigma, "arb", param)[1],
                              box)
 
 
-def certify_bifurcation(obj: Objective, x, h, p: int, kind: str, dps: int = 50,
+@lr_keyword
+def certify_bifurcation(obj: Objective, x, lr, p: int, kind: str, dps: int = 50,
                         radius: float | None = None, param=None) -> bool:
     """Whether :func:`bifurcation_enclosure` proves a unique solution of E_σ in the box
     (x, h) ± ``radius``."""
-    return bifurcation_enclosure(obj, x, h, p, kind, dps, radius, param).proved
+    return bifurcation_enclosure(obj, x, lr, p, kind, dps, radius, param).proved
 
 
 def recognize_closed_form(value, dps: int, max_degree: int = 4, max_coeff: int = 10**4):
@@ -499,14 +505,16 @@ def _add_solution(obj, found, seed, h, p, kind, dps, lr_range, certify):
     found.append(bifurcation_record(obj, kind, p, x, hh, dps, certify))
 
 
-def same_bifurcation(bf: Bifurcation, kind: str, p: int, h, points, tol) -> bool:
-    """Whether ``bf`` is the bifurcation (``kind``, ``p``) at ``h`` of the orbit through
+@lr_keyword
+def same_bifurcation(bf: Bifurcation, kind: str, p: int, lr, points, tol) -> bool:
+    """Whether ``bf`` is the bifurcation (``kind``, ``p``) at ``lr`` of the orbit through
     ``points`` (x_0..x_{p−1}): same kind, period, h and a common point, within ``tol``."""
-    return bf.kind == kind and bf.period == p and abs(bf.lr - h) < tol and any(
+    return bf.kind == kind and bf.period == p and abs(bf.lr - lr) < tol and any(
         max(abs(u - v) for u, v in zip(q, bf.point)) < tol for q in points)
 
 
-def bifurcation_record(obj: Objective, kind: str, p: int, x, h, dps: int,
+@lr_keyword
+def bifurcation_record(obj: Objective, kind: str, p: int, x, lr, dps: int,
                        certify: bool = True, param=None) -> Bifurcation:
     """The :class:`Bifurcation` at the solution (x, h) of E_σ: its multipliers (the
     eigenvalues of DG_h^p at ``dps`` + 10 digits), a Krawczyk certificate in the box
@@ -515,13 +523,13 @@ def bifurcation_record(obj: Objective, kind: str, p: int, x, h, dps: int,
     radius = test = None
     if certify and p <= CERTIFY_MAX_PERIOD:
         radius = 10.0 ** (-(dps // 2))
-        test = bifurcation_enclosure(obj, x, h, p, kind, dps, radius, param)
+        test = bifurcation_enclosure(obj, x, lr, p, kind, dps, radius, param)
     with precision(dps=dps + 10):
-        A = orbit_jet(obj, [mpmath.mpf(c) for c in x], mpmath.mpf(h), p, param=param).A
+        A = orbit_jet(obj, [mpmath.mpf(c) for c in x], mpmath.mpf(lr), p, param=param).A
         mults = multipliers(A)
-    return Bifurcation(kind, p, h, tuple(x), dps, bool(test and test.proved), radius,
+    return Bifurcation(kind, p, lr, tuple(x), dps, bool(test and test.proved), radius,
                        test.enclosure if test and test.proved else None,
-                       recognize_closed_form(h, dps) if param is None else None,
+                       recognize_closed_form(lr, dps) if param is None else None,
                        multipliers=tuple(mults))
 
 

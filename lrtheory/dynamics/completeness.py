@@ -1,4 +1,5 @@
-"""Rigorous completeness of a list of periodic orbits by branch and bound (BLOG-8).
+"""Rigorous completeness of a list of periodic orbits by branch and bound (BLOG-8).  The
+learning rate h of the formulas is the parameter ``lr`` of the functions.
 
 The period-p points of G_h(z) = z − h∇f(z) are the zeros of E_p(z) = G_h^p(z) − z.  A
 box X (python-flint balls) of a cover of the search region is
@@ -55,26 +56,28 @@ SPLIT_FRACTION = 0.484375
 
 
 # ---- step 1: the minimizer curve of (1 − xy)²/2 --------------------------------------------
-def curve_residual_map(obj: Objective, h) -> tuple[sp.Expr, sp.Expr]:
+@lr_keyword
+def curve_residual_map(obj: Objective, lr) -> tuple[sp.Expr, sp.Expr]:
     """(r', r·(1 − h(x² + y²) + h² r(r + 1))) for r = xy − 1, r' = x'y' − 1 after one
     exact GD step of f(x, y) = (1 − xy)²/2; the two agree identically."""
     x, y = obj.vars
     r = x * y - 1
-    h = parameter(h, "learning rate")
-    G = obj.gd_map_exprs(h)
+    lr = parameter(lr, "learning rate")
+    G = obj.gd_map_exprs(lr)
     lhs = sp.expand(G[0] * G[1] - 1)
-    return lhs, sp.expand(r * (1 - h * (x**2 + y**2) + h**2 * r * (r + 1)))
+    return lhs, sp.expand(r * (1 - lr * (x**2 + y**2) + lr**2 * r * (r + 1)))
 
 
-def curve_expansion_bound(h, delta) -> sp.Rational:
+@lr_keyword
+def curve_expansion_bound(lr, delta) -> sp.Rational:
     """c = 2h(1 − δ) − 1 − h²δ(1 + δ), exact.
 
     For |r| < δ ≤ 1/2: x² + y² ≥ 2|xy| = 2|1 + r| ≥ 2(1 − δ) and r(r + 1) < δ(1 + δ), so
     φ = 1 − h(x² + y²) + h² r(r + 1) < 1 − 2h(1 − δ) + h²δ(1 + δ) = −c, i.e. |φ| > c."""
-    h, delta = convert(h, "learning rate"), convert(delta, "delta")
+    lr, delta = convert(lr, "learning rate"), convert(delta, "delta")
     if not 0 < delta <= sp.Rational(1, 2):
         raise InputError("the bound needs 0 < delta <= 1/2")
-    return 2 * h * (1 - delta) - 1 - h**2 * delta * (1 + delta)
+    return 2 * lr * (1 - delta) - 1 - lr**2 * delta * (1 + delta)
 
 
 class Band:
@@ -198,33 +201,35 @@ def _misses(z, lo: arb, hi: arb) -> bool:
     return any(c > hi or c < lo for c in z)
 
 
-def classify_box(obj: Objective, X, h: arb, p: int, bounds, excluded=None):
+@lr_keyword
+def classify_box(obj: Objective, X, lr: arb, p: int, bounds, excluded=None):
     """The branch-and-bound verdict for one ball box X: (EXCLUDE, None), (SPLIT, None) or
     (ACCEPT, enclosure of the unique zero of E_p as Balls) — see the module docstring."""
     if excluded is not None and excluded(X):
         return EXCLUDE, None
-    chain = image_chain(obj, X, h, p)
+    chain = image_chain(obj, X, lr, p)
     if any(_misses(z, *bounds) for z in chain[1:p]):
         return EXCLUDE, None
     if excludes_zero([a - b for a, b in zip(chain[p], X)]):
         return EXCLUDE, None
     n = len(X)
     test = krawczyk_test(
-        lambda m: [a - b for a, b in zip(image_chain(obj, m, h, p)[-1], m)],
-        lambda _: monodromy_ball(obj, chain[:p], h) - ball_identity(n), X)
+        lambda m: [a - b for a, b in zip(image_chain(obj, m, lr, p)[-1], m)],
+        lambda _: monodromy_ball(obj, chain[:p], lr) - ball_identity(n), X)
     if test.proved:
         return ACCEPT, test.enclosure
     return (EXCLUDE, None) if test.verdict == "empty" else (SPLIT, None)
 
 
-def zeros_in_box(obj: Objective, h, p: int, box, excluded=None, max_depth: int = 40,
+@lr_keyword
+def zeros_in_box(obj: Objective, lr, p: int, box, excluded=None, max_depth: int = 40,
                  dps: int = 20, max_boxes: int = 10**6) -> BoxSearch:
     """All zeros of E_p = G_h^p − id in the square ``box = (lo, hi)`` whose orbits stay in
     it, outside the ``excluded`` region (a predicate on ball boxes), by branch and bound
     (:func:`lrtheory.certify.branch_and_bound`; accepted values are the zeros' enclosures
     K(X) ∩ X as Balls).  Depth-first, deterministic: the box counts are reproducible."""
     with precision(dps=dps):
-        hb, bounds = to_arb(convert(h, "learning rate")), (to_arb(box[0]), to_arb(box[1]))
+        hb, bounds = to_arb(convert(lr, "learning rate")), (to_arb(box[0]), to_arb(box[1]))
         root = ((float(box[0]), float(box[1])),) * obj.dim
         return branch_and_bound(
             root, lambda b: classify_box(obj, box_balls(b), hb, p, bounds, excluded),

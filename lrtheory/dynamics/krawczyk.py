@@ -1,4 +1,5 @@
-"""Rigorous certification of periodic orbits with python-flint balls (BLOG-8).
+"""Rigorous certification of periodic orbits with python-flint balls (BLOG-8).  The
+learning rate h of the formulas is the parameter ``lr`` of the functions.
 
 A period-p orbit z_0 → z_1 → … → z_{p−1} → z_0 of G_h(x) = x − h∇f(x) is a zero of the
 multiple-shooting system
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from flint import acb, acb_mat, arb, arb_mat
 
+from ..aliases import lr_keyword
 from ..certify.krawczyk import ball_identity, krawczyk_test, mid_inverse
 from ..evaluators import to_arb
 from ..objectives import Objective
@@ -65,23 +67,25 @@ class OrbitCertificate(Result):
 Certificate = OrbitCertificate
 
 
-def shooting_residual(obj: Objective, Z: list[list[arb]], h: arb) -> list[arb]:
+@lr_keyword
+def shooting_residual(obj: Objective, Z: list[list[arb]], lr: arb) -> list[arb]:
     """F(Z) = (G_h(z_i) − z_{i+1 mod p})_i in ball arithmetic (flattened)."""
     p = len(Z)
     out = []
     for i in range(p):
-        gi = obj.arb.gd_step(Z[i], h)
+        gi = obj.arb.gd_step(Z[i], lr)
         out += [a - b for a, b in zip(gi, Z[(i + 1) % p])]
     return out
 
 
-def shooting_jacobian(obj: Objective, Z: list[list[arb]], h: arb) -> arb_mat:
+@lr_keyword
+def shooting_jacobian(obj: Objective, Z: list[list[arb]], lr: arb) -> arb_mat:
     """Ball enclosure of DF(Z): blocks DG_h(z_i) at (i, i) and −I at (i, i+1 mod p)."""
     p, n = len(Z), obj.dim
     N = n * p
     J = arb_mat(N, N)
     for i in range(p):
-        D = obj.arb.gd_jacobian(Z[i], h)
+        D = obj.arb.gd_jacobian(Z[i], lr)
         j = (i + 1) % p
         for a in range(n):
             for b in range(n):
@@ -90,12 +94,13 @@ def shooting_jacobian(obj: Objective, Z: list[list[arb]], h: arb) -> arb_mat:
     return J
 
 
-def certify_boxes(obj: Objective, boxes, h) -> OrbitCertificate:
+@lr_keyword
+def certify_boxes(obj: Objective, boxes, lr) -> OrbitCertificate:
     """Krawczyk test of the shooting system on ``boxes`` (p lists of n balls, one box per
     orbit point) at the current precision; on success, the minimal period and the
     multiplier enclosures from the tightened boxes."""
     n, p = obj.dim, len(boxes)
-    hb = to_arb(h)
+    hb = to_arb(lr)
 
     def points(flat):
         return [list(flat[i * n:(i + 1) * n]) for i in range(p)]
@@ -115,14 +120,15 @@ def certify_boxes(obj: Objective, boxes, h) -> OrbitCertificate:
                             stable)
 
 
-def krawczyk_box(obj: Objective, points, h, radius: float, dps: int = 50) -> OrbitCertificate:
+@lr_keyword
+def krawczyk_box(obj: Objective, points, lr, radius: float, dps: int = 50) -> OrbitCertificate:
     """Krawczyk test for a period-p orbit near ``points`` (p points, each of length n)
     in the box of half-width ``radius`` about them, at ``dps`` digits (BLOG-8).
 
-    ``h`` may be an mpmath number, a string or an exact value; it is enclosed exactly."""
+    ``lr`` may be an mpmath number, a string or an exact value; it is enclosed exactly."""
     with precision(dps=dps):
         rad = to_arb(radius)
-        return certify_boxes(obj, [[arb(to_arb(c), rad) for c in pt] for pt in points], h)
+        return certify_boxes(obj, [[arb(to_arb(c), rad) for c in pt] for pt in points], lr)
 
 
 def _boxes_prove_minimal(boxes) -> bool:
@@ -135,30 +141,33 @@ def _boxes_prove_minimal(boxes) -> bool:
     return True
 
 
-def image_chain(obj: Objective, X, h: arb, p: int) -> list:
+@lr_keyword
+def image_chain(obj: Objective, X, lr: arb, p: int) -> list:
     """X, G_h(X), …, G_h^p(X) in ball arithmetic (natural extension, p + 1 boxes)."""
     chain = [list(X)]
     for _ in range(p):
-        chain.append(obj.arb.gd_step(chain[-1], h))
+        chain.append(obj.arb.gd_step(chain[-1], lr))
     return chain
 
 
-def monodromy_ball(obj: Objective, boxes, h: arb) -> arb_mat:
+@lr_keyword
+def monodromy_ball(obj: Objective, boxes, lr: arb) -> arb_mat:
     """Ball enclosure of DG_h^p(z_0) = DG_h(z_{p−1}) ··· DG_h(z_0) over the boxes."""
     M = ball_identity(obj.dim)
     for z in boxes:
-        M = obj.arb.gd_jacobian(z, h) * M
+        M = obj.arb.gd_jacobian(z, lr) * M
     return M
 
 
-def multiplier_enclosures(obj: Objective, boxes, h: arb):
+@lr_keyword
+def multiplier_enclosures(obj: Objective, boxes, lr: arb):
     """Certified multiplier enclosures (acb) and rigorous stability (True attracting, False
     repelling, None undecided).
 
     Eigenvalues from ``acb_mat.eig`` (Rump's verified algorithm).  When Arb cannot isolate
     them, fall back to two rigorous bounds: |det M| > 1 forces some |µ| > 1 (repelling) and
     ‖M‖_∞ < 1 forces all |µ| < 1 (attracting)."""
-    M = monodromy_ball(obj, boxes, h)
+    M = monodromy_ball(obj, boxes, lr)
     n = obj.dim
     mults = None
     try:

@@ -1,5 +1,6 @@
 """Lists of the periodic orbits of GD at one learning rate, with whether they are proved
-complete, and superstable orbits decided exactly.
+complete, and superstable orbits decided exactly.  The learning rate h of the formulas is
+the parameter ``lr`` of the functions.
 
 * one variable, f′ a polynomial over Q, h rational (:func:`exact_applicable`) — every
   real point of minimal period p is a root of g^p(x) − x, g(x) = x − h f′(x), isolated by
@@ -20,6 +21,7 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
+from ..aliases import lr_keyword
 from ..objectives import Objective
 from ..results import Result, result
 
@@ -45,18 +47,20 @@ class OrbitList(Result):
     where: str
 
 
-def exact_applicable(obj: Objective, h) -> bool:
-    """Whether the orbits of GD at ``h`` are found exactly: one variable, f′ a polynomial
+@lr_keyword
+def exact_applicable(obj: Objective, lr) -> bool:
+    """Whether the orbits of GD at ``lr`` (h) are found exactly: one variable, f′ a polynomial
     over Q, h rational."""
     from ..bifurcation.exact import is_exact_applicable
-    return obj.dim == 1 and sp.sympify(h).is_Rational and is_exact_applicable(obj)
+    return obj.dim == 1 and sp.sympify(lr).is_Rational and is_exact_applicable(obj)
 
 
-def cauchy_bound(obj: Objective, h, p: int) -> sp.Rational:
+@lr_keyword
+def cauchy_bound(obj: Objective, lr, p: int) -> sp.Rational:
     """A bound on |x| for every real root of g^p(x) − x, g(x) = x − h f′(x) (Cauchy's bound
     1 + max |a_i/a_n| over the coefficients of the polynomial g^p(x) − x, in FLINT)."""
     from flint import fmpq, fmpq_poly
-    poly = sp.Poly(sp.expand(obj.gd_map_exprs(h)[0]), obj.vars[0])
+    poly = sp.Poly(sp.expand(obj.gd_map_exprs(lr)[0]), obj.vars[0])
     g = fmpq_poly([fmpq(int(c.p), int(c.q)) for c in reversed(poly.all_coeffs())])
     q = fmpq_poly([0, 1])
     for _ in range(p):
@@ -67,21 +71,22 @@ def cauchy_bound(obj: Objective, h, p: int) -> sp.Rational:
     return 1 + max(abs(c / lead) for c in coeffs[:-1]) if len(coeffs) > 1 else sp.Integer(1)
 
 
-def exact_orbits(obj: Objective, h, p: int, box=None) -> OrbitList:
+@lr_keyword
+def exact_orbits(obj: Objective, lr, p: int, box=None) -> OrbitList:
     """All orbits of minimal period ``p`` of a 1-D polynomial GD map g(x) = x − h f′(x) at
-    rational ``h`` whose points lie in ``box`` (default: all real orbits, within
+    rational ``lr`` = h whose points lie in ``box`` (default: all real orbits, within
     :func:`cauchy_bound`): the real roots of g^p(x) − x isolated by FLINT
     (:func:`lrtheory.dynamics.orbits.real_periodic_points`), grouped into orbits, each
     certified by a Krawczyk test with its multiplier enclosed — a complete list."""
     from ..dynamics.orbits import classify_orbit, real_periodic_points
     from ..precision import precision
-    lo, hi = box if box is not None else (-cauchy_bound(obj, h, p), cauchy_bound(obj, h, p))
+    lo, hi = box if box is not None else (-cauchy_bound(obj, lr, p), cauchy_bound(obj, lr, p))
     x = obj.vars[0]
     with precision(DPS + 10):
-        points = real_periodic_points(obj.gd_map_exprs(h)[0], x, p, (lo, hi))
+        points = real_periodic_points(obj.gd_map_exprs(lr)[0], x, p, (lo, hi))
         mids = [mpmath.mpf(r.mid().str(DPS + 5, radius=False)) for r in points]
         step = obj.mpmath.gd_step
-        hm = mpmath.mpf(sp.Rational(h).p) / sp.Rational(h).q
+        hm = mpmath.mpf(sp.Rational(lr).p) / sp.Rational(lr).q
         orbits, used = [], set()
         for i, m in enumerate(mids):
             if i in used:
@@ -96,7 +101,7 @@ def exact_orbits(obj: Objective, h, p: int, box=None) -> OrbitList:
                 pts.append([mids[k]])
                 z = step([z], hm)[0]
             if ok:
-                orbits.append(classify_orbit(obj, pts, h, DPS, certify=True))
+                orbits.append(classify_orbit(obj, pts, lr, DPS, certify=True))
     where = f"[{sp.sstr(lo)}, {sp.sstr(hi)}]" if box is not None else \
         f"the real line (all roots lie in |x| <= {sp.sstr(hi)})"
     orbits.sort(key=lambda o: float(o.points[0][0]))
@@ -105,12 +110,13 @@ def exact_orbits(obj: Objective, h, p: int, box=None) -> OrbitList:
                      where)
 
 
-def searched_orbits(obj: Objective, h, max_period: int, box) -> list[OrbitList]:
+@lr_keyword
+def searched_orbits(obj: Objective, lr, max_period: int, box) -> list[OrbitList]:
     """Orbits of minimal period 1..``max_period`` by the certified search of
     :func:`lrtheory.dynamics.orbits.search_periodic_orbits` in the square ``box``."""
     from ..dynamics.orbits import search_periodic_orbits
     lo, hi = box
-    search = search_periodic_orbits(obj, h, max_period, (float(lo), float(hi)), STARTS, DPS,
+    search = search_periodic_orbits(obj, lr, max_period, (float(lo), float(hi)), STARTS, DPS,
                                     seed=0, certify=True,
                                     prove=max_period if obj.dim == 1 else 0)
     out = []
@@ -124,25 +130,27 @@ def searched_orbits(obj: Objective, h, max_period: int, box) -> list[OrbitList]:
     return out
 
 
-def orbits_of_period(obj: Objective, h, p: int, box) -> OrbitList:
+@lr_keyword
+def orbits_of_period(obj: Objective, lr, p: int, box) -> OrbitList:
     """The orbits of minimal period ``p``: :func:`exact_orbits` where it applies
     (:func:`exact_applicable`), else :func:`searched_orbits` in ``box`` (default
     :data:`DEFAULT_BOX`)."""
-    if exact_applicable(obj, h):
-        return exact_orbits(obj, h, p, box)
-    return searched_orbits(obj, h, p, box or DEFAULT_BOX)[-1]
+    if exact_applicable(obj, lr):
+        return exact_orbits(obj, lr, p, box)
+    return searched_orbits(obj, lr, p, box or DEFAULT_BOX)[-1]
 
 
-def superstable_orbit(obj: Objective, h, p: int):
+@lr_keyword
+def superstable_orbit(obj: Objective, lr, p: int):
     """A critical point c of the GD map G(x) = x − h f'(x) (G'(c) = 0) with G^p(c) = c and
     minimal period p, decided exactly (one variable, f' a polynomial over Q; h any exact
     algebraic number): the orbit through c has multiplier ∏ G'(x_i) = 0.  None when
     there is none or the case does not apply."""
     from ..bifurcation.exact import is_exact_applicable
-    if obj.dim != 1 or not is_exact_applicable(obj) or not sp.sympify(h).is_algebraic:
+    if obj.dim != 1 or not is_exact_applicable(obj) or not sp.sympify(lr).is_algebraic:
         return None
     x = obj.vars[0]
-    g = obj.gd_map_exprs(h)[0]
+    g = obj.gd_map_exprs(lr)[0]
     z = sp.Dummy("z")
     try:
         crit = [c for c in sp.solve(sp.diff(g, x), x) if c.is_real]

@@ -69,11 +69,12 @@ KEY_CELL = 1e-6
 REFINED_TOL = 1e-12
 
 
-def exact_lr(h) -> sp.Expr:
+@lr_keyword
+def exact_lr(lr) -> sp.Expr:
     """The learning rate as an exact sympy number: strings are parsed exactly ("1.9" is
     19/10), floats are read as their shortest decimal representation, mpmath numbers as
-    their exact binary value.  Raises InputError unless 0 < h < ∞."""
-    v = convert(h, "learning rate")
+    their exact binary value.  Raises InputError unless 0 < lr < ∞."""
+    v = convert(lr, "learning rate")
     check_lr(v)
     return v
 
@@ -267,21 +268,23 @@ class OrbitSearch(Result):
 
 
 # ---- the composed map in mpmath -------------------------------------------------------
-def orbit_points(obj: Objective, x0, h, p: int) -> list[list]:
+@lr_keyword
+def orbit_points(obj: Objective, x0, lr, p: int) -> list[list]:
     """x_0, G_h(x_0), …, G_h^{p}(x_0) in mpmath at the caller's precision (p + 1 points)."""
-    h = mp_number(h)
+    lr = mp_number(lr)
     pts = [[mpmath.mpf(c) for c in x0]]
     for _ in range(p):
-        pts.append(obj.mpmath.gd_step(pts[-1], h))
+        pts.append(obj.mpmath.gd_step(pts[-1], lr))
     return pts
 
 
-def monodromy(obj: Objective, points, h) -> mpmath.matrix:
+@lr_keyword
+def monodromy(obj: Objective, points, lr) -> mpmath.matrix:
     """DG_h^p(x_0) = DG_h(x_{p−1}) ··· DG_h(x_0) along the orbit points x_0..x_{p−1}."""
-    h = mp_number(h)
+    lr = mp_number(lr)
     M = mpmath.eye(obj.dim)
     for x in points:
-        M = obj.mpmath.gd_jacobian(x, h) * M
+        M = obj.mpmath.gd_jacobian(x, lr) * M
     return M
 
 
@@ -330,7 +333,8 @@ def _newton_step(obj: Objective, chain: list, hb: arb, F: list) -> list:
         return [to_arb(d[i]) for i in range(n)]
 
 
-def newton_periodic(obj: Objective, x0, h, p: int, dps: int = 50, maxiter: int = 60):
+@lr_keyword
+def newton_periodic(obj: Objective, x0, lr, p: int, dps: int = 50, maxiter: int = 60):
     """Newton on G_h^p(x) − x = 0 from ``x0`` at ``dps`` (+ 10 guard) digits: python-flint
     balls used as multiprecision floats (the point is reset to exact midpoints after each
     step; the rigorous statement is the Krawczyk certificate, not this iteration), LU step,
@@ -339,7 +343,7 @@ def newton_periodic(obj: Objective, x0, h, p: int, dps: int = 50, maxiter: int =
 
     Returns (x, residual) with mpmath numbers, or None when it diverges or stalls."""
     with precision(dps=dps + 10):
-        hb = to_arb(_exact_h(h))
+        hb = to_arb(_exact_h(lr))
         x = [to_arb(mpmath.mpf(c)) for c in x0]
         tol = mpmath.mpf(10) ** (-dps - 3)
         for _ in range(maxiter):
@@ -444,11 +448,12 @@ def uniform_starts(box, dim: int, n: int, seed: int, stream: tuple) -> np.ndarra
     return np.random.default_rng([seed, *stream]).uniform(box[0], box[1], size=(n, dim))
 
 
-def float_orbits(obj: Objective, h: float, p: int, X: np.ndarray) -> np.ndarray:
+@lr_keyword
+def float_orbits(obj: Objective, lr: float, p: int, X: np.ndarray) -> np.ndarray:
     """x, G(x), …, G^{p−1}(x) in float64 for each row of X: shape (k, p, n)."""
     pts = [np.asarray(X, dtype=float).reshape(-1, obj.dim)]
     for _ in range(p - 1):
-        pts.append(obj.numpy.gd_step(pts[-1], h))
+        pts.append(obj.numpy.gd_step(pts[-1], lr))
     return np.stack(pts, axis=1)
 
 
@@ -631,7 +636,8 @@ def _multipliers(M: mpmath.matrix) -> list:
     return sorted(mults, key=lambda m: -abs(m))
 
 
-def classify_orbit(obj: Objective, pts, h, dps: int, certify: bool = False,
+@lr_keyword
+def classify_orbit(obj: Objective, pts, lr, dps: int, certify: bool = False,
                    M=None) -> PeriodicOrbit:
     """The :class:`PeriodicOrbit` through ``pts`` (minimal period len(pts)): multipliers
     from the eigenvalues of DG_h^p (``M`` when already computed), stability, and with
@@ -639,10 +645,10 @@ def classify_orbit(obj: Objective, pts, h, dps: int, certify: bool = False,
     with precision(dps=dps + 10):
         if M is None:
             balls = [[to_arb(mpmath.mpf(c)) for c in pt] for pt in pts]
-            M = _mp_matrix(monodromy_ball(obj, balls, to_arb(_exact_h(h))))
+            M = _mp_matrix(monodromy_ball(obj, balls, to_arb(_exact_h(lr))))
         mults = _multipliers(M)
     orbit = PeriodicOrbit(len(pts), tuple(tuple(pt) for pt in pts), tuple(mults),
-                          stability(mults, dps), _exact_h(h), dps)
+                          stability(mults, dps), _exact_h(lr), dps)
     return certify_orbit(obj, orbit) if certify else orbit
 
 
@@ -729,7 +735,8 @@ class _PeriodPass:
         return [out[c] for c in sorted(out)]
 
 
-def close_under_symmetry(obj: Objective, orbits: list, index: "_OrbitIndex", group, h,
+@lr_keyword
+def close_under_symmetry(obj: Objective, orbits: list, index: "_OrbitIndex", group, lr,
                          dps: int, certify: bool) -> list[int]:
     """Adds to ``orbits`` (in place) the images S·orbit, S in ``group``
     (:func:`lrtheory.dynamics.symmetry.symmetry_group`), not yet in the list — each an
@@ -747,7 +754,7 @@ def close_under_symmetry(obj: Objective, orbits: list, index: "_OrbitIndex", gro
             j = index.find(F, REFINED_TOL)
             if j is None:
                 j = index.add(F)
-                orbits.append(classify_orbit(obj, pts, h, dps, certify))
+                orbits.append(classify_orbit(obj, pts, lr, dps, certify))
                 classes.append(k)
             classes[j] = k
     return classes
