@@ -348,7 +348,31 @@ def classify_box(gd: GDMap, lo: Fraction, hi: Fraction, max_period: int,
         return _classify(gd, lo, hi, max_period, settings, depth, H)
 
 
+def global_curvature_class(gd, lo, hi, depth, H) -> BoxClass | None:
+    """The class from global bounds m ≤ λ(∇²f) ≤ M on the whole space
+    (:func:`lrtheory.certify.curvature.global_gd_class`): ``divergent`` when h·m > 2 on H
+    (every start but the minimizer diverges), ``attracting`` period 1, unique, when
+    h·M < 2 (G contracts the whole space); None otherwise."""
+    from ..certify.curvature import (DIVERGES, curvature_bounds, global_gd_class,
+                                     minimizer_enclosure)
+    if getattr(gd, "_curvature", None) is None:
+        gd._curvature = curvature_bounds(gd.obj)
+    found = global_gd_class(gd._curvature, H)
+    if found is None:
+        return None
+    label, why = found
+    if label == DIVERGES:
+        return _box(lo, hi, depth, DIVERGENT, no_attractor=True, reason=why)
+    cycle = minimizer_enclosure(gd.obj, gd._curvature)
+    if cycle is None:  # the contraction proves the fixed point; its enclosure failed
+        return None
+    return _box(lo, hi, depth, ATTRACTING, period=1, unique=True, cycle=cycle,
+                reason=f"{why} (x* enclosed by a Krawczyk test of ∇f = 0)")
+
+
 def _classify(gd, lo, hi, max_period, settings, depth, H) -> BoxClass:
+    if not gd.polynomial and (box := global_curvature_class(gd, lo, hi, depth, H)):
+        return box
     if gd.polynomial:
         R = gd.escape_radius(lo, hi)
         cover, schwarzian, radius = gd.critical_cover(R, H), gd.negative_schwarzian(R, H), \
@@ -360,7 +384,8 @@ def _classify(gd, lo, hi, max_period, settings, depth, H) -> BoxClass:
     candidate = _attracting_candidate(gd, mid, max_period, settings.orbit_steps, radius)
     if candidate == "escape" and R is None:
         reasons.append(f"the critical orbits leave [-{radius:g}, {radius:g}] at the midpoint "
-                       f"(divergence is proved for polynomial objectives only)")
+                       f"(divergence of a non-polynomial objective is proved only from "
+                       f"global curvature bounds, inf f'' > 2/h: {gd._curvature.how})")
     elif candidate == "escape":
         problem = _drive_pieces(gd, cover, H, _escaped(R), settings.ball_steps,
                                 settings.max_pieces)

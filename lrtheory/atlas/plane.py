@@ -25,9 +25,12 @@ learning-rate box H, one proved class, every ball evaluation with h the ball H.
   from the eigenvalues λ of A: |1 − hλ| > 1 for both proves that every start except the
   fixed point diverges; one above 1 and one below, that every start off the fixed point's
   stable line (a null set) diverges.  Both below 1 is ``attracting`` (period 1) and, the
-  map being a contraction in the eigenbasis, the only attractor (``unique``).  For any
-  other objective escape of every start is not proved in the plane: such a box is
-  ``undecided`` and the reason says so.
+  map being a contraction in the eigenbasis, the only attractor (``unique``).  For other
+  objectives, from global bounds m ≤ λ(∇²f) ≤ M on the plane (:mod:`lrtheory.certify.
+  curvature`, a quadratic part plus a bounded rest): h·m > 2 on H proves every start but
+  the minimizer divergent, h·M < 2 with m > 0 every start convergent (``attracting``,
+  period 1, ``unique``).  Otherwise escape of every start is not proved in the plane: such
+  a box is ``undecided`` and the reason says so.
 * ``undecided`` — nothing of the above; the reason lists what failed.
 
 Float64 numerics at the midpoint of H (GD from a 6 × 6 grid of starts in [−L, L]², then
@@ -47,8 +50,8 @@ from ..errors import InputError
 from ..objectives import Objective
 from ..results import Ball
 from .maps import lr_ball
-from .classify import (ATTRACTING, CHAOTIC, DIVERGENT, UNDECIDED, _box, _certify_cycle,
-                       _balls, classify_box)
+from .classify import (ATTRACTING, CHAOTIC, DIVERGENT, UNDECIDED, _balls, _box,
+                       _certify_cycle, classify_box, global_curvature_class)
 
 __all__ = ["PlaneGD", "invariant_line", "classify_plane_box", "schur_stable", "stable_over",
            "transverse_multiplier"]
@@ -300,6 +303,8 @@ def classify_plane_box(gd: PlaneGD, lo: Fraction, hi: Fraction, max_period: int,
     docstring); called by :func:`lrtheory.atlas.classify.classify_box`."""
     if gd.hessian is not None:
         return _affine(gd, lo, hi, depth, H)
+    if (box := global_curvature_class(gd, lo, hi, depth, H)) is not None:
+        return box
     reasons, seen = [], ""
     found = _cycle_candidate(gd, float((lo + hi) / 2), max_period, settings.orbit_steps)
     if found is None:
@@ -322,5 +327,7 @@ def classify_plane_box(gd: PlaneGD, lo: Fraction, hi: Fraction, max_period: int,
             return dataclasses.replace(line, candidate=seen or line.candidate)
         reasons.append(line[0])
         seen = seen or line[1]
-    reasons.append("divergence is proved in the plane for quadratic objectives only")
+    reasons.append(f"divergence is proved in the plane for quadratic objectives and from "
+                   f"global curvature bounds (λ_min(∇²f) > 2/h; here "
+                   f"{gd._curvature.how})")
     return _box(lo, hi, depth, UNDECIDED, reason="; ".join(reasons), candidate=seen)
