@@ -11,7 +11,9 @@ vectorized over many starts (numpy, or compiled by numba for long runs), or mpma
 (``backend="mpmath"``, Householder QR) at the caller's working precision, so a precision
 change can be checked.  A transient of ``transient`` steps is discarded first.
 Diagnostics: the running estimate of λ_1 at checkpoints (convergence in N) and the spread
-of the exponents across starts.
+of the exponents across starts; :func:`largest_exponent_estimate` sums them up for λ_1
+(the claim kind lyapunov-sign, :mod:`lrtheory.expect.lyapunov`, compares two precisions
+with it).
 """
 from __future__ import annotations
 
@@ -112,3 +114,27 @@ def _summary(expo, bad, checks, running, steps, transient, backend, h, X) -> Lya
                             running=run, running_per_start=np.asarray(running),
                             steps=steps, transient=transient, backend=backend, lr=str(h),
                             starts=X)
+
+
+def largest_exponent_estimate(obj: Objective, lr, x0s, steps: int, transient: int,
+                              backend: str, dps: int = 30) -> tuple:
+    """(mean λ₁ over the bounded starts, spread max − min of λ₁ over them, drift of the
+    running mean, whether some start diverged) from :func:`lyapunov_exponents` at ``dps``
+    digits (the mpmath backend; float64 runs at ``float(lr)``).  The drift is the largest
+    over the starts of |λ₁(N) − λ₁(N_K/2)|, the change of the running estimate from the
+    middle of its K checkpoints to the end — a convergence diagnostic in N.  All nan (and
+    diverged) when no start stays bounded."""
+    import math
+
+    from ..precision import precision
+    with precision(dps):
+        spec = lyapunov_exponents(obj, lr if backend == "mpmath" else float(lr), x0s, steps,
+                                  transient, backend)
+    lam = np.asarray(spec.exponents, dtype=float)[:, 0]
+    ok = np.isfinite(lam)
+    if not ok.any():
+        return math.nan, math.nan, math.nan, True
+    runs = np.asarray(spec.running_per_start, dtype=float)
+    half = runs[len(runs) // 2] if len(runs) > 1 else runs[-1]
+    drift = float(np.nanmax(np.abs(runs[-1] - half)))
+    return float(lam[ok].mean()), float(np.ptp(lam[ok])), drift, bool((~ok).any())

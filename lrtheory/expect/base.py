@@ -1,6 +1,7 @@
 """What every expectation shares: the :class:`Expectation` base class, reading of its
 arguments (each error names its argument, so a TOML claim's error names the key), and the
-exact comparison of a stated expression with a computed one.
+verdict of a comparison of a stated expression with a computed one
+(:func:`lrtheory.identities.compare`).
 
 Verdicts follow the claims' semantics: ``proved`` only from exact arithmetic, symbolic
 identities or rigorous enclosures; ``confirmed`` only when a numerical result is the same
@@ -16,11 +17,9 @@ from typing import ClassVar
 import sympy as sp
 
 from ..errors import InputError
+from ..identities import Comparison, compare  # noqa: F401 - the judge of modified equations
 from ..objectives import Objective
 
-#: Precision (decimal digits) of the numerical comparisons, and the raised one.
-DPS = 40
-DPS_CHECK = 80
 
 
 class ArgumentError(InputError):
@@ -214,76 +213,7 @@ def point_text(variables, values) -> str:
 
 
 # ---- comparing a stated expression with a computed one -------------------------------------
-#: Rational sample points for numerical comparison (coordinates taken in turn).
-SAMPLES = ("1/3", "-2/7", "5/11", "3/5", "-4/9", "7/13", "2/3", "-1/5")
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """The outcome of :func:`compare`: ``status`` is "equal" (an exact identity), "different"
-    (at ``point`` the difference is exactly, or by a rigorous enclosure, not 0), "close"
-    (equal to ``digits`` digits at two precisions at every sample point) or "undecided";
-    ``method`` says how, ``difference`` the value of a − b at ``point``."""
-
-    status: str
-    method: str
-    point: tuple = ()
-    difference: str = ""
-    digits: int = 0
-
-
-def _difference_at(d: sp.Expr, variables, values, dps: int):
-    """The ball of d at the point (None where d is not defined or not finite)."""
-    from flint import arb
-
-    from ..evaluators import to_arb
-    from ..precision import precision
-    v = d.subs(dict(zip(variables, values))) if variables else d
-    if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or v.free_symbols:
-        return None
-    if v.is_Rational:
-        return arb(0) if v == 0 else to_arb(v)
-    with precision(dps):
-        try:
-            ball = to_arb(sp.N(v, dps + 10)) if not v.is_number else to_arb(v)
-        except (TypeError, ValueError, ZeroDivisionError):
-            return None
-    return ball if ball.is_finite() else None
-
-
-def compare(a: sp.Expr, b: sp.Expr, variables=()) -> Comparison:
-    """Whether ``a`` and ``b`` are the same function of ``variables`` (or the same number):
-    exactly (expansion, then simplification of a − b), else by evaluation at rational
-    sample points with rigorous balls (:func:`lrtheory.evaluators.to_arb`) at
-    :data:`DPS` and :data:`DPS_CHECK` digits."""
-    variables = tuple(variables)
-    d = sp.expand(a - b)
-    if d == 0:
-        return Comparison("equal", "symbolic")
-    if sp.count_ops(d) <= 400 and sp.simplify(d) == 0:
-        return Comparison("equal", "symbolic")
-    n = len(variables)
-    points = [tuple(sp.Rational(SAMPLES[(i + k) % len(SAMPLES)]) for k in range(n))
-              for i in range(len(SAMPLES))] if n else [()]
-    decided = 0
-    for pt in points:
-        balls = [_difference_at(d, variables, pt, dps) for dps in (DPS, DPS_CHECK)]
-        if balls[0] is None or balls[1] is None:
-            continue
-        decided += 1
-        for ball in balls:
-            if not ball.contains(0):
-                value = d.subs(dict(zip(variables, pt))) if variables else d
-                exact = value.is_Rational
-                return Comparison("different", "exact" if exact else "interval", pt,
-                                  show(value if exact else sp.N(value, 15)))
-        if max(b.rad() for b in balls) > 10 ** (-DPS // 2):
-            return Comparison("undecided", "interval", pt)
-    if decided == 0:
-        return Comparison("undecided", "interval")
-    return Comparison("close", "interval", digits=DPS // 2)
-
-
+#: The verdict of each status of a :class:`~lrtheory.identities.Comparison`.
 VERDICT_OF = {"equal": "proved", "different": "refuted", "close": "confirmed",
               "undecided": "inconclusive"}
 

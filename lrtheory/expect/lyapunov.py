@@ -2,9 +2,10 @@
 
 * Rigorous (negative sign): when the orbit of a start provably converges to a cycle of
   period p on a box B where ‖DG^p(B)‖∞ ≤ q < 1 (the convergence certificate of
-  :mod:`lrtheory.expect.gd`), λ₁ ≤ log(q)/p < 0 for that start.
-* Numerical: :func:`lrtheory.dynamics.lyapunov.lyapunov_exponents` in float64 and in
-  mpmath at :data:`DPS` digits (the precision increase), over ``steps`` steps after a
+  :mod:`lrtheory.certify.gd_runs`), λ₁ ≤ log(q)/p < 0 for that start
+  (:func:`lrtheory.certify.lyapunov_bounds.negative_exponent_bound`).
+* Numerical: :func:`lrtheory.dynamics.lyapunov.largest_exponent_estimate` in float64 and
+  in mpmath at :data:`DPS` digits (the precision increase), over ``steps`` steps after a
   ``transient``.  The uncertainty u of λ₁ is the largest of the difference between the
   two precisions, the spread over the starts and the change of the running mean over the
   second half of the run; the sign is decided when |λ₁| > 3u at both precisions, and
@@ -28,23 +29,6 @@ from .base import (Expectation, choice_arg, int_arg, number_arg, objective_arg, 
 SIGNS = ("positive", "negative", "zero")
 DPS = 30
 ZERO_TOLERANCE = 0.01
-
-
-def _estimate(obj: Objective, h, X, steps: int, transient: int, backend: str):
-    """(mean λ₁ over the bounded starts, spread, drift of the running mean, diverged)."""
-    from ..dynamics.lyapunov import lyapunov_exponents
-    from ..precision import precision
-    with precision(DPS):
-        spec = lyapunov_exponents(obj, h if backend == "mpmath" else float(h), X, steps,
-                                  transient, backend)
-    lam = np.asarray(spec.exponents, dtype=float)[:, 0]
-    ok = np.isfinite(lam)
-    if not ok.any():
-        return _math.nan, _math.nan, _math.nan, True
-    runs = np.asarray(spec.running_per_start, dtype=float)
-    half = runs[len(runs) // 2] if len(runs) > 1 else runs[-1]
-    drift = float(np.nanmax(np.abs(runs[-1] - half)))
-    return float(lam[ok].mean()), float(np.ptp(lam[ok])), drift, bool((~ok).any())
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,10 +65,12 @@ class LyapunovSignExpectation(Expectation):
                        "certificate)", "proved" if self.sign == "negative" else "refuted",
                        "interval")
             return
+        from ..dynamics.lyapunov import largest_exponent_estimate
         ctx.progress("Lyapunov exponents")
         X = np.array([[float(c) for c in x] for x in self.starts])
-        fast = _estimate(obj, self.lr, X, self.steps, self.transient, "float64")
-        precise = _estimate(obj, self.lr, X, self.steps, self.transient, "mpmath")
+        fast, precise = (largest_exponent_estimate(obj, self.lr, X, self.steps, self.transient,
+                                                   backend, DPS)
+                         for backend in ("float64", "mpmath"))
         ev.table("Largest Lyapunov exponent", ["precision", "mean λ₁", "spread over starts",
                                                "drift of the running mean", "diverged"],
                  [["float64", *fast], [f"mpmath {DPS}", *precise]],
@@ -110,33 +96,13 @@ class LyapunovSignExpectation(Expectation):
                        "not a certificate)", "inconclusive", "float64, mpmath")
 
     def _certified_negative(self, ctx):
-        """(p, q) when every start provably converges to a contracting p-cycle."""
-        from ..certify.gd_runs import study_run
-        worst = None
-        for x0 in self.starts:
-            ctx.progress(f"convergence certificate from {point_text(self.objective.vars, x0)}")
-            facts = study_run(self.objective, x0, self.lr, min(self.steps, 10_000))
-            if not facts.limit_box:
-                return None
-            q = self._contraction(facts)
-            p = facts.limit_box[2]
-            if q is None:
-                return None
-            if worst is None or _math.log(q) / p > _math.log(worst[1]) / worst[0]:
-                worst = (p, q)
-        return worst
-
-    def _contraction(self, facts):
-        from flint import arb
-
-        from ..precision import precision
-        from ..certify.gd_runs import balls, image_chain, norm_upper
-        centre, r, p = facts.limit_box
-        with precision(40):
-            box = [arb(c, r) for c in centre]
-            _, J = image_chain(self.objective, box, balls([self.lr])[0], p)
-            q = norm_upper(J)
-        return q if 0 < q < 1 else None
+        """(p, q) when every start provably converges to a contracting p-cycle
+        (:func:`lrtheory.certify.lyapunov_bounds.negative_exponent_bound`)."""
+        from ..certify.lyapunov_bounds import negative_exponent_bound
+        return negative_exponent_bound(
+            self.objective, self.starts, self.lr, min(self.steps, 10_000),
+            lambda x0: ctx.progress("convergence certificate from "
+                                    f"{point_text(self.objective.vars, x0)}"))
 
 
 def lyapunov_sign(objective, vars=None, *, lr, starts, sign, steps=20_000, transient=1_000
