@@ -21,22 +21,15 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
-from ..dynamics.quantities import DPS, EXACT_BITS, quantity_differences  # noqa: F401
+from ..dynamics.quantities import (DPS, EXACT_BITS, conserved_identically,  # noqa: F401
+                                   difference_sign, quantity_differences,
+                                   refined_differences)
 from ..objectives import Objective
 from .base import (Expectation, choice_arg, expr_arg, int_arg, numbers_arg, objective_arg,
                    point_text, show, starts_or_box, undecided_starts)
 
 DIRECTIONS = ("nonincreasing", "nondecreasing", "conserved")
 MAX_STEPS = 100_000
-
-
-def _sign(d, exact: bool):
-    """+1, 0 or −1 when certain (0 only exactly), None when the ball holds 0."""
-    if exact:
-        return (d > 0) - (d < 0)
-    if not d.is_finite() or d.contains(0):
-        return None
-    return 1 if d > 0 else -1
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,7 +67,8 @@ class MonotoneExpectation(Expectation):
         rows = []
         for x0, h in ((x0, h) for h in self.lrs for x0 in self.starts):
             ctx.progress(f"GD from {point_text(self.objective.vars, x0)}, h = {show(h)}")
-            diffs = self._differences(x0, h)
+            diffs = refined_differences(self.objective, self.quantity, x0, h, self.steps,
+                                        self.direction != "conserved")
             rows.append(self._run(ev, x0, h, diffs))
         ev.table(f"{show(self.quantity)} along GD ({self.steps} steps)",
                  ["start", "h", "exact steps", "steps decided", "first failing step"], rows)
@@ -133,25 +127,11 @@ class MonotoneExpectation(Expectation):
                        "interval", "a difference enclosure there holds 0 (near a stationary "
                        "point the difference vanishes) or the box budget ran out")
 
-    def _differences(self, x0, h) -> list:
-        """The differences along the run, at :data:`DPS` digits and — while a ball step is
-        undecided and none is refuted — at 4 and 16 times as many (differences shrink
-        geometrically as the orbit converges)."""
-        for dps in (DPS, 4 * DPS, 16 * DPS):
-            diffs = quantity_differences(self.objective, self.quantity, x0, h, self.steps, dps)
-            signs = [_sign(d, exact) for d, exact in diffs]
-            if None not in signs or self.direction == "conserved":
-                return diffs
-        return diffs
-
     def _identity(self, ev) -> bool:
-        """q(G_h(x)) − q(x) ≡ 0 for each learning rate: proved for every start."""
-        obj = self.objective
-        ok = []
-        for h in self.lrs:
-            image = dict(zip(obj.vars, obj.gd_map_exprs(h)))
-            ok.append(sp.simplify(self.quantity.xreplace(image) - self.quantity) == 0)
-        if not all(ok):
+        """q(G_h(x)) − q(x) ≡ 0 for each learning rate
+        (:func:`lrtheory.dynamics.quantities.conserved_identically`): proved for every
+        start."""
+        if not all(conserved_identically(self.objective, self.quantity, h) for h in self.lrs):
             return False
         ev.finding(f"q(x − h∇f(x)) − q(x) ≡ 0 for q = {show(self.quantity)}: q is conserved "
                    "by every GD step, from every start", "proved", "symbolic")
@@ -161,7 +141,7 @@ class MonotoneExpectation(Expectation):
         want = {"nonincreasing": (-1, 0), "nondecreasing": (1, 0), "conserved": (0,)}[
             self.direction]
         run = f"GD from {point_text(self.objective.vars, x0)} with h = {show(h)}"
-        signs = [_sign(d, exact) for d, exact in diffs]
+        signs = [difference_sign(d, exact) for d, exact in diffs]
         exact_steps = sum(1 for _, e in diffs if e)
         bad = next((k for k, s in enumerate(signs) if s is not None and s not in want), None)
         undecided = [k for k, s in enumerate(signs) if s is None]
