@@ -20,20 +20,24 @@ SINE = Objective("x**2/2 + sin(x)/4", "x")                 # f'' = 1 − sin(x)/
 PLANE = Objective("(x**2 + y**2)/2 + cos(x)*cos(y)/8", "x,y")  # λ ∈ [7/8, 9/8]
 
 
-@pytest.mark.parametrize("expr, vars, m, M", [
-    ("x**2/2 + sin(x)/4", "x", Fraction(3, 4), Fraction(5, 4)),
-    ("x**4 + x**2/3", "x", Fraction(2, 3), None),            # min of 12x² + 2/3
-    ("x**4 - x**2", "x", Fraction(-2), None),                 # min of 12x² − 2, exact
-    ("x**2 + x*y + y**2", "x,y", Fraction(1), Fraction(3)),   # [[2, 1], [1, 2]], exact
-    ("(x**2 + y**2)/2 + cos(x)*cos(y)/8", "x,y", Fraction(7, 8), Fraction(9, 8)),
+@pytest.mark.parametrize("expr, vars, m, M, slack", [
+    ("x**2/2 + sin(x)/4", "x", Fraction(3, 4), Fraction(5, 4), Fraction(1, 10**8)),
+    # f'' = 1 + (cos²x − sin²x)/5 = 1 + cos(2x)/5: tight only through the trigsimp form
+    ("x**2/2 + sin(x)**2/10", "x", Fraction(4, 5), Fraction(6, 5), Fraction(1, 10**8)),
+    ("x**4 + x**2/3", "x", Fraction(2, 3), None, Fraction(1, 10**9)),   # min of 12x² + 2/3
+    ("x**4 - x**2", "x", Fraction(-2), None, 0),                 # min of 12x² − 2, exact
+    ("x**2 + x*y + y**2", "x,y", Fraction(1), Fraction(3), 0),   # [[2, 1], [1, 2]], exact
+    # the rest's eigenvalues are −cos(x ± y)/8; its norm is bounded by the row sum 1/4
+    ("(x**2 + y**2)/2 + cos(x)*cos(y)/8", "x,y", Fraction(7, 8), Fraction(9, 8),
+     Fraction(1, 8) + Fraction(1, 10**8)),
 ])
-def test_the_bounds_hold_and_are_close_to_the_true_range(expr, vars, m, M):
+def test_the_bounds_hold_and_are_close_to_the_true_range(expr, vars, m, M, slack):
     b = curvature_bounds(Objective(expr, vars))
-    assert b.m <= m and m - b.m <= Fraction(1, 4)      # sound, and near the true minimum
+    assert b.m <= m and m - b.m <= slack      # sound, and as near the true minimum as shown
     if M is None:
         assert b.M is None
     else:
-        assert b.M >= M and b.M - M <= Fraction(1, 4)
+        assert b.M >= M and b.M - M <= slack
 
 
 @pytest.mark.parametrize("obj", [SINE, PLANE, Objective("x**4 + x**2/3", "x")],

@@ -9,7 +9,8 @@ balls of infinite radius, as in :mod:`lrtheory.certify.escape`).
 * A constant (the polynomial part of f is quadratic), any n: by Weyl's inequality
   λ_min(A) − ‖B‖₂ ≤ λ(∇²f(x)) ≤ λ_max(A) + ‖B‖₂, with the extreme eigenvalues of A enclosed
   from its exact characteristic polynomial and ‖B‖₂ ≤ min(max row sum, Frobenius) of the
-  enclosures of |B_ij|.
+  enclosures of |B_ij| (each the intersection of the enclosures of B_ij as written and
+  after sympy's ``trigsimp``, e.g. cos²x − sin²x = cos 2x).
 * n = 1, A = p(x) a polynomial of positive even degree with positive leading coefficient:
   p attains its minimum over R at a real root of p′, each isolated in an exact rational
   interval and p enclosed on it, so m = min p − sup|B|; M = ∞.  Odd degree or a negative
@@ -100,12 +101,27 @@ def _rest_bound(obj: Objective, B) -> fmpq | None:
     n = len(B)
     if all(b == 0 for row in B for b in row):
         return fmpq(0)
+    entries = [b for row in B for b in row]
+    # a second form of the same functions (cos²x − sin²x as cos 2x): both enclosures hold,
+    # so their intersection does
+    other = [sp.trigsimp(b) if sp.count_ops(b) <= 200 else b for b in entries]
     with precision(bits=PREC):
-        fn = compile_exprs([b for row in B for b in row], obj.vars, "arb")
-        vals = fn(*[arb(_WHOLE)] * n)
+        whole = [arb(_WHOLE)] * n
+        vals = compile_exprs(entries, obj.vars, "arb")(*whole)
+        alts = compile_exprs(other, obj.vars, "arb")(*whole)
+        vals = [_tighter(v, a) for v, a in zip(vals, alts)]
         if not all(v.is_finite() for v in vals):
             return None
         return ball_upper(spectral_bound_of_enclosure(arb_mat(n, n, list(vals))))
+
+
+def _tighter(a: arb, b: arb) -> arb:
+    """The intersection of two enclosures of one value (either, when one is not finite)."""
+    if not b.is_finite():
+        return a
+    if not a.is_finite():
+        return b
+    return a.intersection(b)
 
 
 def _constant_part(A, rest: fmpq) -> CurvatureBounds:
