@@ -18,6 +18,11 @@ Run before any proof attempt over a set of learning rates and starts (the statem
   would ever hit h* (issue: GD on x³/3 + x²/2 from 1/5 for h ∈ [31/10, 4], where
   T_h⁴(1/5) crosses 1/h, whose image is the fixed point −1).  Adaptive refinement:
   every sign change found on the grid is bisected (``refine`` times) to localise h*.
+* :class:`PointMargin` — an inequality g = rhs − lhs ≥ 0 (> 0 when strict) at an exact
+  point: exactly in rationals (fmpq) when g, lhs and rhs are rational functions, else in
+  Arb balls whose sign is certain or left undecided; and :func:`shrink_counterexample`,
+  which replaces each coordinate of a counterexample in turn by the first of the simplest
+  rationals of its side of the box (:func:`simple_rationals`) that keeps it one.
 """
 from __future__ import annotations
 
@@ -27,7 +32,8 @@ from flint import fmpq
 from ..objectives import Objective
 from ..results import Result, result
 
-__all__ = ["ExactOrbit", "exact_orbit", "Crossing", "crossings", "stationary_points_1d"]
+__all__ = ["ExactOrbit", "exact_orbit", "Crossing", "crossings", "stationary_points_1d",
+           "PointMargin", "simple_rationals", "shrink_counterexample"]
 
 #: Digits of a numerator or denominator beyond which an exact orbit is abandoned.
 MAX_DIGITS = 2000
@@ -184,3 +190,69 @@ def _localise(obj, start, n, target, tb, lo, hi, s_lo, refine: int) -> Crossing:
             hi, v_hi = mid, v
     return Crossing(tuple(start), n, sp.sstr(target), sp.Rational(lo), sp.Rational(hi),
                     (v_lo.str(5), v_hi.str(5)))
+
+
+class PointMargin:
+    """g = rhs − lhs of an inequality g ≥ 0 (g > 0 when ``strict``) at exact points of
+    ``variables``: ``margin(point)`` is (holds, g, lhs, rhs), holds True or False when
+    certain and None when undecided.  When g, lhs and rhs are rational functions
+    (``exact``) the values are fmpq and the sign is exact; else they are arb balls at
+    ``dps`` digits and holds is None while the ball of g straddles the bound (or is not
+    finite).  A pole at the point is undecided, (None, None, None, None)."""
+
+    def __init__(self, g: sp.Expr, lhs: sp.Expr, rhs: sp.Expr, variables, strict: bool,
+                 dps: int = 40):
+        from ..evaluators import compile_exprs
+        exprs = [g, lhs, rhs]
+        self.exact = all(e.is_rational_function(*variables) for e in exprs)
+        self.strict, self.dps = strict, dps
+        self._fn = compile_exprs(exprs, variables, "fmpq" if self.exact else "arb")
+
+    def __call__(self, point) -> tuple:
+        from ..precision import precision
+        with precision(self.dps):
+            try:
+                g, lhs, rhs = self._fn(*[fmpq(int(c.p), int(c.q)) for c in point])
+            except ZeroDivisionError:
+                return None, None, None, None
+            if self.exact:
+                return bool(g > 0 if self.strict else g >= 0), g, lhs, rhs
+            if not g.is_finite():
+                return None, g, lhs, rhs
+            if g > 0 or (not self.strict and g >= 0):
+                return True, g, lhs, rhs
+            if g < 0 or (self.strict and g <= 0):
+                return False, g, lhs, rhs
+        return None, g, lhs, rhs
+
+
+def simple_rationals(lo, hi) -> list:
+    """The rationals k/q of [lo, hi] with denominator q = 1, 2, 3, 4 (a denominator with
+    more than 201 of them is skipped), the simplest first: by denominator, then by |k/q|;
+    each once."""
+    out = []
+    for q in (1, 2, 3, 4):
+        k0, k1 = int(sp.ceiling(lo * q)), int(sp.floor(hi * q))
+        if k1 - k0 > 200:
+            continue
+        out += sorted((sp.Rational(k, q) for k in range(k0, k1 + 1)
+                       if sp.Rational(k, q) not in out), key=abs)
+    return out
+
+
+def shrink_counterexample(point, box, is_counterexample, rounds: int = 2) -> tuple:
+    """A simpler counterexample than ``point`` in ``box`` (one (lo, hi) per coordinate):
+    in each of ``rounds`` passes, each coordinate in turn is replaced by the first of
+    :func:`simple_rationals` of its side that keeps ``is_counterexample(point)`` true (it
+    stays when it is met first)."""
+    point = list(point)
+    for _ in range(rounds):
+        for i, (lo, hi) in enumerate(box):
+            for v in simple_rationals(lo, hi):
+                if v == point[i]:
+                    break
+                trial = tuple(point[:i] + [v] + point[i + 1:])
+                if is_counterexample(trial):
+                    point[i] = v
+                    break
+    return tuple(point)

@@ -7,7 +7,8 @@ strategy (the falsifier, :func:`lrtheory.falsify.falsify`).
    balls, a second-order (convexity) certificate about the rational points where g and
    ∇g vanish exactly (a tight inequality), and a grid falsifier — **proves** it, or
    **refutes** it with a rational counterexample, which is checked exactly (or by a
-   certain ball sign) and shrunk to simple coordinates;
+   certain ball sign, :class:`lrtheory.certify.falsifier.PointMargin`) and shrunk to
+   simple coordinates (:func:`lrtheory.certify.falsifier.shrink_counterexample`);
 2. a g with a constant, exactly positive semidefinite Hessian that vanishes with its
    gradient at such a point is convex, so ≥ 0 everywhere (AM-GM touching along a line);
 3. otherwise the falsifier searches rational points of the box, each decided exactly (or
@@ -125,63 +126,29 @@ class InequalityExpectation(Expectation):
         return all(e.is_Rational for e in H) and bool(H.is_positive_semidefinite)
 
     def _shrunk(self, point) -> tuple:
-        """A simpler counterexample: each coordinate in turn replaced by the first of the
-        simplest rationals of its side of the box (integers, then halves, thirds and
-        quarters, by size) that keeps the point a counterexample."""
-        point = list(point)
-        for _ in range(2):
-            for i, (lo, hi) in enumerate(self.box):
-                for v in _simple_values(lo, hi):
-                    if v == point[i]:
-                        break
-                    trial = tuple(point[:i] + [v] + point[i + 1:])
-                    if self._sign(trial)[0] is False:
-                        point[i] = v
-                        break
-        return tuple(point)
+        """A simpler counterexample
+        (:func:`lrtheory.certify.falsifier.shrink_counterexample`)."""
+        from ..certify.falsifier import shrink_counterexample
+        return shrink_counterexample(point, self.box, lambda p: self._sign(p)[0] is False)
 
     def _counterexample(self, ev, point, how: str) -> None:
         ev.exact("counterexample", point_text(self.variables, point))
         ev.finding(f"Counterexample at {point_text(self.variables, point)}: "
                    f"{self._values(point)}", "refuted",
-                   "exact" if self._evaluators[1] else "interval", how)
+                   "exact" if self._sign.exact else "interval", how)
 
     def _values(self, point) -> str:
         _, _, lhs, rhs = self._sign(point)
-        num = lambda v: str(v) if self._evaluators[1] else \
+        num = lambda v: str(v) if self._sign.exact else \
             v.mid().str(15, radius=False)  # noqa: E731
         return f"lhs = {num(lhs)}, rhs = {num(rhs)}"
 
     @cached_property
-    def _evaluators(self):
-        """g, lhs and rhs at a point: exactly (fmpq) for rational functions, else in
-        balls."""
-        from ..evaluators import compile_exprs
-        exprs = [self.gap, self.lhs, self.rhs]
-        exact = all(e.is_rational_function(*self.variables) for e in exprs)
-        return compile_exprs(exprs, self.variables, "fmpq" if exact else "arb"), exact
-
-    def _sign(self, point):
-        """(holds, g, lhs, rhs) at an exact point: holds True/False/None (undecided),
-        the values as fmpq or arb."""
-        from flint import fmpq
-
-        from ..precision import precision
-        fn, exact = self._evaluators
-        with precision(DPS):
-            try:
-                g, lhs, rhs = fn(*[fmpq(int(c.p), int(c.q)) for c in point])
-            except ZeroDivisionError:
-                return None, None, None, None
-            if exact:
-                return bool(g > 0 if self.strict else g >= 0), g, lhs, rhs
-            if not g.is_finite():
-                return None, g, lhs, rhs
-            if g > 0 or (not self.strict and g >= 0):
-                return True, g, lhs, rhs
-            if g < 0 or (self.strict and g <= 0):
-                return False, g, lhs, rhs
-        return None, g, lhs, rhs
+    def _sign(self):
+        """(holds, g, lhs, rhs) at an exact point
+        (:class:`lrtheory.certify.falsifier.PointMargin`)."""
+        from ..certify.falsifier import PointMargin
+        return PointMargin(self.gap, self.lhs, self.rhs, self.variables, self.strict, DPS)
 
     def _falsify(self, ev, ctx, search) -> None:
         from hypothesis import strategies as st
@@ -224,19 +191,6 @@ class InequalityExpectation(Expectation):
 def _rational_out(v: sp.Expr, rounding) -> sp.Rational:
     """``v`` itself when rational, else rounded outward to a multiple of 2^-40."""
     return v if v.is_Rational else sp.Rational(int(rounding(v * 2**40)), 2**40)
-
-
-def _simple_values(lo, hi) -> list:
-    """Rationals of [lo, hi] with denominators 1 to 4, the simplest first (by denominator,
-    then by size)."""
-    out = []
-    for q in (1, 2, 3, 4):
-        k0, k1 = int(sp.ceiling(lo * q)), int(sp.floor(hi * q))
-        if k1 - k0 > 200:
-            continue
-        out += sorted((sp.Rational(k, q) for k in range(k0, k1 + 1)
-                       if sp.Rational(k, q) not in out), key=abs)
-    return out
 
 
 def _precision():
