@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..aliases import lr_keyword
 from ..objectives import Objective
 
 __all__ = ["RunFacts", "study_run", "contraction_box", "escape_radius", "invariant_box",
@@ -107,13 +108,14 @@ def norm_upper(J) -> float:
     return max(sum(float(abs(J[i, j]).upper()) for j in range(n)) for i in range(n))
 
 
-def contraction_box(obj: Objective, h, centre, p: int = 1):
+@lr_keyword
+def contraction_box(obj: Objective, lr, centre, p: int = 1):
     """(centre, r) of a box B = centre ± r about ``centre`` on which G^p is a contraction
     into itself — ‖DG^p(B)‖∞ = q < 1 and ‖G^p(c) − c‖∞ + q·r < r (then G^p(B) ⊂ B and
     G^p has a unique fixed point in B, the limit of every orbit entering B) — for r in
     :data:`RADII` relative to 1 + |c|, or None."""
     from flint import arb
-    hb = balls([h])[0]
+    hb = balls([lr])[0]
     c = balls(centre)
     image, _ = image_chain(obj, c, hb, p)
     d = max(float(abs(a - b).upper()) for a, b in zip(image, c))
@@ -133,17 +135,18 @@ def _inside(x, centre, r) -> bool:
     return all((xi - arb(ci)).abs_upper() < r for xi, ci in zip(x, centre))
 
 
-def escape_radius(obj: Objective, h):
+@lr_keyword
+def escape_radius(obj: Objective, lr):
     """(R, c) with |G(x)| ≥ c|x| for |x| ≥ R, c > 1, for a 1-D polynomial GD map at
     rational h: G(x)² − c²x² is a polynomial with positive leading coefficient whose
     real roots lie within R (Cauchy's bound), positive at ±R; then an orbit reaching
     |x_k| ≥ R diverges, |x_{k+j}| ≥ c^j|x_k|.  None when no factor of
     :data:`ESCAPE_FACTORS` works."""
     from ..bifurcation.exact import is_exact_applicable
-    if obj.dim != 1 or not sp.sympify(h).is_Rational or not is_exact_applicable(obj):
+    if obj.dim != 1 or not sp.sympify(lr).is_Rational or not is_exact_applicable(obj):
         return None
     x = obj.vars[0]
-    g = sp.expand(obj.gd_map_exprs(h)[0])
+    g = sp.expand(obj.gd_map_exprs(lr)[0])
     for c in ESCAPE_FACTORS:
         q = sp.Poly(sp.expand(g**2 - c**2 * x**2), x)
         if q.degree() < 1 or q.LC() <= 0:
@@ -155,11 +158,12 @@ def escape_radius(obj: Objective, h):
     return None
 
 
-def invariant_box(obj: Objective, h, tail: np.ndarray, rounds: int = 20):
+@lr_keyword
+def invariant_box(obj: Objective, lr, tail: np.ndarray, rounds: int = 20):
     """A box I ⊇ the numerical tail with G(I) ⊂ I, as ((lo, hi) per coordinate), or None
     (:func:`lrtheory.certify.gd_sets.invariant_region` at the single rate h)."""
     from ..certify.gd_sets import invariant_region
-    return invariant_region(obj, balls([h])[0], tail, rounds)
+    return invariant_region(obj, balls([lr])[0], tail, rounds)
 
 
 def _ball_orbit(obj: Objective, facts: RunFacts, steps: int, radius) -> None:
@@ -204,25 +208,26 @@ def _settled(facts: RunFacts, radius) -> bool:
     return False
 
 
-def study_run(obj: Objective, x0, h, steps: int, radius=None) -> RunFacts:
-    """One GD run from ``x0`` at ``h`` for ``steps`` steps: float64 and mpmath runs
+@lr_keyword
+def study_run(obj: Objective, x0, lr, steps: int, radius=None) -> RunFacts:
+    """One GD run from ``x0`` at ``lr`` for ``steps`` steps: float64 and mpmath runs
     (:func:`lrtheory.gd.run_gd`, classified), then the certificate that applies to the
     numerical label — a contraction box about the limit (converged / periodic), an escape
     radius (divergent), an invariant box (aperiodic) — kept only when the ball orbit of
     the exact start enters it (module docstring)."""
     from ..precision import precision
-    labels, periods, last, tail, max_abs = _numerics(obj, x0, h, steps)
-    facts = RunFacts(tuple(x0), h, labels, periods, last, tail, max_abs)
+    labels, periods, last, tail, max_abs = _numerics(obj, x0, lr, steps)
+    facts = RunFacts(tuple(x0), lr, labels, periods, last, tail, max_abs)
     with precision(DPS):
         if labels[1] in ("converged", "periodic") and np.all(np.isfinite(last)):
             p = max(1, periods[1])
-            box = contraction_box(obj, h, [sp.Float(v, 17) for v in last], p)
+            box = contraction_box(obj, lr, [sp.Float(v, 17) for v in last], p)
             facts.limit_box = (*box, p) if box else None
         elif labels[1] == "divergent":
-            esc = escape_radius(obj, h)
+            esc = escape_radius(obj, lr)
             facts.escape = (esc[0], esc[1], None) if esc else None
         elif labels[1] == "aperiodic":
-            inv = invariant_box(obj, h, tail)
+            inv = invariant_box(obj, lr, tail)
             facts.invariant = (inv, None) if inv else None
     _ball_orbit(obj, facts, steps, radius)
     if facts.escape and facts.escape[2] is None:

@@ -22,6 +22,7 @@ import math
 
 import sympy as sp
 
+from ..aliases import lr_keyword
 from ..objectives import Objective
 from ..results import Result, result
 from .branch_and_bound import ACCEPT, EXCLUDE, SPLIT, branch_and_bound
@@ -75,9 +76,10 @@ def _enters(obj: Objective, X, Hb, limits, steps: int):
     return None
 
 
-def limits_over_box(obj: Objective, h, starts: Box, steps: int = 2000,
+@lr_keyword
+def limits_over_box(obj: Objective, lr, starts: Box, steps: int = 2000,
                     max_depth: int = 12, max_boxes: int = 300) -> LimitCover:
-    """Cover the bounded box ``starts`` of GD starts at the learning rate ``h`` (an exact
+    """Cover the bounded box ``starts`` of GD starts at the learning rate ``lr`` (an exact
     number) by pieces converging to certified limits (module docstring)."""
     from flint import arb
 
@@ -90,7 +92,7 @@ def limits_over_box(obj: Objective, h, starts: Box, steps: int = 2000,
     def learn(x) -> bool:
         """A certified run from the rational start x: a new limit (True), or a
         counterexample recorded."""
-        facts = study_run(obj, x, h, min(steps, RUN_STEPS))
+        facts = study_run(obj, x, lr, min(steps, RUN_STEPS))
         if facts.limit_box is not None and facts.limit_box[2] == 1:
             centre, r, _ = facts.limit_box
             # the box was certified about the 17-digit centre; its float64 rounding is
@@ -109,7 +111,7 @@ def limits_over_box(obj: Objective, h, starts: Box, steps: int = 2000,
         if found:
             return EXCLUDE, None
         with precision(DPS):
-            Hb = to_arb(h)
+            Hb = to_arb(lr)
             j = _enters(obj, box_balls(fbox), Hb, limits, steps)
             if j is not None:
                 return ACCEPT, j

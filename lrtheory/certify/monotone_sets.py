@@ -27,6 +27,7 @@ import math
 import sympy as sp
 from flint import arb, arb_mat
 
+from ..aliases import lr_keyword
 from ..objectives import Objective
 from ..results import Result, result
 from .branch_and_bound import ACCEPT, EXCLUDE, SPLIT, branch_and_bound
@@ -115,11 +116,12 @@ def _recheck(obj: Objective, q, x, h, k: int, direction: str, dps: int):
     return (d.str(10), "interval") if _side(d, direction) == "bad" else None
 
 
-def prove_monotone_over_box(obj: Objective, q: sp.Expr, h, starts: Box, steps: int,
+@lr_keyword
+def prove_monotone_over_box(obj: Objective, q: sp.Expr, lr, starts: Box, steps: int,
                             direction: str, dps: int = DPS, max_depth: int = 14,
                             max_boxes: int = 600) -> MonotoneProof:
     """Whether q(x_{k+1}) − q(x_k) has the sign of ``direction`` for every k < ``steps``
-    and every start x₀ of the bounded box ``starts``, along GD at the learning rate ``h``
+    and every start x₀ of the bounded box ``starts``, along GD at the learning rate ``lr``
     (an exact number): by branch and bound over the starts (module docstring)."""
     from ..precision import precision
     from .gd_sets import ball_image
@@ -138,7 +140,7 @@ def prove_monotone_over_box(obj: Objective, q: sp.Expr, h, starts: Box, steps: i
                     return SPLIT, None
                 if side == "bad":
                     x = rational_start(fbox, starts)
-                    checked = x and _recheck(obj, q, x, h, k, direction, dps)
+                    checked = x and _recheck(obj, q, x, lr, k, direction, dps)
                     if not checked:
                         return SPLIT, None
                     found.append((x, k, *checked))
@@ -146,7 +148,7 @@ def prove_monotone_over_box(obj: Objective, q: sp.Expr, h, starts: Box, steps: i
                 X = ball_image(obj, X, Hb)
         return ACCEPT, "holds"
 
-    diff = _Difference(obj, q, h)
+    diff = _Difference(obj, q, lr)
     search = branch_and_bound(starts.float_box(), decide, max_depth=max_depth,
                               max_boxes=max_boxes)
     if found:
