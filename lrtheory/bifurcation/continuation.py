@@ -41,6 +41,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from ..aliases import lr_keyword
 from ..dynamics.bifurcations import (SIGMA, bifurcation_condition, bifurcation_record,
                                      multipliers, orbit_jet, same_bifurcation, solve_extended)
 from ..dynamics.orbits import exact_lr, mp_number, orbit_points, search_periodic_orbits, \
@@ -243,9 +244,10 @@ class BranchFollower:
             if z is not None:
                 self.crossings.append((s, orbit_points(self.obj, z[:n], s, self.p)[:-1]))
 
-    def covers(self, h, points, tol=1e-8) -> bool:
+    @lr_keyword
+    def covers(self, lr, points, tol=1e-8) -> bool:
         """Whether the orbit ``points`` at the seeded learning rate h was met."""
-        return any(abs(s - h) < tol and same_orbit(points, pts, tol)
+        return any(abs(s - lr) < tol and same_orbit(points, pts, tol)
                    for s, pts in self.crossings)
 
     # ---- locating a bifurcation between two branch points -------------------------------

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import mpmath
 
+from ..aliases import lr_keyword
 from ..dynamics.bifurcations import (SIGMA, adjugate, bifurcation_enclosure, det,
                                      extended_system, orbit_jet, solve_extended)
 from ..dynamics.orbits import exact_lr, mp_number
@@ -89,12 +90,13 @@ def _second(jet, u, v):
             for i in range(n)]
 
 
-def normal_form_coefficient(obj: Objective, x, h, p: int, kind: str, param=None):
+@lr_keyword
+def normal_form_coefficient(obj: Objective, x, lr, p: int, kind: str, param=None):
     """The quadratic (fold: a = ⟨w, B(v,v)⟩/2) or cubic (period doubling:
     c = ⟨w, C(v,v,v) + 3B(v,(I − A)⁻¹B(v,v))⟩/6) normal-form coefficient of G_h^p at the
     bifurcation point x (module docstring), at the working precision."""
     x = [mpmath.mpf(c) for c in x]
-    jet = orbit_jet(obj, x, h, p, param=param)
+    jet = orbit_jet(obj, x, lr, p, param=param)
     target = 1 if kind == "fold" else -1
     v, w = _eigvectors(jet.A, target)
     Bvv = _second(jet, v, v)
@@ -107,7 +109,7 @@ def normal_form_coefficient(obj: Objective, x, h, p: int, kind: str, param=None)
     Bvu = _second(jet, v, [u[i] for i in range(n)])
 
     def phi(t):
-        end = orbit_jet(obj, [xi + t * vi for xi, vi in zip(x, v)], h, p, param=param,
+        end = orbit_jet(obj, [xi + t * vi for xi, vi in zip(x, v)], lr, p, param=param,
                         second=False).x
         return sum(a * b for a, b in zip(w, end))
     with mpmath.workdps(mpmath.mp.dps + 20):
@@ -115,10 +117,11 @@ def normal_form_coefficient(obj: Objective, x, h, p: int, kind: str, param=None)
     return (C + 3 * sum(a * b for a, b in zip(w, Bvu))) / 6
 
 
-def codim2_tests(obj: Objective, x, h, p: int, kind: str, param=None) -> dict:
+@lr_keyword
+def codim2_tests(obj: Objective, x, lr, p: int, kind: str, param=None) -> dict:
     """{codimension-two kind: test function value} at a point of a ``kind`` curve (module
     docstring)."""
-    A = orbit_jet(obj, [mpmath.mpf(c) for c in x], h, p, param=param, second=False).A
+    A = orbit_jet(obj, [mpmath.mpf(c) for c in x], lr, p, param=param, second=False).A
     n = len(A)
 
     def shifted(s):
@@ -128,13 +131,13 @@ def codim2_tests(obj: Objective, x, h, p: int, kind: str, param=None) -> dict:
         return sum(adjugate(B)[i][i] for i in range(n)) if n > 1 else None
     tests = {}
     if kind == "period-doubling":
-        tests["degenerate period-doubling"] = normal_form_coefficient(obj, x, h, p, kind,
+        tests["degenerate period-doubling"] = normal_form_coefficient(obj, x, lr, p, kind,
                                                                        param)
         if n > 1:
             tests["fold-flip"] = det(shifted(-1))
             tests["1:2 resonance"] = trace_adj(shifted(1))
     elif kind == "fold":
-        tests["cusp"] = normal_form_coefficient(obj, x, h, p, kind, param)
+        tests["cusp"] = normal_form_coefficient(obj, x, lr, p, kind, param)
         if n > 1:
             tests["fold-flip"] = det(shifted(1))
             tests["1:1 resonance"] = trace_adj(shifted(-1))
