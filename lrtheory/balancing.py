@@ -53,9 +53,10 @@ def wczt_rate(x0, y0) -> Fraction:
     return 4 / (x0 * x0 + y0 * y0 + 8)
 
 
-def stability_bound(h, mu) -> float:
+@lr_keyword
+def stability_bound(lr, mu) -> float:
     """2/h − 2µ, the largest (x∞ − y∞)² of a linearly stable minimizer (WCZT-2)."""
-    return 2 / float(h) - 2 * float(mu)
+    return 2 / float(lr) - 2 * float(mu)
 
 
 def sharpness_at(mu, x, y) -> float:
@@ -263,10 +264,11 @@ class MatrixRun(Result):
     _repr_skip = ("limit",)
 
 
-def matrix_stability_bound(A, h) -> float:
+@lr_keyword
+def matrix_stability_bound(A, lr) -> float:
     """2/h − 2σ₁(A): the largest (‖X∞‖₂ − ‖Y∞‖₂)² of a linearly stable zero-residual
     minimizer."""
-    return 2 / float(h) - 2 * float(np.linalg.norm(np.asarray(A, float), 2))
+    return 2 / float(lr) - 2 * float(np.linalg.norm(np.asarray(A, float), 2))
 
 
 @lr_keyword

@@ -32,6 +32,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .aliases import lr_keyword
 from .errors import ComputationError, InputError
 from .numbers import to_matrix
 from .precision import current_dps, precision
@@ -97,10 +98,11 @@ def residual(A, X, Y) -> np.ndarray:
 # ---- GD and its invariants ------------------------------------------------------------
 
 
-def gd_step(A, X, Y, h):
+@lr_keyword
+def gd_step(A, X, Y, lr):
     """One GD step (X − hRY, Y − hRᵀX), R = XYᵀ − A (any arithmetic)."""
     R = residual(A, X, Y)
-    return X - h * (R @ Y), Y - h * (R.T @ X)
+    return X - lr * (R @ Y), Y - lr * (R.T @ X)
 
 
 def imbalance(X, Y) -> np.ndarray:
@@ -109,11 +111,12 @@ def imbalance(X, Y) -> np.ndarray:
     return X.T @ X - Y.T @ Y
 
 
-def imbalance_step_predicted(A, X, Y, h) -> np.ndarray:
+@lr_keyword
+def imbalance_step_predicted(A, X, Y, lr) -> np.ndarray:
     """The per-step law D' = D + h²(YᵀRᵀRY − XᵀRRᵀX) (matrix case)."""
     R = residual(A, X, Y)
     RY, RtX = R @ Y, R.T @ X
-    return imbalance(X, Y) + h * h * (RY.T @ RY - RtX.T @ RtX)
+    return imbalance(X, Y) + lr * lr * (RY.T @ RY - RtX.T @ RtX)
 
 
 def gradient_flow_imbalance_rate(A, X, Y) -> np.ndarray:
