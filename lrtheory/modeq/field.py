@@ -34,6 +34,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from ..aliases import lr_keyword
 from ..errors import InputError
 from ..objectives import Objective
 from ..parsing import check_differentiable, to_expr
@@ -419,24 +420,27 @@ class ModifiedEquation(Result):
         objectives), ``R ≡ 0`` exactly when ``F_n`` is a gradient."""
         return self._engine.gradient_split(self._check_n(n))
 
-    def modified_potential(self, h=H, budget: float | None = None) -> sp.Expr:
-        """``f + h f_1 + … + h^N f_N``; raises :class:`NotGradientError` at the first order
-        that is not a gradient."""
-        return sp.Add(*[h**n * self.potential(n, budget) for n in range(self.order + 1)])
+    @lr_keyword
+    def modified_potential(self, lr=H, budget: float | None = None) -> sp.Expr:
+        """``f + h f_1 + … + h^N f_N`` at h = ``lr`` (default the symbol h); raises
+        :class:`NotGradientError` at the first order that is not a gradient."""
+        return sp.Add(*[lr**n * self.potential(n, budget) for n in range(self.order + 1)])
 
-    def staged_truncation(self, h, order: int | None = None) -> tuple[list, tuple, list]:
-        """``(exprs, symbols, values)``: ``Σ_{n≤order} h^n F_n`` written in intermediate
-        ``symbols`` that stand for ``values`` (expressions in the coordinates).  For a
-        non-polynomial objective the symbols are the jets of ``f``, so numerical evaluation
-        computes each derivative of ``f`` once and then a polynomial (no expression swell)."""
+    @lr_keyword
+    def staged_truncation(self, lr, order: int | None = None) -> tuple[list, tuple, list]:
+        """``(exprs, symbols, values)``: ``Σ_{n≤order} h^n F_n`` at h = ``lr``, written in
+        intermediate ``symbols`` that stand for ``values`` (expressions in the coordinates).
+        For a non-polynomial objective the symbols are the jets of ``f``, so numerical
+        evaluation computes each derivative of ``f`` once and then a polynomial (no
+        expression swell)."""
         order = self.order if order is None else self._check_n(order)
         dim = len(self.variables)
         engine = self._engine
         if engine.polynomial:
-            return [sp.Add(*[h**n * self.fields[n][i] for n in range(order + 1)])
+            return [sp.Add(*[lr**n * self.fields[n][i] for n in range(order + 1)])
                     for i in range(dim)], (), []
         J = engine.jets
-        exprs = [sp.Add(*[h**n * J.as_expr(engine.jet_fields[n][i]) for n in range(order + 1)])
+        exprs = [sp.Add(*[lr**n * J.as_expr(engine.jet_fields[n][i]) for n in range(order + 1)])
                  for i in range(dim)]
         used = tuple(s for s in J.symbols if any(e.has(s) for e in exprs))
         return exprs, used, [engine.jet_values[s] for s in used]

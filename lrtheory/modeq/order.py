@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 import mpmath
 import sympy as sp
 
+from ..aliases import lr_keyword
 from ..errors import ComputationError
 from ..evaluators import compile_exprs
 from ..gd import TRAJECTORY, run_gd
@@ -165,15 +166,16 @@ def integrate(field: Callable, y0: Sequence, t, tol=None, max_depth: int = 14,
         return [sc.mpf(v) for v in y]
 
 
-def flow_map(me: ModifiedEquation, order: int, h, scalars: str | None = None) -> Callable:
+@lr_keyword
+def flow_map(me: ModifiedEquation, order: int, lr, scalars: str | None = None) -> Callable:
     """``phi(y, t, tol=None, state=None) -> list``: ``φ_t(y)`` of the order-``order``
-    truncated modified field at rate ``h`` (:func:`integrate`; mpmath numbers in and out,
-    at the current precision), computed in ``scalars`` (default :data:`SCALARS`)."""
+    truncated modified field at rate h = ``lr`` (:func:`integrate`; mpmath numbers in and
+    out, at the current precision), computed in ``scalars`` (default :data:`SCALARS`)."""
     scalars = SCALARS if scalars is None else scalars
     field = truncated_flow_field(me, order, scalars)
     sc = Scalars(scalars)
     with sc.precision():
-        hh = sc.num(h)
+        hh = sc.num(lr)
     return lambda y, t, tol=None, state=None: integrate(
         lambda z: field(z, hh), y, t, tol, state=state, scalars=scalars)
 
@@ -182,11 +184,12 @@ def _norm(v) -> mpmath.mpf:
     return mpmath.sqrt(sum(mpmath.mpf(a) ** 2 for a in v))
 
 
-def one_step_defect(me: ModifiedEquation, order: int, x0, h) -> mpmath.mpf:
+@lr_keyword
+def one_step_defect(me: ModifiedEquation, order: int, x0, lr) -> mpmath.mpf:
     """``‖φ_h^{F̃_order}(x₀) − GD_h(x₀)‖`` at the current mpmath precision."""
-    h = mpmath.mpf(h)
-    end = flow_map(me, order, h)(x0, h)
-    gd = me.model.mpmath.gd_step([mpmath.mpf(v) for v in x0], h)
+    lr = mpmath.mpf(lr)
+    end = flow_map(me, order, lr)(x0, lr)
+    gd = me.model.mpmath.gd_step([mpmath.mpf(v) for v in x0], lr)
     return _norm([a - b for a, b in zip(end, gd)])
 
 
@@ -225,18 +228,19 @@ def fitted_order(me: ModifiedEquation, order: int, x0, hs, dps=(40, 60)) -> Orde
                     float(change), tuple(dps))
 
 
-def global_error(me: ModifiedEquation, order: int | None, x0, h, T, tol=None) -> mpmath.mpf:
+@lr_keyword
+def global_error(me: ModifiedEquation, order: int | None, x0, lr, T, tol=None) -> mpmath.mpf:
     """``max_{1≤k≤T/h} ‖x_k − φ_{kh}(x₀)‖`` with ``φ`` the flow of ``F̃_order`` (``order =
     None``: gradient flow, i.e. order 0 with ``h = 0`` in the field is the same as order 0).
     Divergent GD iterates give ``inf``; ``tol`` is the integrator's relative tolerance."""
-    h = mpmath.mpf(h)
-    phi = flow_map(me, 0 if order is None else order, h)
-    steps = int(mpmath.floor(mpmath.mpf(T) / h + mpmath.mpf("1e-12")))
-    gd = run_gd(me.model, [list(x0)], h, steps, TRAJECTORY, backend="mpmath").trajectory[0]
+    lr = mpmath.mpf(lr)
+    phi = flow_map(me, 0 if order is None else order, lr)
+    steps = int(mpmath.floor(mpmath.mpf(T) / lr + mpmath.mpf("1e-12")))
+    gd = run_gd(me.model, [list(x0)], lr, steps, TRAJECTORY, backend="mpmath").trajectory[0]
     y = [mpmath.mpf(v) for v in x0]
     worst, state = mpmath.mpf(0), {}
     for k in range(steps):
-        y = phi(y, h, tol, state)
+        y = phi(y, lr, tol, state)
         if k + 1 >= len(gd):  # the GD orbit overflowed at this step
             return mpmath.inf
         err = _norm([a - b for a, b in zip(gd[k + 1], y)])

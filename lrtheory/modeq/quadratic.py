@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..aliases import lr_keyword
 from ..errors import InputError
 from ..numbers import parameter, to_matrix
 from . import poly
@@ -59,24 +60,27 @@ def scalar_series_radius() -> sp.Expr:
     return sp.limit((1 / (n + 1)) / (1 / (n + 2)), n, sp.oo)
 
 
-def gd_multipliers(A: sp.Matrix, h) -> dict:
+@lr_keyword
+def gd_multipliers(A: sp.Matrix, lr) -> dict:
     """Exact eigenvalues ``1 − hλ`` of the GD map with their multiplicities."""
     A = to_matrix(A, "A")
     if A != A.T:
         raise InputError("the quadratic closed form needs a symmetric matrix A")
-    h = parameter(h, "learning rate")
-    return {sp.nsimplify(1 - h * lam): m for lam, m in A.eigenvals().items()}
+    lr = parameter(lr, "learning rate")
+    return {sp.nsimplify(1 - lr * lam): m for lam, m in A.eigenvals().items()}
 
 
-def real_linear_flow_exists(A: sp.Matrix, h) -> bool:
+@lr_keyword
+def real_linear_flow_exists(A: sp.Matrix, lr) -> bool:
     """Whether ``I − hA`` (A symmetric) is ``exp(hB)`` for a real matrix B: no zero
     eigenvalue, and every negative eigenvalue of even multiplicity (Culver)."""
-    mult = gd_multipliers(A, h)
+    mult = gd_multipliers(A, lr)
     return all(mu != 0 and (mu > 0 or m % 2 == 0) for mu, m in mult.items())
 
 
-def rotation_logarithm(c, h) -> sp.Matrix:
+@lr_keyword
+def rotation_logarithm(c, lr) -> sp.Matrix:
     """For ``c > 0``: the real 2×2 ``B = h⁻¹(log c · I + πJ)`` with ``exp(hB) = −c I``, a real
     (non-gradient) linear flow whose time-``h`` map is ``x ↦ −c x``."""
     J = sp.Matrix([[0, -1], [1, 0]])
-    return (sp.log(c) * sp.eye(2) + sp.pi * J) / h
+    return (sp.log(c) * sp.eye(2) + sp.pi * J) / lr
