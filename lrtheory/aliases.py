@@ -17,7 +17,7 @@ def lr_keyword(func):
     and warn (:class:`DeprecationWarning`); giving two of them is a :class:`TypeError`."""
     @functools.wraps(func)
     def call(*args, **kwargs):
-        given = [name for name in OLD_NAMES if name in kwargs]
+        given = [name for name in OLD_NAMES if name in kwargs] if kwargs else None
         if given:
             if len(given) > 1 or "lr" in kwargs:
                 raise TypeError(f"{func.__name__}() got the learning rate twice "

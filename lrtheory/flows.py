@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 
 import mpmath
 
+from .aliases import lr_keyword
 from .gd import TRAJECTORY, run_gd
 from .objectives import Objective
 
@@ -27,10 +28,11 @@ def gradient_flow_mp(obj: Objective, x0: Sequence, dps: int = 30) -> Callable:
     return flow
 
 
-def gd_global_error(obj: Objective, x0: Sequence, h, steps: int, flow: Callable):
+@lr_keyword
+def gd_global_error(obj: Objective, x0: Sequence, lr, steps: int, flow: Callable):
     """max_{0≤k≤steps} ‖x_k − x(kh)‖₂ for GD x_{k+1} = x_k − h∇f(x_k), in mpmath at the
     caller's precision (:func:`lrtheory.gd.run_gd`); ``inf`` when the GD orbit overflows."""
-    run = run_gd(obj, [list(x0)], h, steps, TRAJECTORY, backend="mpmath")
+    run = run_gd(obj, [list(x0)], lr, steps, TRAJECTORY, backend="mpmath")
     if run.diverged[0]:
         return mpmath.inf
     hm = run.lr[0]

@@ -80,9 +80,10 @@ class Objective:
         check_differentiable(list(H), self.name)
         return H
 
-    def gd_map_exprs(self, h) -> tuple[sp.Expr, ...]:
-        """G_h(x) = x − h∇f(x) as sympy expressions (``h`` may be a symbol)."""
-        return tuple(v - h * g for v, g in zip(self.vars, self.gradient))
+    @lr_keyword
+    def gd_map_exprs(self, lr) -> tuple[sp.Expr, ...]:
+        """G_h(x) = x − h∇f(x) as sympy expressions (``lr`` = h may be a symbol)."""
+        return tuple(v - lr * g for v, g in zip(self.vars, self.gradient))
 
     def subs_point(self, point) -> dict:
         """Map a point (sequence or dict of names/symbols) to a substitution dict."""
@@ -170,9 +171,10 @@ class _Model:
     def _hess_entries(self, x) -> list:
         return self._H(*x)
 
-    def gd_step(self, x, h) -> list:
+    @lr_keyword
+    def gd_step(self, x, lr) -> list:
         """One GD step x − h∇f(x)."""
-        return [xi - h * gi for xi, gi in zip(x, self.grad(x))]
+        return [xi - lr * gi for xi, gi in zip(x, self.grad(x))]
 
 
 class MpmathModel(_Model):
@@ -191,9 +193,10 @@ class MpmathModel(_Model):
         e = self._hess_entries([mpmath.mpf(c) for c in x])
         return mpmath.matrix([[e[i * n + j] for j in range(n)] for i in range(n)])
 
-    def gd_jacobian(self, x, h) -> mpmath.matrix:
+    @lr_keyword
+    def gd_jacobian(self, x, lr) -> mpmath.matrix:
         """DG_h(x) = I − h∇²f(x) (matrix · scalar: mpf · matrix would parse repr(matrix))."""
-        return mpmath.eye(self.obj.dim) - self.hess(x) * mpmath.mpf(h)
+        return mpmath.eye(self.obj.dim) - self.hess(x) * mpmath.mpf(lr)
 
 
 class ArbModel(_Model):
@@ -212,14 +215,16 @@ class ArbModel(_Model):
         e = self._hess_entries(x)
         return arb_mat(n, n, e)
 
-    def gd_step(self, x, h) -> list:
-        h = to_arb(h)
-        return [to_arb(xi) - h * gi for xi, gi in zip(x, self.grad(x))]
+    @lr_keyword
+    def gd_step(self, x, lr) -> list:
+        lr = to_arb(lr)
+        return [to_arb(xi) - lr * gi for xi, gi in zip(x, self.grad(x))]
 
-    def gd_jacobian(self, x, h) -> arb_mat:
+    @lr_keyword
+    def gd_jacobian(self, x, lr) -> arb_mat:
         n = self.obj.dim
         return arb_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)]) \
-            - to_arb(h) * self.hess(x)
+            - to_arb(lr) * self.hess(x)
 
 
 class ExactModel(_Model):
@@ -238,9 +243,10 @@ class ExactModel(_Model):
         e = self._hess_entries([to_fmpq(c) for c in x])
         return fmpq_mat(n, n, [fmpq(v) for v in e])
 
-    def gd_step(self, x, h) -> list:
-        h = to_fmpq(h)
-        return [to_fmpq(xi) - h * gi for xi, gi in zip(x, self.grad(x))]
+    @lr_keyword
+    def gd_step(self, x, lr) -> list:
+        lr = to_fmpq(lr)
+        return [to_fmpq(xi) - lr * gi for xi, gi in zip(x, self.grad(x))]
 
 
 class NumpyModel(_Model):
@@ -262,21 +268,24 @@ class NumpyModel(_Model):
         e = np.stack(self._H(*np.moveaxis(X, -1, 0)), axis=-1)
         return e.reshape(e.shape[:-1] + (n, n))
 
-    def gd_step(self, X, h) -> np.ndarray:
+    @lr_keyword
+    def gd_step(self, X, lr) -> np.ndarray:
         X = np.asarray(X, dtype=float)
         with np.errstate(all="ignore"):
-            return X - h * self.grad(X)
+            return X - lr * self.grad(X)
 
-    def gd_jacobian(self, X, h) -> np.ndarray:
+    @lr_keyword
+    def gd_jacobian(self, X, lr) -> np.ndarray:
         H = self.hess(X)
-        return np.eye(self.obj.dim) - h * H
+        return np.eye(self.obj.dim) - lr * H
 
-    def run(self, x0, h, steps: int) -> np.ndarray:
+    @lr_keyword
+    def run(self, x0, lr, steps: int) -> np.ndarray:
         """GD trajectory from ``x0`` (shape (..., n)); returns shape (steps + 1, ..., n)
         (:func:`lrtheory.gd.run_gd` with ``TRAJECTORY``).  Overflow to inf/nan is kept as
         a result (nan from then on), not raised."""
         from .gd import TRAJECTORY, run_gd
-        return run_gd(self.obj, x0, h, steps, TRAJECTORY).trajectory
+        return run_gd(self.obj, x0, lr, steps, TRAJECTORY).trajectory
 
 
 @lr_keyword

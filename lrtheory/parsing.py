@@ -30,6 +30,7 @@ import re
 
 import sympy as sp
 
+from .aliases import lr_keyword
 from . import limits
 from .errors import InputError
 
@@ -559,14 +560,15 @@ def check_differentiable(exprs, label: str = "") -> None:
                              f"(its derivative contains {_short(e)}); use a smooth expression")
 
 
-def check_lr(h) -> None:
+@lr_keyword
+def check_lr(lr) -> None:
     """Learning rates must be positive finite numbers."""
     from .numbers import to_float
-    if h is None or isinstance(h, bool):
-        raise InputError(f"learning rate must be a number, got {h!r}")
+    if lr is None or isinstance(lr, bool):
+        raise InputError(f"learning rate must be a number, got {lr!r}")
     try:
-        value = to_float(h, "learning rate")
+        value = to_float(lr, "learning rate")
     except InputError as exc:
         raise InputError(f"learning rate must be positive and finite: {exc}") from None
     if not 0 < value < float("inf"):
-        raise InputError(f"learning rate must be positive and finite, got h = {h}")
+        raise InputError(f"learning rate must be positive and finite, got h = {lr}")

@@ -30,6 +30,7 @@ from typing import Callable
 import sympy as sp
 from flint import arb, ctx, fmpq, fmpq_mat
 
+from .aliases import lr_keyword
 from .errors import InputError
 from .falsify import Outcome
 from .gd import Record
@@ -280,10 +281,11 @@ class GDInstance:
 
 
 # ---- the descent inequalities along an orbit -----------------------------------------
-def descent_factor(h, L, scale=1) -> fmpq:
+@lr_keyword
+def descent_factor(lr, L, scale=1) -> fmpq:
     """c = h(1 − (scale·L)h/2); ``scale`` < 1 moves the constant in the unsafe direction
     (sensitivity of BLOG-1)."""
-    return to_fmpq(h) * (1 - to_fmpq(scale) * to_fmpq(L) * to_fmpq(h) / 2)
+    return to_fmpq(lr) * (1 - to_fmpq(scale) * to_fmpq(L) * to_fmpq(lr) / 2)
 
 
 @dataclass

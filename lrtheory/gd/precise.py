@@ -18,6 +18,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
+from ..aliases import lr_keyword
 from ..errors import InputError
 from . import classify as _cls
 from .kernel import batch_rows
@@ -152,12 +153,13 @@ class Orbit:
 _LATER = object()
 
 
-def orbit(model, x, h, steps: int, rec: Record, transient: int = 0,
+@lr_keyword
+def orbit(model, x, lr, steps: int, rec: Record, transient: int = 0,
           blowup: float = math.inf, domain=None, finite=lambda v: True) -> Orbit:
-    """GD x ← x − h∇f(x) from ``x`` with the compiled ``model`` (``obj.mpmath``,
-    ``obj.exact`` or ``obj.arb``; ``x`` and ``h`` already in its arithmetic) for
-    ``transient`` + ``steps`` steps, keeping what ``rec`` asks for (see the module doc
-    for how a run ends early)."""
+    """GD x ← x − h∇f(x), h = ``lr``, from ``x`` with the compiled ``model``
+    (``obj.mpmath``, ``obj.exact`` or ``obj.arb``; ``x`` and ``lr`` already in its
+    arithmetic) for ``transient`` + ``steps`` steps, keeping what ``rec`` asks for (see the
+    module doc for how a run ends early)."""
     n = len(x)
     L = max(min(rec.tail, steps + 1), rec.classify_length(steps) if rec.classify else 0, 1)
     r = Orbit(last=x, ring=deque(maxlen=L), steps_run=steps)
@@ -186,10 +188,10 @@ def orbit(model, x, h, steps: int, rec: Record, transient: int = 0,
         g = model.grad(x)
         fill_grad_sq(g)
         if Q is not None and t >= 0:
-            Q, sums = _tangent_step(model, x, h, Q, sums)
+            Q, sums = _tangent_step(model, x, lr, Q, sums)
             if len(running) < len(cks) and t + 1 == cks[len(running)]:
                 running.append(tuple(v / (t + 1) for v in sums))
-        new = [xi - h * gi for xi, gi in zip(x, g)]
+        new = [xi - lr * gi for xi, gi in zip(x, g)]
         reason = _stop_reason(x, new, rec, blowup, finite, domain)
         if reason and reason != "settled":
             if r.grad_sq and r.trajectory[-1] is x:  # the step from x was not taken
