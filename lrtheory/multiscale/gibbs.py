@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..aliases import lr_keyword
 from ..dynamics.statistics import total_variation as tv_distance
 from ..errors import InputError
 from ..evaluators import compile_exprs
@@ -24,18 +25,20 @@ from .model import Multiscale
 from .sampling import ChainRun, run_map
 
 
-def gibbs_variance_quadratic(h, sigma2, curvature=1):
+@lr_keyword
+def gibbs_variance_quadratic(lr, sigma2, curvature=1):
     """Variance ησ²/(2c) of the Gibbs law for f₀ = c x²/2 (exact when inputs are exact)."""
-    return h * sigma2 / (2 * curvature)
+    return lr * sigma2 / (2 * curvature)
 
 
-def bounded_noise_variance(h, sigma2, curvature=1):
+@lr_keyword
+def bounded_noise_variance(lr, sigma2, curvature=1):
     """Stationary variance of x_{k+1} = (1 − ηc)x_k + ηζ_k, ζ iid with variance σ²:
     η²σ²/(1 − (1 − ηc)²) = ησ²/(c(2 − ηc)); requires 0 < ηc < 2."""
-    rho = 1 - h * curvature
+    rho = 1 - lr * curvature
     if not getattr(rho, "free_symbols", None) and not abs(rho) < 1:
-        raise InputError(f"bounded-noise model unstable for eta*c = {h * curvature} (need < 2)")
-    return h**2 * sigma2 / (1 - rho**2)
+        raise InputError(f"bounded-noise model unstable for eta*c = {lr * curvature} (need < 2)")
+    return lr**2 * sigma2 / (1 - rho**2)
 
 
 class GibbsLaw:
@@ -126,7 +129,8 @@ def distances(run: ChainRun, law: GibbsLaw) -> Distances:
                      ks_distance(a, b) / 2)
 
 
-def bounded_noise_chains(ms: Multiscale, h: float, x0, steps: int, seed: int = 0,
+@lr_keyword
+def bounded_noise_chains(ms: Multiscale, lr: float, x0, steps: int, seed: int = 0,
                          **options) -> ChainRun:
     """Simulate the bounded-noise model x ← x − η∇f₀(x) − η∇f₁(U), U iid uniform on a
     period cell (fast variables), vectorized over chains; options as in ``run_map``."""
@@ -139,6 +143,6 @@ def bounded_noise_chains(ms: Multiscale, h: float, x0, steps: int, seed: int = 0
 
     def step(X):
         U = rng.random(X.shape) * periods
-        return X - h * (np.stack(g0(*X.T), axis=-1) + np.stack(g1(*U.T), axis=-1))
-    return run_map(step, None, h, x0, steps, **options)
+        return X - lr * (np.stack(g0(*X.T), axis=-1) + np.stack(g1(*U.T), axis=-1))
+    return run_map(step, None, lr, x0, steps, **options)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 
+from ..aliases import lr_keyword
 from ..gd import ItemAccess, Record, run_gd
 from ..precision import precision
 from ..results import Result, result
@@ -63,14 +64,15 @@ class StatisticsComparison(Result):
         return self.differences.items()
 
 
-def mp_chain_statistics(ms: Multiscale, h, x0s, steps: int, burn: int = 0,
+@lr_keyword
+def mp_chain_statistics(ms: Multiscale, lr, x0s, steps: int, burn: int = 0,
                         dps: int = 30) -> ChainStatistics:
     """Per-chain time averages of x, x² and log|φ′(x)| over ``steps`` iterates after
     ``burn``, for the 1-D GD map iterated in mpmath at ``dps`` digits
     (:func:`lrtheory.gd.run_gd`, backend mpmath: the moments average the states
     x_{burn+1}, …, x_{burn+steps}, the exponent log|φ′| at x_burn, …, x_{burn+steps−1})."""
     x0 = [[float(x)] for x in x0s]
-    run = run_gd(ms.objective, x0, float(h), steps, Record(every=1, lyapunov=True),
+    run = run_gd(ms.objective, x0, float(lr), steps, Record(every=1, lyapunov=True),
                  transient=burn, backend="mpmath", dps=dps)
     with precision(dps):  # the last ``steps`` states of each trajectory: x_{burn+1}, …
         mean = [float(sum(x[0] for x in t[-steps:]) / steps) for t in run.trajectory]
@@ -80,10 +82,11 @@ def mp_chain_statistics(ms: Multiscale, h, x0s, steps: int, burn: int = 0,
                            int(burn), int(dps))
 
 
-def float64_chain_statistics(ms: Multiscale, h, x0s, steps: int,
+@lr_keyword
+def float64_chain_statistics(ms: Multiscale, lr, x0s, steps: int,
                              burn: int = 0) -> ChainStatistics:
     """The same per-chain averages as :func:`mp_chain_statistics` in float64."""
-    run = run_chains(ms.objective, h, np.asarray(x0s, dtype=float).reshape(-1, 1), steps,
+    run = run_chains(ms.objective, lr, np.asarray(x0s, dtype=float).reshape(-1, 1), steps,
                      burn=burn, tail=0)
     return ChainStatistics(run.sum_x[:, 0] / run.samples, run.sum_xx[:, 0, 0] / run.samples,
                            run.sum_log / run.samples, int(steps), int(burn))

@@ -122,29 +122,30 @@ class ChainRun(Result):
         return a / max(a.sum(), 1), b / max(b.sum(), 1)
 
 
-def compile_gd(obj: Objective, h):
+@lr_keyword
+def compile_gd(obj: Objective, lr):
     """float64 GD map φ(x) = x − η∇f(x) and its derivative data for a batch (C, n).
 
-    ``h`` is a number or an array of shape (C,) (one learning rate per chain).  Returns
+    ``lr`` (η) is a number or an array of shape (C,) (one learning rate per chain).  Returns
     ``(step, deriv)``: in 1-D ``deriv(x)`` = log|φ′(x)| = log|1 − η f″(x)|; for d > 1
     ``deriv(x)`` is the tangent map Dφ(x) = I − η∇²f(x) of shape (C, n, n)."""
     n = obj.dim
     step_fn, d_fn = numpy_gd_map(obj)
-    h = np.asarray(h, dtype=float)
+    lr = np.asarray(lr, dtype=float)
     if n == 1:
         def step(X):
-            return step_fn(X[:, 0], h)[0][:, None]
+            return step_fn(X[:, 0], lr)[0][:, None]
 
         def log_derivative(X):
             with np.errstate(all="ignore"):
-                return np.log(np.abs(d_fn(X[:, 0], h)[0]))
+                return np.log(np.abs(d_fn(X[:, 0], lr)[0]))
         return step, log_derivative
 
     def step_nd(X):
-        return np.stack(step_fn(*X.T, h), axis=-1)
+        return np.stack(step_fn(*X.T, lr), axis=-1)
 
     def jacobian(X):
-        return np.stack(d_fn(*X.T, h), axis=-1).reshape(X.shape[0], n, n)
+        return np.stack(d_fn(*X.T, lr), axis=-1).reshape(X.shape[0], n, n)
     return step_nd, jacobian
 
 
@@ -161,7 +162,8 @@ def run_chains(obj: Objective, lr: float, x0, steps: int, **options) -> ChainRun
     return run_map(step, deriv, float(lr), X, steps, **options)
 
 
-def run_map(step, deriv, h: float, x0: np.ndarray, steps: int, burn: int = 0, thin: int = 1,
+@lr_keyword
+def run_map(step, deriv, lr: float, x0: np.ndarray, steps: int, burn: int = 0, thin: int = 1,
             bins: int = 400, hist_range=None, tail: int = 64,
             blowup: float = 1e8, observe=None) -> ChainRun:
     """Iterate ``step`` on the batch ``x0`` (C, n) for ``burn`` + ``steps`` iterations and
@@ -207,7 +209,7 @@ def run_map(step, deriv, h: float, x0: np.ndarray, steps: int, burn: int = 0, th
     diverged = ~np.isfinite(acc.sum_xx.reshape(C, -1)).all(axis=1) | ~np.isfinite(sum_log)
     if tail:
         diverged |= ~(np.max(np.abs(T), axis=(0, 2)) <= blowup)  # nan compares False
-    return ChainRun(float(h), steps, burn, thin, acc.samples, acc.sum_x, acc.sum_xx, sum_log,
+    return ChainRun(float(lr), steps, burn, thin, acc.samples, acc.sum_x, acc.sum_xx, sum_log,
                     acc.lo, acc.hi, acc.counts.reshape(2, bins + 2), acc.edges, T, diverged,
                     acc.sum_obs)
 

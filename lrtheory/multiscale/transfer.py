@@ -17,6 +17,7 @@ import scipy.sparse as sps
 import scipy.sparse.linalg as spla
 import sympy as sp
 
+from ..aliases import lr_keyword
 from ..errors import InputError
 from ..evaluators import compile_exprs
 from ..results import Result, result
@@ -40,7 +41,8 @@ class StationaryLaw(Result):
         return float(self.probabilities[self.centers > t].sum())
 
 
-def bounded_noise_stationary(ms: Multiscale, h: float, lo: float, hi: float,
+@lr_keyword
+def bounded_noise_stationary(ms: Multiscale, lr: float, lo: float, hi: float,
                              bins: int = 4000, noise_points: int = 2048,
                              chunk: int = 256) -> StationaryLaw:
     """The stationary law of the bounded-noise model (1-D) on ``bins`` cells of [lo, hi]."""
@@ -56,11 +58,11 @@ def bounded_noise_stationary(ms: Multiscale, h: float, lo: float, hi: float,
     edges = np.linspace(lo, hi, bins + 1)
     centers = (edges[1:] + edges[:-1]) / 2
     inv_w = bins / (hi - lo)
-    m = centers - h * g0(centers)[0]
+    m = centers - lr * g0(centers)[0]
     rows, cols, vals = [], [], []
     for start in range(0, bins, chunk):
         i = np.arange(start, min(start + chunk, bins))
-        target = np.floor((m[i, None] + h * zeta[None, :] - lo) * inv_w)
+        target = np.floor((m[i, None] + lr * zeta[None, :] - lo) * inv_w)
         target = np.clip(np.nan_to_num(target, nan=0.0), 0, bins - 1).astype(np.int64)
         key = np.unique((i[:, None] * bins + target).ravel(), return_counts=True)
         rows.append(key[0] // bins)

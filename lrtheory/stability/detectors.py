@@ -18,6 +18,7 @@ import dataclasses
 
 import numpy as np
 
+from ..aliases import lr_keyword
 from ..errors import InputError
 from ..parsing import check_lr
 from ..gd import ItemAccess
@@ -94,11 +95,12 @@ def _series(a, name: str) -> np.ndarray:
     return a
 
 
-def catapults(loss, sharpness, h: float, rise: float = 2.0) -> list[Catapult]:
+@lr_keyword
+def catapults(loss, sharpness, lr: float, rise: float = 2.0) -> list[Catapult]:
     """Catapult episodes in a trajectory with per-step ``loss`` and ``sharpness`` (same
     length).  Episodes do not overlap; an episode whose loss never comes back, or comes
     back with S still ≥ 2/h, is not a catapult.  Non-finite values end the search."""
-    check_lr(h)
+    check_lr(lr)
     if not rise > 1:
         raise InputError(f"rise factor must exceed 1, got {rise}")
     L, S = _series(loss, "loss"), _series(sharpness, "sharpness")
@@ -106,7 +108,7 @@ def catapults(loss, sharpness, h: float, rise: float = 2.0) -> list[Catapult]:
         raise InputError("loss and sharpness series must have the same length")
     bad = ~(np.isfinite(L) & np.isfinite(S))
     n = int(np.argmax(bad)) if bad.any() else L.size
-    thr = 2.0 / h
+    thr = 2.0 / lr
     out, k = [], 0
     while k < n - 2:
         if S[k] <= thr:
@@ -138,28 +140,29 @@ def _episode_from(L, S, k, thr, rise) -> Catapult | None:
     return Catapult(k, p, e, float(L[k]), float(L[p]), float(S[k]), float(S[e]))
 
 
-def edge_of_stability(loss, sharp_steps, sharpness, eta: float,
+@lr_keyword
+def edge_of_stability(loss, sharp_steps, sharpness, lr: float,
                       band: float = 0.1) -> EdgeOfStability:
     """Progressive sharpening and edge-of-stability statistics of a training run
     (:class:`EdgeOfStability`): ``loss`` is recorded at every step, ``sharpness`` at the
     steps ``sharp_steps``."""
-    check_lr(eta)
+    check_lr(lr)
     if not 0 < band < 1:
         raise InputError(f"band must be in (0, 1), got {band}")
     L = _series(loss, "loss")
     steps = np.asarray(sharp_steps, dtype=int)
-    r = _series(sharpness, "sharpness") * eta / 2.0
+    r = _series(sharpness, "sharpness") * lr / 2.0
     if steps.shape != r.shape:
         raise InputError("sharp_steps and sharpness must have the same length")
     hit = np.nonzero(r >= 1.0 - band)[0]
     if hit.size == 0:
-        return EdgeOfStability(float(eta), float(band), float(r[0]))
+        return EdgeOfStability(float(lr), float(band), float(r[0]))
     i = int(hit[0])
     k = int(steps[i])
     after = r[i:]
     Lafter = L[k:]
     return EdgeOfStability(
-        float(eta), float(band), float(r[0]), reach_step=k,
+        float(lr), float(band), float(r[0]), reach_step=k,
         sharpening_factor=float(r[i] / r[0]) if r[0] > 0 else None,
         in_band_fraction=float(np.mean(np.abs(after - 1.0) <= band)),
         ratio_min=float(after.min()), ratio_median=float(np.median(after)),

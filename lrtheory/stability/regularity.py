@@ -32,6 +32,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from ..aliases import lr_keyword
 from .. import gd
 from ..catalogue import LOSSES, product_loss
 from ..dynamics.classify import classify_tail
@@ -245,21 +246,22 @@ class StartResult(Result):
         return self.gap * self.h / 2.0
 
 
-def run_family(loss: str, h: float, starts, steps: int, mu=1, tol: float = 1e-12,
+@lr_keyword
+def run_family(loss: str, lr: float, starts, steps: int, mu=1, tol: float = 1e-12,
                rise: float = 2.0) -> list[StartResult]:
     """GD on ℓ(xᵀy) from each row of ``starts`` (shape (m, 2d)) for ``steps`` steps:
     classify the tail and measure S∞, gap, imbalance, catapults and rate per start."""
-    check_lr(h)
+    check_lr(lr)
     starts = np.atleast_2d(np.asarray(starts, dtype=float))
     if starts.shape[1] % 2:
         raise InputError("starts must have an even number of coordinates (x then y)")
     d = starts.shape[1] // 2
     obj = family_objective(loss, mu, d)
-    run = gd.run_gd(obj, starts, h, steps, gd.Record(last=False, every=1, loss=True))
+    run = gd.run_gd(obj, starts, lr, steps, gd.Record(last=False, every=1, loss=True))
     traj, losses = run.trajectory, run.loss_trajectory   # (steps + 1, m, 2d), (steps + 1, m)
     labels = classify_tail(traj, tol=tol)
     sharp = sharpness(obj, traj)                         # (steps + 1, m)
-    return [_start_result(loss, float(h), starts[j], lab, losses[:, j], sharp[:, j], mu, rise)
+    return [_start_result(loss, float(lr), starts[j], lab, losses[:, j], sharp[:, j], mu, rise)
             for j, lab in enumerate(labels)]
 
 
@@ -278,7 +280,8 @@ def _start_result(loss, h, x0, lab, losses, sharp, mu, rise) -> StartResult:
                        rate=fit_linear_rate(losses, h, s_lim))
 
 
-def fit_linear_rate(loss_series, h: float, sharp_limit: float, lo: float = 1e-24,
+@lr_keyword
+def fit_linear_rate(loss_series, lr: float, sharp_limit: float, lo: float = 1e-24,
                     hi: float = 1e-6) -> LinearRate | None:
     """Fit log L_k = k log ρ + c on the steps with lo ≤ L_k ≤ hi (the asymptotic window;
     f* = 0 for every loss of the family) and compare with the linearization at the limit:
@@ -295,7 +298,7 @@ def fit_linear_rate(loss_series, h: float, sharp_limit: float, lo: float = 1e-24
         k0 -= 1
     ks = np.arange(k0, win[-1] + 1)
     slope, _ = np.polyfit(ks, np.log(L[ks]), 1)
-    pred = (1.0 - h * sharp_limit) ** 2
+    pred = (1.0 - lr * sharp_limit) ** 2
     hit = np.nonzero(L <= hi)[0]
     return LinearRate(float(np.exp(slope)), float(pred),
                       float(slope / np.log(pred)) if 0 < pred < 1 else float("nan"),
@@ -319,17 +322,18 @@ class Replay(gd.ItemAccess, Result):
     gap: float
 
 
-def replay_mpmath(loss: str, h, x0, steps: int, mu=1, dps: int = 30) -> Replay:
+@lr_keyword
+def replay_mpmath(loss: str, lr, x0, steps: int, mu=1, dps: int = 30) -> Replay:
     """The same GD run in mpmath at ``dps`` digits: the final point, its sharpness and gap
     (h and x0 are taken exactly from their float64 values, as in the float64 run)."""
     obj = family_objective(loss, mu, len(x0) // 2)
     x0 = [float(c) for c in x0]
-    run = gd.run_gd(obj, x0, float(h), steps, gd.Record(sharpness=True), backend="mpmath",
+    run = gd.run_gd(obj, x0, float(lr), steps, gd.Record(sharpness=True), backend="mpmath",
                     dps=dps)
     S = run.sharpness[0]
     with precision(dps):
-        gap = 2 / mpmath.mpf(float(h)) - S
-    return Replay(loss, float(h), tuple(x0), int(steps), int(dps),
+        gap = 2 / mpmath.mpf(float(lr)) - S
+    return Replay(loss, float(lr), tuple(x0), int(steps), int(dps),
                   tuple(float(c) for c in run.last[0]), float(S), float(gap))
 
 
@@ -501,9 +505,10 @@ def _bounds(v) -> tuple[float, float]:
             float(np.nextafter(float(v.upper()), np.inf)))
 
 
-def certified_run(loss: str, h, x0, mu=1, steps: int = 5000, bits: int = 128,
+@lr_keyword
+def certified_run(loss: str, lr, x0, mu=1, steps: int = 5000, bits: int = 128,
                   tighten: float = 1e-12) -> CertifiedRun:
-    """Certify that GD on ℓ(xᵀy) with the exact rate ``h`` from the exact start ``x0``
+    """Certify that GD on ℓ(xᵀy) with the exact rate ``lr`` from the exact start ``x0``
     converges to a minimizer (:class:`CertifiedRun`): the ball orbit of (s, N) under the
     reduced map (``bits`` of working precision) is followed until a
     :class:`MinimizerTrap` holds, then on until |s − µ| ≤ ``tighten`` (or ``steps`` steps),
@@ -512,11 +517,11 @@ def certified_run(loss: str, h, x0, mu=1, steps: int = 5000, bits: int = 128,
     from flint import arb
     from ..evaluators import to_arb
     x0 = tuple(convert(c, "start") for c in x0)
-    h = convert(h, "lr")
+    lr = convert(lr, "lr")
     d = len(x0) // 2
     mu = convert(mu, "mu")
     with precision(bits=bits):
-        H, X = to_arb(h), [to_arb(c) for c in x0]
+        H, X = to_arb(lr), [to_arb(c) for c in x0]
         S, N = _product_invariants(X, d)
         fns = _ball_derivatives(loss, mu)
         d1f, d2f, ell2 = fns
@@ -538,13 +543,13 @@ def certified_run(loss: str, h, x0, mu=1, steps: int = 5000, bits: int = 128,
                 break
             S, N = _reduced_step(fns, S, N, H)
         if trap is None:
-            return CertifiedRun(loss, h, x0, False, None, None, losses=tuple(losses),
+            return CertifiedRun(loss, lr, x0, False, None, None, losses=tuple(losses),
                                 sharpness=tuple(sharp))
         NL = arb(trap.n_limit[0]).union(arb(trap.n_limit[1]))
         SL = ell2 * NL
         gap = 2 / H - SL
         imb = (NL - 2 * to_arb(mu)).sqrt() if d == 1 else arb("nan")
-        return CertifiedRun(loss, h, x0, True, entered, trap, trap.n_limit, _bounds(SL),
+        return CertifiedRun(loss, lr, x0, True, entered, trap, trap.n_limit, _bounds(SL),
                             _bounds(gap), _bounds(imb), tuple(losses), tuple(sharp), first)
 
 
