@@ -1,9 +1,14 @@
 """The learning rate is ``lr`` in the public functions; the former keywords ``h`` and
 ``eta`` still work, with a DeprecationWarning, and give the same result."""
+import dataclasses
+import importlib
 import inspect
 import math
+import pathlib
+import re
 import warnings
 
+import numpy as np
 import pytest
 
 from lrtheory import balancing
@@ -64,3 +69,124 @@ def test_exact_orbit_with_the_old_keyword():
         old = objectives.gd_orbit_exact(f, [1], h="1/2", steps=2)
     assert old == objectives.gd_orbit_exact(f, [1], lr="1/2", steps=2)
     assert [float(x[0]) for x in old] == [1.0, 0.5, 0.25]
+
+
+# ---- the whole public API ---------------------------------------------------------------
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+#: Public parameters named h or eta that are not a learning rate: (function, parameter) ->
+#: why the name stays.
+NOT_A_LEARNING_RATE: dict = {}
+
+#: Public functions whose learning rate is still ``h``: their modules are being revised and
+#: take the new name with that revision (each is a learning rate, so listed here and not in
+#: NOT_A_LEARNING_RATE).
+NOT_YET_RENAMED = {
+    "lrtheory.atlas.maps.ElementaryGD.float_map", "lrtheory.atlas.maps.GDMap.float_map",
+    "lrtheory.atlas.maps.GDMap.float_critical_points",
+    "lrtheory.atlas.maps.PolynomialGD.float_map",
+    "lrtheory.atlas.maps.PolynomialGD.float_critical_points",
+    "lrtheory.atlas.plane.PlaneGD.float_map",
+    "lrtheory.certify.escape.EscapeModel.coeffs", "lrtheory.certify.falsifier.exact_orbit",
+    "lrtheory.expect.eos.LimitSharpnessExpectation.at_lr",
+    "lrtheory.expect.gd.GDExpectation.at_lr",
+    "lrtheory.expect.lyapunov.LyapunovSignExpectation.at_lr",
+    "lrtheory.expect.orbits.NoAttractingOrbitExpectation.at_lr",
+    "lrtheory.expect.orbits.PeriodicOrbitExpectation.at_lr",
+    "lrtheory.expect.quantities.MonotoneExpectation.at_lr",
+}
+
+
+def _public_modules() -> list[str]:
+    """The modules of the API reference (``::: module`` in docs/api/*.md) and every package
+    (what its ``__init__`` exports)."""
+    names = set()
+    for page in (ROOT / "docs" / "api").glob("*.md"):
+        names.update(re.findall(r"^:::\s*([\w.]+)", page.read_text(encoding="utf-8"), re.M))
+    for init in (ROOT / "lrtheory").rglob("__init__.py"):
+        names.add(".".join(init.parent.relative_to(ROOT).parts))
+    return sorted(names)
+
+
+def _methods(cls):
+    """Public methods of ``cls`` and of its lrtheory bases (inherited ones included), and
+    ``__init__`` unless dataclasses wrote it from the fields (fields keep their names)."""
+    for klass in cls.__mro__:
+        if not klass.__module__.startswith("lrtheory"):
+            continue
+        for name, member in vars(klass).items():
+            if name.startswith("_") and name != "__init__":
+                continue
+            if name == "__init__" and dataclasses.is_dataclass(klass):
+                continue
+            func = member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
+            if inspect.isfunction(func):
+                yield func
+
+
+def _public_functions() -> dict:
+    """{module.qualname: function} over the public API: a module's ``__all__``, or else its
+    public names defined in lrtheory at or below that module; classes contribute methods."""
+    found = {}
+    for modname in _public_modules():
+        module = importlib.import_module(modname)
+        names = getattr(module, "__all__", None) or [
+            n for n in dir(module)
+            if getattr(getattr(module, n), "__module__", "").startswith(modname)]
+        for name in names:
+            obj = getattr(module, name)
+            if name.startswith("_") or not getattr(obj, "__module__", "").startswith("lrtheory"):
+                continue
+            funcs = _methods(obj) if inspect.isclass(obj) else [obj] if callable(obj) else []
+            for func in funcs:
+                found[f"{func.__module__}.{func.__qualname__}"] = func
+    return found
+
+
+def test_no_public_function_names_the_learning_rate_h_or_eta():
+    functions = _public_functions()
+    assert len(functions) > 300 and "lrtheory.dynamics.orbits.newton_periodic" in functions
+    offending = sorted(
+        f"{name}({param})" for name, func in functions.items()
+        for param in inspect.signature(func).parameters
+        if param in ("h", "eta") and (name, param) not in NOT_A_LEARNING_RATE
+        and name not in NOT_YET_RENAMED)
+    assert offending == [], "learning rate not named lr: " + ", ".join(offending)
+
+
+def test_the_allow_lists_name_public_functions_with_such_a_parameter():
+    functions = _public_functions()
+    for name, param in NOT_A_LEARNING_RATE:
+        assert param in inspect.signature(functions[name]).parameters, name
+
+
+def test_old_keywords_across_the_api_warn_and_agree():
+    from flint import fmpq
+    from lrtheory.dynamics.krawczyk import krawczyk_box
+    from lrtheory.multiscale.gibbs import gibbs_variance_quadratic
+    from lrtheory.smoothness import descent_factor
+    from lrtheory.stability.detectors import edge_of_stability
+    f = Objective("x**2/2 + x**4/4", "x")
+    with pytest.warns(DeprecationWarning, match=r"krawczyk_box\(h=\.\.\.\)"):
+        old = krawczyk_box(f, [[0]], h="1/2", radius=0.1)
+    assert old == krawczyk_box(f, [[0]], lr="1/2", radius=0.1)
+    # the fixed point 0 has multiplier 1 - h f''(0) = 1/2
+    assert old.proved and old.multipliers[0].to_acb().real.contains(fmpq(1, 2))
+    # x^2/2: x - h x; from 2 at h = 1/4 one step is 3/2
+    with pytest.warns(DeprecationWarning, match=r"gd_step\(h=\.\.\.\)"):
+        assert f.numpy.gd_step([[2.0]], h=0.25)[0][0] == 2.0 - 0.25 * (2.0 + 8.0)
+    with pytest.warns(DeprecationWarning, match=r"gd_map_exprs\(h=\.\.\.\)"):
+        assert f.gd_map_exprs(h=1) == f.gd_map_exprs(lr=1) == (-f.vars[0] ** 3,)
+    # balancing: 2/h - 2 mu; descent: c = h(1 - Lh/2); Gibbs: h sigma^2 / (2 c)
+    with pytest.warns(DeprecationWarning):
+        assert balancing.stability_bound(h=0.25, mu=1) == 6.0
+    with pytest.warns(DeprecationWarning):
+        assert descent_factor(eta="1/2", L=1) == fmpq(3, 8)
+    with pytest.warns(DeprecationWarning):
+        assert gibbs_variance_quadratic(h=0.1, sigma2=2.0, curvature=4.0) == 0.1 * 2.0 / 8.0
+    # edge of stability took eta=: the same statistics either way
+    loss, steps, sharp = np.linspace(1, 0.1, 50), np.arange(0, 50, 5), np.full(10, 3.9)
+    with pytest.warns(DeprecationWarning, match=r"edge_of_stability\(eta=\.\.\.\)"):
+        old = edge_of_stability(loss, steps, sharp, eta=0.5)
+    assert old == edge_of_stability(loss, steps, sharp, lr=0.5)
+    assert old.ratio_start == 3.9 * 0.5 / 2
