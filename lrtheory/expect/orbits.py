@@ -15,7 +15,9 @@ How the orbits are found:
 Verdicts: a certified orbit with the stated stability proves existence; when the list is
 complete and holds no such orbit the claim is refuted (the orbits that do exist are the
 evidence); an orbit found but not certified is confirmed when it is found again, with the
-same stability, at twice the digits.
+same stability, at twice the digits (:func:`lrtheory.dynamics.monodromy.found_again`); a
+stated multiplier is judged from its enclosure
+(:func:`lrtheory.dynamics.monodromy.spectral_radius_ball`).
 """
 from __future__ import annotations
 
@@ -27,23 +29,10 @@ import sympy as sp
 from ..dynamics.orbit_lists import (DEFAULT_BOX, DPS, STARTS, OrbitList,  # noqa: F401
                                     exact_applicable, exact_orbits, orbits_of_period,
                                     searched_orbits, superstable_orbit)
+from ..dynamics.monodromy import found_again, spectral_radius_ball
 from ..objectives import Objective
 from .base import (ArgumentError, Expectation, Stated, bool_arg, int_arg, math, number_arg,
                    objective_arg, pair_arg, show, stated_arg, tolerance_arg)
-
-
-def _refound(obj: Objective, orbit) -> bool:
-    """The orbit found again by Newton at twice the digits, with the same stability."""
-    from ..dynamics.orbits import classify_orbit, newton_periodic, orbit_points
-    from ..precision import precision
-    sol = newton_periodic(obj, orbit.points[0], orbit.h, orbit.period, 2 * DPS)
-    if sol is None:
-        return False
-    with precision(2 * DPS):
-        pts = orbit_points(obj, sol[0], orbit.h, orbit.period)[:-1]
-    again = classify_orbit(obj, pts, orbit.h, 2 * DPS)
-    close = max(abs(a - b) for pa, pb in zip(pts, orbit.points) for a, b in zip(pa, pb))
-    return again.stable == orbit.stable and close < mpmath.mpf(10) ** (-DPS // 2)
 
 
 def orbit_row(obj: Objective, o) -> list:
@@ -128,7 +117,7 @@ class PeriodicOrbitExpectation(Expectation):
                        "proved", "interval",
                        "Krawczyk test: a unique orbit with this minimal period in the boxes; "
                        "its multipliers enclosed")
-        elif match and _refound(self.objective, match[0]):
+        elif match and found_again(self.objective, match[0], DPS):
             record_orbit(ev, match[0])
             ev.finding(f"There is {wanted} (numerically, not certified)", "confirmed",
                        "mpmath", f"Newton at {DPS} and {2 * DPS} digits agree, same "
@@ -173,17 +162,17 @@ class PeriodicOrbitExpectation(Expectation):
         certified orbit from its enclosure; a stated 0 exactly by a superstable orbit
         (:func:`superstable_orbit`)."""
         m, name = self.multiplier, self._mult_name()
-        decisions = [(o, m.decide(_spectral(o))) for o in match if o.certified]
+        decisions = [(o, m.decide(spectral_radius_ball(o))) for o in match if o.certified]
         hits = [o for o, d in decisions if d == "proved"]
         if hits:
             record_orbit(ev, hits[0])
             ev.finding(f"There is an orbit of minimal period {self.period} through x0 ≈ "
                        f"{mpmath.nstr(hits[0].points[0][0], 15)} whose {name} "
-                       f"{_spectral(hits[0]).str(12)} satisfies {m.text()}", "proved",
+                       f"{spectral_radius_ball(hits[0]).str(12)} satisfies {m.text()}", "proved",
                        "interval", "Krawczyk certificate with enclosed multipliers")
             return
         values = "; ".join(f"x0 ≈ {mpmath.nstr(o.points[0][0], 12)}: "
-                           f"{_spectral(o).str(8) if o.certified else 'not certified'}"
+                           f"{spectral_radius_ball(o).str(8) if o.certified else 'not certified'}"
                            for o in match) or "none"
         all_out = all(d == "refuted" for _, d in decisions) and len(decisions) == len(match)
         if found.complete and all_out:
@@ -195,21 +184,6 @@ class PeriodicOrbitExpectation(Expectation):
                        f"{m.text()} ({values}; "
                        f"{'complete list' if found.complete else 'list not proved complete'})",
                        "inconclusive", "interval", found.method)
-
-
-def _spectral(o):
-    """The enclosure of the multiplier (1-D) or of the spectral radius of DG^p (n-D) of a
-    certified orbit (an arb ball; NaN when Arb did not isolate the multipliers)."""
-    from flint import arb
-    mults = o.certificate.multipliers if o.certificate is not None else None
-    if not mults:
-        return arb("nan")
-    if len(o.points[0]) == 1:
-        return mults[0].real.to_arb()
-    mods = [abs(z.to_acb()) for z in mults]
-    lo = max((m.lower() for m in mods), key=float)
-    hi = max((m.upper() for m in mods), key=float)
-    return lo.union(hi)
 
 
 @dataclass(frozen=True, eq=False)
