@@ -1,4 +1,5 @@
-"""The catapult model of Lewkowycz et al. (2020) (EOS-1).
+"""The catapult model of Lewkowycz et al. (2020) (EOS-1).  The rate η of the formulas is
+the parameter ``lr`` of the functions.
 
 Two-layer linear network with one datum: output f = vᵀu/√n, loss ½f², u, v ∈ Rⁿ, and the
 tangent-kernel eigenvalue λ = (‖u‖² + ‖v‖²)/n (the sharpness of the loss at f = 0).
@@ -21,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from .aliases import lr_keyword
 from .gd import TRAJECTORY, run_gd
 from .objectives import Objective
 from .results import Result, result
@@ -39,25 +41,27 @@ def network_objective(n: int, mu=0) -> tuple[Objective, sp.Expr, sp.Expr]:
     return Objective((f - mu)**2 / 2, u + v, name=name), f, lam
 
 
-def residual_map(r, lam, eta, mu=0, n=1):
+@lr_keyword
+def residual_map(r, lam, lr, mu=0, n=1):
     """One GD step on ½(f − μ)², f = vᵀu/√n, in the residual r = f − μ and λ:
 
         r' = r(1 − ηλ + η²r(r + μ)/n),    λ' = λ + (ηr/n)(ηrλ − 4(r + μ)).
 
     μ = 0 gives the recurrences of the module docstring (r = f); n = 1 is GD on
     ½(μ − xy)² with r = xy − μ, λ = x² + y².  Any ring: sympy, floats, arb balls."""
-    return (r * (1 - eta * lam + eta**2 * r * (r + mu) / n),
-            lam + eta * r / n * (eta * r * lam - 4 * (r + mu)))
+    return (r * (1 - lr * lam + lr**2 * r * (r + mu) / n),
+            lam + lr * r / n * (lr * r * lam - 4 * (r + mu)))
 
 
-def residual_map_derivatives(r, lam, eta, mu=0, n=1):
+@lr_keyword
+def residual_map_derivatives(r, lam, lr, mu=0, n=1):
     """The partial derivatives of :func:`residual_map`:
     ((∂r'/∂r, ∂r'/∂λ, ∂r'/∂η), (∂λ'/∂r, ∂λ'/∂λ, ∂λ'/∂η)), from
     r' = r − ηrλ + η²(r³ + μr²)/n and λ' = λ + η²r²λ/n − 4η(r² + μr)/n."""
-    return ((1 - eta * lam + eta**2 * (3 * r * r + 2 * mu * r) / n, -eta * r,
-             -r * lam + 2 * eta * (r * r * r + mu * r * r) / n),
-            ((2 * eta**2 * r * lam - 4 * eta * (2 * r + mu)) / n, 1 + eta**2 * r * r / n,
-             (2 * eta * r * r * lam - 4 * (r * r + mu * r)) / n))
+    return ((1 - lr * lam + lr**2 * (3 * r * r + 2 * mu * r) / n, -lr * r,
+             -r * lam + 2 * lr * (r * r * r + mu * r * r) / n),
+            ((2 * lr**2 * r * lam - 4 * lr * (2 * r + mu)) / n, 1 + lr**2 * r * r / n,
+             (2 * lr * r * r * lam - 4 * (r * r + mu * r)) / n))
 
 
 def recurrence_residuals(n: int, mu=0) -> tuple[sp.Expr, sp.Expr]:
@@ -136,14 +140,15 @@ class NetworkModel:
         return np.concatenate([f * X[..., self.n:], f * X[..., :self.n]], axis=-1)
 
 
-def simulate_network(u0: np.ndarray, v0: np.ndarray, eta: float, steps: int) -> dict:
+@lr_keyword
+def simulate_network(u0: np.ndarray, v0: np.ndarray, lr: float, steps: int) -> dict:
     """Full-parameter GD in float64 on ½(vᵀu/√n)² (:func:`lrtheory.gd.run_gd` on
     :class:`NetworkModel`); returns f, λ and loss per step.  Overflow is a result (nan
     entries from then on), not an error."""
     n = u0.size
     model = NetworkModel(n)
     theta = np.concatenate([np.asarray(u0, float), np.asarray(v0, float)])
-    traj = run_gd(model, theta, eta, steps, TRAJECTORY).trajectory
+    traj = run_gd(model, theta, lr, steps, TRAJECTORY).trajectory
     with np.errstate(all="ignore"):
         fs = model.output(traj)
         lams = np.sum(traj * traj, axis=-1) / n
@@ -151,19 +156,21 @@ def simulate_network(u0: np.ndarray, v0: np.ndarray, eta: float, steps: int) -> 
     return {"f": fs, "lam": lams, "loss": loss}
 
 
-def iterate_reduced(f0: float, lam0: float, eta: float, n: int, steps: int) -> dict:
+@lr_keyword
+def iterate_reduced(f0: float, lam0: float, lr: float, n: int, steps: int) -> dict:
     """The (f, λ) recurrences iterated in float64 (the second route to the same orbit)."""
     fs, lams = np.empty(steps + 1), np.empty(steps + 1)
     f, lam = f0, lam0
     with np.errstate(all="ignore"):
         for t in range(steps + 1):
             fs[t], lams[t] = f, lam
-            f, lam = f * (1 - eta * lam + eta**2 * f**2 / n), lam + eta * f**2 / n * (eta * lam - 4)
+            f, lam = f * (1 - lr * lam + lr**2 * f**2 / n), lam + lr * f**2 / n * (lr * lam - 4)
         loss = fs**2 / 2
     return {"f": fs, "lam": lams, "loss": loss}
 
 
-def classify_phase(run: dict, eta: float, tol: float = 1e-12) -> dict:
+@lr_keyword
+def classify_phase(run: dict, lr: float, tol: float = 1e-12) -> dict:
     """Phase of a run from measured quantities.
 
     diverged: the loss overflowed or exceeded 1e12; lazy: the loss fell below ``tol`` and λ
@@ -173,12 +180,12 @@ def classify_phase(run: dict, eta: float, tol: float = 1e-12) -> dict:
     finite = np.isfinite(loss)
     peak = float(np.nanmax(np.where(finite, loss, np.nan)))
     out = {"peak_loss_ratio": peak / loss[0], "lam0": float(lam[0]),
-           "lam_final": float(lam[finite][-1]), "two_over_eta": 2 / eta}
+           "lam_final": float(lam[finite][-1]), "two_over_eta": 2 / lr}
     if not finite.all() or peak > 1e12:
         out["phase"] = "divergent"
     elif loss[-1] < tol and abs(lam[-1] - lam[0]) < 0.05 * lam[0]:
         out["phase"] = "lazy"
-    elif loss[-1] < tol and peak > loss[0] and lam[-1] < 2 / eta:
+    elif loss[-1] < tol and peak > loss[0] and lam[-1] < 2 / lr:
         out["phase"] = "catapult"
     else:
         out["phase"] = "undetermined"

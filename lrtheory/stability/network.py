@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
+from ..aliases import lr_keyword
 from ..errors import InputError
 from ..parsing import check_lr
 
@@ -292,12 +293,13 @@ class TrainingRun:
     diverged: bool
 
 
-def train_gd(net: Network, theta0, eta: float, steps: int, every: int = 10,
+@lr_keyword
+def train_gd(net: Network, theta0, lr: float, steps: int, every: int = 10,
              blowup: float = 1e8) -> TrainingRun:
-    """θ_{k+1} = θ_k − η∇L(θ_k) for ``steps`` steps, recording L(θ_k) for every k and
-    λ_max(H(θ_k)) every ``every`` steps.  A loss above ``blowup`` or non-finite stops the
-    run and is reported as divergence (a result, not an error)."""
-    check_lr(eta)
+    """θ_{k+1} = θ_k − η∇L(θ_k), η = ``lr``, for ``steps`` steps, recording L(θ_k) for
+    every k and λ_max(H(θ_k)) every ``every`` steps.  A loss above ``blowup`` or non-finite
+    stops the run and is reported as divergence (a result, not an error)."""
+    check_lr(lr)
     if steps < 1 or every < 1:
         raise InputError("steps and every must be positive integers")
     theta = net._check(theta0).copy()
@@ -314,6 +316,6 @@ def train_gd(net: Network, theta0, eta: float, steps: int, every: int = 10,
             s_steps.append(k)
             sharp.append(net.sharpness(theta))
         if k < steps:
-            theta = theta - eta * g
-    return TrainingRun(float(eta), np.array(losses), np.array(s_steps), np.array(sharp),
+            theta = theta - lr * g
+    return TrainingRun(float(lr), np.array(losses), np.array(s_steps), np.array(sharp),
                        theta, diverged)
