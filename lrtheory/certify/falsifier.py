@@ -18,6 +18,12 @@ Run before any proof attempt over a set of learning rates and starts (the statem
   would ever hit h* (issue: GD on x³/3 + x²/2 from 1/5 for h ∈ [31/10, 4], where
   T_h⁴(1/5) crosses 1/h, whose image is the fixed point −1).  Adaptive refinement:
   every sign change found on the grid is bisected (``refine`` times) to localise h*.
+* What the falsifier tries over a set (:func:`falsifier_rates`, :func:`sample_starts`):
+  the closed ends of a rate interval, its simplest rate and three grid rates; the points
+  of a start list or the corners and centre of a start box.  :func:`exact_cycle` is the
+  exact orbit where the data are rational, :func:`crossings_over` the crossings over a
+  grid of :data:`CROSSING_GRID` rates of an interval (up to
+  :func:`lrtheory.certify.gd_sets.rate_cap` when it is unbounded).
 * :class:`PointMargin` — an inequality g = rhs − lhs ≥ 0 (> 0 when strict) at an exact
   point: exactly in rationals (fmpq) when g, lhs and rhs are rational functions, else in
   Arb balls whose sign is certain or left undecided; and :func:`shrink_counterexample`,
@@ -33,10 +39,13 @@ from ..objectives import Objective
 from ..results import Result, result
 
 __all__ = ["ExactOrbit", "exact_orbit", "Crossing", "crossings", "stationary_points_1d",
-           "PointMargin", "simple_rationals", "shrink_counterexample"]
+           "PointMargin", "simple_rationals", "shrink_counterexample", "falsifier_rates",
+           "sample_starts", "exact_cycle", "crossings_over", "CROSSING_GRID"]
 
 #: Digits of a numerator or denominator beyond which an exact orbit is abandoned.
 MAX_DIGITS = 2000
+#: Rates of the grid on which crossings of the orbit with a fixed point are searched.
+CROSSING_GRID = 129
 
 
 @result
@@ -190,6 +199,58 @@ def _localise(obj, start, n, target, tb, lo, hi, s_lo, refine: int) -> Crossing:
             hi, v_hi = mid, v
     return Crossing(tuple(start), n, sp.sstr(target), sp.Rational(lo), sp.Rational(hi),
                     (v_lo.str(5), v_hi.str(5)))
+
+
+def falsifier_rates(rates) -> list:
+    """The exact rates the falsifier tries in the rate interval ``rates``
+    (:class:`~lrtheory.certify.sets.Interval`), increasing: its closed ends, its simplest
+    rate and, when it is bounded and not a point, the three inner rates of its 5-point
+    grid."""
+    pts = [rates.simplest()]
+    if rates.lo is not None and rates.lo_closed:
+        pts.append(rates.lo)
+    if rates.hi is not None and rates.hi_closed:
+        pts.append(rates.hi)
+    if rates.bounded and rates.lo != rates.hi:
+        pts += rates.grid(5)[1:-1]
+    return sorted(set(pts))
+
+
+def sample_starts(starts) -> list:
+    """The starts the falsifier tries: the points of a
+    :class:`~lrtheory.certify.sets.PointSet`, or the corners and centre of a
+    :class:`~lrtheory.certify.sets.Box` (each once)."""
+    from .sets import PointSet
+    return list(starts.points) if isinstance(starts, PointSet) else \
+        list(dict.fromkeys(starts.corners() + [starts.centre()]))
+
+
+def exact_cycle(obj: Objective, start, lr) -> ExactOrbit | None:
+    """:func:`exact_orbit` of ``start`` at ``lr`` when both are rational and the objective
+    has an exact rational model; None otherwise."""
+    from ..errors import InputError
+    if not (lr.is_Rational and all(c.is_Rational for c in start)):
+        return None
+    try:
+        return exact_orbit(obj, start, lr)
+    except InputError:
+        return None
+
+
+def crossings_over(obj: Objective, starts, rates, count: int = CROSSING_GRID):
+    """The proven :func:`crossings` of a one-variable objective from each start of
+    :func:`sample_starts` over the ``count``-point grid of the rate interval ``rates``
+    (capped at :func:`lrtheory.certify.gd_sets.rate_cap`), start by start, as a
+    generator; nothing for several variables or a single rate."""
+    from .gd_sets import rate_cap
+    from .sets import Interval
+    if obj.dim != 1 or rates.lo == rates.hi:
+        return
+    part = Interval(rates.lo, rate_cap(rates), rates.lo_closed,
+                    rates.hi_closed if rates.hi is not None else True)
+    grid = part.grid(count)
+    for x0 in sample_starts(starts):
+        yield from crossings(obj, x0, grid)
 
 
 class PointMargin:

@@ -61,8 +61,6 @@ MAX_STEPS = 1_000_000
 UNCERTIFIED = "no certificate covers every step (a finite run is a sample of the steps)"
 #: Steps of the certified runs of the falsifier over a set.
 FALSIFY_STEPS = 2000
-#: Rates of the grid on which crossings of the orbit with a fixed point are searched.
-CROSSING_GRID = 129
 
 
 # ---- the expectations ----------------------------------------------------------------------
@@ -290,8 +288,8 @@ class GDExpectation(Expectation):
     def _counterexample(self, rates, starts, ev, ctx) -> bool:
         """The falsifier (module docstring): a counterexample finding, or False."""
         obj = self.objective
-        rates_tried = _falsify_rates(rates)
-        pairs = [(h, x0) for h in rates_tried for x0 in _sample_starts(starts)]
+        from ..certify.falsifier import falsifier_rates, sample_starts
+        pairs = [(h, x0) for h in falsifier_rates(rates) for x0 in sample_starts(starts)]
         for h, x0 in pairs:
             orbit = self._exact_counterexample(x0, h)
             if orbit is not None:
@@ -337,16 +335,11 @@ class GDExpectation(Expectation):
         return False
 
     def _exact_counterexample(self, x0, h):
-        """An exact eventually periodic orbit that contradicts the statement, or None."""
-        from ..certify.falsifier import exact_orbit
-        from ..errors import InputError
-        if not (h.is_Rational and all(c.is_Rational for c in x0)):
-            return None
-        try:
-            orbit = exact_orbit(self.objective, x0, h)
-        except InputError:
-            return None
-        if not orbit.periodic or self.behaviour == "bounded":
+        """An exact eventually periodic orbit (:func:`lrtheory.certify.falsifier.
+        exact_cycle`) that contradicts the statement, or None."""
+        from ..certify.falsifier import exact_cycle
+        orbit = exact_cycle(self.objective, x0, h)
+        if orbit is None or not orbit.periodic or self.behaviour == "bounded":
             return None
         if self.behaviour == "diverges" or orbit.period > 1:
             return orbit
@@ -357,27 +350,21 @@ class GDExpectation(Expectation):
         return None
 
     def _crossing(self, rates, starts, ev) -> bool:
-        """A crossing of the orbit with a fixed point (one variable), refuting divergence
-        or convergence to another point."""
-        from ..certify.falsifier import crossings
-        from ..certify.gd_sets import rate_cap
-        from ..certify.sets import Interval
-        if self.objective.dim != 1 or rates.lo == rates.hi or not (
-                self.behaviour == "diverges" or self.to is not None):
+        """A crossing of the orbit with a fixed point (one variable,
+        :func:`lrtheory.certify.falsifier.crossings_over`), refuting divergence or
+        convergence to another point."""
+        from ..certify.falsifier import crossings_over
+        if not (self.behaviour == "diverges" or self.to is not None):
             return False
-        part = Interval(rates.lo, rate_cap(rates), rates.lo_closed,
-                        rates.hi_closed if rates.hi is not None else True)
-        grid = part.grid(CROSSING_GRID)
-        for x0 in _sample_starts(starts):
-            for c in crossings(self.objective, x0, grid):
-                if self.to is not None and c.target == show(self.to[0]):
-                    continue
-                ev.exact("crossing_rates", f"[{show(c.h_lo)}, {show(c.h_hi)}]",
-                         "an interval of rates holding a counterexample h*")
-                ev.finding(f"Counterexample (intermediate value theorem, balls): "
-                           f"{c.describe()}; so GD does not {self._verb()} at that rate",
-                           "refuted", "interval")
-                return True
+        for c in crossings_over(self.objective, starts, rates):
+            if self.to is not None and c.target == show(self.to[0]):
+                continue
+            ev.exact("crossing_rates", f"[{show(c.h_lo)}, {show(c.h_hi)}]",
+                     "an interval of rates holding a counterexample h*")
+            ev.finding(f"Counterexample (intermediate value theorem, balls): "
+                       f"{c.describe()}; so GD does not {self._verb()} at that rate",
+                       "refuted", "interval")
+            return True
         return False
 
     def _verb(self) -> str:
@@ -416,26 +403,6 @@ class GDExpectation(Expectation):
                        f"are certified, the rest is undecided — measure "
                        f"{proof.undecided_measure:.3g}: {_undecided_text(proof, rates, n)}",
                        "inconclusive", "interval")
-
-
-def _falsify_rates(rates) -> list:
-    """Exact rates tried by the falsifier: the closed ends, a simple rate inside, and for a
-    bounded interval three grid rates."""
-    pts = [rates.simplest()]
-    if rates.lo is not None and rates.lo_closed:
-        pts.append(rates.lo)
-    if rates.hi is not None and rates.hi_closed:
-        pts.append(rates.hi)
-    if rates.bounded and rates.lo != rates.hi:
-        pts += rates.grid(5)[1:-1]
-    return sorted(set(pts))
-
-
-def _sample_starts(starts) -> list:
-    """The starts of a point list, or the corners and centre of a box."""
-    from ..certify.sets import PointSet
-    return list(starts.points) if isinstance(starts, PointSet) else \
-        list(dict.fromkeys(starts.corners() + [starts.centre()]))
 
 
 def _undecided_text(proof, rates, dim=None) -> str:
