@@ -6,10 +6,10 @@ certificate, and a numerical orbit found again at a raised precision.
   sign kept); several: ρ(M) = max_i |μ_i| enclosed by [max_i lower(|μ_i|),
   max_i upper(|μ_i|)] from the balls of the eigenvalues μ_i of the certificate
   (:class:`lrtheory.dynamics.krawczyk.OrbitCertificate`).
-* :func:`found_again` — Newton on G^p(x) − x = 0 (:func:`lrtheory.dynamics.orbits.
-  newton_periodic`) from the orbit's first point at twice the digits, the orbit
-  re-classified there: the same stability and every point within 10^(−dps/2) of the
-  first solve.  A precision increase, not a certificate.
+* :func:`found_again` — Newton on G^p(x) − x = 0
+  (:func:`lrtheory.dynamics.orbits.newton_periodic`) from the orbit's first point at
+  twice the digits, the orbit re-classified there: the same stability and every point
+  within 10^(−dps/2) of the first solve.  A precision increase, not a certificate.
 
 The claim kind periodic-orbit (:mod:`lrtheory.expect.orbits`) judges a stated multiplier
 with the first and confirms an orbit it cannot certify with the second.
@@ -25,9 +25,9 @@ __all__ = ["spectral_radius_ball", "found_again"]
 
 def spectral_radius_ball(orbit):
     """An arb ball enclosing the multiplier (one variable) or the spectral radius of the
-    monodromy matrix DG^p (several) of a certified :class:`~lrtheory.dynamics.orbits.
-    PeriodicOrbit` (module docstring); a NaN ball when the certificate does not isolate
-    the multipliers (or the orbit is not certified)."""
+    monodromy matrix DG^p (several) of a certified
+    :class:`~lrtheory.dynamics.orbits.PeriodicOrbit` (module docstring); a NaN ball when
+    the certificate does not isolate the multipliers (or the orbit is not certified)."""
     from flint import arb
     mults = orbit.certificate.multipliers if orbit.certificate is not None else None
     if not mults:

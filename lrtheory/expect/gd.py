@@ -335,8 +335,9 @@ class GDExpectation(Expectation):
         return False
 
     def _exact_counterexample(self, x0, h):
-        """An exact eventually periodic orbit (:func:`lrtheory.certify.falsifier.
-        exact_cycle`) that contradicts the statement, or None."""
+        """An exact eventually periodic orbit
+        (:func:`lrtheory.certify.falsifier.exact_cycle`) that contradicts the statement,
+        or None."""
         from ..certify.falsifier import exact_cycle
         orbit = exact_cycle(self.objective, x0, h)
         if orbit is None or not orbit.periodic or self.behaviour == "bounded":

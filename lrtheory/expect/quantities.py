@@ -12,8 +12,10 @@ The orbit x_{k+1} = x_k − h∇f(x_k) from each start is computed
   one on the wrong side refutes it, one containing 0 leaves the step undecided.
 
 Conservation is also tried symbolically first: q(G_h(x)) − q(x) ≡ 0 as a function of x
-proves it for every start at once.  So float noise is never a counterexample: a refuting
-step is one whose sign is exact or certain in ball arithmetic, named in the evidence.
+proves it for every start at once
+(:func:`lrtheory.dynamics.quantities.conserved_identically`).  So float noise is never a
+counterexample: a refuting step is one whose sign is exact or certain in ball arithmetic,
+named in the evidence.
 """
 from __future__ import annotations
 
