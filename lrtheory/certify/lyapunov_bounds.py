@@ -48,10 +48,14 @@ def negative_exponent_bound(obj: Objective, starts, lr, steps: int = STEPS,
     """(p, q) with λ₁ ≤ log(q)/p < 0 for GD at ``lr`` from every start of ``starts``
     (module docstring): the start with the largest bound log(q)/p gives (p, q).  None
     unless the certified run of at most ``steps`` steps from every start enters a
-    contraction box of G^p with 0 < q < 1.  ``progress(text)`` is told of each start."""
+    contraction box of G^p with 0 < q < 1.  ``lr`` and the coordinates of the starts are
+    exact numbers (text through :func:`lrtheory.numbers.convert`); ``progress(x0)`` is
+    told of each start."""
+    from ..numbers import convert
     from .gd_runs import study_run
+    lr = convert(lr, "lr")
     worst = None
-    for x0 in starts:
+    for x0 in (tuple(convert(c, "start") for c in x) for x in starts):
         if progress is not None:
             progress(x0)
         facts = study_run(obj, x0, lr, steps)
