@@ -35,3 +35,18 @@ def test_the_margin_is_proved_on_the_box_and_refuted_beyond_it():
     (point,), value = refuted.counterexample
     assert sp.Rational(1, 2) <= point <= 2 and _g(float(point)) < 0
     assert math.isclose(float(value), _g(float(point)), rel_tol=1e-9)
+
+
+def test_a_convex_quadratic_is_recognised_exactly():
+    """(x − y)² + (x + y − 1)²/2 has the constant Hessian [[3, −1], [−1, 3]] (eigenvalues 2
+    and 4); x² − y² (eigenvalues ±2) and x⁴ (not constant) are not convex quadratics, and
+    (x − y)² (eigenvalues 0 and 4) is one, semidefinite."""
+    import sympy as sp
+
+    from lrtheory.certify.margins import convex_quadratic
+    x, y = sp.symbols("x y", real=True)
+    assert convex_quadratic((x - y)**2 + (x + y - 1)**2 / 2, (x, y))
+    assert convex_quadratic((x - y)**2, (x, y))
+    assert not convex_quadratic(x**2 - y**2, (x, y))
+    assert not convex_quadratic(x**4, (x,))
+    assert not convex_quadratic(sp.sqrt(2) * x**2, (x,))     # not rational: not decided here

@@ -32,7 +32,8 @@ from ..results import Result, result
 from .branch_and_bound import ACCEPT, EXCLUDE, SPLIT, branch_and_bound
 from .sets import Box
 
-__all__ = ["MarginProof", "prove_nonnegative", "touching_points", "local_minima"]
+__all__ = ["MarginProof", "prove_nonnegative", "touching_points", "local_minima",
+           "convex_quadratic"]
 
 
 @result
@@ -50,6 +51,14 @@ class MarginProof(Result):
     undecided: tuple = ()
     measure: float = 0.0
     _repr_skip = ("undecided",)
+
+
+def convex_quadratic(g: sp.Expr, variables) -> bool:
+    """Whether ∇²g is constant, rational and positive semidefinite (decided exactly): then
+    g is a convex quadratic and g(x) ≥ g(p) + ∇g(p)·(x − p) for all x, p ∈ Rⁿ, so a point p
+    with g(p) = 0 and ∇g(p) = 0 exactly (a touching point) proves g ≥ 0 everywhere."""
+    H = sp.hessian(g, variables)
+    return all(e.is_Rational for e in H) and bool(H.is_positive_semidefinite)
 
 
 def touching_points(g: sp.Expr, variables, box: Box) -> list:

@@ -100,7 +100,8 @@ class InequalityExpectation(Expectation):
                 return self._counterexample(ev, self._shrunk(point),
                                             "found by branch and bound, checked and shrunk "
                                             "at the point")
-        if not self.strict and proof.touching and self._globally_convex():
+        from ..certify.margins import convex_quadratic
+        if not self.strict and proof.touching and convex_quadratic(self.gap, self.variables):
             ev.finding(f"{self.describe()}: g = rhs − lhs has a constant Hessian, exactly "
                        f"positive semidefinite, so g is convex and lies above its tangent "
                        f"plane at a point where g = 0 and ∇g = 0 exactly ({touch}): g ≥ 0",
@@ -119,11 +120,6 @@ class InequalityExpectation(Expectation):
         with _precision():
             return prove_nonnegative(self.gap, self.variables, box(ends, len(ends)),
                                      strict=self.strict)
-
-    def _globally_convex(self) -> bool:
-        """The Hessian of g is constant, rational and positive semidefinite."""
-        H = sp.hessian(self.gap, self.variables)
-        return all(e.is_Rational for e in H) and bool(H.is_positive_semidefinite)
 
     def _shrunk(self, point) -> tuple:
         """A simpler counterexample
