@@ -78,23 +78,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 #: why the name stays.  None at present: every public h or eta is a learning rate.
 NOT_A_LEARNING_RATE: dict = {}
 
-#: Public functions whose learning rate is still ``h``: their modules are being revised and
-#: take the new name with that revision (each is a learning rate, so listed here and not in
-#: NOT_A_LEARNING_RATE).
-NOT_YET_RENAMED = {
-    "lrtheory.atlas.maps.ElementaryGD.float_map", "lrtheory.atlas.maps.GDMap.float_map",
-    "lrtheory.atlas.maps.GDMap.float_critical_points",
-    "lrtheory.atlas.maps.PolynomialGD.float_map",
-    "lrtheory.atlas.maps.PolynomialGD.float_critical_points",
-    "lrtheory.atlas.plane.PlaneGD.float_map",
-    "lrtheory.certify.escape.EscapeModel.coeffs", "lrtheory.certify.falsifier.exact_orbit",
-    "lrtheory.expect.eos.LimitSharpnessExpectation.at_lr",
-    "lrtheory.expect.gd.GDExpectation.at_lr",
-    "lrtheory.expect.lyapunov.LyapunovSignExpectation.at_lr",
-    "lrtheory.expect.orbits.NoAttractingOrbitExpectation.at_lr",
-    "lrtheory.expect.orbits.PeriodicOrbitExpectation.at_lr",
-    "lrtheory.expect.quantities.MonotoneExpectation.at_lr",
-}
+#: Public functions whose learning rate is still ``h`` (each a learning rate, so listed here
+#: and not in NOT_A_LEARNING_RATE).  None at present.
+NOT_YET_RENAMED: set = set()
 
 
 def _public_modules() -> list[str]:

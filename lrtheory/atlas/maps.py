@@ -43,6 +43,7 @@ import numpy as np
 import sympy as sp
 from flint import arb, arb_poly
 
+from ..aliases import lr_keyword
 from ..certify import ACCEPT, SPLIT, branch_and_bound
 from ..errors import InputError
 from ..evaluators import to_arb
@@ -139,14 +140,16 @@ class GDMap:
                     f"({search.boxes} boxes)")
         return ""
 
-    def float_map(self, h: float):
-        """(G_h, G_h′) in float64, elementwise on numpy arrays or scalars."""
+    @lr_keyword
+    def float_map(self, lr: float):
+        """(G_h, G_h′) in float64 at h = ``lr``, elementwise on numpy arrays or scalars."""
         raise NotImplementedError
 
-    def float_critical_points(self, h: float, radius: float) -> list[float]:
+    @lr_keyword
+    def float_critical_points(self, lr: float, radius: float) -> list[float]:
         """The zeros of G_h′ in [−radius, radius] (float64, sign changes on a grid refined
         by bisection)."""
-        _, dG = self.float_map(h)
+        _, dG = self.float_map(lr)
         grid = np.linspace(-radius, radius, 4001)
         with np.errstate(all="ignore"):
             v = dG(grid)
@@ -194,13 +197,17 @@ class PolynomialGD(GDMap):
         d = -H * self._poly(order)(X)
         return d + 1 if order == 1 else d
 
-    def float_map(self, h: float):
+    @lr_keyword
+    def float_map(self, lr: float):
+        h = lr
         c = np.array([float(v) for v in reversed(self.coeffs)])  # highest degree first
         dc = np.polyder(c) if len(c) > 1 else np.zeros(1)
         return (lambda x: x - h * np.polyval(c, x)), (lambda x: 1 - h * np.polyval(dc, x))
 
-    def float_critical_points(self, h: float, radius: float = math.inf) -> list[float]:
-        """The real zeros of 1 − h·P′ (numpy's polynomial roots)."""
+    @lr_keyword
+    def float_critical_points(self, lr: float, radius: float = math.inf) -> list[float]:
+        """The real zeros of 1 − h·P′ at h = ``lr`` (numpy's polynomial roots)."""
+        h = lr
         c = np.array([float(v) for v in reversed(self.coeffs)])
         crit = np.polyder(c) * h if len(c) > 1 else np.zeros(1)
         crit[-1] -= 1.0
@@ -272,8 +279,9 @@ class ElementaryGD(GDMap):
                                                           -L + (i + 1) * width), H))
                    for i in range(pieces))
 
-    def float_map(self, h: float):
-        model = self.obj.numpy
+    @lr_keyword
+    def float_map(self, lr: float):
+        h, model = lr, self.obj.numpy
 
         def batch(fn):
             def apply(x):

@@ -45,6 +45,7 @@ import numpy as np
 import sympy as sp
 from flint import arb
 
+from ..aliases import lr_keyword
 from ..dynamics.krawczyk import monodromy_ball
 from ..errors import InputError
 from ..objectives import Objective
@@ -98,8 +99,10 @@ class PlaneGD:
         self.line = invariant_line(obj) if self.hessian is None else None
         self.line_gd = gd_map(self.line[2], radius) if self.line else None
 
-    def float_map(self, h: float):
-        """(G_h, DG_h) in float64 on arrays of points of shape (k, 2)."""
+    @lr_keyword
+    def float_map(self, lr: float):
+        """(G_h, DG_h) in float64 at h = ``lr`` on arrays of points of shape (k, 2)."""
+        h = lr
         model = self.obj.numpy
         return (lambda Z: model.gd_step(Z, h)), (lambda Z: model.gd_jacobian(Z, h))
 

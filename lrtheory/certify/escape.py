@@ -40,6 +40,7 @@ from __future__ import annotations
 import sympy as sp
 from flint import arb
 
+from ..aliases import lr_keyword
 from ..objectives import Objective
 from .branch_and_bound import ACCEPT, SPLIT, branch_and_bound
 
@@ -54,7 +55,7 @@ MAX_DIM = 4
 class EscapeModel:
     """The coefficients a_{k,j}(u, h) of the module docstring, compiled in balls.
 
-    ``tops[j]`` is t for component j; ``coeffs(u, h)`` returns, per component j, the list
+    ``tops[j]`` is t for component j; ``coeffs(u, lr)`` returns, per component j, the list
     of balls a_{0,j}, …, a_{t,j}.  The terms of ∇f that are not polynomial (the
     ``rest``, e.g. cos x) join a_0 through their enclosure over the whole space, which must
     be bounded (sin, cos of anything): ∇f = P + B with |B_j| ≤ b_j everywhere gives
@@ -91,12 +92,13 @@ class EscapeModel:
         bounds = self._rest(*whole, *params)
         return bounds if all(b.is_finite() for b in bounds) else None
 
-    def coeffs(self, u, h, params=(), rest=None) -> list:
-        """The balls a_{k,j} at the directions ``u``, the rates ``h``, the parameter balls
-        ``params`` (in the order of the objective's ``params``) and the enclosures
-        ``rest`` of :meth:`rest_bounds` (default: zero rest)."""
+    @lr_keyword
+    def coeffs(self, u, lr, params=(), rest=None) -> list:
+        """The balls a_{k,j} at the directions ``u``, the rates ``lr`` (a ball), the
+        parameter balls ``params`` (in the order of the objective's ``params``) and the
+        enclosures ``rest`` of :meth:`rest_bounds` (default: zero rest)."""
         rest = [arb(0)] * self.dim if rest is None else rest
-        flat = self._fn(*u, h, *params, *rest)
+        flat = self._fn(*u, lr, *params, *rest)
         out, i = [], 0
         for size in self._sizes:
             out.append(flat[i:i + size])

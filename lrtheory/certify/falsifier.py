@@ -35,6 +35,7 @@ from __future__ import annotations
 import sympy as sp
 from flint import fmpq
 
+from ..aliases import lr_keyword
 from ..objectives import Objective
 from ..results import Result, result
 
@@ -80,12 +81,13 @@ def _text(x) -> str:
     return str(x[0]) if len(x) == 1 else "(" + ", ".join(map(str, x)) + ")"
 
 
-def exact_orbit(obj: Objective, start, h, max_steps: int = 64) -> ExactOrbit:
-    """The exact orbit of ``start`` at rate ``h`` (rational objective and data) until a
+@lr_keyword
+def exact_orbit(obj: Objective, start, lr, max_steps: int = 64) -> ExactOrbit:
+    """The exact orbit of ``start`` at rate ``lr`` (rational objective and data) until a
     point repeats, ``max_steps`` pass, or a coordinate exceeds :data:`MAX_DIGITS` digits
     (module docstring)."""
     from ..objectives import to_fmpq
-    h = sp.Rational(h)
+    h = sp.Rational(lr)
     x = tuple(to_fmpq(c) for c in start)
     seen = {x: 0}
     points = [x]

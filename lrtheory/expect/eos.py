@@ -45,8 +45,8 @@ class LimitSharpnessExpectation(Expectation):
     steps: int = STEPS
     start_box: object = None  # a Box of starts (lrtheory.certify.sets) instead of starts
 
-    def at_lr(self, h) -> "LimitSharpnessExpectation":
-        return replace(self, lrs=(h,))
+    def at_lr(self, lr) -> "LimitSharpnessExpectation":
+        return replace(self, lrs=(lr,))
 
     def describe(self) -> str:
         where = f"every start of {self.start_box}" if self.start_box is not None else \

@@ -90,9 +90,9 @@ class GDExpectation(Expectation):
     def kind(self) -> str:  # type: ignore[override]
         return f"gd-{'converges' if self.behaviour == 'converges' else self.behaviour}"
 
-    def at_lr(self, h) -> "GDExpectation":
+    def at_lr(self, lr) -> "GDExpectation":
         from dataclasses import replace
-        return replace(self, lrs=(h,))
+        return replace(self, lrs=(lr,))
 
     def describe(self) -> str:
         target = f" to ({', '.join(map(show, self.to))})" if self.to else \

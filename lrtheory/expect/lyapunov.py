@@ -44,9 +44,9 @@ class LyapunovSignExpectation(Expectation):
     steps: int = 20_000
     transient: int = 1_000
 
-    def at_lr(self, h) -> "LyapunovSignExpectation":
+    def at_lr(self, lr) -> "LyapunovSignExpectation":
         from dataclasses import replace
-        return replace(self, lr=h)
+        return replace(self, lr=lr)
 
     def describe(self) -> str:
         return (f"the largest Lyapunov exponent of GD on f = {self.objective.expr} at "

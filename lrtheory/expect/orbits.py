@@ -73,9 +73,9 @@ class PeriodicOrbitExpectation(Expectation):
     box: tuple | None = None
     multiplier: Stated | None = None
 
-    def at_lr(self, h) -> "PeriodicOrbitExpectation":
+    def at_lr(self, lr) -> "PeriodicOrbitExpectation":
         from dataclasses import replace
-        return replace(self, lr=h)
+        return replace(self, lr=lr)
 
     def _wanted(self) -> str:
         return {True: "attracting ", False: "repelling ", None: ""}[self.stable]
@@ -196,9 +196,9 @@ class NoAttractingOrbitExpectation(Expectation):
     max_period: int
     box: tuple
 
-    def at_lr(self, h) -> "NoAttractingOrbitExpectation":
+    def at_lr(self, lr) -> "NoAttractingOrbitExpectation":
         from dataclasses import replace
-        return replace(self, lr=h)
+        return replace(self, lr=lr)
 
     def describe(self) -> str:
         return (f"GD on f = {self.objective.expr} with h = {show(self.lr)} has no attracting "

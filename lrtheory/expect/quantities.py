@@ -48,8 +48,8 @@ class MonotoneExpectation(Expectation):
     steps: int
     start_box: object = None  # a Box of starts (lrtheory.certify.sets) instead of starts
 
-    def at_lr(self, h) -> "MonotoneExpectation":
-        return replace(self, lrs=(h,))
+    def at_lr(self, lr) -> "MonotoneExpectation":
+        return replace(self, lrs=(lr,))
 
     def describe(self) -> str:
         where = f"every start of {self.start_box}" if self.start_box is not None else \
