@@ -41,8 +41,8 @@ import re
 from fractions import Fraction
 from typing import Any, ClassVar
 
-__all__ = ["Result", "result", "Ball", "ComplexBall", "Opaque", "opaque_field", "encode",
-           "decode", "readable_real", "exact_number", "json_schema", "RESULT_TYPES"]
+__all__ = ["Result", "result", "ItemAccess", "Ball", "ComplexBall", "Opaque", "opaque_field",
+           "encode", "decode", "readable_real", "exact_number", "json_schema", "RESULT_TYPES"]
 
 #: Every result class by name, for decoding ``{"type": NAME, ...}``.
 RESULT_TYPES: dict[str, type] = {}
@@ -147,6 +147,22 @@ class Result:
     def _repr_latex_(self):
         latex = getattr(self, "latex", None)
         return f"$\\displaystyle {latex()}$" if callable(latex) else None
+
+
+class ItemAccess:
+    """``r["name"]`` reads field ``name`` (results that replaced plain dicts keep the dict
+    reading; ``keys()`` lists the fields)."""
+
+    def __getitem__(self, key):
+        if key not in self.keys():
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def keys(self):
+        return [f.name for f in dataclasses.fields(self)]
+
+    def get(self, key, default=None):
+        return getattr(self, key) if key in self.keys() else default
 
 
 # ---- encoding ---------------------------------------------------------------------------
@@ -654,8 +670,8 @@ def _schema_of(ann: str, defs: dict) -> dict:
     base, _, inner = ann.partition("[")
     if inner and base.strip() in ("tuple", "list", "Sequence"):
         args = _split_top(inner[:-1], ",")
-        if len(args) == 2 and args[1] == "...":
-            return {"type": "array", "items": _schema_of(args[0], defs)}
+        if (len(args) == 2 and args[1] == "...") or (base.strip() != "tuple" and len(args) == 1):
+            return {"type": "array", "items": _schema_of(args[0], defs)}  # homogeneous
         return {"type": "array", "prefixItems": [_schema_of(a, defs) for a in args],
                 "items": False}
     if inner and base.strip() == "dict":

@@ -33,6 +33,8 @@ REQUIRED = {"Ball": {"mid_man": st.integers(-2**200, 2**200), "mid_exp": _exp,
             "Interval": {end: st.one_of(st.none(), st.builds(
                 sp.Rational, st.integers(-2**70, 2**70), st.integers(1, 2**70)))
                 for end in ("lo", "hi")},
+            "Finding": {"verdict": st.sampled_from(["proved", "confirmed", "refuted",
+                                                    "inconclusive"])},
             "ModifiedEquation": {"objective": st.sampled_from([_x**2 / 2, _x**4 / 4 - _x**2]),
                                  "variables": st.just((_x,)),
                                  "order": st.integers(0, 3)}}

@@ -19,7 +19,7 @@ Modules: :mod:`.evidence` (Evidence, verdicts), :mod:`.registry` (claims, Regist
 Importing this package imports nothing heavy.
 """
 from .discovery import discover
-from .evidence import METHODS, VERDICTS, Evidence, combine_verdicts
+from .evidence import METHODS, VERDICTS, Evidence, Finding, combine_verdicts
 from .registry import (REGISTRY, Claim, ClaimSpec, ProjectInfo, Registry, active_registry,
                        all_claims, claim, claim_kind, kind_counts, kind_table, matches,
                        natural_key, select, source)
@@ -27,7 +27,7 @@ from .runner import (CheckContext, ClaimRecord, environment, evidence_of, result
                      run_claim, run_claims)
 from .sources import Source
 
-__all__ = ["CheckContext", "Claim", "ClaimRecord", "ClaimSpec", "Evidence", "METHODS",
+__all__ = ["CheckContext", "Claim", "ClaimRecord", "ClaimSpec", "Evidence", "Finding", "METHODS",
            "ProjectInfo", "REGISTRY", "Registry", "SOURCES", "Source", "VERDICTS",
            "active_registry", "all_claims", "claim", "claim_kind", "combine_verdicts",
            "discover", "kind_counts", "kind_table",

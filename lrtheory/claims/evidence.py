@@ -24,8 +24,8 @@ from fractions import Fraction
 from numbers import Integral
 from typing import Any, Union
 
-from ..results import (RESULT_TYPES, Ball, Result, _looks_readable, decode, exact_number,
-                       opaque_field, readable_real, result)
+from ..results import (RESULT_TYPES, Ball, ItemAccess, Result, _looks_readable, decode,
+                       exact_number, opaque_field, readable_real, result)
 
 VERDICTS = ("proved", "confirmed", "refuted", "inconclusive")
 METHODS = ("symbolic", "exact", "interval", "mpmath", "float64")
@@ -74,6 +74,35 @@ class Verdict(str, Enum):
 
     def __repr__(self):
         return repr(self.value)
+
+
+@result
+class Finding(ItemAccess, Result):
+    """A sub-result of a claim: its ``statement``, ``verdict`` (one of :data:`VERDICTS`),
+    ``method`` (how it was decided: symbolic, exact, interval, mpmath, float64) and
+    ``detail``.  It reads like the dict it replaced (``f["verdict"]``)."""
+
+    statement: str
+    verdict: str
+    method: str = ""
+    detail: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "verdict", _verdict(self.verdict))
+
+    @classmethod
+    def of(cls, data) -> "Finding":
+        """A Finding from a Finding or from its JSON form (with or without the type tag:
+        an older results document's finding is a plain dict)."""
+        if isinstance(data, Finding):
+            return data
+        if not isinstance(data, dict):
+            raise TypeError(f"a finding must be a Finding or a dict, got {type(data).__name__}")
+        body = {k: v for k, v in data.items() if k != "type"}
+        unknown = sorted(set(body) - {f.name for f in dataclasses.fields(cls)})
+        if unknown:
+            raise ValueError(f"Finding: unknown fields {unknown}")
+        return cls(**body)
 
 
 # ---- key numbers -------------------------------------------------------------------------------
@@ -279,7 +308,7 @@ class Evidence(Result):
     tables: list = dataclasses.field(default_factory=list)
     formulas: list = dataclasses.field(default_factory=list)
     figures: list = dataclasses.field(default_factory=list)
-    findings: list = dataclasses.field(default_factory=list)
+    findings: list[Finding] = dataclasses.field(default_factory=list)
     notes: list = dataclasses.field(default_factory=list)
     result: Any = opaque_field()
     error: str = ""
@@ -290,9 +319,10 @@ class Evidence(Result):
     def __post_init__(self):
         numbers = {str(k): key_number(v) for k, v in dict(self.numbers or {}).items()}
         object.__setattr__(self, "numbers", numbers)
-        for name in ("tables", "formulas", "figures", "findings", "notes"):
+        for name in ("tables", "formulas", "figures", "notes"):
             object.__setattr__(self, name, [dict(x) if isinstance(x, dict) else x
                                             for x in (getattr(self, name) or ())])
+        object.__setattr__(self, "findings", [Finding.of(x) for x in self.findings or ()])
         if self.verdict is not None:
             object.__setattr__(self, "verdict", _verdict(self.verdict))
 
@@ -351,10 +381,7 @@ class Evidence(Result):
         """A sub-result of the claim with its own verdict and method.  A verdict (and
         method) that :meth:`conclude` derived from the findings is derived again with this
         one — so findings may be added to the evidence an expectation returned."""
-        if verdict not in VERDICTS:
-            raise ValueError(f"unknown verdict {verdict!r}")
-        self.findings.append({"statement": statement, "verdict": verdict,
-                              "method": method, "detail": detail})
+        self.findings.append(Finding(statement, verdict, method, detail))
         self._forget_derived()
 
     def add(self, other: "Evidence", label: str = "") -> "Evidence":

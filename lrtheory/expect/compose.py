@@ -18,7 +18,7 @@ names its regression baseline holds::
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .base import ArgumentError, Expectation
 
@@ -75,8 +75,8 @@ class Composition(Expectation):
                 used[name] = used.get(name, 0) + 1
         verdicts, methods = [sub.verdict for sub in subs], [sub.method for sub in subs]
         for i, sub in enumerate(subs, 1):
-            for f in sub.findings:
-                f["statement"] = f"[part {i}: {sub.verdict}] {f['statement']}"
+            sub.findings = [replace(f, statement=f"[part {i}: {sub.verdict}] {f.statement}")
+                            for f in sub.findings]
             sub.numbers = {(f"p{i}_{k}" if used[k] > 1 else k): v
                            for k, v in sub.numbers.items()}
             sub.summary = ""

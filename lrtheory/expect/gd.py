@@ -330,7 +330,8 @@ class GDExpectation(Expectation):
             ctx.progress(f"falsifier at {', '.join(f'{n} = {show(v)}' for n, v in at.items())}")
             if replace(self, objective=fixed, params=())._counterexample(rates, starts, ev, ctx):
                 where = ", ".join(f"{n} = {math(v)}" for n, v in at.items())
-                ev.findings[-1]["statement"] = f"At {where}: " + ev.findings[-1]["statement"]
+                last = ev.findings[-1]
+                ev.findings[-1] = replace(last, statement=f"At {where}: {last.statement}")
                 return True
         return False
 

@@ -1,29 +1,13 @@
-"""The result of a GD run (:class:`GDRun`) and the mapping access shared by dynamics results."""
+"""The result of a GD run (:class:`GDRun`); :class:`~lrtheory.results.ItemAccess`, the
+mapping access shared by dynamics results, is re-exported here."""
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-from ..results import Result, result
+from ..results import ItemAccess, Result, result
 from .record import Record
 
 __all__ = ["GDRun", "ItemAccess"]
-
-
-class ItemAccess:
-    """``r["name"]`` reads field ``name`` (results that replaced plain dicts keep the dict
-    reading; ``keys()`` lists the fields)."""
-
-    def __getitem__(self, key):
-        if key not in self.keys():
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def keys(self):
-        return [f.name for f in dataclasses.fields(self)]
-
-    def get(self, key, default=None):
-        return getattr(self, key) if key in self.keys() else default
 
 
 @result

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from ..claims import SOURCES
+from ..results import Result
 from .latex import (LONG_TOKEN, Latex, escape, escape_key, escape_with_math, pdf_string,
                     vet)
 
@@ -434,7 +435,8 @@ def claim_view(index: int, record: dict, forced: dict, figures: dict,
 
 
 def finding_view(finding) -> dict:
-    f = _dict(finding) if isinstance(finding, dict) else {"statement": finding}
+    f = _dict(finding) if isinstance(finding, dict) else dict(finding.to_json()) \
+        if isinstance(finding, Result) else {"statement": finding}
     verdict = show(f.get("verdict")) or "-"
     return {"statement": prose(f.get("statement")), "verdict": verdict,
             "color": verdict_color(verdict), "method": show(f.get("method")),
