@@ -161,3 +161,31 @@ def test_a_baseline_made_from_typed_numbers_compares_with_its_run():
     drifts = bl.compare_claim("EV-1", base["modes"]["quick"]["claims"]["EV-1"],
                               {"id": "EV-1", "verdict": "proved", "evidence": moved})
     assert [(d.what, d.name) for d in drifts] == [("number", "root")]
+
+
+def test_findings_are_results_read_like_dicts_and_from_older_documents():
+    import dataclasses
+    import json
+
+    import pytest
+
+    from lrtheory.claims import Evidence, Finding
+    ev = Evidence()
+    ev.finding("x* = 0 attracts", "proved", "interval", "Krawczyk")
+    f = ev.findings[0]
+    assert isinstance(f, Finding) and f["verdict"] == f.verdict == "proved"
+    assert list(f.keys()) == ["statement", "verdict", "method", "detail"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.verdict = "refuted"
+    with pytest.raises(ValueError, match="unknown verdict"):
+        ev.finding("s", "passed", "exact")
+    doc = json.loads(json.dumps(ev.to_json()))
+    assert doc["findings"][0] == {"type": "Finding", "statement": "x* = 0 attracts",
+                                  "verdict": "proved", "method": "interval",
+                                  "detail": "Krawczyk"}
+    assert Evidence.from_json(json.dumps(doc)).findings == [f]
+    # a results document written before findings carried their type tag
+    del doc["findings"][0]["type"]
+    assert Evidence.of(doc).findings == [f]
+    with pytest.raises(ValueError, match="unknown fields"):
+        Finding.of({"statement": "s", "verdict": "proved", "weight": 1})
