@@ -27,3 +27,23 @@ def lr_keyword(func):
             kwargs["lr"] = kwargs.pop(given[0])
         return func(*args, **kwargs)
     return call
+
+
+def renamed(**old_to_new):
+    """Decorator for parameters derived from the learning rate that were renamed (``hs`` →
+    ``lrs``, ``h0`` → ``lr0``): ``func(..., hs=…)`` calls ``func(..., lrs=…)`` and warns
+    (:class:`DeprecationWarning`); giving both names is a :class:`TypeError`."""
+    def wrap(func):
+        @functools.wraps(func)
+        def call(*args, **kwargs):
+            if kwargs:
+                for old, new in old_to_new.items():
+                    if old in kwargs:
+                        if new in kwargs:
+                            raise TypeError(f"{func.__name__}() got {old} and {new}")
+                        warnings.warn(f"{func.__name__}({old}=...) is deprecated: it is "
+                                      f"{new}=", DeprecationWarning, stacklevel=2)
+                        kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+        return call
+    return wrap

@@ -27,7 +27,7 @@ import mpmath
 import numpy as np
 
 from . import factorization as fz
-from .aliases import lr_keyword
+from .aliases import lr_keyword, renamed
 from .catalogue import factorization_vector
 from .dynamics.classify import classify_tail
 from .errors import InputError
@@ -118,25 +118,26 @@ def _describe(mu, x0, y0, h, label, steps, limit=None, period=None,
                       bound_holds=bool(imbalance <= common["bound"] * (1 + 1e-9) + 1e-12))
 
 
-def run_scalar_batch(mu, starts, hs, max_steps: int = 200_000, tol: float = 1e-12,
+@renamed(hs="lrs")
+def run_scalar_batch(mu, starts, lrs, max_steps: int = 200_000, tol: float = 1e-12,
                      chunk: int = 500, tail: int = 64) -> list[BalanceRun]:
-    """GD on ½(xy − µ)² from ``starts`` (shape (m, 2)) with rates ``hs`` (shape (m,)),
+    """GD on ½(xy − µ)² from ``starts`` (shape (m, 2)) with rates ``lrs`` (shape (m,)),
     float64, all rows at once (:func:`lrtheory.gd.run_gd`); stops, checking every
     ``chunk`` steps, when every row has settled (steps below ``tol`` relative to the
     point's scale over the last ``tail`` states) or overflowed, and classifies the last
     ``tail`` states (:func:`lrtheory.gd.classify_states`, radius :data:`BLOWUP`)."""
-    hs = np.asarray(hs, dtype=float).reshape(-1)
-    for h in hs:
+    lrs = np.asarray(lrs, dtype=float).reshape(-1)
+    for h in lrs:
         check_lr(h)
     X = np.array(starts, dtype=float).reshape(-1, 2)
-    if X.shape[0] != hs.shape[0]:
-        raise InputError(f"{X.shape[0]} starts but {hs.shape[0]} learning rates")
+    if X.shape[0] != lrs.shape[0]:
+        raise InputError(f"{X.shape[0]} starts but {lrs.shape[0]} learning rates")
     rec = Record(tail=tail, stop_when_settled=True, check_every=chunk, tol=tol)
-    T, steps = _run_until_settled(scalar_objective(to_fraction(mu, "mu")), X, hs, max_steps,
+    T, steps = _run_until_settled(scalar_objective(to_fraction(mu, "mu")), X, lrs, max_steps,
                                   rec)
     labels, periods = classify_states(T, tol, blowup=BLOWUP)
     return [_describe(mu, s[0], s[1], h, _label(lab), steps, last, int(p) or None)
-            for s, h, lab, p, last in zip(X, hs, labels, periods, T[-1])]
+            for s, h, lab, p, last in zip(X, lrs, labels, periods, T[-1])]
 
 
 #: Steps a batch runs on the numpy engine before it continues, if it has not settled, on
@@ -323,10 +324,11 @@ def gaussian_instance(n: int, d: int, seed: int, scale: float = 3.0):
 # ---- sweeps ----------------------------------------------------------------------------
 
 
-def imbalance_sweep(mu, x0, y0, hs, max_steps: int = 200_000) -> list[BalanceRun]:
-    """Float64 runs from one start over the rates ``hs`` (the realized-imbalance curve)."""
-    hs = np.asarray(hs, dtype=float)
-    return run_scalar_batch(mu, np.tile([x0, y0], (len(hs), 1)), hs, max_steps=max_steps)
+@renamed(hs="lrs")
+def imbalance_sweep(mu, x0, y0, lrs, max_steps: int = 200_000) -> list[BalanceRun]:
+    """Float64 runs from one start over the rates ``lrs`` (the realized-imbalance curve)."""
+    lrs = np.asarray(lrs, dtype=float)
+    return run_scalar_batch(mu, np.tile([x0, y0], (len(lrs), 1)), lrs, max_steps=max_steps)
 
 
 def convergence_map(mu, x0s, hL, y0=1.0, max_steps: int = 20_000) -> np.ndarray:
@@ -354,8 +356,9 @@ class Monotonicity(ItemAccess, Result):
     non_increasing: bool
 
 
-def monotonicity(hs, values) -> Monotonicity:
-    """How monotone ``values`` (imbalance) is in ``hs``: the number of increases and
+@renamed(hs="lrs")
+def monotonicity(lrs, values) -> Monotonicity:
+    """How monotone ``values`` (imbalance) is in ``lrs``: the number of increases and
     decreases between consecutive rates, and whether it is non-increasing."""
     v = np.asarray(values, float)
     dv = np.diff(v)

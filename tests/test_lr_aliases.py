@@ -74,8 +74,11 @@ def test_exact_orbit_with_the_old_keyword():
 # ---- the whole public API ---------------------------------------------------------------
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
-#: Public parameters named h or eta that are not a learning rate: (function, parameter) ->
-#: why the name stays.  None at present: every public h or eta is a learning rate.
+#: Names of the learning rate, or of values derived from it, that the API no longer uses.
+OLD_NAMES = ("h", "eta", "hs", "h0", "h_values", "h_start", "hb", "etas", "eta0")
+
+#: Public parameters with one of OLD_NAMES that are not a learning rate: (function,
+#: parameter) -> why the name stays.  None at present.
 NOT_A_LEARNING_RATE: dict = {}
 
 #: Public functions whose learning rate is still ``h`` (each a learning rate, so listed here
@@ -136,7 +139,7 @@ def test_no_public_function_names_the_learning_rate_h_or_eta():
     offending = sorted(
         f"{name}({param})" for name, func in functions.items()
         for param in inspect.signature(func).parameters
-        if param in ("h", "eta") and (name, param) not in NOT_A_LEARNING_RATE
+        if param in OLD_NAMES and (name, param) not in NOT_A_LEARNING_RATE
         and name not in NOT_YET_RENAMED)
     assert offending == [], "learning rate not named lr: " + ", ".join(offending)
     for name, param in NOT_A_LEARNING_RATE:  # no stale entry
@@ -173,3 +176,20 @@ def test_old_keywords_across_the_api_warn_and_agree():
         old = edge_of_stability(loss, steps, sharp, eta=0.5)
     assert old == edge_of_stability(loss, steps, sharp, lr=0.5)
     assert old.ratio_start == 3.9 * 0.5 / 2
+
+
+def test_renamed_rate_parameters_warn_and_agree():
+    """Parameters derived from the learning rate (hs → lrs, h0 → lr0, h_values →
+    lr_values): the old keyword warns and gives the same result; both at once is an
+    error.  Feigenbaum's ratio of the values 1, 2, 2.25 is (2 − 1)/(2.25 − 2) = 4."""
+    from lrtheory.dynamics.bifurcations import feigenbaum_ratios
+    from lrtheory.dynamics.diagrams import orbit_diagram
+    with pytest.warns(DeprecationWarning, match=r"feigenbaum_ratios\(hs=\.\.\.\) is deprecated"):
+        assert feigenbaum_ratios(hs=[1, 2, 2.25]) == feigenbaum_ratios(lrs=[1, 2, 2.25]) == [4.0]
+    with pytest.raises(TypeError, match="hs and lrs"):
+        feigenbaum_ratios(hs=[1], lrs=[1])
+    f = Objective("x**2/2", "x")
+    with pytest.warns(DeprecationWarning):
+        old = orbit_diagram(f, h_values=[0.5, 1.5], x0s=[[1.0]], transient=10, keep=2)
+    new = orbit_diagram(f, lr_values=[0.5, 1.5], x0s=[[1.0]], transient=10, keep=2)
+    assert old == new and np.array_equal(old.h, [0.5, 1.5])

@@ -41,7 +41,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..aliases import lr_keyword
+from ..aliases import lr_keyword, renamed
 from ..dynamics.bifurcations import (SIGMA, bifurcation_condition, bifurcation_record,
                                      multipliers, orbit_jet, same_bifurcation, solve_extended)
 from ..dynamics.orbits import exact_lr, mp_number, orbit_points, search_periodic_orbits, \
@@ -305,15 +305,16 @@ def _complex_pair_on_circle(mults, dps: int) -> bool:
                for m in mults)
 
 
-def follow_branch(obj: Objective, x0, h0, p: int, lr_range, box=(-3, 3), dps: int = 30,
+@renamed(h0="lr0")
+def follow_branch(obj: Objective, x0, lr0, p: int, lr_range, box=(-3, 3), dps: int = 30,
                   certify: bool = True, origin: str = "", **options) -> Branch:
-    """The period-``p`` branch through the orbit point ``x0`` at learning rate ``h0``,
+    """The period-``p`` branch through the orbit point ``x0`` at learning rate ``lr0``,
     followed both ways within ``lr_range`` while its orbit meets ``box``, with the
     bifurcations on it (module docstring; ``options`` go to :class:`BranchFollower`)."""
     f = BranchFollower(obj, p, lr_range, box, dps, certify=certify, **options)
     with precision(dps=dps + 10):
-        h = mp_number(exact_lr(h0))
-    return f.follow(list(x0) + [h], origin or f"a period-{p} orbit at h = {h0}")
+        h = mp_number(exact_lr(lr0))
+    return f.follow(list(x0) + [h], origin or f"a period-{p} orbit at h = {lr0}")
 
 
 def branch_from_doubling(follower: BranchFollower, doubling: Bifurcation) -> Branch | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..aliases import lr_keyword
+from ..aliases import lr_keyword, renamed
 from ..objectives import Objective
 
 __all__ = ["RunFacts", "study_run", "contraction_box", "escape_radius", "invariant_box",
@@ -91,14 +91,15 @@ def balls(values):
     return [to_arb(v) for v in values]
 
 
-def image_chain(obj: Objective, X, hb, p: int):
+@renamed(hb="lr")
+def image_chain(obj: Objective, X, lr, p: int):
     """G(X), …, G^p(X) and DG^p(X) on a ball box (natural extensions)."""
     from flint import arb_mat
     n = obj.dim
     J = arb_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
     for _ in range(p):
-        J = obj.arb.gd_jacobian(X, hb) * J
-        X = obj.arb.gd_step(X, hb)
+        J = obj.arb.gd_jacobian(X, lr) * J
+        X = obj.arb.gd_step(X, lr)
     return X, J
 
 

@@ -45,7 +45,7 @@ import numpy as np
 import sympy as sp
 from flint import arb
 
-from ..aliases import lr_keyword
+from ..aliases import lr_keyword, renamed
 from ..bifurcation.results import (NOT_PROVED, Bifurcation, BifurcationSearch,
                                    SearchCompleteness)
 from ..certify.krawczyk import KrawczykTest, krawczyk_test
@@ -349,9 +349,10 @@ def newton_solve(system, z0, dps: int, maxiter: int = 40, positive: int | None =
     return None
 
 
-def solve_extended(obj: Objective, x0, h0, p: int, kind: str, dps: int = 50,
+@renamed(h0="lr0")
+def solve_extended(obj: Objective, x0, lr0, p: int, kind: str, dps: int = 50,
                    maxiter: int = 40, param=None):
-    """Newton on E_σ from (x0, h0) at ``dps`` digits (plus guard digits), the objective's
+    """Newton on E_σ from (x0, lr0) at ``dps`` digits (plus guard digits), the objective's
     parameter fixed by ``param = (a, value)`` if it has one.  Returns (x, h) as mpmath
     numbers, or None when Newton fails."""
     sigma = _sigma(kind, obj.dim)
@@ -359,7 +360,7 @@ def solve_extended(obj: Objective, x0, h0, p: int, kind: str, dps: int = 50,
     guard = 15 + int(np.log10(max(p, 1)) * 3)
     with precision(dps=dps + guard):
         z = newton_solve(lambda v: extended_system(obj, v, p, sigma, param=param),
-                         [mpmath.mpf(c) for c in x0] + [mpmath.mpf(h0)], dps, maxiter,
+                         [mpmath.mpf(c) for c in x0] + [mpmath.mpf(lr0)], dps, maxiter,
                          positive=n)
     return None if z is None else (z[:n], z[n])
 
@@ -652,10 +653,11 @@ def _solve_on_branch(obj, x, h, q, dps, bracket, amp):
     return Bifurcation("period-doubling", q, sol[1], tuple(sol[0]), dps)
 
 
-def period_doubling_cascade(obj: Objective, x_start, h_start, n: int,
+@renamed(h_start="lr_start")
+def period_doubling_cascade(obj: Objective, x_start, lr_start, n: int,
                             dps: int = 50) -> DoublingCascade:
     """The first ``n`` period-doubling points h_1 < … < h_n of a 1-D GD map, starting
-    from a guess (``x_start``, ``h_start``) of the first (a fixed point with multiplier
+    from a guess (``x_start``, ``lr_start``) of the first (a fixed point with multiplier
     −1), with Feigenbaum ratio estimates (KT-2, BLOG-9).
 
     Level k (period p = 2^{k−1}) follows the branch born at h_{k−1}
@@ -673,10 +675,10 @@ def period_doubling_cascade(obj: Objective, x_start, h_start, n: int,
     if n < 1:
         raise InputError("n must be at least 1")
     g, dg = python_gd_map(obj)
-    first = solve_extended(obj, [x_start], h_start, 1, "period-doubling", dps)
+    first = solve_extended(obj, [x_start], lr_start, 1, "period-doubling", dps)
     if first is None:
         raise ComputationError(f"no period-doubling point of a fixed point found from "
-                               f"x = {x_start}, h = {h_start}")
+                               f"x = {x_start}, h = {lr_start}")
     bifs = [Bifurcation("period-doubling", 1, first[1], tuple(first[0]), dps)]
     gap = float(first[1]) / 10
     for _ in range(2, n + 1):
@@ -685,9 +687,10 @@ def period_doubling_cascade(obj: Objective, x_start, h_start, n: int,
     return _feigenbaum_summary(bifs, dps)
 
 
-def feigenbaum_ratios(hs) -> list:
+@renamed(hs="lrs")
+def feigenbaum_ratios(lrs) -> list:
     """δ_k = (h_k − h_{k−1})/(h_{k+1} − h_k) of successive doubling points."""
-    return [(hs[k] - hs[k - 1]) / (hs[k + 1] - hs[k]) for k in range(1, len(hs) - 1)]
+    return [(lrs[k] - lrs[k - 1]) / (lrs[k + 1] - lrs[k]) for k in range(1, len(lrs) - 1)]
 
 
 def _feigenbaum_summary(bifs, dps):

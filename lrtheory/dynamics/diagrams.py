@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..aliases import renamed
 from ..errors import InputError
 from ..gd import ItemAccess, Record, run_gd
 from ..objectives import Objective
@@ -39,13 +40,14 @@ class OrbitDiagram(ItemAccess, Result):
     _repr_skip = ("values",)
 
 
-def orbit_diagram(obj: Objective, h_values, x0s, transient: int = 2000, keep: int = 200,
+@renamed(h_values="lr_values")
+def orbit_diagram(obj: Objective, lr_values, x0s, transient: int = 2000, keep: int = 200,
                   coord: int = 0, blowup: float = 1e6) -> OrbitDiagram:
-    """Long-run iterates of coordinate ``coord`` for every h in ``h_values`` and start in
+    """Long-run iterates of coordinate ``coord`` for every h in ``lr_values`` and start in
     ``x0s`` (shape (m, n)): one :func:`lrtheory.gd.run_gd` over the grid of (h, start)
     pairs.  Returns an :class:`OrbitDiagram` with ``h`` (K,) and ``values`` (K, m·keep),
     nan where the orbit left the ball of radius ``blowup``."""
-    hs = np.asarray(h_values, dtype=float)
+    hs = np.asarray(lr_values, dtype=float)
     if np.any(hs <= 0) or not np.all(np.isfinite(hs)):
         raise InputError("learning rates must be positive and finite")
     X0 = np.atleast_2d(np.asarray(x0s, dtype=float))

@@ -48,7 +48,7 @@ import numpy as np
 import sympy as sp
 from flint import acb_mat, arb, arb_mat
 
-from ..aliases import lr_keyword
+from ..aliases import lr_keyword, renamed
 from ..errors import InputError
 from ..evaluators import to_arb
 from ..objectives import Objective
@@ -600,7 +600,8 @@ def _refine(obj, seed, h, p, dps):
         return pts, _mp_matrix(M), isolated
 
 
-def exact_zeros(obj: Objective, pts: list, hb: arb, dps: int) -> list:
+@renamed(hb="lr")
+def exact_zeros(obj: Objective, pts: list, lr: arb, dps: int) -> list:
     """The orbit ``pts`` with its coordinates below 10^(−dps/2) set to an exact 0, when
     ball arithmetic proves the result an exact orbit: each image G_h(z_i), evaluated in
     balls from the exact points z_i, is an exact ball (radius 0) equal to z_{i+1}.
@@ -612,7 +613,7 @@ def exact_zeros(obj: Objective, pts: list, hb: arb, dps: int) -> list:
         return pts
     snapped = [[mpmath.mpf(0) if abs(c) < tiny else c for c in z] for z in pts]
     for i, z in enumerate(snapped):
-        image = image_chain(obj, [to_arb(c) for c in z], hb, 1)[1]
+        image = image_chain(obj, [to_arb(c) for c in z], lr, 1)[1]
         target = snapped[(i + 1) % len(snapped)]
         if not all(b.is_exact() and b == to_arb(c) for b, c in zip(image, target)):
             return pts

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 import mpmath
 import sympy as sp
 
-from ..aliases import lr_keyword
+from ..aliases import lr_keyword, renamed
 from ..errors import ComputationError
 from ..evaluators import compile_exprs
 from ..gd import TRAJECTORY, run_gd
@@ -213,17 +213,18 @@ class OrderFit(Result):
     dps: tuple
 
 
-def fitted_order(me: ModifiedEquation, order: int, x0, hs, dps=(40, 60)) -> OrderFit:
-    """One-step defects for each ``h`` in ``hs`` at two precisions, and the log-log slope
+@renamed(hs="lrs")
+def fitted_order(me: ModifiedEquation, order: int, x0, lrs, dps=(40, 60)) -> OrderFit:
+    """One-step defects for each ``h`` in ``lrs`` at two precisions, and the log-log slope
     (expected ``order + 2``), as an :class:`OrderFit`."""
     runs = []
     for d in dps:
         with mpmath.workdps(d):
-            runs.append([one_step_defect(me, order, x0, mpmath.mpf(h)) for h in hs])
+            runs.append([one_step_defect(me, order, x0, mpmath.mpf(h)) for h in lrs])
     with mpmath.workdps(dps[-1]):
-        fit = mp_fit_loglog_slope([mpmath.mpf(h) for h in hs], runs[-1])
+        fit = mp_fit_loglog_slope([mpmath.mpf(h) for h in lrs], runs[-1])
         change = max(abs(a - b) / b for a, b in zip(runs[0], runs[-1]))
-    return OrderFit(order, tuple(float(mpmath.mpf(h)) for h in hs), tuple(runs[-1]),
+    return OrderFit(order, tuple(float(mpmath.mpf(h)) for h in lrs), tuple(runs[-1]),
                     fit["slope"], tuple(fit["local_slopes"]), fit["max_residual"],
                     float(change), tuple(dps))
 
