@@ -38,6 +38,7 @@ from flint import arb, arb_mat, fmpq, fmpq_mat
 
 from ..objectives import Objective
 from ..results import Result, result
+from .escape import split_polynomial_part
 
 __all__ = ["CurvatureBounds", "curvature_bounds", "global_gd_class", "minimizer_enclosure",
            "DIVERGES", "CONVERGES"]
@@ -72,7 +73,7 @@ def curvature_bounds(obj: Objective) -> CurvatureBounds:
     if obj.params:
         return CurvatureBounds(how="objectives with parameters are not bounded here")
     H = obj.hessian
-    parts = [[_split(H[i, j], obj.vars) for j in range(H.cols)] for i in range(H.rows)]
+    parts = [[split_polynomial_part(H[i, j], obj.vars) for j in range(H.cols)] for i in range(H.rows)]
     rest = _rest_bound(obj, [[b for _, b in row] for row in parts])
     if rest is None:
         return CurvatureBounds(how="the non-polynomial part of the Hessian is not bounded "
@@ -84,13 +85,6 @@ def curvature_bounds(obj: Objective) -> CurvatureBounds:
         return _one_variable(sp.Poly(A[0][0], obj.vars[0]), rest)
     return CurvatureBounds(how="the polynomial part of the Hessian is not constant: global "
                                "bounds in several variables need a quadratic polynomial part")
-
-
-def _split(e: sp.Expr, variables) -> tuple:
-    """(P, B): the terms of e polynomial in the variables, and the rest."""
-    terms = sp.Add.make_args(sp.expand(e))
-    poly = [t for t in terms if t.is_polynomial(*variables)]
-    return sp.Add(*poly), sp.Add(*[t for t in terms if t not in poly])
 
 
 def _rest_bound(obj: Objective, B) -> fmpq | None:

@@ -44,7 +44,8 @@ from ..aliases import lr_keyword
 from ..objectives import Objective
 from .branch_and_bound import ACCEPT, SPLIT, branch_and_bound
 
-__all__ = ["EscapeModel", "escape_cone_model", "escape_cone", "LADDER", "MAX_DIM"]
+__all__ = ["EscapeModel", "escape_cone_model", "escape_cone", "split_polynomial_part", "LADDER",
+           "MAX_DIM"]
 
 #: Radii R tried on each box, smallest first: 2^(k/2), k = −20, …, 80.
 LADDER = tuple(2.0 ** (k / 2) for k in range(-20, 81))
@@ -69,7 +70,7 @@ class EscapeModel:
         rows, self.tops, rests = [], [], []
         self.r = sp.symbols(f"r0:{obj.dim}", real=True)
         for j, g in enumerate(obj.gradient):
-            poly, rest = _split(g, obj.vars)
+            poly, rest = split_polynomial_part(g, obj.vars)
             rests.append(rest)
             parts = _homogeneous_parts(poly, obj.vars, self.u)
             a = [-h * parts.get(k, 0) for k in range(max(parts, default=0) + 1)]
@@ -106,8 +107,8 @@ class EscapeModel:
         return out
 
 
-def _split(g, variables) -> tuple:
-    """(P, B): the terms of g polynomial in the variables, and the rest."""
+def split_polynomial_part(g, variables) -> tuple:
+    """(P, B): the terms of g (expanded) polynomial in the variables, and the rest."""
     terms = sp.Add.make_args(sp.expand(g))
     poly = [t for t in terms if t.is_polynomial(*variables)]
     return sp.Add(*poly), sp.Add(*[t for t in terms if t not in poly])
@@ -130,7 +131,7 @@ def escape_cone_model(obj: Objective) -> EscapeModel | None:
     bounded is decided by :func:`escape_cone` with the parameter balls."""
     if obj.dim > MAX_DIM:
         return None
-    polys = [_split(g, obj.vars)[0] for g in obj.gradient]
+    polys = [split_polynomial_part(g, obj.vars)[0] for g in obj.gradient]
     if all(p == 0 for p in polys) or any(
             not c.free_symbols <= set(obj.params)
             for p in polys for c in sp.Poly(p, *obj.vars).coeffs()):
