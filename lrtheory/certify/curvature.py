@@ -202,30 +202,25 @@ def global_gd_class(bounds: CurvatureBounds, H: arb) -> tuple[str, str] | None:
 def minimizer_enclosure(obj: Objective, bounds: CurvatureBounds, dps: int = 30):
     """Balls (:class:`~lrtheory.results.Ball`) enclosing the unique minimizer x* of an
     m-strongly convex f with λ(∇²f) ≤ M on Rⁿ, or None: GD at h = 1/M (a contraction of
-    factor 1 − m/M) from the origin, Newton's method in mpmath, then a Krawczyk test of
-    ∇f = 0 on a box of half-width 10^(−dps/2) about the result
+    factor 1 − m/M) from the origin, Newton's method in mpmath
+    (:func:`lrtheory.certify.stationary.newton_box`), then a Krawczyk test of ∇f = 0 on
+    the box of half-width 10^(−dps/2) about the result
     (:func:`lrtheory.certify.krawczyk_test`)."""
     import mpmath
 
     from ..precision import precision
     from .krawczyk import krawczyk_test
+    from .stationary import newton_box
     if bounds.m is None or bounds.m <= 0 or bounds.M is None:
         return None
-    mp = obj.mpmath
     with precision(dps + 10):
         x = [mpmath.mpf(0)] * obj.dim
         h = mpmath.mpf(bounds.M.denominator) / bounds.M.numerator
         for _ in range(200):
-            x = [a - h * g for a, g in zip(x, mp.grad(x))]
-        for _ in range(60):
-            try:
-                step = mpmath.lu_solve(mp.hess(x), mpmath.matrix(mp.grad(x)))
-            except ZeroDivisionError:
-                return None
-            x = [a - d for a, d in zip(x, step)]
-            if mpmath.norm(step) < mpmath.mpf(10) ** (-dps):
-                break
-        box = [arb(mpmath.nstr(c, dps + 5)) + arb(0, 10.0 ** (-dps // 2)) for c in x]
+            x = [a - h * g for a, g in zip(x, obj.mpmath.grad(x))]
+        box = newton_box(obj, x, dps)
+    if box is None:
+        return None
     with precision(dps):
         test = krawczyk_test(lambda z: obj.arb.grad(z), lambda z: obj.arb.hess(z), box)
     return test.enclosure if test.proved else None
