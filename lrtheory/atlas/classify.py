@@ -353,17 +353,14 @@ def global_curvature_class(gd, lo, hi, depth, H) -> BoxClass | None:
     (:func:`lrtheory.certify.curvature.global_gd_class`): ``divergent`` when h·m > 2 on H
     (every start but the minimizer diverges), ``attracting`` period 1, unique, when
     h·M < 2 (G contracts the whole space); None otherwise."""
-    from ..certify.curvature import (DIVERGES, curvature_bounds, global_gd_class,
-                                     minimizer_enclosure)
-    if getattr(gd, "_curvature", None) is None:
-        gd._curvature = curvature_bounds(gd.obj)
-    found = global_gd_class(gd._curvature, H)
+    from ..certify.curvature import DIVERGES, global_gd_class
+    found = global_gd_class(gd.curvature, H)
     if found is None:
         return None
     label, why = found
     if label == DIVERGES:
         return _box(lo, hi, depth, DIVERGENT, no_attractor=True, reason=why)
-    cycle = minimizer_enclosure(gd.obj, gd._curvature)
+    cycle = gd.minimizer
     if cycle is None:  # the contraction proves the fixed point; its enclosure failed
         return None
     return _box(lo, hi, depth, ATTRACTING, period=1, unique=True, cycle=cycle,
@@ -385,7 +382,7 @@ def _classify(gd, lo, hi, max_period, settings, depth, H) -> BoxClass:
     if candidate == "escape" and R is None:
         reasons.append(f"the critical orbits leave [-{radius:g}, {radius:g}] at the midpoint "
                        f"(divergence of a non-polynomial objective is proved only from "
-                       f"global curvature bounds, inf f'' > 2/h: {gd._curvature.how})")
+                       f"global curvature bounds, inf f'' > 2/h: {gd.curvature.how})")
     elif candidate == "escape":
         problem = _drive_pieces(gd, cover, H, _escaped(R), settings.ball_steps,
                                 settings.max_pieces)

@@ -63,7 +63,25 @@ def lr_ball(lo: Fraction, hi: Fraction) -> arb:
     return interval_ball(lo, hi)
 
 
-class GDMap:
+class GlobalCurvature:
+    """Facts of the objective ``obj`` that hold for every learning rate, computed once per
+    map: its global curvature bounds m ≤ λ(∇²f) ≤ M
+    (:func:`lrtheory.certify.curvature.curvature_bounds`) and, when they make f strongly
+    convex with bounded curvature, the enclosure of its minimizer
+    (:func:`lrtheory.certify.curvature.minimizer_enclosure`, None otherwise)."""
+
+    @cached_property
+    def curvature(self):
+        from ..certify.curvature import curvature_bounds
+        return curvature_bounds(self.obj)
+
+    @cached_property
+    def minimizer(self):
+        from ..certify.curvature import minimizer_enclosure
+        return minimizer_enclosure(self.obj, self.curvature)
+
+
+class GDMap(GlobalCurvature):
     """What both maps share: the ball step (direct form ∩ mean-value form), the chain rule
     along a ball orbit, and the float64 map at one learning rate."""
 

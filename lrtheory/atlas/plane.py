@@ -50,7 +50,7 @@ from ..dynamics.krawczyk import monodromy_ball
 from ..errors import InputError
 from ..objectives import Objective
 from ..results import Ball
-from .maps import lr_ball
+from .maps import GlobalCurvature, lr_ball
 from .classify import (ATTRACTING, CHAOTIC, DIVERGENT, UNDECIDED, _balls, _box,
                        _certify_cycle, classify_box, global_curvature_class)
 
@@ -77,7 +77,7 @@ def invariant_line(obj: Objective):
     return None
 
 
-class PlaneGD:
+class PlaneGD(GlobalCurvature):
     """G_h(z) = z − h∇f(z) for an objective of two variables (module docstring); cycles
     are searched from starts in [−``radius``, ``radius``]²."""
 
@@ -332,5 +332,5 @@ def classify_plane_box(gd: PlaneGD, lo: Fraction, hi: Fraction, max_period: int,
         seen = seen or line[1]
     reasons.append(f"divergence is proved in the plane for quadratic objectives and from "
                    f"global curvature bounds (λ_min(∇²f) > 2/h; here "
-                   f"{gd._curvature.how})")
+                   f"{gd.curvature.how})")
     return _box(lo, hi, depth, UNDECIDED, reason="; ".join(reasons), candidate=seen)
