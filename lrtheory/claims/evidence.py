@@ -98,11 +98,7 @@ class Finding(ItemAccess, Result):
             return data
         if not isinstance(data, dict):
             raise TypeError(f"a finding must be a Finding or a dict, got {type(data).__name__}")
-        body = {k: v for k, v in data.items() if k != "type"}
-        unknown = sorted(set(body) - {f.name for f in dataclasses.fields(cls)})
-        if unknown:
-            raise ValueError(f"Finding: unknown fields {unknown}")
-        return cls(**body)
+        return cls.from_json({**data, "type": "Finding"}, exact=True)
 
 
 # ---- key numbers -------------------------------------------------------------------------------
